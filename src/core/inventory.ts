@@ -1,0 +1,273 @@
+// The cluster inventory: which clusters exist, their coordinator hosts, and how to reach them.
+// Pure: parses YAML text handed in by the caller and reports every problem at its exact position.
+import { z } from 'zod';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import type { Node as YamlNode } from 'yaml';
+
+/** A DNS host name or IPv4 address: letters, digits, dots and dashes only, so it can never carry shell syntax. */
+export const hostNameSchema = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(/^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/, {
+    message: 'must be a host name (letters, digits, ".", "-", "_"), e.g. cdw or scdw.example.com',
+  });
+
+/** An ssh target: a host name or a `~/.ssh/config` alias (aliases may contain a few more characters). */
+export const sshTargetSchema = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(/^[A-Za-z0-9_](?:[A-Za-z0-9._@+-]*[A-Za-z0-9_])?$/, {
+    message: 'must be a host name or ~/.ssh/config alias without spaces or shell characters',
+  });
+
+/** True when the text holds a control character (newline, NUL, escape…), which no path or name may carry. */
+export function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
+
+/** An absolute POSIX path without control characters or `..` segments. */
+export const absolutePathSchema = z
+  .string()
+  .min(2)
+  .max(4096)
+  .refine((p) => p.startsWith('/'), { message: 'must be an absolute path (start with "/")' })
+  .refine((p) => !hasControlCharacter(p), { message: 'must not contain control characters' })
+  .refine((p) => !p.split('/').includes('..'), { message: 'must not contain ".." segments' })
+  .refine((p) => p === '/' || !p.endsWith('/'), { message: 'must not end with "/"' });
+
+/** A path to a key file: absolute, or starting with `~/`. */
+export const keyPathSchema = z
+  .string()
+  .min(2)
+  .max(4096)
+  .refine((p) => p.startsWith('/') || p.startsWith('~/'), { message: 'must be an absolute path or start with "~/"' })
+  .refine((p) => !hasControlCharacter(p), { message: 'must not contain control characters' });
+
+export const portSchema = z.number().int({ message: 'must be a whole number' }).min(1, { message: 'must be between 1 and 65535' }).max(65535, { message: 'must be between 1 and 65535' });
+
+export const clusterNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, { message: 'cluster names use letters, digits, ".", "_" and "-" (at most 63)' });
+
+export const vocabularySettingSchema = z.enum(['auto', 'master', 'coordinator']);
+export const productSettingSchema = z.enum(['auto', 'greenplum', 'cloudberry']);
+
+export const hostSchema = z
+  .object({
+    /** Inventory alias and the host name Greenplum knows the host by (gp_segment_configuration.hostname). */
+    name: hostNameSchema,
+    /** The role this host had when the cluster was built; "return to original host" brings it back. */
+    role: z.enum(['coordinator', 'standby']).optional(),
+    /** ssh target (host name or ~/.ssh/config alias); defaults to `name`. */
+    ssh: sshTargetSchema.optional(),
+    /** Login user; defaults to the ssh config's User, else gpadmin. */
+    user: z.string().regex(/^[a-z_][a-z0-9_.-]{0,31}$/i, { message: 'must be a Unix user name, e.g. gpadmin' }).optional(),
+    /** ssh port; defaults to the ssh config's Port, else 22. */
+    sshPort: portSchema.optional(),
+    /** Private key file; defaults to the ssh config's IdentityFile and the agent. */
+    identityFile: keyPathSchema.optional(),
+    /** This host's coordinator data directory, when it differs from the cluster's. */
+    dataDirectory: absolutePathSchema.optional(),
+    /** This host's coordinator port, when it differs from the cluster's. */
+    port: portSchema.optional(),
+  })
+  .strict();
+
+export const clusterSchema = z
+  .object({
+    description: z.string().max(500).optional(),
+    /** "master" for Greenplum 5/6, "coordinator" for Greenplum 7 and Cloudberry; auto detects from the output. */
+    vocabulary: vocabularySettingSchema.default('auto'),
+    product: productSettingSchema.default('auto'),
+    /** Where Greenplum is installed on the hosts; the environment script is looked up under it. */
+    gphome: absolutePathSchema.optional(),
+    /** The script that sets up the utilities' environment (greenplum_path.sh or cloudberry-env.sh). */
+    environmentScript: absolutePathSchema.optional(),
+    /** The coordinator data directory, the same on every host unless a host overrides it. */
+    dataDirectory: absolutePathSchema,
+    /** The coordinator port, the same on every host unless a host overrides it. */
+    port: portSchema.default(5432),
+    hosts: z.array(hostSchema).min(2, { message: 'a cluster needs its coordinator host and its standby host (2 hosts)' }).max(16),
+  })
+  .strict()
+  .superRefine((cluster, ctx) => {
+    const seen = new Map<string, number>();
+    cluster.hosts.forEach((h, i) => {
+      const first = seen.get(h.name);
+      if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['hosts', i, 'name'], message: `host "${h.name}" is listed twice (first as hosts[${first}]); list each host once` });
+      else seen.set(h.name, i);
+    });
+    const roles = cluster.hosts.filter((h) => h.role === 'coordinator');
+    if (roles.length > 1) {
+      const i = cluster.hosts.lastIndexOf(roles[roles.length - 1]!);
+      ctx.addIssue({ code: 'custom', path: ['hosts', i, 'role'], message: 'only one host can be the original coordinator (role: coordinator)' });
+    }
+  });
+
+export const inventorySchema = z
+  .object({
+    version: z.literal(1).default(1),
+    clusters: z.record(clusterNameSchema, clusterSchema),
+  })
+  .strict();
+
+export type HostConfig = z.infer<typeof hostSchema>;
+export type ClusterConfig = z.infer<typeof clusterSchema>;
+export type Inventory = z.infer<typeof inventorySchema>;
+
+/** One problem in an inventory file, at a 1-based line and column, with the dotted field path and a fix. */
+export interface InventoryProblem {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  /** 0-based offsets into the text, for editors. */
+  offset: number;
+  endOffset: number;
+  field: string;
+  message: string;
+  severity: 'error' | 'warning';
+}
+
+export type InventoryResult = { ok: true; inventory: Inventory; problems: InventoryProblem[] } | { ok: false; problems: InventoryProblem[] };
+
+/** A host with every default applied: what the ssh layer and the engine work with. */
+export interface ResolvedHost {
+  name: string;
+  sshTarget: string;
+  user: string | undefined;
+  sshPort: number | undefined;
+  identityFile: string | undefined;
+  dataDirectory: string;
+  port: number;
+  role: 'coordinator' | 'standby';
+}
+
+export interface ResolvedCluster {
+  name: string;
+  config: ClusterConfig;
+  hosts: ResolvedHost[];
+  /** The host that was the coordinator when the cluster was built. */
+  originalCoordinator: ResolvedHost;
+  /** The host that was the standby when the cluster was built. */
+  originalStandby: ResolvedHost;
+}
+
+export function resolveCluster(name: string, config: ClusterConfig): ResolvedCluster {
+  const explicit = config.hosts.findIndex((h) => h.role === 'coordinator');
+  const coordinatorIndex = explicit >= 0 ? explicit : 0;
+  const hosts: ResolvedHost[] = config.hosts.map((h, i) => ({
+    name: h.name,
+    sshTarget: h.ssh ?? h.name,
+    user: h.user,
+    sshPort: h.sshPort,
+    identityFile: h.identityFile,
+    dataDirectory: h.dataDirectory ?? config.dataDirectory,
+    port: h.port ?? config.port,
+    role: i === coordinatorIndex ? 'coordinator' : 'standby',
+  }));
+  const originalCoordinator = hosts[coordinatorIndex]!;
+  const originalStandby = hosts.find((h, i) => i !== coordinatorIndex && config.hosts[i]!.role !== 'coordinator')!;
+  return { name, config, hosts, originalCoordinator, originalStandby };
+}
+
+const FIXES: Record<string, string> = {
+  invalid_type: 'check the value\'s type',
+  unrecognized_keys: 'remove it or check its spelling',
+};
+
+/** Parses and validates an inventory. Never throws; every problem carries its position. */
+export function parseInventory(text: string, file = 'greenplum-clusters.yaml'): InventoryResult {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const problems: InventoryProblem[] = [];
+  const at = (offset: number, endOffset: number, field: string, message: string, severity: 'error' | 'warning' = 'error'): InventoryProblem => {
+    const s = lineCounter.linePos(Math.max(0, Math.min(offset, text.length)));
+    const e = lineCounter.linePos(Math.max(0, Math.min(Math.max(endOffset, offset), text.length)));
+    return { file, line: s.line, column: s.col, endLine: e.line, endColumn: e.col, offset, endOffset: Math.max(endOffset, offset), field, message, severity };
+  };
+  for (const err of doc.errors) {
+    problems.push(at(err.pos[0], err.pos[1], '', `YAML syntax: ${err.message.split('\n')[0]}`));
+  }
+  for (const warn of doc.warnings) {
+    problems.push(at(warn.pos[0], warn.pos[1], '', `YAML: ${warn.message.split('\n')[0]}`, 'warning'));
+  }
+  if (doc.errors.length) return { ok: false, problems };
+  const data: unknown = doc.toJS({ maxAliasCount: 50 }) ?? {};
+  const result = inventorySchema.safeParse(data);
+  if (result.success) return { ok: true, inventory: result.data, problems };
+  for (const issue of result.error.issues) {
+    const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+    const field = formatPath(path);
+    let keys: string[] = [];
+    if (issue.code === 'unrecognized_keys') keys = issue.keys;
+    if (keys.length) {
+      for (const key of keys) {
+        const range = keyRange(doc.contents, [...path, key]) ?? nodeRange(doc.contents, path);
+        problems.push(at(range[0], range[1], formatPath([...path, key]), `${field ? field + ': ' : ''}unknown key "${key}"; ${FIXES.unrecognized_keys}`));
+      }
+      continue;
+    }
+    // A bad record key (cluster name) is reported on the key itself.
+    const range = (issue.code === 'invalid_key' ? keyRange(doc.contents, path) : undefined) ?? nodeRange(doc.contents, path) ?? [0, 0];
+    const missing = issue.code === 'invalid_type' && issue.message.includes('received undefined');
+    const message = missing ? `${field}: required, add "${String(path[path.length - 1])}:"` : `${field || 'inventory'}: ${issue.message}`;
+    problems.push(at(range[0], range[1], field, message));
+  }
+  return { ok: false, problems };
+}
+
+export function formatPath(path: ReadonlyArray<string | number>): string {
+  return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '');
+}
+
+/** Source range of the value at `path`, or of the deepest existing ancestor when the value is missing. */
+export function nodeRange(root: YamlNode | null | undefined, path: ReadonlyArray<string | number>): [number, number] {
+  let node: unknown = root;
+  let last: [number, number] = rangeOf(root) ?? [0, 0];
+  for (const segment of path) {
+    let next: unknown;
+    let keyNode: unknown;
+    if (isMap(node)) {
+      const pair = node.items.find((it) => isScalar(it.key) && String(it.key.value) === String(segment));
+      next = pair?.value;
+      keyNode = pair?.key;
+    } else if (isSeq(node) && typeof segment === 'number') {
+      next = node.items[segment];
+    }
+    if (next === undefined || next === null) {
+      const k = rangeOf(keyNode);
+      return k ?? last;
+    }
+    node = next;
+    last = rangeOf(next) ?? last;
+  }
+  return last;
+}
+
+/** Source range of the key named by the last element of `path`. */
+export function keyRange(root: YamlNode | null | undefined, path: ReadonlyArray<string | number>): [number, number] | undefined {
+  const parent = path.slice(0, -1);
+  const key = path[path.length - 1];
+  let node: unknown = root;
+  for (const segment of parent) {
+    if (isMap(node)) node = node.items.find((it) => isScalar(it.key) && String(it.key.value) === String(segment))?.value;
+    else if (isSeq(node) && typeof segment === 'number') node = node.items[segment];
+    else return undefined;
+  }
+  if (!isMap(node)) return undefined;
+  const pair = node.items.find((it) => isScalar(it.key) && String(it.key.value) === String(key));
+  return rangeOf(pair?.key);
+}
+
+function rangeOf(node: unknown): [number, number] | undefined {
+  const r = (node as { range?: [number, number, number] } | null | undefined)?.range;
+  return r ? [r[0], r[1]] : undefined;
+}
