@@ -1,0 +1,264 @@
+// Turns captured terminal text into records and splits it into runs of one utility.
+// Captures mix the utility's log records with lines that carry no prefix: prompts and their `> ` answers,
+// continuation lines of a multi-line message, progress dots, child process output (pg_ctl), pasted shell
+// prompts (`[gpadmin@mdw ~]$ gpstate -f`, `$ gpstate -f`) and the `# exit code: N` footer of saved captures.
+// Everything here is linear in the size of the text and never throws.
+import { parseLogLine, stripTerminalEscapes } from './logline';
+import type { LogLine } from './logline';
+
+export interface LogRecord extends LogLine {
+  /** 0-based index of the physical line in the text. */
+  lineIndex: number;
+  /** Physical lines without a prefix that belong to this record's message (exception text, tab-indented lines). */
+  continuation: string[];
+}
+
+export type Entry =
+  | { type: 'log'; record: LogRecord }
+  | { type: 'command'; text: string }
+  | { type: 'exit'; code: number }
+  | { type: 'prompt'; text: string }
+  | { type: 'answer'; text: string }
+  | { type: 'noise' }
+  | { type: 'raw'; text: string };
+
+// `$ gpstate -f`, `[gpadmin@mdw ~]$ gpstate -f`, `gpadmin@cdw:~$ gpstate -f`, `mdw$ gpstate`.
+const SHELL_PROMPT = /^(?:\$ |\[[^\]\n]{1,200}\][$#] ?|[A-Za-z0-9_.-]{1,64}@[A-Za-z0-9_.-]{1,253}(?::[^$#\s]{0,200})?[$#] |[A-Za-z0-9_.-]{1,64}\$ (?=gp))/;
+// A docker-compose style wrapper in front of an unprefixed line (`cdw_1   | server shutting down`).
+const WRAPPER = /^[A-Za-z0-9_.-]{1,64} {0,16}\| /;
+const EXIT_FOOTER = /^# exit code: (\d{1,3})\b/;
+const PROMPT_MARKERS = ['Yy|Nn (default=', 's|f|i (default=', 'Your_choice', "['(s)mart_mode'"];
+const CHILD_OUTPUT = /^(?:server (?:shutting down|stopped|started|starting|promoting)|waiting for server to (?:shut down|start|promote)|done|\.{1,}\s*done)\b/;
+
+function isBlankOrDots(line: string): boolean {
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 46) return false;
+  }
+  return true;
+}
+
+function isContinuationShape(line: string): boolean {
+  const c = line.charCodeAt(0);
+  return c === 9 || c === 32 || line.startsWith('DETAIL:') || line.startsWith('HINT:') || line.startsWith('- VERSION:') || line.startsWith("')") || line.startsWith('")');
+}
+
+/** Splits text into physical lines: LF, CRLF or CR endings; a carriage return inside a line keeps what the terminal shows last. */
+export function splitLines(text: string): string[] {
+  const lines: string[] = [];
+  let start = 0;
+  const n = text.length;
+  while (start <= n) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = n;
+    let line = text.slice(start, end);
+    if (line.endsWith('\r')) line = line.slice(0, -1);
+    const cr = line.lastIndexOf('\r');
+    if (cr >= 0) {
+      // Progress written with carriage returns: the terminal shows the last non-empty piece.
+      const tail = line.slice(cr + 1);
+      line = tail.length > 0 ? tail : line.replace(/\r/g, '');
+    }
+    lines.push(line);
+    start = end + 1;
+    if (end === n) break;
+  }
+  return lines;
+}
+
+/** Reads the whole text into entries; continuation lines are attached to the record they belong to. */
+export function readEntries(text: string): Entry[] {
+  const entries: Entry[] = [];
+  const lines = splitLines(typeof text === 'string' ? text : '');
+  let lastRecord: LogRecord | null = null;
+  // A `Reason='…` exception text stays open until its closing quote.
+  let openQuote = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = stripTerminalEscapes(lines[i] ?? '');
+    const parsed = parseLogLine(line);
+    if (parsed) {
+      const record: LogRecord = { ...parsed, lineIndex: i, continuation: [] };
+      entries.push({ type: 'log', record });
+      lastRecord = record;
+      openQuote = /\(Reason='/.test(parsed.message) && !/'\)\s*exiting\.\.\.\s*$/.test(parsed.message);
+      continue;
+    }
+    if (lastRecord && (openQuote || (line.length > 0 && isContinuationShape(line)))) {
+      lastRecord.continuation.push(line);
+      if (openQuote && /^'\)|'\)\s*exiting\.\.\.\s*$/.test(line)) openQuote = false;
+      continue;
+    }
+    const exit = EXIT_FOOTER.exec(line);
+    if (!exit) {
+      const wrapped = WRAPPER.exec(line);
+      if (wrapped && CHILD_OUTPUT.test(line.slice(wrapped[0].length))) {
+        entries.push({ type: 'noise' });
+        continue;
+      }
+    }
+    if (exit) {
+      entries.push({ type: 'exit', code: Number(exit[1]) });
+      lastRecord = null;
+      continue;
+    }
+    const shell = SHELL_PROMPT.exec(line);
+    if (shell) {
+      entries.push({ type: 'command', text: line.slice(shell[0].length).trim() });
+      lastRecord = null;
+      continue;
+    }
+    if (line.startsWith('#')) {
+      entries.push({ type: 'noise' });
+      continue;
+    }
+    if (PROMPT_MARKERS.some((m) => line.includes(m))) {
+      entries.push({ type: 'prompt', text: line.trim() });
+      lastRecord = null;
+      continue;
+    }
+    if (line.startsWith('>')) {
+      entries.push({ type: 'answer', text: line.slice(1).trim() });
+      lastRecord = null;
+      continue;
+    }
+    if (isBlankOrDots(line)) {
+      entries.push({ type: 'noise' });
+      continue;
+    }
+    if (CHILD_OUTPUT.test(line)) {
+      entries.push({ type: 'noise' });
+      continue;
+    }
+    entries.push({ type: 'raw', text: line });
+    lastRecord = null;
+  }
+  return entries;
+}
+
+/** One invocation of the utility inside a capture. */
+export interface Run {
+  program: string;
+  /** The shell command line pasted before the run, when there was one. */
+  command: string | null;
+  /** Records of the utility itself (its program name), in order. */
+  records: LogRecord[];
+  /** Warning and error records of child utilities it started (e.g. gpstart under gpactivatestandby -f). */
+  childProblems: LogRecord[];
+  prompts: { text: string; answer: string | null }[];
+  /** Lines nobody recognised, kept for the reader. */
+  unparsed: string[];
+  /** From the `# exit code: N` footer of a saved capture, when the footer belongs to this utility's command. */
+  footerExitCode: number | null;
+}
+
+/** True when a shell command line runs `program` (as a word, possibly after `echo y |`, `export …;`, a path). */
+export function commandRuns(command: string | null, program: string): boolean {
+  if (!command) return false;
+  let from = 0;
+  for (;;) {
+    const at = command.indexOf(program, from);
+    if (at < 0) return false;
+    const before = at === 0 ? ' ' : command.charAt(at - 1);
+    const after = command.charAt(at + program.length);
+    if (/[\s/;|&(]/.test(before) && (after === '' || /[\s;|&)]/.test(after))) return true;
+    from = at + program.length;
+  }
+}
+
+/** The arguments given to `program` on a shell command line (up to the next `;`, `|`, `&&`). */
+export function commandArgs(command: string | null, program: string): string | null {
+  if (!command || !commandRuns(command, program)) return null;
+  const re = new RegExp(`(?:^|[\\s/;|&(])${program}(?=$|[\\s;|&)])([^;|&)#]*)`);
+  const m = re.exec(command);
+  return m ? (m[1] ?? '').trim() : null;
+}
+
+interface RunBuilder {
+  command: string | null;
+  entries: Entry[];
+  pid: number | null;
+  hasOwnRecord: boolean;
+  footerExitCode: number | null;
+}
+
+/** Splits the entries into runs of `program`: at pasted command lines, exit footers and changes of the utility's PID. */
+export function splitRuns(entries: Entry[], program: string): Run[] {
+  const runs: Run[] = [];
+  let current: RunBuilder = { command: null, entries: [], pid: null, hasOwnRecord: false, footerExitCode: null };
+  const finish = (next: RunBuilder): void => {
+    const run = buildRun(current, program);
+    if (run) runs.push(run);
+    current = next;
+  };
+  const startsRun = `Starting ${program} with args:`;
+  for (const entry of entries) {
+    if (entry.type === 'command') {
+      finish({ command: entry.text, entries: [], pid: null, hasOwnRecord: false, footerExitCode: null });
+      continue;
+    }
+    if (entry.type === 'exit') {
+      if (commandRuns(current.command, program)) current.footerExitCode = entry.code;
+      finish({ command: null, entries: [], pid: null, hasOwnRecord: false, footerExitCode: null });
+      continue;
+    }
+    if (entry.type === 'log' && entry.record.program === program) {
+      const rec = entry.record;
+      const newPid = current.pid !== null && rec.pid !== current.pid;
+      const restarted = current.hasOwnRecord && rec.message.startsWith(startsRun);
+      if (newPid || restarted) finish({ command: null, entries: [], pid: null, hasOwnRecord: false, footerExitCode: null });
+      current.pid = rec.pid;
+      current.hasOwnRecord = true;
+    }
+    current.entries.push(entry);
+  }
+  finish({ command: null, entries: [], pid: null, hasOwnRecord: false, footerExitCode: null });
+  return runs;
+}
+
+const MAX_UNPARSED = 200;
+
+function buildRun(b: RunBuilder, program: string): Run | null {
+  const ownsCommand = commandRuns(b.command, program);
+  if (!b.hasOwnRecord && !ownsCommand) return null;
+  // Window: from the first record of the utility to the last one, plus the unprefixed lines that follow it
+  // (answers, exception text, a truncated tail) until another program logs again.
+  let first = 0;
+  let last = b.entries.length - 1;
+  if (b.hasOwnRecord) {
+    first = b.entries.findIndex((e) => e.type === 'log' && e.record.program === program);
+    let lastOwn = first;
+    for (let i = b.entries.length - 1; i >= 0; i--) {
+      const e = b.entries[i];
+      if (e && e.type === 'log' && e.record.program === program) { lastOwn = i; break; }
+    }
+    last = lastOwn;
+    while (last + 1 < b.entries.length && b.entries[last + 1]?.type !== 'log') last++;
+    // Prompts and raw lines just before the first record (a blank line, a prompt) still belong to the run.
+    while (first > 0 && b.entries[first - 1]?.type !== 'log') first--;
+  }
+  const run: Run = { program, command: b.command, records: [], childProblems: [], prompts: [], unparsed: [], footerExitCode: b.footerExitCode };
+  for (let i = first; i <= last; i++) {
+    const e = b.entries[i];
+    if (!e) continue;
+    switch (e.type) {
+      case 'log':
+        if (e.record.program === program) run.records.push(e.record);
+        else if (e.record.level !== 'INFO' && e.record.level !== 'DEBUG') run.childProblems.push(e.record);
+        break;
+      case 'prompt':
+        run.prompts.push({ text: e.text, answer: null });
+        break;
+      case 'answer': {
+        const open = run.prompts[run.prompts.length - 1];
+        if (open && open.answer === null) open.answer = e.text;
+        break;
+      }
+      case 'raw':
+        if (run.unparsed.length < MAX_UNPARSED) run.unparsed.push(e.text.length > 500 ? e.text.slice(0, 500) + '…' : e.text);
+        break;
+      default:
+        break;
+    }
+  }
+  return run;
+}
