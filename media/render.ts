@@ -1,0 +1,153 @@
+// Lays out a StatusSnapshot as DOM nodes. Pure: the result depends only on the snapshot (and the document that
+// creates the nodes), and every text goes in through textContent, never as HTML. Elements that carry a fact are
+// marked with data-field so their text can be read back (readRendered) by the extension's tests.
+import type { HostCard, Health, PanelCommand, StatusSnapshot } from '../src/extension/panel/protocol';
+
+const HEALTH_SYMBOL: Record<Health, string> = { ok: '✓', warning: '!', error: '✕', unknown: '?' };
+const HEALTH_WORD: Record<Health, string> = { ok: 'Healthy', warning: 'Needs attention', error: 'Problem', unknown: 'Unknown' };
+const COMMAND_LABEL: Record<PanelCommand, string> = {
+  openGpstateOutput: 'Open another gpstate output…',
+  checkMirroring: 'Check again',
+  restoreMirroring: 'Restore Coordinator Mirroring…',
+  returnToOriginalHost: 'Return Coordinator to Original Host…',
+  showAuditLog: 'Show Audit Log',
+  addCluster: 'Add Cluster…',
+};
+
+type Child = Node | string | null | undefined | false;
+
+function el<K extends keyof HTMLElementTagNameMap>(doc: Document, tag: K, attrs: Record<string, string> = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const node = doc.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  for (const c of children) {
+    if (c === null || c === undefined || c === false) continue;
+    node.append(typeof c === 'string' ? doc.createTextNode(c) : c);
+  }
+  return node;
+}
+
+function badge(doc: Document, health: Health, field?: string): HTMLElement {
+  const attrs: Record<string, string> = { class: `badge badge--${health}`, role: 'img', 'aria-label': HEALTH_WORD[health] };
+  if (field) attrs['data-field'] = field;
+  return el(doc, 'span', attrs, HEALTH_SYMBOL[health]);
+}
+
+function hostCard(doc: Document, card: HostCard, index: number): HTMLElement {
+  const key = `host${index}`;
+  const list = el(doc, 'dl', { class: 'details' });
+  for (const d of card.details) {
+    list.append(el(doc, 'dt', {}, d.label), el(doc, 'dd', { 'data-field': `${key}.${d.label}` }, d.value));
+  }
+  return el(doc, 'article', { class: `card card--${card.health}`, 'aria-labelledby': `${key}-name`, 'data-role': card.role },
+    el(doc, 'div', { class: 'card-head' },
+      badge(doc, card.health),
+      el(doc, 'h3', { id: `${key}-name`, class: 'host', 'data-field': `${key}.host` }, card.host)),
+    el(doc, 'div', { class: 'role', 'data-field': `${key}.role` }, card.roleLabel),
+    el(doc, 'div', { class: 'status', 'data-field': `${key}.status` }, card.statusText),
+    card.details.length ? list : null);
+}
+
+function linkSection(doc: Document, s: StatusSnapshot): HTMLElement {
+  const link = s.link;
+  const box = el(doc, 'div', { class: `link link--${link.health}` },
+    el(doc, 'div', { class: 'link-line', 'aria-hidden': 'true' }),
+    el(doc, 'div', { class: 'link-summary' }, badge(doc, link.health), el(doc, 'span', { 'data-field': 'link.summary' }, link.summary)));
+  const row = link.rows?.[0];
+  if (row) {
+    const table = el(doc, 'table', { class: 'lsn' },
+      el(doc, 'caption', {}, 'pg_stat_replication on the active coordinator'),
+      el(doc, 'tbody', {},
+        ...([
+          ['WAL sender state', row.state, 'link.state'],
+          ['Sync state', row.syncState, 'link.syncState'],
+          ['Sent location', row.sentLocation, 'link.sent'],
+          ['Flush location', row.flushLocation, 'link.flush'],
+          ['Replay location', row.replayLocation, 'link.replay'],
+          ['Replay lag (sent − replay)', row.replayLagBytes === null ? null : `${row.replayLagBytes.toLocaleString('en-US')} bytes`, 'link.lag'],
+        ] as const).map(([label, value, field]) =>
+          el(doc, 'tr', {}, el(doc, 'th', { scope: 'row' }, label), el(doc, 'td', { 'data-field': field, class: 'mono' }, value ?? 'not reported')))));
+    box.append(table);
+    if (link.rows && link.rows.length > 1) box.append(el(doc, 'p', { class: 'note' }, `${link.rows.length} WAL senders reported; the first is shown.`));
+  }
+  return box;
+}
+
+function segmentsSection(doc: Document, s: StatusSnapshot): HTMLElement | null {
+  if (!s.segments) return null;
+  const rows: Array<[string, NonNullable<StatusSnapshot['segments']>['primary'], string]> = [
+    ['Primary segments', s.segments.primary, 'primary'],
+    ['Mirror segments', s.segments.mirror, 'mirror'],
+  ];
+  const text = (n: number | null) => (n === null ? '—' : String(n));
+  return el(doc, 'section', { class: 'segments', 'aria-labelledby': 'segments-title' },
+    el(doc, 'h2', { id: 'segments-title' }, 'Segments (gpstate -b)'),
+    el(doc, 'table', {},
+      el(doc, 'thead', {}, el(doc, 'tr', {}, el(doc, 'th', { scope: 'col' }, ''), el(doc, 'th', { scope: 'col' }, 'Total'), el(doc, 'th', { scope: 'col' }, 'Valid'), el(doc, 'th', { scope: 'col' }, 'Failures'))),
+      el(doc, 'tbody', {}, ...rows.map(([label, counts, key]) => counts
+        ? el(doc, 'tr', { class: counts.failures ? 'row--error' : '' },
+          el(doc, 'th', { scope: 'row' }, label),
+          el(doc, 'td', { 'data-field': `segments.${key}.total` }, text(counts.total)),
+          el(doc, 'td', { 'data-field': `segments.${key}.valid` }, text(counts.valid)),
+          el(doc, 'td', { 'data-field': `segments.${key}.failures`, class: counts.failures ? 'failures' : '' }, text(counts.failures)))
+        : el(doc, 'tr', {}, el(doc, 'th', { scope: 'row' }, label), el(doc, 'td', { colspan: '3', 'data-field': `segments.${key}.total` }, 'none configured'))))));
+}
+
+function problemsSection(doc: Document, s: StatusSnapshot): HTMLElement | null {
+  if (!s.problems.length) return null;
+  return el(doc, 'section', { class: 'problems', 'aria-labelledby': 'problems-title' },
+    el(doc, 'h2', { id: 'problems-title' }, `Problems reported (${s.problems.length})`),
+    el(doc, 'ul', {}, ...s.problems.map((p, i) => el(doc, 'li', { class: `problem problem--${p.harmless ? 'harmless' : p.level.toLowerCase()}` },
+      el(doc, 'span', { class: 'level' }, p.harmless ? `${p.level} (known harmless)` : p.level), ' ', el(doc, 'span', { class: 'mono', 'data-field': `problem${i}` }, p.text)))));
+}
+
+/** The empty state shown before anything is loaded. */
+export function renderEmpty(doc: Document, onCommand: (command: PanelCommand) => void): HTMLElement {
+  const open = el(doc, 'button', { type: 'button', class: 'primary' }, COMMAND_LABEL.openGpstateOutput);
+  open.addEventListener('click', () => onCommand('openGpstateOutput'));
+  return el(doc, 'main', { class: 'empty' },
+    el(doc, 'h1', {}, 'Coordinator status'),
+    el(doc, 'p', { 'data-field': 'empty' }, 'Nothing observed yet. Check a cluster from the Clusters view, or open a saved gpstate -f / gpstate -b output.'),
+    open);
+}
+
+/** The whole panel for one snapshot. Buttons call onCommand with a command id; the caller posts it. */
+export function renderSnapshot(doc: Document, s: StatusSnapshot, onCommand: (command: PanelCommand) => void): HTMLElement {
+  const actions = el(doc, 'div', { class: 'actions' });
+  s.actions.forEach((command, i) => {
+    const button = el(doc, 'button', { type: 'button', class: i === 0 ? 'primary' : 'secondary', 'data-command': command }, COMMAND_LABEL[command]);
+    button.addEventListener('click', () => onCommand(command));
+    actions.append(button);
+  });
+  const product = [s.product === 'cloudberry' ? 'Apache Cloudberry' : s.product === 'greenplum' ? 'Greenplum' : null,
+    s.vocabulary ? `${s.vocabulary} vocabulary` : null].filter(Boolean).join(' · ');
+  return el(doc, 'main', {},
+    el(doc, 'header', {},
+      el(doc, 'h1', { 'data-field': 'title' }, s.title),
+      el(doc, 'p', { class: 'subtitle', 'data-field': 'subtitle' }, s.subtitle, product ? ` · ${product}` : '')),
+    el(doc, 'section', { class: `verdict verdict--${s.verdict.health}`, role: 'status', 'aria-live': 'polite' },
+      badge(doc, s.verdict.health, 'verdict.health'),
+      el(doc, 'div', {},
+        el(doc, 'h2', { 'data-field': 'verdict.headline' }, s.verdict.headline),
+        el(doc, 'p', { 'data-field': 'verdict.detail' }, s.verdict.detail),
+        s.actions.length ? actions : null)),
+    el(doc, 'section', { class: 'topology', 'aria-label': 'Coordinator hosts and replication' },
+      ...s.hosts.slice(0, 1).map((h, i) => hostCard(doc, h, i)),
+      linkSection(doc, s),
+      ...s.hosts.slice(1).map((h, i) => hostCard(doc, h, i + 1))),
+    segmentsSection(doc, s),
+    problemsSection(doc, s),
+    el(doc, 'footer', {},
+      el(doc, 'h2', { class: 'visually-hidden' }, 'Sources'),
+      el(doc, 'ul', {}, ...s.sources.map((src, i) => el(doc, 'li', { 'data-field': `source${i}` },
+        `${src.kind} · ${src.label}`, src.observedAt ? ` · observed ${src.observedAt} (host clock)` : ' · time not printed')))));
+}
+
+/** Reads back every data-field element's text: what a user sees, for tests and diagnostics. */
+export function readRendered(root: ParentNode): Record<string, string> {
+  const state: Record<string, string> = {};
+  root.querySelectorAll<HTMLElement>('[data-field]').forEach((node) => {
+    const field = node.dataset.field;
+    if (field) state[field] = (node.getAttribute('aria-label') && node.classList.contains('badge') ? node.getAttribute('aria-label')! : node.textContent ?? '').replace(/\s+/g, ' ').trim();
+  });
+  return state;
+}

@@ -1,0 +1,46 @@
+// Every command of the extension, in one table, registered in one loop. Each handler lives in its own file.
+import * as vscode from 'vscode';
+import type { Services } from '../services';
+import { addCluster } from './addCluster';
+import { checkMirroring } from './checkMirroring';
+import { forgetCredentials } from './forgetCredentials';
+import { openGpstateOutput } from './openGpstateOutput';
+import { openTerminal } from './openTerminal';
+import { refresh } from './refresh';
+import { restoreMirroring } from './restoreMirroring';
+import { returnToOriginalHost } from './returnToOriginalHost';
+import { showAuditLog } from './showAuditLog';
+import { showPanel } from './showPanel';
+
+export type CommandHandler = (services: Services, ...args: unknown[]) => unknown;
+
+interface CommandEntry {
+  /** Title as the palette shows it, used in error messages. */
+  title: string;
+  run: CommandHandler;
+}
+
+export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+  'greenplumCoordinator.restoreMirroring': { title: 'Restore Coordinator Mirroring', run: restoreMirroring },
+  'greenplumCoordinator.returnToOriginalHost': { title: 'Return Coordinator to Original Host', run: returnToOriginalHost },
+  'greenplumCoordinator.checkMirroring': { title: 'Check Coordinator Mirroring', run: checkMirroring },
+  'greenplumCoordinator.addCluster': { title: 'Add Cluster', run: addCluster },
+  'greenplumCoordinator.openTerminal': { title: 'Open Terminal on Host', run: openTerminal },
+  'greenplumCoordinator.showPanel': { title: 'Show Status Panel', run: showPanel },
+  'greenplumCoordinator.openGpstateOutput': { title: 'Open gpstate Output', run: openGpstateOutput },
+  'greenplumCoordinator.forgetCredentials': { title: 'Forget Saved Credentials', run: forgetCredentials },
+  'greenplumCoordinator.showAuditLog': { title: 'Show Audit Log', run: showAuditLog },
+  'greenplumCoordinator.refresh': { title: 'Refresh', run: refresh },
+};
+
+export function registerCommands(services: Services): vscode.Disposable[] {
+  return Object.entries(COMMANDS).map(([id, { title, run }]) =>
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        return await run(services, ...args);
+      } catch (error) {
+        services.reportError(`Greenplum: ${title}`, error);
+        return undefined;
+      }
+    }));
+}

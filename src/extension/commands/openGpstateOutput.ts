@@ -1,0 +1,71 @@
+// "Greenplum: Open gpstate Output…": reads a saved `gpstate -f` or `gpstate -b` output (a workspace file, any file,
+// or the clipboard) and shows it in the status panel. Tests and other commands may pass a Uri or { text, label }.
+import * as vscode from 'vscode';
+import type { Services } from '../services';
+import { readGpstateOutput } from '../panel/readOutput';
+import type { ReadOutcome } from '../panel/readOutput';
+
+/** Files whose names look like saved gpstate outputs, offered first in the quick pick. */
+const OUTPUT_GLOB = '**/*gpstate*.{txt,log,out}';
+export const SAVED_OUTPUT_PANEL = 'saved-output';
+
+interface TextArgument { text: string; label?: string }
+
+function isTextArgument(value: unknown): value is TextArgument {
+  return typeof value === 'object' && value !== null && typeof (value as TextArgument).text === 'string';
+}
+
+type Source = { text: string; label: string } | undefined;
+
+async function readUri(uri: vscode.Uri): Promise<{ text: string; label: string }> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await vscode.workspace.fs.readFile(uri);
+  } catch (error) {
+    throw new Error(`cannot read ${uri.fsPath || uri.toString()}: ${error instanceof Error ? error.message : String(error)}. Check that the file exists and is readable.`, { cause: error });
+  }
+  return { text: new TextDecoder('utf-8').decode(bytes), label: uri.path.split('/').pop() ?? uri.toString() };
+}
+
+async function pickSource(): Promise<Source> {
+  type Item = vscode.QuickPickItem & { take: () => Promise<Source> };
+  const files = await vscode.workspace.findFiles(OUTPUT_GLOB, '**/node_modules/**', 50);
+  files.sort((a, b) => a.path.localeCompare(b.path));
+  const items: Item[] = [
+    { label: '$(clippy) Paste from the clipboard', description: 'gpstate output copied from a terminal or a ticket', take: async () => ({ text: await vscode.env.clipboard.readText(), label: 'Clipboard' }) },
+    { label: '$(folder-opened) Open a file…', description: 'a saved gpstate -f or gpstate -b output', take: async () => {
+      const chosen = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Open gpstate Output', title: 'Open a saved gpstate -f or gpstate -b output',
+        filters: { 'Text and logs': ['txt', 'log', 'out'], 'All files': ['*'] } });
+      return chosen?.[0] ? readUri(chosen[0]) : undefined;
+    } },
+  ];
+  if (files.length) {
+    items.push({ label: 'In this workspace', kind: vscode.QuickPickItemKind.Separator, take: async () => undefined });
+    for (const uri of files) {
+      items.push({ label: `$(file) ${uri.path.split('/').pop() ?? uri.path}`, description: vscode.workspace.asRelativePath(uri, false), take: () => readUri(uri) });
+    }
+  }
+  const choice = await vscode.window.showQuickPick(items, { title: 'Open gpstate Output', placeHolder: 'Where is the gpstate -f or gpstate -b output?', matchOnDescription: true });
+  return choice ? choice.take() : undefined;
+}
+
+/** Returns what was shown (kind and snapshot), or undefined when the user cancelled or the text was not gpstate. */
+export async function openGpstateOutput(services: Services, arg?: unknown): Promise<ReadOutcome | undefined> {
+  let source: Source;
+  if (arg instanceof vscode.Uri) source = await readUri(arg);
+  else if (isTextArgument(arg)) source = { text: arg.text, label: arg.label ?? 'gpstate output' };
+  else if (arg === undefined || arg === null) source = await pickSource();
+  else throw new Error('expected a file Uri or { text, label } as the argument; run the command from the palette to pick a file or the clipboard');
+  if (!source) return undefined;
+
+  const outcome = readGpstateOutput(source.text, source.label);
+  if (!outcome.ok) {
+    services.output.warn(outcome.message);
+    void vscode.window.showErrorMessage(outcome.message);
+    return outcome;
+  }
+  services.output.info(`showing ${outcome.kind} output from ${source.label}: ${outcome.snapshot.verdict.headline}`);
+  services.panels.show(SAVED_OUTPUT_PANEL, outcome.snapshot);
+  services.lastPanelKey = SAVED_OUTPUT_PANEL;
+  return outcome;
+}

@@ -1,0 +1,97 @@
+// The messages between the status panel (media/panel.ts, in the webview) and the extension, as zod schemas.
+// Both sides import this module and validate what they receive: a webview is a separate, untrusted context.
+// No vscode import here: the panel bundle includes this file.
+import { z } from 'zod';
+
+/** How confident a fact is, which decides its colour and icon: ok (green), warning, error, unknown (grey). */
+export const healthSchema = z.enum(['ok', 'warning', 'error', 'unknown']);
+export type Health = z.infer<typeof healthSchema>;
+
+export const detailSchema = z.object({ label: z.string(), value: z.string() });
+
+/** One coordinator host as a card: its observed role, its status line, and details such as port and PID. */
+export const hostCardSchema = z.object({
+  host: z.string(),
+  role: z.enum(['active-coordinator', 'standby', 'no-standby', 'unknown']),
+  roleLabel: z.string(),
+  health: healthSchema,
+  statusText: z.string(),
+  details: z.array(detailSchema),
+});
+export type HostCard = z.infer<typeof hostCardSchema>;
+
+/** One pg_stat_replication row as gpstate -f prints it, with the replay lag computed from the LSNs. */
+export const replicationSchema = z.object({
+  state: z.string().nullable(),
+  syncState: z.string().nullable(),
+  sentLocation: z.string().nullable(),
+  flushLocation: z.string().nullable(),
+  replayLocation: z.string().nullable(),
+  replayLagBytes: z.number().nullable(),
+});
+export type Replication = z.infer<typeof replicationSchema>;
+
+const segmentCountsSchema = z.object({ total: z.number().nullable(), valid: z.number().nullable(), failures: z.number().nullable() });
+export const segmentsSchema = z.object({ primary: segmentCountsSchema.nullable(), mirror: segmentCountsSchema.nullable() });
+
+/** A WARNING/ERROR line the utility printed; harmless ones (known noise, e.g. the extension-sync warning) say so. */
+export const problemSchema = z.object({ level: z.string(), text: z.string(), harmless: z.boolean() });
+
+/** The link between the two hosts: its health and a one-line summary ("streaming, sync, in step"). */
+export const linkSchema = z.object({
+  health: healthSchema,
+  summary: z.string(),
+  /** null: gpstate -f was not part of this snapshot; []: it printed "No entries found". */
+  rows: z.array(replicationSchema).nullable(),
+});
+
+/** The extension commands a panel button may ask for; anything else is rejected. */
+export const panelCommandSchema = z.enum(['openGpstateOutput', 'checkMirroring', 'restoreMirroring', 'returnToOriginalHost', 'showAuditLog', 'addCluster']);
+export type PanelCommand = z.infer<typeof panelCommandSchema>;
+
+/** Where the facts came from and when they were true. */
+export const sourceSchema = z.object({
+  kind: z.string(),
+  label: z.string(),
+  /** The time of the output's last log line, as printed (the host's clock, no time zone), or null. */
+  observedAt: z.string().nullable(),
+});
+
+/** Everything the panel shows, computed by the extension; the panel only lays it out. */
+export const statusSnapshotSchema = z.object({
+  title: z.string(),
+  /** The inventory cluster this snapshot is about; null for a saved output opened from a file or the clipboard. */
+  clusterName: z.string().nullable(),
+  subtitle: z.string(),
+  verdict: z.object({ health: healthSchema, headline: z.string(), detail: z.string() }),
+  product: z.string().nullable(),
+  vocabulary: z.enum(['master', 'coordinator']).nullable(),
+  hosts: z.array(hostCardSchema),
+  link: linkSchema,
+  segments: segmentsSchema.nullable(),
+  problems: z.array(problemSchema),
+  sources: z.array(sourceSchema),
+  /** Commands the panel may offer as buttons (ids from panelCommandSchema). */
+  actions: z.array(panelCommandSchema),
+});
+export type StatusSnapshot = z.infer<typeof statusSnapshotSchema>;
+
+/** Extension → panel. */
+export const toPanelSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('show'), snapshot: statusSnapshotSchema }),
+  /** Asks the panel to report what it has rendered (used by the tests and by state restore). */
+  z.object({ type: z.literal('reportRendered'), requestId: z.number() }),
+]);
+export type ToPanel = z.infer<typeof toPanelSchema>;
+
+/** What the panel has on screen: each element marked with data-field, by its field name, as text. */
+export const renderedStateSchema = z.record(z.string(), z.string());
+export type RenderedState = z.infer<typeof renderedStateSchema>;
+
+/** Panel → extension. */
+export const fromPanelSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready') }),
+  z.object({ type: z.literal('rendered'), requestId: z.number(), state: renderedStateSchema }),
+  z.object({ type: z.literal('runCommand'), command: panelCommandSchema }),
+]);
+export type FromPanel = z.infer<typeof fromPanelSchema>;
