@@ -123,6 +123,18 @@ function build(chosen: ChosenRun, opts: ParseOptions | undefined): Gpinitstandby
     if (/update system catalog$/.test(row.key)) fields.updateSystemCatalog = /^on$/i.test(row.value) ? true : /^off$/i.test(row.value) ? false : null;
   }
 
+  // The pasted command line fills in what the output did not print (a refusal before the summary).
+  if (args !== null) {
+    const tokens = args.split(/\s+/);
+    for (let i = 0; i + 1 < tokens.length; i++) {
+      const value = tokens[i + 1] ?? '';
+      if (value.startsWith('-')) continue;
+      if (tokens[i] === '-s') fields.standbyHost ??= value;
+      else if (tokens[i] === '-S') fields.standbyDataDirectory ??= value;
+      else if (tokens[i] === '-P') fields.standbyPort ??= toInt(value);
+    }
+  }
+
   const success = findMessage(run, SUCCESS);
   if (success) {
     if (success[1] === 'created') mode ??= 'create';
