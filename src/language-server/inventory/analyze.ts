@@ -1,0 +1,291 @@
+// Checks an inventory: the schema's problems from parseInventory (at their exact ranges), plus what the schema
+// cannot see: duplicate names, two inventory hosts that are the same coordinator instance, ssh aliases that
+// ~/.ssh/config does not define. Pure apart from the ssh config, which the caller hands in lazily.
+import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import type { Document, Node as YamlNode, Pair, YAMLMap } from 'yaml';
+import { keyRange, parseInventory } from '../../core/inventory';
+import { nearest } from '../editDistance';
+import type { Finding, TextFix } from '../findings';
+import type { SshHosts } from '../sshConfig';
+import { sshKnows } from '../sshConfig';
+import type { Level } from './keys';
+import { KEY_DOCS, SCHEMA_KEYS } from './keys';
+
+export interface InventoryAnalysisOptions {
+  /** The ssh config, asked for only when a host has an `ssh:` alias to check. */
+  sshHosts?: () => SshHosts | undefined;
+}
+
+type Range = [number, number];
+
+const rangeOf = (n: unknown): Range | undefined => {
+  const r = (n as { range?: [number, number, number] } | null | undefined)?.range;
+  return r ? [r[0], r[1]] : undefined;
+};
+
+const scalarText = (n: unknown): string | undefined => (isScalar(n) && (typeof n.value === 'string' || typeof n.value === 'number') ? String(n.value) : undefined);
+
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+/** Clips a range to its first line, so a problem with a whole block is not painted over the block. */
+function firstLine(text: string, [s, e]: Range): Range {
+  const nl = text.indexOf('\n', s);
+  let end = nl >= 0 && nl < e ? nl : e;
+  while (end > s && /\s/.test(text[end - 1]!)) end--;
+  return [s, Math.max(end, s)];
+}
+
+/** Splits a parseInventory field path into cluster name, level and key, using the document's cluster names. */
+function locateField(field: string, clusterNames: string[]): { cluster?: string; level: Level; rest: string } {
+  if (!field.startsWith('clusters.')) return { level: 'top', rest: field };
+  const after = field.slice('clusters.'.length);
+  const name = clusterNames.filter((n) => after === n || after.startsWith(n + '.')).sort((a, b) => b.length - a.length)[0];
+  if (name === undefined) return { level: 'cluster', rest: after };
+  const rest = after.slice(name.length + 1);
+  return { cluster: name, level: /^hosts\[\d+\]\./.test(rest) ? 'host' : 'cluster', rest };
+}
+
+export function analyzeInventory(text: string, options: InventoryAnalysisOptions = {}): Finding[] {
+  const findings: Finding[] = [];
+  // Our own view of the document, tolerant of duplicate keys so that one duplicate does not hide everything else.
+  const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false });
+  const clustersNode = isMap(doc.contents) ? doc.contents.get('clusters', true) : undefined;
+  const clusterNames = isMap(clustersNode) ? clustersNode.items.map((p) => scalarText(p.key)).filter((n): n is string => n !== undefined) : [];
+
+  let result = parseInventory(text);
+  let renames = new Map<string, string>();
+  const duplicates = result.problems.some((p) => /Map keys must be unique/i.test(p.message));
+  if (duplicates) {
+    // YAML refuses the whole file over one duplicate key, which would hide every other problem. Validate a copy of
+    // the same length where duplicate clusters have unique names and other duplicate entries are blanked, so the
+    // schema's problems keep their offsets; the duplicates themselves are reported below.
+    const dedup = withoutDuplicates(text, doc);
+    renames = dedup.renames;
+    result = parseInventory(dedup.text);
+  }
+  const unrename = (s: string): string => {
+    let out = s;
+    for (const [tmp, original] of renames) out = out.split(`clusters.${tmp}`).join(`clusters.${original}`);
+    return out;
+  };
+  for (const p0 of result.problems) {
+    if (/Map keys must be unique/i.test(p0.message)) continue;
+    const p = { ...p0, field: unrename(p0.field), message: unrename(p0.message) };
+    let [start, end]: Range = [p.offset, p.endOffset];
+    let message = p.message;
+    const fixes: TextFix[] = [];
+    const unknown = /unknown key "([^"]+)"/.exec(p.message);
+    const where = locateField(p.field, clusterNames);
+    if (unknown) {
+      const key = unknown[1]!;
+      const level = where.level;
+      const guess = nearest(key, SCHEMA_KEYS[level]);
+      const levelName = level === 'top' ? 'at the top level' : level === 'cluster' ? 'in a cluster' : 'in a host';
+      message = guess
+        ? `Unknown key "${key}" ${levelName}: did you mean "${guess}"?`
+        : `Unknown key "${key}" ${levelName}. Valid keys: ${SCHEMA_KEYS[level].join(', ')}.`;
+      if (guess) fixes.push({ title: `Change "${key}" to "${guess}"`, start, end, newText: guess, preferred: true });
+    } else if (/required, add/.test(p.message)) {
+      // Point at the key that owns the incomplete mapping (e.g. the cluster's name), not at the whole block.
+      const path = fieldPath(where);
+      const parentKey = path.length > 1 ? keyRange(doc.contents, path.slice(0, -1)) : undefined;
+      [start, end] = parentKey ?? firstLine(text, [start, end]);
+    } else {
+      const key = /\.([A-Za-z]+)$/.exec(p.field)?.[1];
+      const docs = key ? KEY_DOCS[where.level][key] : undefined;
+      const current = text.slice(start, end).replace(/^["']|["']$/g, '');
+      if (docs?.values && !docs.values.includes(current)) {
+        const guess = nearest(current, docs.values);
+        message = `${p.field}: "${current}" is not one of ${docs.values.join(', ')}.${guess ? ` Did you mean "${guess}"?` : ''}`;
+        if (guess) fixes.push({ title: `Change "${current}" to "${guess}"`, start, end, newText: guess, preferred: true });
+      }
+      if (end - start > 0 && text.slice(start, end).includes('\n')) [start, end] = firstLine(text, [start, end]);
+    }
+    findings.push({ start, end, severity: p.severity, code: unknown ? 'unknown-key' : p.field ? 'schema' : 'yaml-syntax', message, ...(fixes.length ? { fixes } : {}) });
+  }
+  if (doc.errors.length) return findings;
+  duplicateKeys(text, doc, findings);
+  if (isMap(clustersNode)) semanticChecks(clustersNode, findings, options);
+  return findings;
+}
+
+function fieldPath(where: { cluster?: string; level: Level; rest: string }): Array<string | number> {
+  const rest = where.rest.split(/\.|\[(\d+)\]/).filter((s) => s !== undefined && s !== '').map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+  return where.cluster === undefined ? rest : ['clusters', where.cluster, ...rest];
+}
+
+/** A copy of `text` of the same length in which no mapping repeats a key. */
+function withoutDuplicates(text: string, doc: Document): { text: string; renames: Map<string, string> } {
+  const chars = text.split('');
+  const renames = new Map<string, string>();
+  const clusters = isMap(doc.contents) ? doc.contents.get('clusters', true) : undefined;
+  const visit = (node: unknown): void => {
+    if (isMap(node)) {
+      const seen = new Set<string>();
+      const names = new Set(node.items.map((p) => scalarText(p.key)).filter((k): k is string => k !== undefined));
+      for (const pair of node.items) {
+        const k = scalarText(pair.key);
+        const kr = rangeOf(pair.key);
+        if (k === undefined || !kr) continue;
+        if (!seen.has(k)) { seen.add(k); visit(pair.value); continue; }
+        const at = text.indexOf(k, kr[0]);
+        if (node === clusters && at >= 0 && at + k.length <= kr[1]) {
+          // Same length, still a valid cluster name, unique: only the last character changes.
+          const fresh = [...'abcdefghijklmnopqrstuvwxyz0123456789'].map((c) => k.slice(0, -1) + c).find((n) => !names.has(n) && !renames.has(n));
+          if (fresh) {
+            names.add(fresh);
+            renames.set(fresh, k);
+            for (let i = 0; i < k.length; i++) chars[at + i] = fresh[i]!;
+            visit(pair.value);
+            continue;
+          }
+        }
+        const end = rangeOf(pair.value)?.[1] ?? kr[1];
+        for (let i = kr[0]; i < end; i++) if (chars[i] !== '\n' && chars[i] !== '\r') chars[i] = ' ';
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) visit(item);
+    }
+  };
+  visit(doc.contents);
+  return { text: chars.join(''), renames };
+}
+
+/** Every mapping that repeats a key: YAML would keep only one of them. */
+function duplicateKeys(text: string, doc: Document, findings: Finding[]): void {
+  const visit = (node: unknown, path: string[]): void => {
+    if (isMap(node)) {
+      const seen = new Map<string, Pair>();
+      for (const pair of node.items) {
+        const k = scalarText(pair.key);
+        if (k === undefined) continue;
+        const first = seen.get(k);
+        const r = rangeOf(pair.key);
+        if (first && r) {
+          const line = lineOf(text, rangeOf(first.key)?.[0] ?? 0);
+          const isCluster = path.length === 1 && path[0] === 'clusters';
+          findings.push({
+            start: r[0], end: r[1], severity: 'error', code: isCluster ? 'duplicate-cluster' : 'duplicate-key',
+            message: isCluster
+              ? `Cluster "${k}" is defined twice (first on line ${line}); YAML would silently keep only this one. Rename one of them or merge them.`
+              : `Key "${k}" appears twice in this mapping (first on line ${line}); YAML would silently keep only this one. Remove one.`,
+          });
+        } else {
+          seen.set(k, pair);
+        }
+        visit(pair.value, [...path, k]);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) visit(item, [...path, '[]']);
+    }
+  };
+  visit(doc.contents, []);
+}
+
+interface HostEntry {
+  cluster: string;
+  name?: string;
+  nameRange?: Range;
+  ssh?: string;
+  sshRange?: Range;
+  dataDirectory?: string;
+  port?: number;
+  node: YamlNode;
+}
+
+function semanticChecks(clusters: YAMLMap, findings: Finding[], options: InventoryAnalysisOptions): void {
+  const all: HostEntry[] = [];
+  let ssh: SshHosts | undefined;
+  let sshLoaded = false;
+  const sshHosts = (): SshHosts | undefined => {
+    if (!sshLoaded) { ssh = options.sshHosts?.(); sshLoaded = true; }
+    return ssh;
+  };
+  for (const pair of clusters.items) {
+    const cluster = scalarText(pair.key);
+    if (cluster === undefined || !isMap(pair.value)) continue;
+    const c = pair.value;
+    const dir = scalarText(c.get('dataDirectory', true));
+    const portText = scalarText(c.get('port', true));
+    const port = portText !== undefined && /^\d+$/.test(portText) ? Number(portText) : 5432;
+    const hosts = c.get('hosts', true);
+    if (!isSeq(hosts)) continue;
+    const entries: HostEntry[] = [];
+    for (const item of hosts.items) {
+      if (!isMap(item)) continue;
+      const nameNode = item.get('name', true);
+      const sshNode = item.get('ssh', true);
+      const hp = scalarText(item.get('port', true));
+      const e: HostEntry = {
+        cluster,
+        node: item as YamlNode,
+        dataDirectory: scalarText(item.get('dataDirectory', true)) ?? dir,
+        port: hp !== undefined && /^\d+$/.test(hp) ? Number(hp) : port,
+      };
+      const name = scalarText(nameNode);
+      if (name !== undefined) { e.name = name; e.nameRange = rangeOf(nameNode); }
+      const sshValue = scalarText(sshNode);
+      if (sshValue !== undefined) { e.ssh = sshValue; e.sshRange = rangeOf(sshNode); }
+      entries.push(e);
+    }
+    // Two entries that reach the same machine with the same directory and port are one instance, not a pair.
+    const machine = (e: HostEntry): string | undefined => {
+      const target = e.ssh ?? e.name;
+      if (target === undefined) return undefined;
+      const alias = e.ssh !== undefined ? sshHosts()?.hosts.find((h) => h.alias === target) : undefined;
+      return (alias?.hostName ?? target).toLowerCase();
+    };
+    for (let i = 0; i < entries.length; i++) {
+      for (let j = 0; j < i; j++) {
+        const a = entries[j]!;
+        const b = entries[i]!;
+        if (a.name === b.name || !b.nameRange) continue;
+        if (a.dataDirectory === undefined || a.dataDirectory !== b.dataDirectory || a.port !== b.port) continue;
+        const ma = machine(a);
+        if (ma === undefined || ma !== machine(b)) continue;
+        const range = b.sshRange ?? b.nameRange;
+        findings.push({
+          start: range[0], end: range[1], severity: 'error', code: 'same-instance',
+          message: `"${b.name}" and "${a.name}" are the same host (${ma}) with the same data directory ${b.dataDirectory} and port ${b.port}: a coordinator and its standby cannot share them. Give this host its own dataDirectory or port (what gpinitstandby -S / -P would use).`,
+        });
+      }
+    }
+    all.push(...entries);
+  }
+  // The same coordinator instance listed under two clusters.
+  const byInstance = new Map<string, HostEntry>();
+  for (const e of all) {
+    if (e.name === undefined || e.dataDirectory === undefined || !e.nameRange) continue;
+    const key = `${(e.ssh ?? e.name).toLowerCase()}\u0000${e.dataDirectory}\u0000${e.port}`;
+    const first = byInstance.get(key);
+    if (first && first.cluster !== e.cluster) {
+      findings.push({
+        start: e.nameRange[0], end: e.nameRange[1], severity: 'warning', code: 'instance-in-two-clusters',
+        message: `Host "${e.name}" with data directory ${e.dataDirectory} and port ${e.port} is already in cluster "${first.cluster}": both entries describe the same coordinator instance. Remove one, or correct the directory or port.`,
+      });
+    } else if (!first) {
+      byInstance.set(key, e);
+    }
+  }
+  // ssh aliases that ~/.ssh/config does not define (host names with a dot and addresses are left alone).
+  for (const e of all) {
+    if (e.ssh === undefined || !e.sshRange || e.ssh.includes('.') || e.ssh.includes(':')) continue;
+    const hosts = sshHosts();
+    if (!hosts) continue;
+    if (!hosts.found) {
+      findings.push({ start: e.sshRange[0], end: e.sshRange[1], severity: 'warning', code: 'ssh-config-missing', message: `ssh alias "${e.ssh}": ${hosts.path} does not exist, so ssh will look "${e.ssh}" up as a host name. Create the file with a "Host ${e.ssh}" section, or set greenplumCoordinator.sshConfigPath.` });
+      continue;
+    }
+    if (sshKnows(hosts, e.ssh)) continue;
+    const guess = nearest(e.ssh, hosts.hosts.map((h) => h.alias));
+    findings.push({
+      start: e.sshRange[0], end: e.sshRange[1], severity: 'warning', code: 'ssh-alias-unknown',
+      message: `ssh alias "${e.ssh}" is not a Host in ${hosts.path}; ssh will look it up as a host name.${guess ? ` Did you mean "${guess}"?` : ` Add a "Host ${e.ssh}" section there, or use the host's real name.`}`,
+      ...(guess ? { fixes: [{ title: `Change "${e.ssh}" to "${guess}"`, start: e.sshRange[0], end: e.sshRange[1], newText: guess, preferred: true }] } : {}),
+    });
+  }
+}

@@ -1,0 +1,197 @@
+// The language server: inventory YAML, shell scripts and Markdown runbooks. Transport (node-ipc from the extension,
+// --stdio for tests and other editors) is picked from the command line by createConnection.
+// Start-up does nothing but wire handlers; the ssh config is read the first time something needs it.
+import { CodeActionKind, CompletionItemKind, createConnection, DiagnosticSeverity, DiagnosticTag, InsertTextFormat, MarkupKind, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import type { CodeAction, CompletionItem, Diagnostic, InitializeResult, Range } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Finding } from './findings';
+import { analyzeInventory } from './inventory/analyze';
+import { inventoryCompletions, inventoryHover } from './inventory/assist';
+import { maskMarkdown } from './markdown';
+import { SshConfigCache } from './sshConfig';
+import { analyzeShell, shellCompletions, shellHover } from './utilities/analyze';
+import type { ReleaseSetting } from './utilities/flags';
+
+/** Settings, from initializationOptions and then from the `greenplumCoordinator` configuration section. */
+interface Settings {
+  sshConfigPath: string;
+  utilitiesRelease: ReleaseSetting;
+  /** Quiet time after the last change before a document is checked again. */
+  diagnosticsDelayMs: number;
+}
+
+const RELEASES: readonly ReleaseSetting[] = ['auto', '5', '6', '7', 'cloudberry'];
+
+const settings: Settings = { sshConfigPath: '~/.ssh/config', utilitiesRelease: 'auto', diagnosticsDelayMs: 30 };
+const ssh = new SshConfigCache(settings.sshConfigPath);
+
+function applySettings(raw: unknown): void {
+  if (!raw || typeof raw !== 'object') return;
+  const r = raw as Record<string, unknown>;
+  if (typeof r.sshConfigPath === 'string' && r.sshConfigPath.trim()) settings.sshConfigPath = r.sshConfigPath.trim();
+  const release = String(r.utilitiesRelease ?? '');
+  if ((RELEASES as readonly string[]).includes(release)) settings.utilitiesRelease = release as ReleaseSetting;
+  if (typeof r.diagnosticsDelayMs === 'number' && r.diagnosticsDelayMs >= 0) settings.diagnosticsDelayMs = r.diagnosticsDelayMs;
+  ssh.setPath(settings.sshConfigPath);
+}
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+
+type Kind = 'inventory' | 'shell' | 'markdown';
+
+/** The client only sends the inventory files it selected, so every YAML document here is an inventory. */
+function kindOf(doc: TextDocument): Kind | undefined {
+  if (doc.languageId === 'yaml') return 'inventory';
+  if (doc.languageId === 'shellscript' || doc.languageId === 'sh' || doc.languageId === 'bash') return 'shell';
+  if (doc.languageId === 'markdown') return 'markdown';
+  return undefined;
+}
+
+/** Shell code of a document at the document's own offsets. */
+function shellText(doc: TextDocument, kind: Kind): string {
+  return kind === 'markdown' ? maskMarkdown(doc.getText()) : doc.getText();
+}
+
+const SEVERITY: Record<Finding['severity'], DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+interface FixData {
+  fixes: Array<{ title: string; range: Range; newText: string; preferred: boolean }>;
+}
+
+function toDiagnostic(doc: TextDocument, f: Finding): Diagnostic {
+  const range = { start: doc.positionAt(f.start), end: doc.positionAt(Math.max(f.end, f.start)) };
+  const d: Diagnostic = { range, severity: SEVERITY[f.severity], source: 'greenplum', code: f.code, message: f.message };
+  if (f.deprecated) d.tags = [DiagnosticTag.Deprecated];
+  if (f.fixes?.length) {
+    const data: FixData = { fixes: f.fixes.map((x) => ({ title: x.title, range: { start: doc.positionAt(x.start), end: doc.positionAt(x.end) }, newText: x.newText, preferred: !!x.preferred })) };
+    d.data = data;
+  }
+  return d;
+}
+
+function analyze(doc: TextDocument): Finding[] {
+  const kind = kindOf(doc);
+  if (kind === 'inventory') return analyzeInventory(doc.getText(), { sshHosts: () => ssh.get() });
+  if (kind === 'shell' || kind === 'markdown') return analyzeShell(shellText(doc, kind), { release: settings.utilitiesRelease }).findings;
+  return [];
+}
+
+const timers = new Map<string, NodeJS.Timeout>();
+
+function validate(uri: string): void {
+  timers.delete(uri);
+  const doc = documents.get(uri);
+  if (!doc) return;
+  let findings: Finding[];
+  try {
+    findings = analyze(doc);
+  } catch (e) {
+    connection.console.error(`analysis of ${uri} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    return;
+  }
+  void connection.sendDiagnostics({ uri, version: doc.version, diagnostics: findings.map((f) => toDiagnostic(doc, f)) });
+}
+
+/** Coalesces bursts of changes: a document is checked once its edits pause for diagnosticsDelayMs. */
+function schedule(uri: string, delay: number): void {
+  const t = timers.get(uri);
+  if (t) clearTimeout(t);
+  timers.set(uri, setTimeout(() => validate(uri), delay));
+}
+
+connection.onInitialize((params): InitializeResult => {
+  applySettings(params.initializationOptions);
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      completionProvider: { triggerCharacters: ['-', ' ', ':'], resolveProvider: false },
+      hoverProvider: true,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+    },
+    serverInfo: { name: 'greenplum-coordinator-language-server' },
+  };
+});
+
+connection.onDidChangeConfiguration((params) => {
+  const s = (params.settings as Record<string, unknown> | null | undefined)?.greenplumCoordinator;
+  applySettings(s);
+  for (const d of documents.all()) schedule(d.uri, 0);
+});
+
+documents.onDidOpen((e) => schedule(e.document.uri, 0));
+documents.onDidChangeContent((e) => schedule(e.document.uri, settings.diagnosticsDelayMs));
+documents.onDidClose((e) => {
+  const t = timers.get(e.document.uri);
+  if (t) clearTimeout(t);
+  timers.delete(e.document.uri);
+  void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+});
+
+connection.onCompletion((params): CompletionItem[] => {
+  const doc = documents.get(params.textDocument.uri);
+  if (!doc) return [];
+  const kind = kindOf(doc);
+  const offset = doc.offsetAt(params.position);
+  const range = (start: number, end: number): Range => ({ start: doc.positionAt(start), end: doc.positionAt(end) });
+  if (kind === 'inventory') {
+    return inventoryCompletions(doc.getText(), offset, () => ssh.get()).map((c) => ({
+      label: c.label,
+      kind: c.kind === 'key' ? CompletionItemKind.Property : c.kind === 'host' ? CompletionItemKind.Reference : CompletionItemKind.EnumMember,
+      detail: c.detail,
+      documentation: { kind: MarkupKind.Markdown, value: c.documentation },
+      textEdit: { range: range(c.start, c.end), newText: c.insertText },
+      insertTextFormat: c.snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+      sortText: c.sortText,
+      filterText: c.label,
+    }));
+  }
+  if (kind === 'shell' || kind === 'markdown') {
+    return shellCompletions(shellText(doc, kind), offset, { release: settings.utilitiesRelease }).map((c) => ({
+      label: c.label,
+      kind: c.kind === 'utility' ? CompletionItemKind.Function : c.kind === 'option' ? CompletionItemKind.Property : CompletionItemKind.EnumMember,
+      detail: c.detail,
+      documentation: { kind: MarkupKind.Markdown, value: c.documentation },
+      textEdit: { range: range(c.start, c.end), newText: c.insertText },
+      sortText: c.sortText,
+      filterText: c.label,
+      ...(c.deprecated ? { tags: [1] } : {}),
+    }));
+  }
+  return [];
+});
+
+connection.onHover((params) => {
+  const doc = documents.get(params.textDocument.uri);
+  if (!doc) return null;
+  const kind = kindOf(doc);
+  const offset = doc.offsetAt(params.position);
+  const h = kind === 'inventory' ? inventoryHover(doc.getText(), offset, () => ssh.get()) : kind ? shellHover(shellText(doc, kind), offset, { release: settings.utilitiesRelease }) : undefined;
+  if (!h) return null;
+  return { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: { start: doc.positionAt(h.start), end: doc.positionAt(h.end) } };
+});
+
+connection.onCodeAction((params): CodeAction[] => {
+  const actions: CodeAction[] = [];
+  for (const d of params.context.diagnostics) {
+    const data = d.data as FixData | undefined;
+    for (const fix of data?.fixes ?? []) {
+      actions.push({
+        title: fix.title,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [d],
+        isPreferred: fix.preferred,
+        edit: { changes: { [params.textDocument.uri]: [{ range: fix.range, newText: fix.newText }] } },
+      });
+    }
+  }
+  return actions;
+});
+
+documents.listen(connection);
+connection.listen();
