@@ -108,8 +108,8 @@ function build(chosen: ChosenRun, opts: ParseOptions | undefined): Gpactivatesta
   if (imported && !problems.some((p) => p.text === imported)) problems.push({ level: 'ERROR', text: imported, harmless: false });
   return {
     kind: 'gpactivatestandby',
-    ...base,
     outcome,
+    ...base,
     problems,
     warningsHarmless: problems.every((p) => p.harmless),
     complete: terminal(run),

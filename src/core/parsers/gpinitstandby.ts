@@ -175,8 +175,8 @@ function build(chosen: ChosenRun, opts: ParseOptions | undefined): Gpinitstandby
   if (imported && !problems.some((p) => p.text === imported)) problems.push({ level: 'ERROR', text: imported, harmless: false });
   return {
     kind: 'gpinitstandby',
-    ...base,
     outcome,
+    ...base,
     problems,
     warningsHarmless: problems.every((p) => p.harmless),
     complete: terminal(run),

@@ -147,8 +147,8 @@ function build(chosen: ChosenRun, opts: ParseOptions | undefined): GpstateBResul
 
   return {
     kind: 'gpstate-b',
-    ...base,
     outcome,
+    ...base,
     problems,
     warningsHarmless: problems.every((p) => p.harmless),
     complete: isComplete(run),

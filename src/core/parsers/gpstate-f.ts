@@ -151,8 +151,8 @@ function build(chosen: ChosenRun, opts: ParseOptions | undefined): GpstateFResul
 
   return {
     kind: 'gpstate-f',
-    ...base,
     outcome,
+    ...base,
     problems,
     warningsHarmless: problems.every((p) => p.harmless),
     complete: isComplete(run),

@@ -141,8 +141,8 @@ function build(chosen: ChosenRun, opts: ParseOptions | undefined): GpstateSResul
 
   return {
     kind: 'gpstate-s',
-    ...base,
     outcome,
+    ...base,
     problems,
     warningsHarmless: problems.every((p) => p.harmless),
     complete: isComplete(run),

@@ -132,8 +132,8 @@ function build(chosen: ChosenRun, opts: ParseOptions | undefined): GpstopResult 
   if (imported && !problems.some((p) => p.text === imported)) problems.push({ level: 'ERROR', text: imported, harmless: false });
   return {
     kind: 'gpstop',
-    ...base,
     outcome,
+    ...base,
     problems,
     warningsHarmless: problems.every((p) => p.harmless),
     complete: isComplete(run),

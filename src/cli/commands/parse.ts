@@ -1,0 +1,81 @@
+// `gpcoord parse <kind> [FILE|-] [--exit-code N]`: parses a saved utility output and prints one JSON object.
+// Exit 0 when the text is that kind of output (whatever the utility's own outcome), 2 on bad usage,
+// 3 when the text is not that kind (the reason on one line of stderr).
+import { readFile } from 'node:fs/promises';
+import { OUTPUT_KINDS, isOutputKind, parseOutput } from '../../core/parsers';
+import type { CliCommand } from '../args';
+import { EXIT_USAGE, parseArgs } from '../args';
+
+export const EXIT_NOT_RECOGNIZED = 3;
+
+const USAGE = `Usage: gpcoord parse <kind> [FILE|-] [--exit-code N]
+
+Parses the saved output of a Greenplum / Cloudberry utility and prints it as one JSON object.
+
+  <kind>          one of: ${OUTPUT_KINDS.join(', ')}
+  FILE            the captured output; "-" or no FILE reads standard input
+  --exit-code N   the utility's exit status, when known (0-255); it decides the outcome
+                  when the text stops before the utility's last line
+
+Exit status: 0 the text is that kind of output (see "outcome" for how the utility fared),
+             2 bad usage, 3 the text is not that kind of output.`;
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function usageError(message: string): number {
+  process.stderr.write(`gpcoord parse: ${message}\n\n${USAGE}\n`);
+  return EXIT_USAGE;
+}
+
+async function run(argv: string[]): Promise<number> {
+  const parsed = parseArgs(argv, { valueOptions: ['exit-code'], flags: ['help'], aliases: { h: 'help' } });
+  if (!parsed.ok) return usageError(parsed.error);
+  const { positionals, values, flags } = parsed.args;
+  if (flags.has('help')) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const [kind, file, ...extra] = positionals;
+  if (kind === undefined) return usageError('missing <kind>');
+  if (!isOutputKind(kind)) return usageError(`unknown kind "${kind}" (expected one of ${OUTPUT_KINDS.join(', ')})`);
+  if (extra.length > 0) return usageError(`unexpected argument "${extra[0]}" (give at most one FILE)`);
+
+  let exitCode: number | undefined;
+  const rawExit = values.get('exit-code');
+  if (rawExit !== undefined) {
+    if (!/^\d{1,3}$/.test(rawExit) || Number(rawExit) > 255) return usageError(`--exit-code must be a whole number from 0 to 255, got "${rawExit}"`);
+    exitCode = Number(rawExit);
+  }
+
+  let text: string;
+  if (file === undefined || file === '-') {
+    if (file === undefined && process.stdin.isTTY) return usageError('no input: give a FILE, or pipe the output into gpcoord parse');
+    text = await readStdin();
+  } else {
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : String((error as Error).message);
+      return usageError(`cannot read "${file}": ${why}`);
+    }
+  }
+
+  const result = parseOutput(kind, text, exitCode === undefined ? {} : { exitCode });
+  if (!result.recognized) {
+    process.stderr.write(`gpcoord parse: not ${kind} output: ${result.reason.replace(/\s+/g, ' ')}\n`);
+    return EXIT_NOT_RECOGNIZED;
+  }
+  process.stdout.write(`${JSON.stringify(result.result, null, 2)}\n`);
+  return 0;
+}
+
+export const parseCommand: CliCommand = {
+  summary: 'print a saved gpstate/gpinitstandby/gpactivatestandby/gpstop output as JSON',
+  usage: USAGE,
+  run,
+};

@@ -1,0 +1,59 @@
+// gpcoord: the product's core without VS Code, for scripts and tests. One table of subcommands;
+// each lives in src/cli/commands/ and is added here with one line.
+import packageJson from '../../package.json';
+import type { CliCommand } from './args';
+import { EXIT_USAGE } from './args';
+import { parseCommand } from './commands/parse';
+
+export const COMMANDS: Record<string, CliCommand> = {
+  parse: parseCommand,
+};
+
+function overview(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}   ${c.summary}`);
+  return `Usage: gpcoord <command> [arguments]
+
+Commands:
+${lines.join('\n')}
+
+Options:
+  --help      show this help (gpcoord <command> --help for a command's own)
+  --version   show the version`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    process.stderr.write(`gpcoord: missing command\n\n${overview()}\n`);
+    return EXIT_USAGE;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
+    const topic = name === 'help' ? rest[0] : undefined;
+    const command = topic !== undefined ? COMMANDS[topic] : undefined;
+    process.stdout.write(`${command ? command.usage : overview()}\n`);
+    return 0;
+  }
+  if (name === '--version' || name === '-V') {
+    process.stdout.write(`${packageJson.version}\n`);
+    return 0;
+  }
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!command) {
+    process.stderr.write(`gpcoord: unknown command "${name}"\n\n${overview()}\n`);
+    return EXIT_USAGE;
+  }
+  return command.run(rest);
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`gpcoord: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
