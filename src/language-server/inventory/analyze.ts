@@ -122,7 +122,7 @@ function fieldPath(where: { cluster?: string; level: Level; rest: string }): Arr
 function withoutDuplicates(text: string, doc: Document): { text: string; renames: Map<string, string> } {
   const chars = text.split('');
   const renames = new Map<string, string>();
-  const clusters = isMap(doc.contents) ? doc.contents.get('clusters', true) : undefined;
+  const clusters: unknown = isMap(doc.contents) ? doc.contents.get('clusters', true) : undefined;
   const visit = (node: unknown): void => {
     if (isMap(node)) {
       const seen = new Set<string>();
