@@ -271,3 +271,36 @@ function rangeOf(node: unknown): [number, number] | undefined {
   const r = (node as { range?: [number, number, number] } | null | undefined)?.range;
   return r ? [r[0], r[1]] : undefined;
 }
+
+/** One parsed inventory file, for merging. */
+export interface InventorySource {
+  file: string;
+  inventory: Inventory;
+}
+
+/**
+ * Merges inventories in order of precedence, first wins (e.g. the workspace file before the user-level file).
+ * A cluster defined in two files is taken from the first, with a warning naming both files.
+ */
+export function mergeInventories(sources: readonly InventorySource[]): { inventory: Inventory; origin: Record<string, string>; problems: InventoryProblem[] } {
+  const clusters: Inventory['clusters'] = {};
+  const origin: Record<string, string> = {};
+  const problems: InventoryProblem[] = [];
+  for (const s of sources) {
+    for (const [name, cluster] of Object.entries(s.inventory.clusters)) {
+      const first = origin[name];
+      if (first !== undefined) {
+        problems.push({ file: s.file, line: 1, column: 1, endLine: 1, endColumn: 1, offset: 0, endOffset: 0, field: `clusters.${name}`, message: `cluster "${name}" is also defined in ${first}, which takes precedence; rename one of them`, severity: 'warning' });
+        continue;
+      }
+      clusters[name] = cluster;
+      origin[name] = s.file;
+    }
+  }
+  return { inventory: { version: 1, clusters }, origin, problems };
+}
+
+/** "file:line:column: field: message" — the form the CLI prints and editors understand. */
+export function formatInventoryProblem(p: InventoryProblem): string {
+  return `${p.file}:${p.line}:${p.column}: ${p.severity}: ${p.message}`;
+}

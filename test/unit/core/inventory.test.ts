@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { parseInventory, resolveCluster } from '../../../src/core/inventory';
+import { formatInventoryProblem, mergeInventories, parseInventory, resolveCluster } from '../../../src/core/inventory';
 
 const GOOD = `clusters:
   prod:
@@ -67,5 +67,17 @@ describe('inventory', () => {
     assert.equal(r.ok, false);
     assert.ok(r.problems[0]!.line >= 2);
     assert.match(r.problems[0]!.message, /YAML/);
+  });
+
+  it('merges the workspace and user-level files, the first one winning, with a warning naming both', () => {
+    const a = parseInventory(GOOD, 'workspace.yaml');
+    const b = parseInventory(GOOD.replace('prod:', 'prod:\n    description: user copy').replace('clusters:', 'clusters:\n  other:\n    dataDirectory: /d/gpseg-1\n    hosts:\n      - name: a\n      - name: b'), 'user.yaml');
+    assert.ok(a.ok && b.ok, JSON.stringify([a.problems, b.problems]));
+    const m = mergeInventories([{ file: 'workspace.yaml', inventory: a.inventory }, { file: 'user.yaml', inventory: b.inventory }]);
+    assert.deepEqual(Object.keys(m.inventory.clusters).sort(), ['other', 'prod']);
+    assert.equal(m.origin.prod, 'workspace.yaml');
+    assert.equal(m.origin.other, 'user.yaml');
+    assert.equal(m.inventory.clusters.prod!.description, undefined);
+    assert.match(formatInventoryProblem(m.problems[0]!), /^user\.yaml:1:1: warning: cluster "prod" is also defined in workspace\.yaml/);
   });
 });
