@@ -21,7 +21,7 @@ export function buildInventoryJsonSchema(): Json {
     io: 'input',
     override: (ctx) => {
       const js = ctx.jsonSchema as Json;
-      if (ctx.zodSchema === absolutePathSchema) js.pattern = '^/(?!.*(^|/)\\.\\.(/|$))[^\\u0000-\\u001f\\u007f]*[^/\\u0000-\\u001f\\u007f]$';
+      if (ctx.zodSchema === absolutePathSchema) js.pattern = '^(?!.*(^|/)\\.\\.(/|$))/[^\\u0000-\\u001f\\u007f]*[^/\\u0000-\\u001f\\u007f]$';
       if (ctx.zodSchema === keyPathSchema) js.pattern = '^(/|~/)[^\\u0000-\\u001f\\u007f]*$';
       const checks = (ctx.zodSchema as { _zod?: { def?: { checks?: Array<{ _zod?: { def?: { pattern?: unknown } } }> } } })._zod?.def?.checks;
       for (const check of checks ?? []) {

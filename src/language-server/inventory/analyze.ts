@@ -236,7 +236,8 @@ function semanticChecks(clusters: YAMLMap, findings: Finding[], options: Invento
     const machine = (e: HostEntry): string | undefined => {
       const target = e.ssh ?? e.name;
       if (target === undefined) return undefined;
-      const alias = e.ssh !== undefined ? sshHosts()?.hosts.find((h) => h.alias === target) : undefined;
+      // ssh applies a Host section named like the target, whether it came from `ssh:` or from `name:`.
+      const alias = sshHosts()?.hosts.find((h) => h.alias === target);
       return (alias?.hostName ?? target).toLowerCase();
     };
     for (let i = 0; i < entries.length; i++) {
