@@ -1,0 +1,6 @@
+// The benchmarks, in the order they run and appear in docs/performance.md.
+import type { Benchmark } from './lib';
+import { parsersBench } from './parsers';
+import { activationBench, bundleBench } from './extension';
+
+export const BENCHMARKS: Benchmark[] = [parsersBench, bundleBench, activationBench];
