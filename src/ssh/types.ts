@@ -45,3 +45,67 @@ export class RemoteExecError extends Error {
 export interface RemoteExecutor {
   exec(host: HostTarget, command: string, options?: ExecOptions): Promise<ExecResult>;
 }
+
+// ---- Interactive decisions and secrets, supplied by the extension (SecretStorage, modal prompts) or the CLI. ----
+
+/** What the user is shown when a host presents a key that no known_hosts file lists. */
+export interface UnknownHostKeyInfo {
+  /** Inventory name of the host, or the jump host's ssh target. */
+  host: string;
+  /** The address connected to (HostName after ~/.ssh/config). */
+  address: string;
+  port: number;
+  /** e.g. ssh-ed25519, ecdsa-sha2-nistp256, ssh-rsa. */
+  keyType: string;
+  /** Exactly as OpenSSH prints it: "SHA256:" + unpadded base64 of sha256(key blob). */
+  fingerprintSha256: string;
+  /** Keys of other types already known for this host (a note worth showing), as "type SHA256:...". */
+  otherKnownKeys: string[];
+}
+
+export type HostKeyDecision = 'accept-once' | 'accept-and-save' | 'reject';
+
+export interface SshCallbacks {
+  /** Asked once per encrypted key (the answer is kept for the pool's life); undefined skips the key. */
+  askPassphrase?: (keyPath: string, host: string) => Promise<string | undefined>;
+  /** Asked when keys and the agent did not get in; undefined skips password authentication. */
+  askPassword?: (user: string, host: string) => Promise<string | undefined>;
+  /** Without it an unknown host key is refused (as StrictHostKeyChecking=yes would). */
+  onUnknownHostKey?: (info: UnknownHostKeyInfo) => Promise<HostKeyDecision>;
+}
+
+export interface ShellOptions {
+  /** Runs this command under a PTY; without it, the login shell. */
+  command?: string;
+  cols: number;
+  rows: number;
+  /** TERM value; default xterm-256color. */
+  term?: string;
+}
+
+/** A PTY channel, e.g. behind a VS Code Pseudoterminal. Output is also captured for parsing. */
+export interface ShellSession {
+  write(data: string): void;
+  resize(cols: number, rows: number): void;
+  /** Registers a listener for output (stdout and stderr are merged by the PTY); returns a function that removes it. */
+  onData(listener: (data: string) => void): () => void;
+  /** Registers a listener called once when the remote process ends or the channel closes. */
+  onExit(listener: (exitCode: number | null, signal: string | null) => void): () => void;
+  /** Everything received so far. */
+  output(): string;
+  /** Resolves when the channel closes; rejects with RemoteExecError('connection-lost') if the connection dropped. */
+  readonly exited: Promise<{ exitCode: number | null; signal: string | null; output: string }>;
+  close(): void;
+}
+
+/** Counters for tests and benchmarks. Keys are pool keys ("user@address:port", plus " via <jump key>"). */
+export interface PoolStats {
+  /** TCP (or forwarded) connections opened, per pool key. */
+  connectionsOpened: Record<string, number>;
+  /** Commands and shells run, per pool key. */
+  execs: Record<string, number>;
+  /** The same two counters per inventory host name (HostTarget.name). */
+  byHost: Record<string, { connectionsOpened: number; execs: number }>;
+  /** Pool keys with a live connection right now. */
+  open: string[];
+}
