@@ -69,8 +69,6 @@ export interface ParseOptions {
 
 export type ParseResult<T> = { recognized: true; result: T } | { recognized: false; reason: string };
 
-const PROBLEM_LEVELS = new Set(['WARNING', 'ERROR', 'CRITICAL', 'FATAL']);
-
 /** Message text of a record including its continuation lines. */
 export function fullMessage(record: LogRecord): string {
   return record.continuation.length ? `${record.message}\n${record.continuation.join('\n')}` : record.message;
@@ -80,7 +78,7 @@ export function fullMessage(record: LogRecord): string {
 export function collectProblems(run: Run, describe: (record: LogRecord) => string = fullMessage): Problem[] {
   const problems: Problem[] = [];
   for (const r of run.records) {
-    if (!PROBLEM_LEVELS.has(r.level)) continue;
+    if (r.level === 'INFO' || r.level === 'DEBUG') continue;
     problems.push({ level: r.level === 'FATAL' ? 'CRITICAL' : (r.level as Problem['level']), text: describe(r).trim(), harmless: false });
   }
   for (const r of run.childProblems) {
@@ -122,8 +120,17 @@ function countDialectWords(run: Run): { coordinator: number; master: number; clo
   let coordinator = 0;
   let master = 0;
   let cloudberry = false;
+  // The words appear in the banners and section headers at the start of a run and in its closing lines;
+  // looking at a bounded number of records keeps a 1,000-segment report as cheap as a short one.
   const texts: string[] = [];
-  for (const r of run.records) if (r.level !== 'DEBUG') texts.push(r.message);
+  const records = run.records;
+  const HEAD = 150;
+  const TAIL = 30;
+  for (let i = 0; i < records.length; i++) {
+    if (i === HEAD && records.length > HEAD + TAIL) i = records.length - TAIL;
+    const r = records[i];
+    if (r && r.level !== 'DEBUG') texts.push(r.message);
+  }
   for (const p of run.prompts) texts.push(p.text);
   for (const text of texts) {
     VOCABULARY_WORD.lastIndex = 0;

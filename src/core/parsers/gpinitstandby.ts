@@ -36,7 +36,11 @@ export type GpinitstandbyResult = z.infer<typeof gpinitstandbyResultSchema>;
 const SUCCESS = /^Successfully (created|removed|started) standby (?:master|coordinator)(?: on (\S+))?/;
 const ALREADY_RUNNING = /^Standb?y (?:master|coordinator) is already up and running/;
 const ERROR_LINE = /^Error (initializing|removing) standby (?:master|coordinator): (.*)$/;
-const HARMLESS = [/^Syncing of .+ extensions has failed\.?$/, /^Please run .*gppkg.* after successful standby initialization\.?$/];
+// Plain string tests: these run on arbitrary text and must stay linear.
+const HARMLESS = [
+  (text: string) => text.startsWith('Syncing of ') && /extensions has failed\.?$/.test(text),
+  (text: string) => text.startsWith('Please run ') && text.includes('gppkg') && text.includes('after successful standby initialization'),
+];
 
 function terminal(run: Run): boolean {
   return hasMessage(run, SUCCESS) || hasMessage(run, ALREADY_RUNNING) || hasMessage(run, ERROR_LINE) || hasMessage(run, /^Unable to ping new standby host/) ||
@@ -60,7 +64,7 @@ function classify(message: string): { outcome: Outcome; reason: FailureReason } 
   if (/unreachable|unable to ping/i.test(message)) return { outcome: 'refused', reason: 'connection-failed' };
   if (/failed to retrieve configuration|could not connect|connection refused|unable to connect/i.test(message)) return { outcome: 'failed', reason: 'connection-failed' };
   if (/environment variable|PGPORT|DATA_DIRECTORY|not set/i.test(message)) return { outcome: 'refused', reason: 'environment' };
-  if (/same host and port|parent directory .* does not exist|not configured|no standby|cannot be specified together|no action provided|does not exist/i.test(message)) {
+  if (/same host and port|parent directory|not configured|no standby|cannot be specified together|no action provided|does not exist/i.test(message)) {
     return { outcome: 'refused', reason: 'other' };
   }
   return { outcome: 'failed', reason: 'other' };

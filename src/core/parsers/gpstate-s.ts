@@ -90,8 +90,9 @@ function build(chosen: ChosenRun, opts: ParseOptions | undefined): GpstateSResul
     if (m === 'Segment Instance Status Report') { inSegments = true; continue; }
     if (isSeparator(m)) continue;
     if (inSegments) {
-      const t = m.trim();
-      if (t === 'Segment Info') { if (segments.count > 0) closeSegment(); segments.count++; continue; }
+      if (m.endsWith('Segment Info') && m.trim() === 'Segment Info') { if (segments.count > 0) closeSegment(); segments.count++; continue; }
+      // Only the role and status rows matter here; skip the others without splitting them.
+      if (!m.includes('role') && !m.includes('status')) continue;
       const row = parseTableRow(m);
       if (!row) continue;
       if (row.key === 'Current role') {

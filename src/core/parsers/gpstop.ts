@@ -33,7 +33,7 @@ const COORDINATOR_TERMINATED = /^Terminating processes for segment /;
 const FULL_STOP_DONE = /^Database successfully shutdown/;
 const USER_ABORT = /^User abort requested/;
 const GPSTOP_ERROR = /^gpstop error: (.*)$/;
-const SPURIOUS_KILL = /Failed to kill process \d+ for segment .*No such process/s;
+const SPURIOUS_KILL = (text: string): boolean => /^Failed to kill process \d+ for segment /.test(text) && text.includes('No such process');
 
 function argsOf(run: Run): string | null {
   for (const r of run.records) if (r.message.startsWith(STARTING)) return r.message.slice(STARTING.length).trim();

@@ -28,21 +28,32 @@ const LOG_PREFIX =
 // A docker-compose style wrapper (`cdw_1   | `) put in front of the utility's own line.
 const WRAPPER = /^[A-Za-z0-9_.-]{1,64} {0,16}\| /;
 
+// Levels as constant strings: later comparisons and Set lookups then need no character-by-character work.
+function internLevel(raw: string | undefined): LogLevel {
+  switch (raw) {
+    case 'INFO': return 'INFO';
+    case 'DEBUG': return 'DEBUG';
+    case 'WARNING':
+    case 'WARN': return 'WARNING';
+    case 'ERROR': return 'ERROR';
+    case 'CRITICAL': return 'CRITICAL';
+    default: return 'FATAL';
+  }
+}
+
 function matchPrefix(line: string): LogLine | null {
   const m = LOG_PREFIX.exec(line);
   if (!m) return null;
-  const [whole, timestamp, pidText, program, host, user, rawLevel] = m;
-  const pid = Number(pidText);
+  const pid = Number(m[2]);
   if (!Number.isSafeInteger(pid)) return null;
-  const level: LogLevel = rawLevel === 'WARN' ? 'WARNING' : (rawLevel as LogLevel);
   return {
-    timestamp: timestamp ?? '',
+    timestamp: m[1] ?? '',
     pid,
-    program: program ?? '',
-    host: host ?? '',
-    user: user ?? '',
-    level,
-    message: line.slice(whole.length),
+    program: m[3] ?? '',
+    host: m[4] ?? '',
+    user: m[5] ?? '',
+    level: internLevel(m[6]),
+    message: line.slice(m[0].length),
   };
 }
 

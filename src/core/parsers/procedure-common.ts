@@ -10,9 +10,9 @@ export function importError(run: Run): string | null {
   return null;
 }
 
-/** Marks the problems known to be harmless; `rules` are tested against each problem's text. */
-export function markHarmless(problems: Problem[], rules: RegExp[]): Problem[] {
-  return problems.map((p) => (rules.some((r) => r.test(p.text)) ? { ...p, harmless: true } : p));
+/** Marks the problems known to be harmless; each rule is asked about each problem's text. */
+export function markHarmless(problems: Problem[], rules: ((text: string) => boolean)[]): Problem[] {
+  return problems.map((p) => (rules.some((rule) => rule(p.text)) ? { ...p, harmless: true } : p));
 }
 
 /** The first message of the run's own records matching `re`, with its match. */

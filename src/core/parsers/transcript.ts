@@ -7,14 +7,24 @@ import { parseLogLine, stripTerminalEscapes } from './logline';
 import type { LogLine } from './logline';
 
 export interface LogRecord extends LogLine {
+  type: 'log';
   /** 0-based index of the physical line in the text. */
   lineIndex: number;
   /** Physical lines without a prefix that belong to this record's message (exception text, tab-indented lines). */
   continuation: string[];
 }
 
+// Shared by every record without continuation lines (nearly all of them); replaced by a new array on first use.
+const NO_CONTINUATION: string[] = [];
+
+function addContinuation(record: LogRecord, line: string): void {
+  if (record.continuation === NO_CONTINUATION) record.continuation = [];
+  record.continuation.push(line);
+}
+
+/** A log record is its own entry: one object per line. */
 export type Entry =
-  | { type: 'log'; record: LogRecord }
+  | LogRecord
   | { type: 'command'; text: string }
   | { type: 'exit'; code: number }
   | { type: 'prompt'; text: string }
@@ -66,6 +76,9 @@ export function splitLines(text: string): string[] {
   return lines;
 }
 
+// A multi-line message longer than this is not one exception text any more; the rest is kept as raw lines.
+const MAX_CONTINUATION = 200;
+
 /** Reads the whole text into entries; continuation lines are attached to the record they belong to. */
 export function readEntries(text: string): Entry[] {
   const entries: Entry[] = [];
@@ -77,14 +90,17 @@ export function readEntries(text: string): Entry[] {
     const line = stripTerminalEscapes(lines[i] ?? '');
     const parsed = parseLogLine(line);
     if (parsed) {
-      const record: LogRecord = { ...parsed, lineIndex: i, continuation: [] };
-      entries.push({ type: 'log', record });
+      const record = parsed as LogRecord;
+      record.type = 'log';
+      record.lineIndex = i;
+      record.continuation = NO_CONTINUATION;
+      entries.push(record);
       lastRecord = record;
-      openQuote = /\(Reason='/.test(parsed.message) && !/'\)\s*exiting\.\.\.\s*$/.test(parsed.message);
+      openQuote = parsed.message.includes("(Reason='") && !/'\)\s*exiting\.\.\.\s*$/.test(parsed.message);
       continue;
     }
-    if (lastRecord && (openQuote || (line.length > 0 && isContinuationShape(line)))) {
-      lastRecord.continuation.push(line);
+    if (lastRecord && lastRecord.continuation.length < MAX_CONTINUATION && (openQuote || (line.length > 0 && isContinuationShape(line)))) {
+      addContinuation(lastRecord, line);
       if (openQuote && /^'\)|'\)\s*exiting\.\.\.\s*$/.test(line)) openQuote = false;
       continue;
     }
@@ -201,8 +217,8 @@ export function splitRuns(entries: Entry[], program: string): Run[] {
       finish({ command: null, entries: [], pid: null, hasOwnRecord: false, footerExitCode: null });
       continue;
     }
-    if (entry.type === 'log' && entry.record.program === program) {
-      const rec = entry.record;
+    if (entry.type === 'log' && entry.program === program) {
+      const rec = entry;
       const newPid = current.pid !== null && rec.pid !== current.pid;
       const restarted = current.hasOwnRecord && rec.message.startsWith(startsRun);
       if (newPid || restarted) finish({ command: null, entries: [], pid: null, hasOwnRecord: false, footerExitCode: null });
@@ -225,11 +241,11 @@ function buildRun(b: RunBuilder, program: string): Run | null {
   let first = 0;
   let last = b.entries.length - 1;
   if (b.hasOwnRecord) {
-    first = b.entries.findIndex((e) => e.type === 'log' && e.record.program === program);
+    first = b.entries.findIndex((e) => e.type === 'log' && e.program === program);
     let lastOwn = first;
     for (let i = b.entries.length - 1; i >= 0; i--) {
       const e = b.entries[i];
-      if (e && e.type === 'log' && e.record.program === program) { lastOwn = i; break; }
+      if (e && e.type === 'log' && e.program === program) { lastOwn = i; break; }
     }
     last = lastOwn;
     while (last + 1 < b.entries.length && b.entries[last + 1]?.type !== 'log') last++;
@@ -242,8 +258,8 @@ function buildRun(b: RunBuilder, program: string): Run | null {
     if (!e) continue;
     switch (e.type) {
       case 'log':
-        if (e.record.program === program) run.records.push(e.record);
-        else if (e.record.level !== 'INFO' && e.record.level !== 'DEBUG') run.childProblems.push(e.record);
+        if (e.program === program) run.records.push(e);
+        else if (e.level !== 'INFO' && e.level !== 'DEBUG') run.childProblems.push(e);
         break;
       case 'prompt':
         run.prompts.push({ text: e.text, answer: null });
