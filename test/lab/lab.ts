@@ -577,11 +577,7 @@ export async function down(labOrDir: Lab | string): Promise<void> {
   const dir = typeof labOrDir === 'string' ? resolve(labOrDir) : labOrDir.dir;
   const state = readState(dir);
   if (!state) return;
-  const namespaces = new Set(Object.values(state.processes).map((p) => p.mountNamespace).filter((n) => n));
-  const rootNs = mountNamespaceOf('self');
-  namespaces.delete(rootNs ?? '');
-  const ours = (): Array<{ pid: number; comm: string }> => listProcesses().filter((p) =>
-    p.pid !== process.pid && ((p.mountNamespace !== undefined && namespaces.has(p.mountNamespace)) || p.cmdline.includes(join(dir, 'hosts'))));
+  const ours = (): Array<{ pid: number; comm: string }> => findOwnProcesses(dir, state);
   // PostgreSQL first, with an immediate shutdown so it removes its shared memory and lock files itself.
   for (const p of ours()) if (p.comm === 'postgres') signal(p.pid, 'SIGQUIT');
   await waitFor('PostgreSQL to stop', () => !ours().some((p) => p.comm === 'postgres'), 5_000).catch(() => undefined);
@@ -591,6 +587,41 @@ export async function down(labOrDir: Lab | string): Promise<void> {
   await waitFor('the lab processes to die', () => ours().length === 0, 3_000);
   state.running = false;
   writeState(state);
+}
+
+/**
+ * The processes of the run in `dir`. The kernel reuses namespace ids once a namespace is gone, so a recorded id
+ * alone could name another lab's host: a process counts only if its mounts show this run's bind mounts (or its
+ * command line names this run's files).
+ */
+function findOwnProcesses(dir: string, state: LabState): Array<{ pid: number; comm: string }> {
+  const namespaces = new Set(Object.values(state.processes).map((p) => p.mountNamespace).filter((n) => n));
+  namespaces.delete(mountNamespaceOf('self') ?? '');
+  const hostsDir = join(dir, 'hosts') + '/';
+  const verified = new Map<string, boolean>();
+  const mountsAreOurs = (pid: number, ns: string): boolean => {
+    const known = verified.get(ns);
+    if (known !== undefined) return known;
+    let ok: boolean;
+    try {
+      ok = readFileSync(`/proc/${pid}/mountinfo`, 'utf8').split('\n').some((line) => {
+        // "<id> <parent> <dev> <root> <mount point> ...": our hosts bind <run>/hosts/<host>/tmp on /tmp. The root is
+        // relative to its file system, so it may be a tail of the absolute path.
+        const [, , , root = '', mountPoint] = line.split(' ');
+        const at = root.lastIndexOf('/hosts/');
+        return mountPoint === '/tmp' && at >= 0 && hostsDir.endsWith(root.slice(0, at + '/hosts/'.length));
+      });
+    } catch {
+      return false; // gone, or unreadable: decide on the next scan
+    }
+    verified.set(ns, ok);
+    return ok;
+  };
+  return listProcesses().filter((p) => {
+    if (p.pid === process.pid) return false;
+    if (p.cmdline.includes(hostsDir)) return true;
+    return p.mountNamespace !== undefined && namespaces.has(p.mountNamespace) && mountsAreOurs(p.pid, p.mountNamespace);
+  });
 }
 
 function signal(pid: number, sig: NodeJS.Signals): void {
@@ -604,10 +635,7 @@ function signal(pid: number, sig: NodeJS.Signals): void {
 /** The pids of every process that belongs to the run in `dir` (its namespaces), for tests and `status`. */
 export function labProcesses(dir: string): number[] {
   const state = readState(resolve(dir));
-  if (!state) return [];
-  const namespaces = new Set(Object.values(state.processes).map((p) => p.mountNamespace));
-  namespaces.delete(mountNamespaceOf('self') ?? '');
-  return listProcesses().filter((p) => (p.mountNamespace !== undefined && namespaces.has(p.mountNamespace)) || p.cmdline.includes(join(resolve(dir), 'hosts'))).map((p) => p.pid);
+  return state ? findOwnProcesses(resolve(dir), state).map((p) => p.pid) : [];
 }
 
 export async function readLab(dir: string): Promise<Lab> {
