@@ -87,7 +87,7 @@ export function parseProxyJump(value: string): JumpHostSpec[] {
       rest = bracket[1]!;
       if (bracket[2]) port = Number(bracket[2]);
     } else {
-      const colon = /^([^:]+):(\d+)$/.exec(rest);
+      const colon = /^([^:]*):(\d+)$/.exec(rest);
       if (colon) {
         rest = colon[1]!;
         port = Number(colon[2]);
