@@ -4,9 +4,17 @@ import packageJson from '../../package.json';
 import type { CliCommand } from './args';
 import { EXIT_USAGE } from './args';
 import { parseCommand } from './commands/parse';
+import { statusCommand } from './commands/status';
+import { planCommand } from './commands/plan';
+import { runCommand } from './commands/run';
+import { hostsCommand } from './commands/hosts';
 
 export const COMMANDS: Record<string, CliCommand> = {
   parse: parseCommand,
+  status: statusCommand,
+  plan: planCommand,
+  run: runCommand,
+  hosts: hostsCommand,
 };
 
 function overview(): string {

@@ -1,0 +1,58 @@
+// `gpcoord hosts <cluster>`: the cluster's hosts as the inventory and ~/.ssh/config resolve them, without connecting.
+import type { CliCommand } from '../args';
+import { EXIT_USAGE, parseArgs } from '../args';
+import { hostTarget } from '../../engine/observe';
+import { clusterFromArgs, COMMON_OPTIONS, COMMON_VALUE_OPTIONS, poolFromArgs, usageError } from './status';
+
+const USAGE = `Usage: gpcoord hosts <cluster> [--json] [--inventory FILE] [--ssh-config FILE]
+
+Lists the cluster's coordinator hosts: original role, data directory and port, and how ssh reaches each
+(user, address, port, identity files, jump hosts) after ~/.ssh/config. Nothing is connected to.
+
+  --json              print the list as JSON
+${COMMON_OPTIONS}
+
+Exit status: 0 listed, 2 bad usage or inventory.`;
+
+async function run(argv: string[]): Promise<number> {
+  const parsed = parseArgs(argv, { valueOptions: [...COMMON_VALUE_OPTIONS], flags: ['json', 'help'], aliases: { h: 'help' } });
+  if (!parsed.ok) return usageError('hosts', USAGE, parsed.error);
+  const { positionals, flags } = parsed.args;
+  if (flags.has('help')) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (positionals.length !== 1) return usageError('hosts', USAGE, positionals.length ? `unexpected argument "${positionals[1]}"` : 'missing <cluster>');
+  const cluster = clusterFromArgs('hosts', positionals[0]!, parsed.args);
+  if (!cluster) return EXIT_USAGE;
+  const pool = poolFromArgs(parsed.args);
+  try {
+    const rows = cluster.hosts.map((h) => {
+      const r = pool.resolve(hostTarget(h));
+      return {
+        name: h.name,
+        role: h.role,
+        dataDirectory: h.dataDirectory,
+        port: h.port,
+        ssh: { target: h.sshTarget, user: r.user, hostName: r.hostName, port: r.port, identityFiles: r.identityFiles, proxyJump: r.proxyJump.map((j) => j.target) },
+      };
+    });
+    if (flags.has('json')) process.stdout.write(`${JSON.stringify({ cluster: cluster.name, hosts: rows }, null, 2)}\n`);
+    else {
+      process.stdout.write(`Cluster ${cluster.name} (${cluster.config.vocabulary} vocabulary${cluster.config.environmentScript ? `, environment ${cluster.config.environmentScript}` : cluster.config.gphome ? `, GPHOME ${cluster.config.gphome}` : ''})\n`);
+      for (const r of rows) {
+        const jump = r.ssh.proxyJump.length ? ` via ${r.ssh.proxyJump.join(',')}` : '';
+        process.stdout.write(`  ${r.name.padEnd(12)} original ${r.role.padEnd(12)} ${r.dataDirectory} port ${r.port}   ssh ${r.ssh.user}@${r.ssh.hostName}:${r.ssh.port}${jump}${r.ssh.identityFiles.length ? ` key ${r.ssh.identityFiles.join(',')}` : ''}\n`);
+      }
+    }
+    return 0;
+  } finally {
+    await pool.dispose();
+  }
+}
+
+export const hostsCommand: CliCommand = {
+  summary: 'list a cluster\'s coordinator hosts and how ssh reaches them (no connection)',
+  usage: USAGE,
+  run,
+};

@@ -1,0 +1,156 @@
+// `gpcoord run <procedure> <cluster>`: runs a procedure step by step on the hosts, with live output, asking y/N
+// before every step that changes the cluster (unless --yes), and a summary at the end.
+import { createInterface } from 'node:readline/promises';
+import type { PlannedStep } from '../../core/procedures/types';
+import { PROCEDURE_IDS } from '../../core/procedures/types';
+import { formatState, formatStep, shownCommand } from '../../engine/format';
+import { runProcedure } from '../../engine/runner';
+import type { RunEvent, RunResult, RunStatus } from '../../engine/runner';
+import { auditWriter, defaultAuditPath, defaultJournalPath } from '../../engine/session';
+import type { CliCommand } from '../args';
+import { EXIT_USAGE, parseArgs } from '../args';
+import { isProcedure } from './plan';
+import { clusterFromArgs, COMMON_OPTIONS, COMMON_VALUE_OPTIONS, poolFromArgs, usageError } from './status';
+
+export const RUN_EXIT: Record<RunStatus, number> = {
+  done: 0,
+  failed: 1,
+  blocked: 3,
+  refused: 3,
+  declined: 4,
+  unknown: 5,
+  cancelled: 5,
+  'needs-attention': 6,
+};
+
+const USAGE = `Usage: gpcoord run <procedure> <cluster> [--yes] [--json] [--journal FILE] [--audit FILE]
+                    [--inventory FILE] [--ssh-config FILE]
+
+Runs a procedure on the cluster's hosts over ssh. Before every step the cluster is observed afresh and the
+next step planned from what is seen (so an interrupted run resumes, and a finished one changes nothing);
+the step's guards are checked on the hosts right before it runs; afterwards it is verified by observation.
+
+  <procedure>         ${PROCEDURE_IDS.join(', ')}
+  --yes               do not ask before steps that change the cluster (otherwise y/N on the terminal)
+  --json              print the run's result as JSON on stdout (progress goes to stderr)
+  --journal FILE      the procedure journal (default ~/.local/state/gpcoord/journal/<cluster>.jsonl)
+  --audit FILE        append-only audit log (default ~/.local/state/gpcoord/audit.jsonl)
+${COMMON_OPTIONS}
+
+Exit status: 0 done (or nothing to do), 1 a step failed, 2 bad usage or inventory,
+3 blocked or refused by a guard (nothing was changed by that step), 4 declined at a prompt,
+5 a step's outcome is unknown (connection lost, timeout, cancelled) — run again to resume,
+6 a step ran but its result did not verify (needs attention).`;
+
+function progressWriter(out: NodeJS.WritableStream): (e: RunEvent) => void {
+  // Remote output arrives in chunks; print it line by line with the host in front.
+  let pending = '';
+  let prefix = '';
+  const flush = (): void => {
+    if (pending) out.write(`${prefix}${pending}\n`);
+    pending = '';
+  };
+  return (e) => {
+    switch (e.type) {
+      case 'run-started':
+        out.write(`gpcoord: ${e.procedure} on cluster ${e.cluster} (run ${e.runId})\n`);
+        break;
+      case 'plan':
+        if (e.decision.kind === 'step') out.write(`\n${formatStep(e.decision.step, { guards: false })}\n`);
+        break;
+      case 'guard':
+        out.write(`      ${e.ok ? 'ok  ' : 'FAIL'} ${e.guard.description}${e.ok ? '' : `: ${e.message}`}\n`);
+        break;
+      case 'step':
+        if (e.status === 'running') {
+          prefix = `  ${e.step.host}| `;
+          out.write(`  running on ${e.step.host}: ${shownCommand(e.step)}\n`);
+        } else if (e.status !== 'pending') {
+          flush();
+          out.write(`  => ${e.status.toUpperCase()}${e.message ? `: ${e.message}` : ''}\n`);
+        }
+        break;
+      case 'output': {
+        const text = pending + e.chunk.replace(/\r\n/g, '\n');
+        const lines = text.split('\n');
+        pending = lines.pop() ?? '';
+        for (const l of lines) out.write(`${prefix}${l}\n`);
+        break;
+      }
+      case 'note':
+        flush();
+        out.write(`  note: ${e.text}\n`);
+        break;
+      case 'observed':
+      case 'run-finished':
+        break;
+    }
+  };
+}
+
+function summary(r: RunResult): string {
+  const lines = ['', `Summary: ${r.status.toUpperCase()} — ${r.message}`];
+  for (const s of r.steps) lines.push(`  ${s.status.padEnd(15)} [${s.step.index + 1}/${s.step.total}] ${s.step.title} on ${s.step.host} (${(s.durationMs / 1000).toFixed(1)} s)${s.status === 'succeeded' ? '' : `: ${s.message}`}`);
+  if (r.state) lines.push('', formatState(r.state));
+  return lines.join('\n');
+}
+
+async function run(argv: string[]): Promise<number> {
+  const parsed = parseArgs(argv, { valueOptions: [...COMMON_VALUE_OPTIONS, 'journal', 'audit'], flags: ['yes', 'json', 'help'], aliases: { h: 'help', y: 'yes' } });
+  if (!parsed.ok) return usageError('run', USAGE, parsed.error);
+  const { positionals, flags, values } = parsed.args;
+  if (flags.has('help')) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const [procedure, name, ...extra] = positionals;
+  if (!isProcedure(procedure)) return usageError('run', USAGE, procedure ? `unknown procedure "${procedure}" (expected ${PROCEDURE_IDS.join(', ')})` : 'missing <procedure>');
+  if (!name) return usageError('run', USAGE, 'missing <cluster>');
+  if (extra.length) return usageError('run', USAGE, `unexpected argument "${extra[0]}"`);
+  const yes = flags.has('yes');
+  if (!yes && !process.stdin.isTTY) return usageError('run', USAGE, 'standard input is not a terminal, so no step can be confirmed: pass --yes to run without asking');
+  const cluster = clusterFromArgs('run', name, parsed.args);
+  if (!cluster) return EXIT_USAGE;
+  const json = flags.has('json');
+  const progress = json ? process.stderr : process.stdout;
+  const pool = poolFromArgs(parsed.args);
+  const rl = yes ? null : createInterface({ input: process.stdin, output: process.stdout });
+  const confirm = async (step: PlannedStep): Promise<boolean> => {
+    if (yes || !rl) return true;
+    const answer = await rl.question(`\n  Run on ${step.host}: ${shownCommand(step)}\n  This changes the cluster. Continue? [y/N] `);
+    return /^y(es)?$/i.test(answer.trim());
+  };
+  // Ctrl-C cancels the running step (its outcome is then unknown and re-observed), a second one exits.
+  const abort = new AbortController();
+  const onSigint = (): void => {
+    if (abort.signal.aborted) process.exit(130);
+    progress.write('\ngpcoord: cancelling (the current step is marked unknown and the cluster re-observed); Ctrl-C again to quit at once\n');
+    abort.abort();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const result = await runProcedure({
+      procedure,
+      cluster,
+      executor: pool,
+      journalPath: values.get('journal') ?? defaultJournalPath(cluster.name),
+      audit: auditWriter(values.get('audit') ?? defaultAuditPath()),
+      confirm,
+      onEvent: progressWriter(progress),
+      signal: abort.signal,
+    });
+    progress.write(`${summary(result)}\n`);
+    if (json) process.stdout.write(`${JSON.stringify({ ...result, steps: result.steps.map((s) => ({ ...s, step: { id: s.step.id, title: s.step.title, host: s.step.host, command: s.step.command } })) }, null, 2)}\n`);
+    return RUN_EXIT[result.status];
+  } finally {
+    process.off('SIGINT', onSigint);
+    rl?.close();
+    await pool.dispose();
+  }
+}
+
+export const runCommand: CliCommand = {
+  summary: 'run a procedure (restore-mirroring, return-to-original, check) step by step',
+  usage: USAGE,
+  run,
+};
