@@ -53,14 +53,16 @@ function matchPrefix(line: string): LogLine | null {
     host: m[4] ?? '',
     user: m[5] ?? '',
     level: internLevel(m[6]),
-    message: line.slice(m[0].length),
+    // Trailing blanks are padding (or a copy's artefact), never content.
+    message: line.slice(m[0].length).trimEnd(),
   };
 }
 
 /**
  * Parses one line of utility output. Returns null when the line carries no log prefix.
  * Tolerates what terminals and transcripts put in front of a record: the `> ` of an answered prompt
- * (the next record follows it on the same line), progress dots, and a docker-compose `name | ` wrapper.
+ * (the next record follows it on the same line), progress dots, indentation (a pasted Markdown block)
+ * and a docker-compose `name | ` wrapper.
  * Never throws.
  */
 export function parseLogLine(line: string): LogLine | null {
@@ -73,7 +75,9 @@ export function parseLogLine(line: string): LogLine | null {
   let rest = line;
   for (let guard = 0; guard < 8; guard++) {
     const before = rest;
-    if (rest.startsWith('> ')) rest = rest.slice(2);
+    const c0 = rest.charCodeAt(0);
+    if (c0 === 32 || c0 === 9) rest = rest.trimStart();
+    else if (rest.startsWith('> ')) rest = rest.slice(2);
     else if (rest.startsWith('>')) rest = rest.slice(1);
     else if (rest.charCodeAt(0) === 46 /* . */) {
       let i = 0;
