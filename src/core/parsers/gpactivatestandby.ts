@@ -48,11 +48,13 @@ export function parseGpactivatestandby(text: string, opts?: ParseOptions): Parse
 function classify(message: string, promoting: boolean): { outcome: Outcome; reason: FailureReason } {
   if (/user cancel/i.test(message)) return { outcome: 'aborted', reason: 'user-aborted' };
   if (/Active postgres process on/i.test(message)) return { outcome: 'refused', reason: 'coordinator-still-running' };
-  if (/Force activation required/i.test(message)) return { outcome: 'refused', reason: 'force-required' };
+  // The second form: the standby postmaster stopped between the summary and the promotion.
+  if (/Force activation required|postmaster is not running/i.test(message)) return { outcome: 'refused', reason: 'force-required' };
   if (/Critical required file on standby/i.test(message)) return { outcome: 'refused', reason: 'not-a-standby' };
   if (/set port is incorrect/i.test(message)) return { outcome: 'failed', reason: 'environment' };
   if (/PGPORT|environment variable|not set|is missing/i.test(message)) return { outcome: promoting ? 'failed' : 'refused', reason: 'environment' };
   if (/could not connect|connection refused|unable to connect/i.test(message)) return { outcome: 'failed', reason: 'connection-failed' };
+  if (/^Log directory .* does not exist|^Unknown arguments/i.test(message)) return { outcome: 'refused', reason: 'other' };
   return { outcome: 'failed', reason: 'other' };
 }
 
