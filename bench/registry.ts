@@ -2,5 +2,7 @@
 import type { Benchmark } from './lib';
 import { parsersBench } from './parsers';
 import { activationBench, bundleBench } from './extension';
+import { observeBench, refreshBench } from './observe';
+import { sshBench } from './ssh';
 
-export const BENCHMARKS: Benchmark[] = [parsersBench, bundleBench, activationBench];
+export const BENCHMARKS: Benchmark[] = [parsersBench, bundleBench, activationBench, sshBench, observeBench, refreshBench];

@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchContext, BenchResult, Benchmark, Row } from './lib';
 import { fmt, machineInfo, ROOT, Skip } from './lib';
+import { stopBenchLab } from './labsession';
 import { BENCHMARKS } from './registry';
 import { storeLatest, writeDocs } from './write-docs';
 
@@ -81,6 +82,7 @@ async function main(): Promise<void> {
       console.log(`  ${x.name}: ${fmt(x.median)} ${x.unit}${x.ratio !== null ? `  (${fmt(x.ratio)}× ${x.baselineName})` : ''}${x.met === null ? '' : x.met ? '  goal met' : '  GOAL NOT MET'}`);
     }
   }
+  await stopBenchLab().catch((e: unknown) => console.log(`stopping the lab: ${String(e)}`));
   console.log('\n');
   printTable(results);
   const dir = join(ROOT, '.bench');

@@ -1,0 +1,168 @@
+// Observation cost on the lab: the engine's routine refresh (one probe per host, all hosts at once) vs running
+// `gpstate -f` on the same host over the same pooled connection; round trips per host from the pool's counters.
+// And the status refresh of 1, 10 and 100 inventory clusters (sharing the lab's two hosts), with bounded
+// concurrency, against the refresh of one; memory reported.
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import type { Benchmark, Row } from './lib';
+import { importOptional, interleave, median, row, Skip, summarise } from './lib';
+import type { Lab, SshPoolLike } from './labsession';
+import { benchLab, closePool, labPool } from './labsession';
+import { gpstateCommand } from './ssh';
+
+interface ClusterStateLike {
+  activeCoordinator: string | null;
+  standby: { status: string; walState?: string | null };
+  problems: unknown[];
+}
+
+interface Engine {
+  observe(cluster: unknown, executor: SshPoolLike, opts?: { timeoutMs?: number }): Promise<ClusterStateLike>;
+}
+
+interface InventoryModule {
+  parseInventory(text: string, file?: string): { ok: true; inventory: { clusters: Record<string, unknown> } } | { ok: false; problems: Array<{ message: string }> };
+  resolveCluster(name: string, config: unknown): { name: string; hosts: Array<{ name: string }> };
+}
+
+async function loadEngine(): Promise<{ engine: Engine; inv: InventoryModule }> {
+  const engine = await importOptional<Partial<Engine>>('src/engine/observe', 'The engine (src/engine/observe.ts)');
+  if (typeof engine.observe !== 'function') throw new Skip('src/engine/observe does not export observe() yet');
+  const inv = await importOptional<Partial<InventoryModule>>('src/core/inventory', 'The inventory loader (src/core/inventory.ts)');
+  if (typeof inv.parseInventory !== 'function' || typeof inv.resolveCluster !== 'function') throw new Skip('src/core/inventory lacks parseInventory/resolveCluster');
+  return { engine: engine as Engine, inv: inv as InventoryModule };
+}
+
+/** The lab's cluster `count` times under different names (lab-1 … lab-N), all on the lab's two hosts. */
+function clusters(lab: Lab, inv: InventoryModule, count: number): Array<ReturnType<InventoryModule['resolveCluster']>> {
+  const parsed = inv.parseInventory(readFileSync(lab.inventoryPath, 'utf8'), lab.inventoryPath);
+  if (!parsed.ok) throw new Error(`the lab's inventory does not load: ${parsed.problems.map((p) => p.message).join('; ')}`);
+  const config = parsed.inventory.clusters[lab.clusterName];
+  return Array.from({ length: count }, (_, i) => inv.resolveCluster(`${lab.clusterName}-${i + 1}`, config));
+}
+
+/** Runs `fn` over `items` with at most `limit` at once (what the tree view's refresh does for many clusters). */
+async function bounded<T>(items: T[], limit: number, fn: (x: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const x = items[next++]!;
+      await fn(x);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+function execsByHost(pool: SshPoolLike): Record<string, number> {
+  return Object.fromEntries(Object.entries(pool.stats().byHost).map(([h, v]) => [h, v.execs]));
+}
+
+export const observeBench: Benchmark = {
+  name: 'observe',
+  title: "Observation cost: the engine's routine refresh vs gpstate -f, round trips per host",
+  async run(ctx) {
+    const { engine, inv } = await loadEngine();
+    const { lab } = await benchLab(ctx.log);
+    const [cluster] = clusters(lab, inv, 1);
+    const pool = await labPool(lab);
+    const rows: Row[] = [];
+    try {
+      const first = await engine.observe(cluster, pool, { timeoutMs: 60000 });
+      if (first.activeCoordinator !== lab.hosts[0]!.name) throw new Error(`the lab was observed with active coordinator ${String(first.activeCoordinator)}, expected ${lab.hosts[0]!.name}`);
+      ctx.log(`observed: active ${first.activeCoordinator}, standby ${first.standby.status} ${first.standby.walState ?? ''}`);
+      const host = { name: lab.hosts[0]!.name, sshTarget: lab.hosts[0]!.name };
+      const gpstateF = async (): Promise<void> => {
+        const r = await pool.exec(host, gpstateCommand(lab), { timeoutMs: 60000 });
+        if (r.exitCode !== 0) throw new Error(`gpstate -f exited with ${String(r.exitCode)}`);
+      };
+      // Round trips of one warm refresh, from the pool's own counters.
+      const before = execsByHost(pool);
+      const opened = JSON.stringify(pool.stats().connectionsOpened);
+      await engine.observe(cluster, pool, { timeoutMs: 60000 });
+      const after = execsByHost(pool);
+      const perHost = lab.hosts.map((h) => (after[h.name] ?? 0) - (before[h.name] ?? 0));
+      const n = ctx.quick ? 5 : 15;
+      const [o, g] = await interleave([() => engine.observe(cluster, pool, { timeoutMs: 60000 }), gpstateF], n);
+      rows.push(
+        row('observe', { name: 'routine refresh of one cluster (both hosts, warm pool)', value: o!, unit: 'ms', baseline: { name: '`gpstate -f` on the coordinator (same pool)', value: g! }, goal: 'cheaper than gpstate -f (< 1.0×)', check: (_m, r) => r !== null && r < 1 }),
+        row('observe', { name: `round trips per host per refresh (max of ${perHost.join(', ')})`, value: Math.max(...perHost), unit: 'round trips', goal: '≤ 2 per host (warm)', check: (m) => m <= 2 }),
+      );
+      const reopened = JSON.stringify(pool.stats().connectionsOpened) !== opened;
+      ctx.note(`Round trips counted as execs per host in the pool's stats during one warm refresh${reopened ? ' (a connection was reopened during the runs)' : '; no new TCP connection was opened'}.`);
+    } finally {
+      await closePool(pool);
+    }
+    return rows;
+  },
+};
+
+export const refreshBench: Benchmark = {
+  name: 'refresh',
+  title: 'Status refresh of 1, 10 and 100 clusters (bounded concurrency), memory',
+  async run(ctx) {
+    const { engine, inv } = await loadEngine();
+    const { lab } = await benchLab(ctx.log);
+    const concurrency = 8;
+    const pool = await labPool(lab);
+    const rows: Row[] = [];
+    try {
+      const sizes = [1, 10, 100];
+      const sets = Object.fromEntries(sizes.map((s) => [s, clusters(lab, inv, s)]));
+      const refresh = async (size: number): Promise<void> => {
+        let bad = 0;
+        await bounded(sets[size]!, concurrency, async (c) => {
+          const st = await engine.observe(c, pool, { timeoutMs: 60000 });
+          if (st.activeCoordinator === null) bad++;
+        });
+        if (bad) throw new Error(`${bad} of ${size} clusters were observed without an active coordinator`);
+      };
+      await refresh(1);
+      const n = ctx.quick ? 3 : 7;
+      // Memory: the process's RSS and heap while 100 clusters refresh (sampled every 5 ms), vs before.
+      global.gc?.();
+      const base = process.memoryUsage();
+      let peakRss = base.rss;
+      let peakHeap = base.heapUsed;
+      const sampler = setInterval(() => {
+        const m = process.memoryUsage();
+        peakRss = Math.max(peakRss, m.rss);
+        peakHeap = Math.max(peakHeap, m.heapUsed);
+      }, 5);
+      const samples: Record<number, number[]> = { 1: [], 10: [], 100: [] };
+      try {
+        for (let i = 0; i < n; i++) {
+          for (const s of sizes) {
+            const t0 = performance.now();
+            await refresh(s);
+            samples[s]!.push(performance.now() - t0);
+          }
+        }
+      } finally {
+        clearInterval(sampler);
+      }
+      const one = summarise(samples[1]!);
+      for (const s of sizes) {
+        rows.push(
+          row('refresh', {
+            name: `${s} cluster${s === 1 ? '' : 's'} (${s * lab.hosts.length} host probes, ≤ ${concurrency} clusters at once)`,
+            value: summarise(samples[s]!),
+            unit: 'ms',
+            baseline: { name: 'refresh of 1 cluster', value: one },
+            goal: s === 100 ? '≤ 3×' : undefined,
+            check: s === 100 ? (_m, r) => r !== null && r <= 3 : undefined,
+          }),
+        );
+      }
+      rows.push(
+        row('refresh', { name: 'peak RSS growth during the runs (over the start)', value: (peakRss - base.rss) / 2 ** 20, unit: 'MiB', note: `RSS at start ${(base.rss / 2 ** 20).toFixed(0)} MiB` }),
+        row('refresh', { name: 'peak heap growth during the runs', value: (peakHeap - base.heapUsed) / 2 ** 20, unit: 'MiB', note: `heap at start ${(base.heapUsed / 2 ** 20).toFixed(0)} MiB` }),
+      );
+      const st = pool.stats();
+      ctx.note(`All clusters share the lab's ${lab.hosts.length} hosts, so every probe goes over the same ${Object.keys(st.connectionsOpened).length} pooled connection(s) (at most 8 channels each, OpenSSH's MaxSessions is 10). Median per size over ${n} rounds, sizes interleaved. Connections opened over the whole benchmark: ${JSON.stringify(st.connectionsOpened)}.`);
+      ctx.note(`Median ms per cluster at 100: ${(median(samples[100]!) / 100).toFixed(1)}.`);
+    } finally {
+      await closePool(pool);
+    }
+    return rows;
+  },
+};
