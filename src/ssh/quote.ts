@@ -1,11 +1,8 @@
-// Building the remote command line. Every value is single-quoted (POSIX `'\''` style), so no inventory value,
-// path or environment value can end the quoting and inject shell syntax.
+// Building the remote command line. Every value is single-quoted (POSIX `'\''` style) by core's shellQuote, so no
+// inventory value, path or environment value can end the quoting and inject shell syntax.
+import { shellQuote, UnsafeValueError } from '../core/shell';
 
-/** Quotes one word for a POSIX shell: `it's` → `'it'\''s'`. The empty string becomes `''`. */
-export function shellQuote(value: string): string {
-  if (value.includes('\0')) throw new Error('a shell argument cannot contain a NUL character');
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
+export { shellQuote };
 
 export interface RemoteCommandSpec {
   /** Script sourced first (greenplum_path.sh or cloudberry-env.sh). */
@@ -38,7 +35,7 @@ export function remoteCommand(spec: RemoteCommandSpec): string {
     );
   }
   for (const [name, value] of Object.entries(spec.env ?? {})) {
-    if (!ENV_NAME.test(name)) throw new Error(`environment variable name ${JSON.stringify(name)} is not valid (letters, digits and "_", not starting with a digit)`);
+    if (!ENV_NAME.test(name)) throw new UnsafeValueError('environment variable name', name, 'use letters, digits and "_", not starting with a digit');
     lines.push(`export ${name}=${shellQuote(value)}`);
   }
   lines.push(spec.command);

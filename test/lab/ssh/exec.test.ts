@@ -193,6 +193,14 @@ describe('ssh exec (real sshd)', function () {
     assert.equal(pwned.stdout, 'no\n', 'scratch is writable (so the check means something) and no file was created by the value');
     assert.ok(existsSync(join(scratch, 'writable')));
 
+    // Every kind of shell syntax, as a value, comes back byte for byte and runs nothing.
+    const values = ['', ' ', "'", "''", '"', '\\', '$(touch x)', '`touch x`', '$HOME', 'a\nb', ';|&<>*?~!#', 'ünïcødé ✓', "it's a 'test'\t"];
+    const env: Record<string, string> = {};
+    values.forEach((v, i) => (env[`V${i}`] = v));
+    const all = await pool.exec(host, remoteCommand({ env, command: values.map((_, i) => `printf '%s\\0' "$V${i}"`).join('; ') }));
+    assert.equal(all.exitCode, 0, all.stderr);
+    assert.deepEqual(all.stdout.split('\0').slice(0, -1), values);
+
     const cloudberry = join(dir, 'cbhome');
     mkdirSync(cloudberry, { recursive: true });
     writeFileSync(join(cloudberry, 'cloudberry-env.sh'), 'export CB=1\n');
