@@ -278,40 +278,23 @@ export async function runProcedure(o: RunOptions): Promise<RunResult> {
   return finish('needs-attention', 'the procedure did not finish within its number of steps; check the cluster');
 
   async function checkGuards(step: PlannedStep): Promise<string | null> {
-    let fresh = await look();
-    for (const g of step.guards.filter((x) => x.kind === 'state')) {
-      let j = judgeStateGuard(g, step, fresh);
-      // The LSNs of a healthy standby converge within moments; give them that time, then show the numbers.
-      const until = Date.now() + (o.syncWaitMs ?? 15_000);
-      while (!j.ok && g.id === 'standby-synchronized' && Date.now() < until && !o.signal?.aborted) {
-        await sleep(Math.min(poll, 1000), o.signal);
-        fresh = await look();
-        j = judgeStateGuard(g, step, fresh);
-      }
-      emit({ type: 'guard', step, guard: g, ok: j.ok, message: j.message });
-      if (!j.ok) return `${g.description}: ${j.message}`;
-    }
-    const remote = step.guards.filter((x) => x.kind === 'remote');
-    const hosts = [...new Set(remote.map((g) => g.host))];
-    for (const host of hosts) {
-      const gs = remote.filter((g) => g.host === host);
-      const ids = gs.map((g) => g.id as RemoteGuardId);
-      let verdicts: Map<RemoteGuardId, { ok: boolean; message: string }>;
-      try {
-        const r = await exec(step, 'guard', host, gs.map((g) => g.script ?? '').join('\n'), {}, { timeoutMs: 30_000 });
-        verdicts = judgeRemoteGuards(ids, r.stdout);
-      } catch (e) {
-        const msg = `the checks could not run on ${host}: ${describeExecError(e)}`;
-        for (const g of gs) emit({ type: 'guard', step, guard: g, ok: false, message: msg });
-        return msg;
-      }
-      for (const g of gs) {
-        const v = verdicts.get(g.id as RemoteGuardId)!;
-        emit({ type: 'guard', step, guard: g, ok: v.ok, message: v.message });
-        if (!v.ok) return `${g.description}: ${v.message}`;
-      }
-    }
-    return null;
+    const { verdicts } = await evaluateGuards(
+      { cluster: o.cluster, executor: o.executor, ...(o.signal ? { signal: o.signal } : {}), ...(o.observe ? { observe: o.observe } : {}) },
+      step,
+      {
+        syncWaitMs: o.syncWaitMs ?? 15_000,
+        pollMs: Math.min(poll, 1000),
+        onObserved: (s) => {
+          lastState = s;
+          emit({ type: 'observed', state: s });
+        },
+        onVerdict: (v) => emit({ type: 'guard', step, guard: v.guard, ok: v.ok, message: v.message }),
+        audit: (host, started, r, error) =>
+          o.audit?.({ user, cluster: o.cluster.name, procedure: o.procedure, stepId: step.id, kind: 'guard', host, command: `guards of ${step.id}`, startedAt: started.toISOString(), endedAt: now().toISOString(), exitCode: r?.exitCode ?? null, ...(error ? { error } : {}), durationMs: now().getTime() - started.getTime() }),
+      },
+    );
+    const failed = verdicts.find((v) => !v.ok);
+    return failed ? `${failed.guard.description}: ${failed.message}` : null;
   }
 
   async function reobserveAfterUnknown(): Promise<ClusterState | null> {
@@ -327,6 +310,76 @@ export async function runProcedure(o: RunOptions): Promise<RunResult> {
     }
     return lastState;
   }
+}
+
+export interface GuardVerdict {
+  guard: Guard;
+  ok: boolean;
+  message: string;
+}
+
+export interface GuardContext {
+  cluster: ResolvedCluster;
+  executor: RemoteExecutor;
+  signal?: AbortSignal;
+  observe?: ObserveOptions;
+}
+
+/**
+ * Checks every guard of a step now: state guards on a fresh observation, remote guards as one script per host
+ * run on that host. Nothing is taken from an earlier observation. All verdicts are returned (state guards first).
+ */
+export async function evaluateGuards(
+  ctx: GuardContext,
+  step: PlannedStep,
+  opts: {
+    syncWaitMs?: number;
+    pollMs?: number;
+    onObserved?: (s: ClusterState) => void;
+    onVerdict?: (v: GuardVerdict) => void;
+    audit?: (host: string, started: Date, result: ExecResult | null, error?: string) => void;
+  } = {},
+): Promise<{ state: ClusterState; verdicts: GuardVerdict[] }> {
+  const look = async (): Promise<ClusterState> => {
+    const s = await observe(ctx.cluster, ctx.executor, { ...ctx.observe, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+    opts.onObserved?.(s);
+    return s;
+  };
+  const verdicts: GuardVerdict[] = [];
+  const add = (v: GuardVerdict): void => {
+    verdicts.push(v);
+    opts.onVerdict?.(v);
+  };
+  let fresh = await look();
+  for (const g of step.guards.filter((x) => x.kind === 'state')) {
+    let j = judgeStateGuard(g, step, fresh);
+    // The LSNs of a healthy standby converge within moments; give them that time, then show the numbers.
+    const until = Date.now() + (opts.syncWaitMs ?? 15_000);
+    while (!j.ok && g.id === 'standby-synchronized' && Date.now() < until && !ctx.signal?.aborted) {
+      await sleep(opts.pollMs ?? 1000, ctx.signal);
+      fresh = await look();
+      j = judgeStateGuard(g, step, fresh);
+    }
+    add({ guard: g, ok: j.ok, message: j.message });
+  }
+  const remote = step.guards.filter((x) => x.kind === 'remote');
+  for (const host of [...new Set(remote.map((g) => g.host))]) {
+    const gs = remote.filter((g) => g.host === host);
+    const h = ctx.cluster.hosts.find((x) => x.name === host);
+    const started = new Date();
+    try {
+      if (!h) throw new Error(`host ${host} is not in cluster ${ctx.cluster.name}`);
+      const r = await ctx.executor.exec(hostTarget(h), commandFor(ctx.cluster, gs.map((g) => g.script ?? '').join('\n')), { timeoutMs: 30_000, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+      opts.audit?.(host, started, r);
+      const judged = judgeRemoteGuards(gs.map((g) => g.id as RemoteGuardId), r.stdout);
+      for (const g of gs) add({ guard: g, ...judged.get(g.id as RemoteGuardId)! });
+    } catch (e) {
+      const msg = `the check could not run on ${host}: ${describeExecError(e)}`;
+      opts.audit?.(host, started, null, msg);
+      for (const g of gs) add({ guard: g, ok: false, message: msg });
+    }
+  }
+  return { state: fresh, verdicts };
 }
 
 function safeUser(): string {
