@@ -49,7 +49,11 @@ function hostCard(doc: Document, card: HostCard, index: number): HTMLElement {
 
 function linkSection(doc: Document, s: StatusSnapshot): HTMLElement {
   const link = s.link;
+  const from = s.hosts[0];
+  const to = s.hosts[1];
+  const direction = from && to?.role === 'standby' ? `WAL: ${from.host} → ${to.host}` : null;
   const box = el(doc, 'div', { class: `link link--${link.health}` },
+    direction ? el(doc, 'div', { class: 'link-direction', 'data-field': 'link.direction' }, direction) : null,
     el(doc, 'div', { class: 'link-line', 'aria-hidden': 'true' }),
     el(doc, 'div', { class: 'link-summary' }, badge(doc, link.health), el(doc, 'span', { 'data-field': 'link.summary' }, link.summary)));
   const row = link.rows?.[0];

@@ -2,6 +2,7 @@
 // No network work happens here; clusters are observed only when the user asks or the view is visible.
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
+import { registerLanguageClient, stopLanguageClient } from './languageClient';
 import { Services } from './services';
 import type { RenderedState } from './panel/protocol';
 
@@ -25,6 +26,8 @@ export function activate(context: vscode.ExtensionContext): GreenplumCoordinator
   );
   const watcher = vscode.workspace.createFileSystemWatcher('**/greenplum-clusters.yaml');
   context.subscriptions.push(watcher, watcher.onDidChange(() => services.tree.refresh()), watcher.onDidCreate(() => services.tree.refresh()), watcher.onDidDelete(() => services.tree.refresh()));
+  // Language support starts its server only when an inventory, shell script or runbook is open.
+  registerLanguageClient(context);
   // Palette entries that only make sense once the extension runs (see package.json menus.commandPalette).
   void vscode.commands.executeCommand('setContext', 'greenplumCoordinator.active', true);
   return {
@@ -33,4 +36,6 @@ export function activate(context: vscode.ExtensionContext): GreenplumCoordinator
   };
 }
 
-export function deactivate(): void {}
+export function deactivate(): Promise<void> {
+  return stopLanguageClient();
+}

@@ -12,6 +12,7 @@ export interface GpstateFView {
   product?: string | null;
   outcome?: string | null;
   host?: string | null;
+  version?: string | null;
   problems?: ReadonlyArray<{ level: string; text: string; harmless?: boolean }>;
   /** False for "Standby … instance not configured"; null when the output does not say (gpstate failed). */
   standbyConfigured?: boolean | null;
@@ -28,6 +29,7 @@ export interface GpstateBView {
   product?: string | null;
   outcome?: string | null;
   host?: string | null;
+  version?: string | null;
   problems?: ReadonlyArray<{ level: string; text: string; harmless?: boolean }>;
   standbyConfigured?: boolean | null;
   errorMessage?: string | null;
@@ -149,8 +151,8 @@ export function buildSnapshot(input: SnapshotInput): StatusSnapshot {
       ? errorMessage ?? `gpstate did not complete: the ${w.coordinator} may be down or unreachable`
       : coordinatorStatus
         ? `${w.Coordinator} instance ${coordinatorStatus}`
-        : 'gpstate ran here and read the catalog',
-    details: [...detail(`${w.Coordinator} instance`, coordinatorStatus)],
+        : 'Serving the cluster: gpstate read its catalog here',
+    details: [...detail('Version', f?.version ?? b?.version)],
   });
 
   // The standby as gpstate -f reports it (data directory, port, PID), else as gpstate -b reports it.
@@ -168,7 +170,7 @@ export function buildSnapshot(input: SnapshotInput): StatusSnapshot {
     });
   } else if (configured === false) {
     hosts.push({
-      host: 'none',
+      host: 'not configured',
       role: 'no-standby',
       roleLabel: `No standby ${w.coordinator}`,
       health: 'error',
