@@ -151,7 +151,7 @@ function actualServerPort(dataDir: string): number {
 }
 
 function waitForConnection(cfg: ReturnType<typeof loadConfig>, port: string): boolean {
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 5_000;
   while (Date.now() < deadline) {
     const r = psql(cfg, port, 'SELECT 1');
     if (r.ok) return true;

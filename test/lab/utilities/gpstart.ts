@@ -46,8 +46,16 @@ main(() => {
   if (start.code !== 0) return error(`Failed to start ${w.M} instance: ${start.stderr.trim()}`);
   log.info(`Obtaining ${w.db} ${w.M} catalog information`);
   log.info(`Obtaining Segment details from ${w.m}...`);
-  const catalog = readCatalog(cfg, coordinatorPort());
-  if (!catalog.ok) return error(catalog.error.split('\n')[0] ?? catalog.error);
+  // Right after crash recovery the server may still refuse connections for a moment.
+  let catalog = readCatalog(cfg, coordinatorPort());
+  for (let i = 0; i < 50 && !catalog.ok && /not accepting connections|starting up/.test(catalog.error); i++) {
+    run('sleep', ['0.2']);
+    catalog = readCatalog(cfg, coordinatorPort());
+  }
+  if (!catalog.ok) {
+    stopPostgres(cfg, dataDir, 'fast');
+    return error(catalog.error.split('\n')[0] ?? catalog.error);
+  }
   const standby = standbyRow(catalog.rows);
 
   if (standby && !coordinatorOnly && !flags.has('-S')) {
