@@ -3,6 +3,7 @@ import type { Benchmark } from './lib';
 import { parsersBench } from './parsers';
 import { activationBench, bundleBench } from './extension';
 import { observeBench, refreshBench } from './observe';
+import { panelBench } from './panel';
 import { sshBench } from './ssh';
 
-export const BENCHMARKS: Benchmark[] = [parsersBench, bundleBench, activationBench, sshBench, observeBench, refreshBench];
+export const BENCHMARKS: Benchmark[] = [parsersBench, bundleBench, activationBench, sshBench, observeBench, refreshBench, panelBench];
