@@ -76,6 +76,9 @@ export function splitLines(text: string): string[] {
   return lines;
 }
 
+// Blank lines, progress dots, comments and child output carry nothing; one shared entry stands for all of them.
+const NOISE: Entry = { type: 'noise' };
+
 // A multi-line message longer than this is not one exception text any more; the rest is kept as raw lines.
 const MAX_CONTINUATION = 200;
 
@@ -99,32 +102,33 @@ export function readEntries(text: string): Entry[] {
       openQuote = parsed.message.includes("(Reason='") && !/'\)\s*exiting\.\.\.\s*$/.test(parsed.message);
       continue;
     }
-    if (lastRecord && lastRecord.continuation.length < MAX_CONTINUATION && (openQuote || (line.length > 0 && isContinuationShape(line)))) {
-      addContinuation(lastRecord, line);
-      if (openQuote && /^'\)|'\)\s*exiting\.\.\.\s*$/.test(line)) openQuote = false;
-      continue;
-    }
+    // A capture footer or a pasted command always ends what came before, even an unterminated exception text.
     const exit = EXIT_FOOTER.exec(line);
-    if (!exit) {
-      const wrapped = WRAPPER.exec(line);
-      if (wrapped && CHILD_OUTPUT.test(line.slice(wrapped[0].length))) {
-        entries.push({ type: 'noise' });
-        continue;
-      }
-    }
     if (exit) {
       entries.push({ type: 'exit', code: Number(exit[1]) });
       lastRecord = null;
+      openQuote = false;
       continue;
     }
     const shell = SHELL_PROMPT.exec(line);
     if (shell) {
       entries.push({ type: 'command', text: line.slice(shell[0].length).trim() });
       lastRecord = null;
+      openQuote = false;
       continue;
     }
-    if (line.startsWith('#')) {
-      entries.push({ type: 'noise' });
+    if (lastRecord && lastRecord.continuation.length < MAX_CONTINUATION && (openQuote || (line.length > 0 && isContinuationShape(line)))) {
+      addContinuation(lastRecord, line);
+      if (openQuote && /^'\)|'\)\s*exiting\.\.\.\s*$/.test(line)) openQuote = false;
+      continue;
+    }
+    if (line.startsWith('#') || isBlankOrDots(line) || CHILD_OUTPUT.test(line)) {
+      entries.push(NOISE);
+      continue;
+    }
+    const wrapped = WRAPPER.exec(line);
+    if (wrapped && CHILD_OUTPUT.test(line.slice(wrapped[0].length))) {
+      entries.push(NOISE);
       continue;
     }
     if (PROMPT_MARKERS.some((m) => line.includes(m))) {
@@ -135,14 +139,6 @@ export function readEntries(text: string): Entry[] {
     if (line.startsWith('>')) {
       entries.push({ type: 'answer', text: line.slice(1).trim() });
       lastRecord = null;
-      continue;
-    }
-    if (isBlankOrDots(line)) {
-      entries.push({ type: 'noise' });
-      continue;
-    }
-    if (CHILD_OUTPUT.test(line)) {
-      entries.push({ type: 'noise' });
       continue;
     }
     entries.push({ type: 'raw', text: line });

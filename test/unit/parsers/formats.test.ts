@@ -113,6 +113,20 @@ describe('captures as terminals and people make them', () => {
     assertFields(parseRecognised('gpstate-f', alone, { exitCode: 2 }), { outcome: 'failed', exitCode: 2 });
   });
 
+  it('ends an unterminated exception text at the next pasted command', () => {
+    const text = [
+      '$ gpstate -f',
+      P('CRITICAL', "gpstate failed. (Reason='could not connect to server: Connection refused", '000401'),
+      '\tIs the server running on host "localhost" (127.0.0.1) and accepting',
+      '$ gpstate -f',
+      ...F_HEALTHY('000402', '1/00000100'),
+    ].join('\n');
+    const r = parseRecognised('gpstate-f', text);
+    assertFields(r, { pid: 402, outcome: 'succeeded', runsFound: 2 });
+    const first = parseRecognised('gpstate-f', text.slice(0, text.indexOf('$ gpstate -f', 5)));
+    assertFields(first, { pid: 401, outcome: 'failed', reason: 'connection-failed' });
+  });
+
   it('reads CRLF, terminal colours, carriage-return progress and pasted shell prompts', () => {
     const lines = F_HEALTHY('000111', '1/00000100');
     const text = ['gpadmin@mdw:~$ gpstate -f', '\u001b[32m' + lines[0] + '\u001b[0m', 'progress 10%\r' + lines[1], ...lines.slice(2)].join('\r\n');
