@@ -4,13 +4,24 @@
 import { CodeActionKind, CompletionItemKind, createConnection, DiagnosticSeverity, DiagnosticTag, InsertTextFormat, MarkupKind, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import type { CodeAction, CompletionItem, Diagnostic, InitializeResult, Range } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import type * as AnalysisModule from './analysis';
 import type { Finding } from './findings';
-import { analyzeInventory } from './inventory/analyze';
-import { inventoryCompletions, inventoryHover } from './inventory/assist';
-import { maskMarkdown } from './markdown';
-import { SshConfigCache } from './sshConfig';
-import { analyzeShell, shellCompletions, shellHover } from './utilities/analyze';
+import type { SshConfigCache } from './sshConfig';
 import type { ReleaseSetting } from './utilities/flags';
+
+type Analysis = typeof AnalysisModule;
+/** The analysis modules, loaded right after initialize is answered (start-up stays cheap), awaited by handlers. */
+let analysisPromise: Promise<Analysis> | undefined;
+const loadAnalysis = (): Promise<Analysis> => (analysisPromise ??= import('./analysis'));
+let A: Analysis | undefined;
+let sshCache: SshConfigCache | undefined;
+const ssh = {
+  get: () => {
+    sshCache ??= new A!.SshConfigCache(settings.sshConfigPath);
+    sshCache.setPath(settings.sshConfigPath);
+    return sshCache.get();
+  },
+};
 
 /** Settings, from initializationOptions and then from the `greenplumCoordinator` configuration section. */
 interface Settings {
@@ -23,7 +34,6 @@ interface Settings {
 const RELEASES: readonly ReleaseSetting[] = ['auto', '5', '6', '7', 'cloudberry'];
 
 const settings: Settings = { sshConfigPath: '~/.ssh/config', utilitiesRelease: 'auto', diagnosticsDelayMs: 30 };
-const ssh = new SshConfigCache(settings.sshConfigPath);
 
 function applySettings(raw: unknown): void {
   if (!raw || typeof raw !== 'object') return;
@@ -32,7 +42,6 @@ function applySettings(raw: unknown): void {
   const release = String(r.utilitiesRelease ?? '');
   if ((RELEASES as readonly string[]).includes(release)) settings.utilitiesRelease = release as ReleaseSetting;
   if (typeof r.diagnosticsDelayMs === 'number' && r.diagnosticsDelayMs >= 0) settings.diagnosticsDelayMs = r.diagnosticsDelayMs;
-  ssh.setPath(settings.sshConfigPath);
 }
 
 const connection = createConnection(ProposedFeatures.all);
@@ -50,7 +59,7 @@ function kindOf(doc: TextDocument): Kind | undefined {
 
 /** Shell code of a document at the document's own offsets. */
 function shellText(doc: TextDocument, kind: Kind): string {
-  return kind === 'markdown' ? maskMarkdown(doc.getText()) : doc.getText();
+  return kind === 'markdown' ? A!.maskMarkdown(doc.getText()) : doc.getText();
 }
 
 const SEVERITY: Record<Finding['severity'], DiagnosticSeverity> = {
@@ -77,15 +86,16 @@ function toDiagnostic(doc: TextDocument, f: Finding): Diagnostic {
 
 function analyze(doc: TextDocument): Finding[] {
   const kind = kindOf(doc);
-  if (kind === 'inventory') return analyzeInventory(doc.getText(), { sshHosts: () => ssh.get() });
-  if (kind === 'shell' || kind === 'markdown') return analyzeShell(shellText(doc, kind), { release: settings.utilitiesRelease }).findings;
+  if (kind === 'inventory') return A!.analyzeInventory(doc.getText(), { sshHosts: () => ssh.get() });
+  if (kind === 'shell' || kind === 'markdown') return A!.analyzeShell(shellText(doc, kind), { release: settings.utilitiesRelease }).findings;
   return [];
 }
 
 const timers = new Map<string, NodeJS.Timeout>();
 
-function validate(uri: string): void {
+async function validate(uri: string): Promise<void> {
   timers.delete(uri);
+  A ??= await loadAnalysis();
   const doc = documents.get(uri);
   if (!doc) return;
   let findings: Finding[];
@@ -102,7 +112,7 @@ function validate(uri: string): void {
 function schedule(uri: string, delay: number): void {
   const t = timers.get(uri);
   if (t) clearTimeout(t);
-  timers.set(uri, setTimeout(() => validate(uri), delay));
+  timers.set(uri, setTimeout(() => void validate(uri), delay));
 }
 
 connection.onInitialize((params): InitializeResult => {
@@ -116,6 +126,11 @@ connection.onInitialize((params): InitializeResult => {
     },
     serverInfo: { name: 'greenplum-coordinator-language-server' },
   };
+});
+
+// Load the analysis while the client is still sending its first documents.
+connection.onInitialized(() => {
+  void loadAnalysis().then((a) => { A = a; });
 });
 
 connection.onDidChangeConfiguration((params) => {
@@ -133,14 +148,15 @@ documents.onDidClose((e) => {
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
 
-connection.onCompletion((params): CompletionItem[] => {
+connection.onCompletion(async (params): Promise<CompletionItem[]> => {
+  A ??= await loadAnalysis();
   const doc = documents.get(params.textDocument.uri);
   if (!doc) return [];
   const kind = kindOf(doc);
   const offset = doc.offsetAt(params.position);
   const range = (start: number, end: number): Range => ({ start: doc.positionAt(start), end: doc.positionAt(end) });
   if (kind === 'inventory') {
-    return inventoryCompletions(doc.getText(), offset, () => ssh.get()).map((c) => ({
+    return A.inventoryCompletions(doc.getText(), offset, () => ssh.get()).map((c) => ({
       label: c.label,
       kind: c.kind === 'key' ? CompletionItemKind.Property : c.kind === 'host' ? CompletionItemKind.Reference : CompletionItemKind.EnumMember,
       detail: c.detail,
@@ -152,7 +168,7 @@ connection.onCompletion((params): CompletionItem[] => {
     }));
   }
   if (kind === 'shell' || kind === 'markdown') {
-    return shellCompletions(shellText(doc, kind), offset, { release: settings.utilitiesRelease }).map((c) => ({
+    return A.shellCompletions(shellText(doc, kind), offset, { release: settings.utilitiesRelease }).map((c) => ({
       label: c.label,
       kind: c.kind === 'utility' ? CompletionItemKind.Function : c.kind === 'option' ? CompletionItemKind.Property : CompletionItemKind.EnumMember,
       detail: c.detail,
@@ -166,12 +182,13 @@ connection.onCompletion((params): CompletionItem[] => {
   return [];
 });
 
-connection.onHover((params) => {
+connection.onHover(async (params) => {
+  A ??= await loadAnalysis();
   const doc = documents.get(params.textDocument.uri);
   if (!doc) return null;
   const kind = kindOf(doc);
   const offset = doc.offsetAt(params.position);
-  const h = kind === 'inventory' ? inventoryHover(doc.getText(), offset, () => ssh.get()) : kind ? shellHover(shellText(doc, kind), offset, { release: settings.utilitiesRelease }) : undefined;
+  const h = kind === 'inventory' ? A.inventoryHover(doc.getText(), offset, () => ssh.get()) : kind ? A.shellHover(shellText(doc, kind), offset, { release: settings.utilitiesRelease }) : undefined;
   if (!h) return null;
   return { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: { start: doc.positionAt(h.start), end: doc.positionAt(h.end) } };
 });

@@ -36,7 +36,7 @@ export class LspClient {
     const t0 = performance.now();
     const args = process.env.LANGUAGE_SERVER_BUNDLE === '1'
       ? [resolve(ROOT, 'dist/language-server.js'), '--stdio']
-      : ['--require', 'tsx/cjs', resolve(ROOT, 'src/language-server/server.ts'), '--stdio'];
+      : ['--import', 'tsx', resolve(ROOT, 'src/language-server/server.ts'), '--stdio'];
     const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     connection.listen();
