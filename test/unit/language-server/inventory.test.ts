@@ -194,6 +194,17 @@ describe('inventory context, completion and hover', () => {
     assert.ok(inventoryCompletions(text, nameAt, ssh).some((i) => i.label === 'bastion'));
   });
 
+  it('offers a cluster skeleton under clusters: and the values of enum keys', () => {
+    const doc = 'version: 1\nclusters:\n  \n';
+    const [skeleton] = inventoryCompletions(doc, doc.indexOf('  \n') + 2, ssh);
+    assert.equal(skeleton!.label, 'new cluster');
+    assert.ok(skeleton!.snippet);
+    assert.match(skeleton!.insertText, /^\$\{1:prod\}:\n {4}dataDirectory: \$\{2:\/data\/coordinator\/gpseg-1\}\n/);
+    assert.deepEqual(inventoryCompletions('version: ', 9, ssh).map((i) => i.label), ['1']);
+    const v = 'clusters:\n  prod:\n    vocabulary: m\n';
+    assert.deepEqual(inventoryCompletions(v, v.indexOf(': m') + 3, ssh).map((i) => i.label), ['auto', 'master', 'coordinator']);
+  });
+
   it('documents every key on hover', () => {
     const h = inventoryHover(text, text.indexOf('dataDirectory') + 2, ssh)!;
     assert.equal(text.slice(h.start, h.end), 'dataDirectory');
