@@ -240,8 +240,9 @@ export class SshPool implements RemoteExecutor {
       hostVerifier: (blob: Buffer, verify: (ok: boolean) => void) => {
         this.verifyHostKey(r, label, names, known, blob).then(
           () => verify(true),
-          (err: RemoteExecError) => {
-            hostKeyError = err;
+          (err: unknown) => {
+            // A failing prompt or an unwritable known_hosts file refuses the key too, and says why.
+            hostKeyError = err instanceof RemoteExecError ? err : new RemoteExecError('host-key-unknown', label, `Could not decide on the host key of ${label} (${r.hostName}:${r.port}): ${(err as Error).message}. Not connecting.`);
             verify(false);
           },
         );

@@ -7,7 +7,7 @@ import { SshPool } from '../../../src/ssh/pool';
 import { remoteCommand, shellQuote } from '../../../src/ssh/quote';
 import { RemoteExecError } from '../../../src/ssh/types';
 import type { HostTarget } from '../../../src/ssh/types';
-import { killMarked, makeKey, processCount, sleep, Sshd, tempDir, waitFor } from './fixture';
+import { commOf, descendantsOf, killMarked, makeKey, processCount, sleep, Sshd, tempDir, waitFor } from './fixture';
 
 describe('ssh exec (real sshd)', function () {
   let dir: string;
@@ -163,6 +163,44 @@ describe('ssh exec (real sshd)', function () {
     const r = await pool.exec(host, 'echo fresh');
     assert.equal(r.stdout, 'fresh\n');
     assert.equal(pool.stats().byHost.cdw?.connectionsOpened, 2);
+  });
+
+  it('detects a server that stopped answering through keepalives (connection-lost), then reconnects', async function () {
+    await pool.dispose();
+    pool = new SshPool({ homeDir: home, agentSocket: '', globalKnownHostsFiles: [], keepaliveIntervalMs: 200, keepaliveCountMax: 2 });
+    await pool.exec(host, 'true');
+    let started = false;
+    const marker = `keepalivemark${process.pid}`;
+    const p = pool.exec(host, `echo waiting; exec -a ${marker} sleep 20`, { onStdout: () => (started = true) });
+    await waitFor('the command to start', () => started);
+    // Freeze the server side of the connection: the TCP connection stays up, nothing answers.
+    const frozen = sshd.connectionPids().flatMap((pid) => [pid, ...descendantsOf(pid)]).filter((pid) => commOf(pid) === 'sshd');
+    assert.ok(frozen.length >= 1);
+    frozen.forEach((pid) => process.kill(pid, 'SIGSTOP'));
+    try {
+      const t0 = Date.now();
+      const e = await p.then(() => assert.fail('must fail'), (x: unknown) => x);
+      assert.ok(e instanceof RemoteExecError, String(e));
+      assert.equal(e.kind, 'connection-lost');
+      assert.equal(e.partial?.stdout, 'waiting\n');
+      assert.ok(Date.now() - t0 < 5000, 'noticed within a few keepalive intervals');
+    } finally {
+      frozen.forEach((pid) => process.kill(pid, 'SIGKILL'));
+      killMarked(marker);
+    }
+    assert.equal((await pool.exec(host, 'echo thawed')).stdout, 'thawed\n');
+    assert.equal(pool.stats().byHost.cdw?.connectionsOpened, 2);
+  });
+
+  it('dispose() closes every connection (the server sees them go) and refuses new work clearly', async function () {
+    await pool.exec(host, 'true');
+    assert.equal(sshd.establishedConnections(), 1);
+    await pool.dispose();
+    await waitFor('the server to see the connection closed', () => sshd.establishedConnections() === 0, 5000);
+    const e = await pool.exec(host, 'true').then(() => assert.fail('must fail'), (x: unknown) => x);
+    assert.ok(e instanceof RemoteExecError);
+    assert.equal(e.kind, 'connect-failed');
+    assert.match(e.message, /disposed/);
   });
 
   it('closes an idle connection after idleTimeoutMs and opens a new one on the next use', async function () {

@@ -149,7 +149,7 @@ export class Sshd {
    * that holds the socket. The commands they run are left alone, so the client sees a drop, not an exit.
    */
   dropConnections(): number {
-    const sshdPids = this.connectionPids().flatMap((pid) => [pid, ...descendants(pid)]).filter((pid) => commOf(pid) === 'sshd');
+    const sshdPids = this.connectionPids().flatMap((pid) => [pid, ...descendantsOf(pid)]).filter((pid) => commOf(pid) === 'sshd');
     for (const pid of sshdPids) {
       try {
         process.kill(pid, 'SIGKILL');
@@ -198,11 +198,11 @@ function childrenOf(pid: number): number[] {
   }
 }
 
-function descendants(pid: number): number[] {
-  return childrenOf(pid).flatMap((c) => [c, ...descendants(c)]);
+export function descendantsOf(pid: number): number[] {
+  return childrenOf(pid).flatMap((c) => [c, ...descendantsOf(c)]);
 }
 
-function commOf(pid: number): string {
+export function commOf(pid: number): string {
   try {
     return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
   } catch {

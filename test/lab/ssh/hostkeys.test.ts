@@ -88,6 +88,16 @@ describe('ssh host key verification (real sshd)', function () {
     assert.equal(existsSync(knownHosts), false);
   });
 
+  it('refuses the key when the prompt itself fails, saying why', async function () {
+    const e = await failure(
+      newPool(() => {
+        throw new Error('the window was closed');
+      }).exec(host, 'true'),
+    );
+    assert.equal(e.kind, 'host-key-unknown');
+    assert.match(e.message, /Could not decide on the host key of scdw \(127\.0\.21\.1:2222\): the window was closed/);
+  });
+
   it('refuses an unknown key when nothing can ask, and with StrictHostKeyChecking yes without asking', async function () {
     const e = await failure(newPool().exec(host, 'true'));
     assert.equal(e.kind, 'host-key-unknown');
@@ -103,7 +113,9 @@ describe('ssh host key verification (real sshd)', function () {
   it('accept-once connects without writing known_hosts, and is asked again by a new pool', async function () {
     const asked: UnknownHostKeyInfo[] = [];
     const pool = newPool(() => 'accept-once', asked);
-    assert.equal((await pool.exec(host, 'echo ok')).stdout, 'ok\n');
+    const results = await Promise.all([1, 2, 3].map(() => pool.exec(host, 'echo ok')));
+    assert.deepEqual(results.map((r) => r.stdout), ['ok\n', 'ok\n', 'ok\n']);
+    assert.equal(asked.length, 1, 'three commands at once share one connection and one question');
     assert.equal(existsSync(knownHosts), false);
     const again: UnknownHostKeyInfo[] = [];
     await newPool(() => 'accept-once', again).exec(host, 'true');
