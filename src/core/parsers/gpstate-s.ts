@@ -90,16 +90,20 @@ function build(chosen: ChosenRun, opts: ParseOptions | undefined): GpstateSResul
     if (m === 'Segment Instance Status Report') { inSegments = true; continue; }
     if (isSeparator(m)) continue;
     if (inSegments) {
-      if (m.endsWith('Segment Info') && m.trim() === 'Segment Info') { if (segments.count > 0) closeSegment(); segments.count++; continue; }
-      // Only the role and status rows matter here; skip the others without splitting them.
-      if (!m.includes('role') && !m.includes('status')) continue;
-      const row = parseTableRow(m);
-      if (!row) continue;
-      if (row.key === 'Current role') {
-        if (row.value === 'Primary') segments.primaries++;
-        else if (row.value === 'Mirror') segments.mirrors++;
-      } else if (row.key === 'Configuration reports status as' || row.key === 'Database status' || row.key === 'Segment status') {
-        if (row.value !== 'Up') segmentDown = true;
+      // The segment blocks are most of a large report: read them without splitting rows into new strings.
+      const eq = m.indexOf(' = ');
+      if (eq < 0) {
+        if (m.endsWith('Segment Info') && m.trim() === 'Segment Info') { if (segments.count > 0) closeSegment(); segments.count++; }
+        continue;
+      }
+      let k = 0;
+      while (m.charCodeAt(k) === 32) k++;
+      if (m.startsWith('Current role', k)) {
+        if (m.startsWith('Primary', eq + 3)) segments.primaries++;
+        else if (m.startsWith('Mirror', eq + 3)) segments.mirrors++;
+      } else if (m.startsWith('Configuration reports status as', k) || m.startsWith('Database status', k) || m.startsWith('Segment status', k)) {
+        // Messages are trimmed at the end, so an INFO row reading "Up" ends right there; a warning row never does.
+        if (!(m.length === eq + 5 && m.startsWith('Up', eq + 3))) segmentDown = true;
       }
       continue;
     }

@@ -41,21 +41,63 @@ function internLevel(raw: string | undefined): LogLevel {
   }
 }
 
-function matchPrefix(line: string): LogLine | null {
-  const m = LOG_PREFIX.exec(line);
+/** A matched line: its fields, where the prefix starts (after any wrapper) and how long it is. */
+export interface ScannedLogLine {
+  fields: LogLine;
+  /** Characters before the prefix (`> `, dots, indentation, a wrapper); 0 for a plain line. */
+  offset: number;
+  prefixLength: number;
+}
+
+function matchPrefix(line: string, offset: number): ScannedLogLine | null {
+  const m = LOG_PREFIX.exec(offset === 0 ? line : line.slice(offset));
   if (!m) return null;
   const pid = Number(m[2]);
   if (!Number.isSafeInteger(pid)) return null;
+  const prefixLength = m[0].length;
   return {
-    timestamp: m[1] ?? '',
-    pid,
-    program: m[3] ?? '',
-    host: m[4] ?? '',
-    user: m[5] ?? '',
-    level: internLevel(m[6]),
-    // Trailing blanks are padding (or a copy's artefact), never content.
-    message: line.slice(m[0].length).trimEnd(),
+    fields: {
+      timestamp: m[1] ?? '',
+      pid,
+      program: m[3] ?? '',
+      host: m[4] ?? '',
+      user: m[5] ?? '',
+      level: internLevel(m[6]),
+      // Trailing blanks are padding (or a copy's artefact), never content.
+      message: line.slice(offset + prefixLength).trimEnd(),
+    },
+    offset,
+    prefixLength,
   };
+}
+
+/** Like parseLogLine, also telling where the prefix is, so a reader can reuse it for the following lines. */
+export function scanLogLine(line: string): ScannedLogLine | null {
+  if (typeof line !== 'string' || line.length < 30) return null;
+  const first = line.charCodeAt(0);
+  if (first >= 48 && first <= 57) {
+    const direct = matchPrefix(line, 0);
+    if (direct) return direct;
+  }
+  let offset = 0;
+  for (let guard = 0; guard < 8; guard++) {
+    const before = offset;
+    const c0 = line.charCodeAt(offset);
+    if (c0 === 32 || c0 === 9) {
+      while (offset < line.length && (line.charCodeAt(offset) === 32 || line.charCodeAt(offset) === 9)) offset++;
+    } else if (c0 === 62 /* > */) {
+      offset += line.charCodeAt(offset + 1) === 32 ? 2 : 1;
+    } else if (c0 === 46 /* . */) {
+      while (offset < line.length && line.charCodeAt(offset) === 46) offset++;
+    } else {
+      const w = WRAPPER.exec(offset === 0 ? line : line.slice(offset));
+      if (w) offset += w[0].length;
+    }
+    if (offset === before) break;
+    const c = line.charCodeAt(offset);
+    if (c >= 48 && c <= 57) return matchPrefix(line, offset);
+  }
+  return null;
 }
 
 /**
@@ -66,32 +108,8 @@ function matchPrefix(line: string): LogLine | null {
  * Never throws.
  */
 export function parseLogLine(line: string): LogLine | null {
-  if (typeof line !== 'string' || line.length < 30) return null;
-  const first = line.charCodeAt(0);
-  if (first >= 48 && first <= 57) {
-    const direct = matchPrefix(line);
-    if (direct) return direct;
-  }
-  let rest = line;
-  for (let guard = 0; guard < 8; guard++) {
-    const before = rest;
-    const c0 = rest.charCodeAt(0);
-    if (c0 === 32 || c0 === 9) rest = rest.trimStart();
-    else if (rest.startsWith('> ')) rest = rest.slice(2);
-    else if (rest.startsWith('>')) rest = rest.slice(1);
-    else if (rest.charCodeAt(0) === 46 /* . */) {
-      let i = 0;
-      while (i < rest.length && rest.charCodeAt(i) === 46) i++;
-      rest = rest.slice(i);
-    } else {
-      const w = WRAPPER.exec(rest);
-      if (w) rest = rest.slice(w[0].length);
-    }
-    if (rest === before) break;
-    const c = rest.charCodeAt(0);
-    if (c >= 48 && c <= 57) return matchPrefix(rest);
-  }
-  return null;
+  const scanned = scanLogLine(line);
+  return scanned ? scanned.fields : null;
 }
 
 /** Removes terminal escape sequences (colours, cursor moves) that a PTY capture may contain. */

@@ -3,7 +3,7 @@
 // continuation lines of a multi-line message, progress dots, child process output (pg_ctl), pasted shell
 // prompts (`[gpadmin@mdw ~]$ gpstate -f`, `$ gpstate -f`) and the `# exit code: N` footer of saved captures.
 // Everything here is linear in the size of the text and never throws.
-import { parseLogLine, stripTerminalEscapes } from './logline';
+import { scanLogLine, stripTerminalEscapes } from './logline';
 import type { LogLine } from './logline';
 
 export interface LogRecord extends LogLine {
@@ -82,24 +82,46 @@ const NOISE: Entry = { type: 'noise' };
 // A multi-line message longer than this is not one exception text any more; the rest is kept as raw lines.
 const MAX_CONTINUATION = 200;
 
+function recordOf(fields: LogLine, message: string, lineIndex: number): LogRecord {
+  return {
+    timestamp: fields.timestamp,
+    pid: fields.pid,
+    program: fields.program,
+    host: fields.host,
+    user: fields.user,
+    level: fields.level,
+    message,
+    type: 'log',
+    lineIndex,
+    continuation: NO_CONTINUATION,
+  };
+}
+
 /** Reads the whole text into entries; continuation lines are attached to the record they belong to. */
 export function readEntries(text: string): Entry[] {
   const entries: Entry[] = [];
   const lines = splitLines(typeof text === 'string' ? text : '');
   let lastRecord: LogRecord | null = null;
+  let previous: { prefix: string; fields: LogLine } | null = null;
   // A `Reason='…` exception text stays open until its closing quote.
   let openQuote = false;
   for (let i = 0; i < lines.length; i++) {
     const line = stripTerminalEscapes(lines[i] ?? '');
-    const parsed = parseLogLine(line);
-    if (parsed) {
-      const record = parsed as LogRecord;
-      record.type = 'log';
-      record.lineIndex = i;
-      record.continuation = NO_CONTINUATION;
+    let record: LogRecord | null = null;
+    if (previous !== null && line.startsWith(previous.prefix)) {
+      // Consecutive lines of one run usually share the whole prefix: reuse it instead of matching again.
+      record = recordOf(previous.fields, line.slice(previous.prefix.length).trimEnd(), i);
+    } else {
+      const scanned = scanLogLine(line);
+      if (scanned) {
+        record = recordOf(scanned.fields, scanned.fields.message, i);
+        previous = scanned.offset === 0 ? { prefix: line.slice(0, scanned.prefixLength), fields: scanned.fields } : null;
+      }
+    }
+    if (record) {
       entries.push(record);
       lastRecord = record;
-      openQuote = parsed.message.includes("(Reason='") && !/'\)\s*exiting\.\.\.\s*$/.test(parsed.message);
+      openQuote = record.message.includes("(Reason='") && !/'\)\s*exiting\.\.\.\s*$/.test(record.message);
       continue;
     }
     // A capture footer or a pasted command always ends what came before, even an unterminated exception text.
