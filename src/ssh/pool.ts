@@ -5,7 +5,7 @@ import { promises as fs } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import { Client, OpenSSHAgent, utils } from 'ssh2';
-import type { AnyAuthMethod, AuthenticationType, ClientChannel, ParsedKey } from 'ssh2';
+import type { AnyAuthMethod, AuthenticationType, ClientChannel, ConnectConfig, ParsedKey, ServerHostKeyAlgorithm } from 'ssh2';
 import { resolveSshHost } from './config';
 import type { ConfigEnvironment, ResolvedSshHost } from './config';
 import { appendKnownHostsLine, checkHostKey, fingerprintSha256, formatKnownHostsLine, hostFieldMatches, keyTypeOfBlob, knownHostsName, readKnownHostsFiles } from './knownhosts';
@@ -228,7 +228,9 @@ export class SshPool implements RemoteExecutor {
     conn.ready.catch(() => undefined);
 
     this.bump('opened', key, label);
-    conn.client.connect({
+    // ssh2 takes `false` from an authHandler as "no more methods", which its type declarations do not include.
+    const noMoreMethods = false as unknown as AnyAuthMethod;
+    const config: ConnectConfig = {
       host: r.hostName,
       port: r.port,
       username: r.user,
@@ -236,8 +238,8 @@ export class SshPool implements RemoteExecutor {
       readyTimeout: r.connectTimeoutMs ?? this.options.readyTimeoutMs ?? 20000,
       keepaliveInterval: r.serverAliveIntervalMs ?? this.options.keepaliveIntervalMs ?? 15000,
       keepaliveCountMax: r.serverAliveCountMax ?? this.options.keepaliveCountMax ?? 3,
-      algorithms: { serverHostKey: orderHostKeyAlgorithms(known) as never },
-      hostVerifier: (blob: Buffer, verify: (ok: boolean) => void) => {
+      algorithms: { serverHostKey: orderHostKeyAlgorithms(known) as ServerHostKeyAlgorithm[] },
+      hostVerifier: (blob: Buffer, verify: (ok: boolean) => void): void => {
         this.verifyHostKey(r, label, names, known, blob).then(
           () => verify(true),
           (err: unknown) => {
@@ -247,13 +249,18 @@ export class SshPool implements RemoteExecutor {
           },
         );
       },
-      authHandler: (methodsLeft: AuthenticationType[] | null, _partial: boolean | null, next: (m: AnyAuthMethod | false) => void) => {
-        auth(methodsLeft).then(next, (err: Error) => {
-          attempts.push(`stopped: ${err.message}`);
-          next(false);
-        });
+      // First called with null (nothing tried yet), then with the methods the server still accepts.
+      authHandler: (methodsLeft: AuthenticationType[] | null, _partial: boolean | null, next: (m: AnyAuthMethod) => void): void => {
+        auth(methodsLeft).then(
+          (m) => next(m === false ? noMoreMethods : m),
+          (err: Error) => {
+            attempts.push(`stopped: ${err.message}`);
+            next(noMoreMethods);
+          },
+        );
       },
-    } as never);
+    };
+    conn.client.connect(config);
     try {
       await conn.ready;
     } catch (err) {
@@ -540,7 +547,11 @@ export class SshPool implements RemoteExecutor {
       new RemoteExecError('connection-lost', host.name, `Connection to ${conn.describe()} was lost before the command started (${why}); it did not run.`, { exitCode: null, signal: null, stdout: '', stderr: '' });
     for (;;) {
       if (signal?.aborted) throw new RemoteExecError('cancelled', host.name, `Cancelled before the command started on ${host.name}; it did not run.`, { exitCode: null, signal: null, stdout: '', stderr: '' });
-      const conn = await this.connectionFor(r, host.name);
+      const conn = await this.connectionFor(r, host.name).catch((err: unknown) => {
+        // A jump host's failure is this host's failure for the caller; the message keeps naming the jump host.
+        if (err instanceof RemoteExecError && err.host !== host.name) throw new RemoteExecError(err.kind, host.name, `${host.name} is reached through ${err.host}: ${err.message}`, err.partial);
+        throw err;
+      });
       try {
         await this.acquire(conn, signal, host.name);
       } catch (err) {

@@ -129,7 +129,8 @@ describe('ssh ProxyJump (real bastion sshd)', function () {
       const e = await newPool().exec({ name: 'cdw', sshTarget: 'cdw' }, 'true').then(() => assert.fail('must refuse'), (x: unknown) => x);
       assert.ok(e instanceof RemoteExecError);
       assert.equal(e.kind, 'host-key-unknown');
-      assert.match(e.message, /Host key for bastion \(127\.0\.23\.1:2222\) is not known/);
+      assert.equal(e.host, 'cdw', 'the error belongs to the host asked for');
+      assert.match(e.message, /^cdw is reached through bastion: Host key for bastion \(127\.0\.23\.1:2222\) is not known/);
     } finally {
       writeFileSync(kh, [bastion, bastion2, cdw, scdw].map((s) => s.knownHostsLine()).join('\n') + '\n');
     }
