@@ -2,7 +2,7 @@
 // "Error activating standby …: <why>" (exit 2); success names the host: "<host> is now the new primary …".
 import { z } from 'zod';
 import type { ChosenRun, FailureReason, Outcome, ParseOptions, ParseResult } from './common';
-import { baseFields, baseResultShape, chooseRun, collectProblems, failureReasonSchema, outcomeFromExitCode, toInt } from './common';
+import { baseFields, baseResultShape, chooseRun, collectProblems, failureReasonSchema, fullMessage, outcomeFromExitCode, toInt } from './common';
 import { findMessage, hasMessage, importError } from './procedure-common';
 import { parseTableRow } from './table';
 import type { Run } from './transcript';
@@ -28,7 +28,8 @@ export type GpactivatestandbyResult = z.infer<typeof gpactivatestandbyResultSche
 
 const COMPLETED = /^The activation of the standby (?:master|coordinator) has completed successfully/;
 const NEW_PRIMARY = /^(\S+) is now the new primary (?:master|coordinator)\.?\s*$/;
-const ERROR_LINE = /^Error activating standby (?:master|coordinator): (.*)$/;
+// The reason may run over continuation lines.
+const ERROR_LINE = /^Error activating standby (?:master|coordinator): ([^]*)$/;
 
 function terminal(run: Run): boolean {
   return hasMessage(run, /^When convenient, run ANALYZE/) || hasMessage(run, NEW_PRIMARY) ||
@@ -85,7 +86,8 @@ function build(chosen: ChosenRun, opts: ParseOptions | undefined): Gpactivatesta
   let outcome: Outcome;
   let reason: FailureReason | null = null;
   let errorMessage: string | null = null;
-  const errorLine = findMessage(run, ERROR_LINE);
+  const errorRecord = run.records.find((r) => ERROR_LINE.test(r.message));
+  const errorLine = errorRecord ? ERROR_LINE.exec(fullMessage(errorRecord)) : null;
   const critical = run.records.find((r) => r.level === 'CRITICAL' || r.level === 'FATAL');
   const imported = importError(run);
   if (completed) {

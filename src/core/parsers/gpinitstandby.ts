@@ -4,7 +4,7 @@
 // and still succeeds: that warning is marked harmless.
 import { z } from 'zod';
 import type { ChosenRun, FailureReason, Outcome, ParseOptions, ParseResult } from './common';
-import { baseFields, baseResultShape, chooseRun, collectProblems, failureReasonSchema, outcomeFromExitCode, toInt } from './common';
+import { baseFields, baseResultShape, chooseRun, collectProblems, failureReasonSchema, fullMessage, outcomeFromExitCode, toInt } from './common';
 import { findMessage, hasMessage, importError, markHarmless } from './procedure-common';
 import { parseTableRow } from './table';
 import type { Run } from './transcript';
@@ -35,7 +35,8 @@ export type GpinitstandbyResult = z.infer<typeof gpinitstandbyResultSchema>;
 
 const SUCCESS = /^Successfully (created|removed|started) standby (?:master|coordinator)(?: on (\S+))?/;
 const ALREADY_RUNNING = /^Standb?y (?:master|coordinator) is already up and running/;
-const ERROR_LINE = /^Error (initializing|removing) standby (?:master|coordinator): (.*)$/;
+// The reason may run over continuation lines (an ExecutionError with the command's stderr).
+const ERROR_LINE = /^Error (initializing|removing) standby (?:master|coordinator): ([^]*)$/;
 // Plain string tests: these run on arbitrary text and must stay linear.
 const HARMLESS = [
   (text: string) => text.startsWith('Syncing of ') && /extensions has failed\.?$/.test(text),
@@ -93,7 +94,8 @@ function build(chosen: ChosenRun, opts: ParseOptions | undefined): Gpinitstandby
   for (const r of run.records) {
     const m = r.message;
     let match: RegExpExecArray | null;
-    if ((match = /^Checking for data directory (.+) on (\S+)$/.exec(m))) {
+    // GP5 says "filespace directory".
+    if ((match = /^Checking for (?:data|filespace) directory (.+) on (\S+)$/.exec(m))) {
       fields.standbyDataDirectory ??= match[1] ?? null;
       fields.standbyHost ??= match[2] ?? null;
       mode ??= 'create';
@@ -153,7 +155,8 @@ function build(chosen: ChosenRun, opts: ParseOptions | undefined): Gpinitstandby
   let outcome: Outcome;
   let reason: FailureReason | null = null;
   let errorMessage: string | null = null;
-  const errorLine = findMessage(run, ERROR_LINE);
+  const errorRecord = run.records.find((r) => ERROR_LINE.test(r.message));
+  const errorLine = errorRecord ? ERROR_LINE.exec(fullMessage(errorRecord)) : null;
   const imported = importError(run);
   const ownError = run.records.find((r) => r.level === 'ERROR' || r.level === 'CRITICAL' || r.level === 'FATAL');
   if (success || alreadyRunning) {

@@ -32,8 +32,8 @@ export type Entry =
   | { type: 'noise' }
   | { type: 'raw'; text: string };
 
-// `$ gpstate -f`, `[gpadmin@mdw ~]$ gpstate -f`, `gpadmin@cdw:~$ gpstate -f`, `mdw$ gpstate`.
-const SHELL_PROMPT = /^(?:\$ |\[[^\]\n]{1,200}\][$#] ?|[A-Za-z0-9_.-]{1,64}@[A-Za-z0-9_.-]{1,253}(?::[^$#\s]{0,200})?[$#] |[A-Za-z0-9_.-]{1,64}\$ (?=gp))/;
+// `$ gpstate -f`, `$gpstate -f`, `[gpadmin@mdw ~]$ gpstate -f`, `gpadmin@cdw:~$ gpstate -f`, `mdw$ gpstate`.
+const SHELL_PROMPT = /^(?:\$ |\$(?=gp)|\[[^\]\n]{1,200}\][$#] ?|[A-Za-z0-9_.-]{1,64}@[A-Za-z0-9_.-]{1,253}(?::[^$#\s]{0,200})?[$#] |[A-Za-z0-9_.-]{1,64}\$ (?=gp))/;
 // A docker-compose style wrapper in front of an unprefixed line (`cdw_1   | server shutting down`).
 const WRAPPER = /^[A-Za-z0-9_.-]{1,64} {0,16}\| /;
 const EXIT_FOOTER = /^# exit code: (\d{1,3})\b/;

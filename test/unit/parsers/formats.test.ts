@@ -182,6 +182,23 @@ describe('captures as terminals and people make them', () => {
     assertFields(parseRecognised('gpinitstandby', gp5), { outcome: 'refused', reason: 'data-directory-exists', standbyHost: 'smdw' });
   });
 
+  it('reads GP5 gpinitstandby wording: filespace directory, and an ExecutionError spread over continuation lines', () => {
+    const g = (level: string, m: string) => P(level, m, '057159', 'gpinitstandby', 'gp5m');
+    const refused = ['$gpinitstandby -s gp5s', g('INFO', 'Validating environment and parameters for standby initialization...'), g('INFO', 'Checking for filespace directory /data/m/gpseg-1 on gp5s'), g('ERROR', 'Filespace directory already exists on host gp5s'), g('ERROR', 'Failed to create standby'), g('ERROR', 'Error initializing standby master: master data directory exists')].join('\n');
+    assertFields(parseRecognised('gpinitstandby', refused), { outcome: 'refused', reason: 'data-directory-exists', standbyHost: 'gp5s', standbyDataDirectory: '/data/m/gpseg-1' });
+    const failed = [
+      g('INFO', 'Adding standby master to catalog...'),
+      g('ERROR', "Error initializing standby master: ExecutionError: 'non-zero rc: 1' occured.  Details: 'ssh gp5s \"pg_basebackup -x -R -c fast -D /data/m/gpseg-1 -h gp5m -p 15432\"'  cmd had rc=1 completed=True halted=False"),
+      "  stdout=''",
+      "  stderr='pg_basebackup: could not connect to server: Connection timed out",
+      'Is the server running on host "gp5m" (10.0.0.1) and accepting',
+    ].join('\n');
+    const r = parseRecognised('gpinitstandby', failed, { exitCode: 2 });
+    assertFields(r, { outcome: 'failed', reason: 'connection-failed' });
+    assert.match(r.errorMessage ?? '', /^ExecutionError: 'non-zero rc: 1' occured\.[^]*\n {2}stderr='pg_basebackup: could not connect to server/);
+    assert.deepEqual(r.unparsedLines, ['Is the server running on host "gp5m" (10.0.0.1) and accepting']);
+  });
+
   it('classifies gpactivatestandby wrong PGPORT after promotion as a failure of the environment', () => {
     const a = (level: string, m: string) => P(level, m, '000901', 'gpactivatestandby', 'smdw');
     const text = [a('INFO', 'Promoting standby...'), a('CRITICAL', 'Error activating standby master: Either the set port is incorrect or the postmaster could not come up.')].join('\n');
