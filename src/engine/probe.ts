@@ -54,7 +54,7 @@ export interface HostFacts {
 }
 
 /** The probe script for one host's data directory and port. `database` is where gp_segment_configuration is read. */
-export function probeScript(dataDirectory: string, port: number, database = 'template1'): string {
+export function probeScript(dataDirectory: string, port: number, database = 'postgres'): string {
   const D = shellQuote(safeAbsolutePath(dataDirectory, 'data directory'));
   const P = shellQuote(parentDirectory(dataDirectory));
   const PORT = safePort(port);
@@ -76,13 +76,15 @@ export function probeScript(dataDirectory: string, port: number, database = 'tem
     'pid=; running=0',
     'if [ -e "$D/postmaster.pid" ]; then echo "@gpc pidfile 1"; pid=$(head -n1 "$D/postmaster.pid" 2>/dev/null | tr -cd 0-9); else echo "@gpc pidfile 0"; fi',
     // The PID must be alive AND be a postgres: after kill -9 the PID in a stale postmaster.pid can be reused.
-    'if [ -n "$pid" ] && [ -d "/proc/$pid" ] && grep -qE "^(postgres|postmaster)" "/proc/$pid/comm" 2>/dev/null; then running=1; fi',
+    // A zombie (killed, not yet reaped) is not running either.
+    'live() { [ -n "$1" ] && [ -d "/proc/$1" ] && grep -qE "^(postgres|postmaster)" "/proc/$1/comm" 2>/dev/null && ! grep -q "^State:[[:space:]]*Z" "/proc/$1/status" 2>/dev/null; }',
+    'if live "$pid"; then running=1; fi',
     'echo "@gpc pid $pid"; echo "@gpc running $running"',
     '[ -e "$D/standby.signal" ] && echo "@gpc standby_signal 1"',
     '[ -e "$D/recovery.conf" ] && echo "@gpc recovery_conf 1"',
     'lock=/tmp/.s.PGSQL.$PORT.lock',
     'if [ -e "$lock" ]; then lpid=$(head -n1 "$lock" 2>/dev/null | tr -cd 0-9); lalive=0;',
-    '  if [ -n "$lpid" ] && [ -d "/proc/$lpid" ] && grep -qE "^(postgres|postmaster)" "/proc/$lpid/comm" 2>/dev/null; then lalive=1; fi',
+    '  if live "$lpid"; then lalive=1; fi',
     '  echo "@gpc lock 1 ${lpid:-0} $lalive"; echo "@gpc lockdir $(sed -n 2p "$lock" 2>/dev/null)"; else echo "@gpc lock 0"; fi',
     'for b in "$P"/backup_*; do [ -e "$b" ] && echo "@gpc backup ${b##*/}"; done',
     'if [ -d "$D" ] && command -v pg_controldata >/dev/null 2>&1; then',

@@ -42,16 +42,20 @@ export function stepCommand(id: StepId, p: StepParams): { command: string; env: 
 const ok = (id: RemoteGuardId, why: string): string => `echo ${shellQuote(`GUARD ${id} OK ${why}`)}`;
 const fail = (id: RemoteGuardId, why: string): string => `echo "GUARD ${id} FAIL "${why}`;
 
+/** A bash test: the PID is a live postgres process (not gone, not reused by another program, not a zombie). */
+const ALIVE = (v: string): string =>
+  `[ -d "/proc/${v}" ] && grep -qE '^(postgres|postmaster)' "/proc/${v}/comm" 2>/dev/null && ! grep -q '^State:[[:space:]]*Z' "/proc/${v}/status" 2>/dev/null`;
+
 /** A bash fragment that sets $pid to the PID in "$D/postmaster.pid" when that process is a live postgres, else empty. */
 const LIVE_PID = (): string =>
   `pid=$(head -n1 "$D/postmaster.pid" 2>/dev/null | tr -cd 0-9); ` +
-  `if [ -n "$pid" ] && ! { [ -d "/proc/$pid" ] && grep -qE '^(postgres|postmaster)' "/proc/$pid/comm" 2>/dev/null; }; then pid=; fi`;
+  `if [ -n "$pid" ] && ! { ${ALIVE('$pid')}; }; then pid=; fi`;
 
 /** A bash fragment that sets $lpid (PID in the lock file), $ldir (its data directory) and $lalive (1 when that PID is a live postgres). */
 const LOCK = (port: number): string =>
   `lock=/tmp/.s.PGSQL.${safePort(port)}.lock; lpid=; ldir=; lalive=0; ` +
   `if [ -e "$lock" ]; then lpid=$(head -n1 "$lock" 2>/dev/null | tr -cd 0-9); ldir=$(sed -n 2p "$lock" 2>/dev/null); ` +
-  `if [ -n "$lpid" ] && [ -d "/proc/$lpid" ] && grep -qE '^(postgres|postmaster)' "/proc/$lpid/comm" 2>/dev/null; then lalive=1; fi; fi`;
+  `if [ -n "$lpid" ] && ${ALIVE('$lpid')}; then lalive=1; fi; fi`;
 
 /**
  * The script that checks one guard on its host; it prints one `GUARD <id> OK|FAIL <why>` line.

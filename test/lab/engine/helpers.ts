@@ -1,6 +1,6 @@
 // Shared by the engine's lab tests: a lab per suite, its cluster from the lab's own inventory, a pooled executor
 // through the lab's ssh config, and the directories of a host as seen from outside the lab.
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseInventory, resolveCluster } from '../../../src/core/inventory';
@@ -9,7 +9,7 @@ import type { PlannedStep, ProcedureId } from '../../../src/core/procedures/type
 import { runProcedure } from '../../../src/engine/runner';
 import type { RunEvent, RunOptions, RunResult } from '../../../src/engine/runner';
 import { SshPool } from '../../../src/ssh/pool';
-import { down, hostDataPath, up } from '../lab';
+import { defaultLabDir, down, hostDataPath, up } from '../lab';
 import type { Lab, Scenario, Vocabulary } from '../lab';
 
 /** Starts a lab; a start that fails (the lab reports why) is retried twice before the suite fails. */
@@ -20,6 +20,9 @@ export async function startLab(subnet: number, scenario: Scenario, vocabulary: V
       return await up({ subnet, scenario, vocabulary });
     } catch (e) {
       last = e;
+      // A start that failed early leaves a run directory without state.json, which up() refuses to reuse.
+      const dir = defaultLabDir(subnet);
+      if (existsSync(dir) && !existsSync(join(dir, 'state.json'))) rmSync(dir, { recursive: true, force: true });
     }
   }
   throw last instanceof Error ? last : new Error(String(last));

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { judgeRemoteGuards, remoteGuardScript, stepCommand } from '../../../src/core/procedures/commands';
@@ -61,6 +61,22 @@ describe('remote guards in a real shell', () => {
   it('accepts a stale postmaster.pid whose PID is gone (after kill -9)', () => {
     writeFileSync(join(dir, 'postmaster.pid'), `999999999\n${dir}\n`);
     assert.equal(run('data-directory-not-in-use').ok, true);
+  });
+
+  it('treats a killed, unreaped postmaster (a zombie) as not running', async () => {
+    const bin = join(root, 'postgres');
+    copyFileSync('/bin/sleep', bin);
+    execFileSync('chmod', ['+x', bin]);
+    // The parent execs into sleep and never reaps its child, as an init that does not wait would.
+    fakePostgres = spawn('bash', ['-c', `${bin} 300 & echo $! > ${root}/child; exec sleep 300`], { stdio: 'ignore' });
+    await new Promise((r) => setTimeout(r, 150));
+    const child = Number(readFileSync(join(root, 'child'), 'utf8'));
+    writeFileSync(join(dir, 'postmaster.pid'), `${child}\n${dir}\n`);
+    assert.equal(run('data-directory-not-in-use').ok, false, 'alive: refused');
+    process.kill(child, 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 150));
+    assert.match(readFileSync(`/proc/${child}/status`, 'utf8'), /State:\s*Z/, 'the child is a zombie');
+    assert.equal(run('data-directory-not-in-use').ok, true, 'a zombie holds nothing');
   });
 
   it('reports a stale lock file with its meaning and leaves it in place', () => {
