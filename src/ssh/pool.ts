@@ -261,6 +261,8 @@ export class SshPool implements RemoteExecutor {
       },
     };
     conn.client.connect(config);
+    // Small request/response packets: without this, Nagle's algorithm adds tens of ms to every command.
+    conn.client.setNoDelay(true);
     try {
       await conn.ready;
     } catch (err) {
