@@ -1,7 +1,7 @@
 // Lays out a StatusSnapshot as DOM nodes. Pure: the result depends only on the snapshot (and the document that
 // creates the nodes), and every text goes in through textContent, never as HTML. Elements that carry a fact are
 // marked with data-field so their text can be read back (readRendered) by the extension's tests.
-import type { HostCard, Health, PanelCommand, StatusSnapshot } from '../src/extension/panel/protocol';
+import type { HostCard, Health, PanelCommand, ProcedureView, StatusSnapshot, StepView } from '../src/extension/panel/protocol';
 
 const HEALTH_SYMBOL: Record<Health, string> = { ok: '✓', warning: '!', error: '✕', unknown: '?' };
 const HEALTH_WORD: Record<Health, string> = { ok: 'Healthy', warning: 'Needs attention', error: 'Problem', unknown: 'Unknown' };
@@ -104,6 +104,42 @@ function problemsSection(doc: Document, s: StatusSnapshot): HTMLElement | null {
       el(doc, 'span', { class: 'level' }, p.harmless ? `${p.level} (known harmless)` : p.level), ' ', el(doc, 'span', { class: 'mono', 'data-field': `problem${i}` }, p.text)))));
 }
 
+const STEP_STATUS: Record<StepView['status'], { text: string; health: Health; symbol: string }> = {
+  planned: { text: 'planned', health: 'unknown', symbol: '○' },
+  pending: { text: 'next', health: 'unknown', symbol: '○' },
+  running: { text: 'running', health: 'warning', symbol: '▶' },
+  succeeded: { text: 'succeeded', health: 'ok', symbol: '✓' },
+  failed: { text: 'failed', health: 'error', symbol: '✕' },
+  skipped: { text: 'skipped', health: 'unknown', symbol: '–' },
+  unknown: { text: 'outcome unknown', health: 'warning', symbol: '?' },
+  'needs-attention': { text: 'needs attention', health: 'warning', symbol: '!' },
+};
+
+function procedureSection(doc: Document, p: ProcedureView): HTMLElement {
+  const list = el(doc, 'ol', { class: 'stepper' });
+  p.steps.forEach((step, i) => {
+    const st = STEP_STATUS[step.status];
+    const output = step.output
+      ? el(doc, 'details', {}, el(doc, 'summary', {}, 'Output'), el(doc, 'pre', { class: 'output', 'data-field': `step${i}.output` }, step.output))
+      : null;
+    list.append(el(doc, 'li', { class: `step step--${step.status}` },
+      el(doc, 'span', { class: `badge badge--${st.health}`, role: 'img', 'aria-label': st.text }, st.symbol),
+      el(doc, 'div', { class: 'step-body' },
+        el(doc, 'div', { class: 'step-head' },
+          el(doc, 'span', { class: 'step-title', 'data-field': `step${i}.title` }, `${step.index + 1}. ${step.title}`),
+          el(doc, 'span', { class: 'step-host' }, ' on ', el(doc, 'strong', { 'data-field': `step${i}.host` }, step.host)),
+          el(doc, 'span', { class: 'step-status', 'data-field': `step${i}.status` }, st.text),
+          step.changesCluster ? el(doc, 'span', { class: 'changes' }, 'changes the cluster') : null),
+        el(doc, 'code', { class: 'command', 'data-field': `step${i}.command` }, step.command),
+        step.message ? el(doc, 'p', { class: 'step-message', 'data-field': `step${i}.message` }, step.message) : null,
+        output)));
+  });
+  return el(doc, 'section', { class: `procedure procedure--${p.status}`, 'aria-labelledby': 'procedure-title' },
+    el(doc, 'h2', { id: 'procedure-title' }, el(doc, 'span', { 'data-field': 'procedure.title' }, p.title), ' — ', el(doc, 'span', { 'data-field': 'procedure.status' }, p.status === 'plan' ? 'plan (nothing has run)' : p.status)),
+    p.message ? el(doc, 'p', { 'data-field': 'procedure.message' }, p.message) : null,
+    list);
+}
+
 /** The empty state shown before anything is loaded. */
 export function renderEmpty(doc: Document, onCommand: (command: PanelCommand) => void): HTMLElement {
   const open = el(doc, 'button', { type: 'button', class: 'primary' }, COMMAND_LABEL.openGpstateOutput);
@@ -138,12 +174,13 @@ export function renderSnapshot(doc: Document, s: StatusSnapshot, onCommand: (com
       ...s.hosts.slice(0, 1).map((h, i) => hostCard(doc, h, i)),
       linkSection(doc, s),
       ...s.hosts.slice(1).map((h, i) => hostCard(doc, h, i + 1))),
+    s.procedure ? procedureSection(doc, s.procedure) : null,
     segmentsSection(doc, s),
     problemsSection(doc, s),
     el(doc, 'footer', {},
       el(doc, 'h2', { class: 'visually-hidden' }, 'Sources'),
       el(doc, 'ul', {}, ...s.sources.map((src, i) => el(doc, 'li', { 'data-field': `source${i}` },
-        `${src.kind} · ${src.label}`, src.observedAt ? ` · observed ${src.observedAt} (host clock)` : ' · time not printed')))));
+        `${src.kind} · ${src.label}`, src.observedAt ? ` · observed ${src.observedAt}` : ' · time not printed')))));
 }
 
 /** Reads back every data-field element's text: what a user sees, for tests and diagnostics. */

@@ -1,30 +1,124 @@
-// The long-lived parts every command works with, created once in activate(). Creating them does no network work.
+// The long-lived parts every command works with, created once in activate(). Creating them does no network work:
+// the ssh pool is made on first use, clusters are observed only on request or while the view is visible.
 import * as vscode from 'vscode';
 import { AuditLog } from './audit/auditLog';
+import { ClusterService } from './clusters/clusterService';
 import { Credentials } from './credentials';
+import type { LoadedCluster } from './inventory/loadInventory';
 import { StatusPanels } from './panel/statusPanel';
+import type { ProcedureView, StatusSnapshot } from './panel/protocol';
+import { snapshotFromState, SITUATION_TEXT } from './panel/stateSnapshot';
+import type { GpstateBView } from './panel/snapshot';
 import { ClusterTreeProvider } from './tree/clusterTree';
+
+export function clusterPanelKey(cluster: string): string {
+  return `cluster:${cluster}`;
+}
 
 export class Services implements vscode.Disposable {
   readonly output: vscode.LogOutputChannel;
   readonly panels: StatusPanels;
   readonly audit: AuditLog;
   readonly credentials: Credentials;
+  readonly clusters: ClusterService;
   readonly tree: ClusterTreeProvider;
+  readonly statusBar: vscode.StatusBarItem;
+  /** The procedure running or last run per cluster, for the panel's stepper. */
+  readonly procedures = new Map<string, ProcedureView>();
   /** Key of the panel shown last, so "Show Status Panel" can bring it back. */
   lastPanelKey: string | undefined;
+  /** The cluster the status bar follows: the one selected in the tree, else the one checked last. */
+  selectedCluster: string | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
 
   constructor(readonly context: vscode.ExtensionContext) {
     this.output = vscode.window.createOutputChannel('Greenplum Coordinator', { log: true });
     this.panels = new StatusPanels(context.extensionUri, (line) => this.output.warn(line));
     this.audit = new AuditLog(context.globalStorageUri);
     this.credentials = new Credentials(context.secrets, context.globalState);
-    this.tree = new ClusterTreeProvider();
+    this.clusters = new ClusterService(this.credentials, this.output);
+    this.tree = new ClusterTreeProvider(this.clusters);
+    this.statusBar = vscode.window.createStatusBarItem('greenplumCoordinator.health', vscode.StatusBarAlignment.Left, 50);
+    this.statusBar.name = 'Greenplum Coordinator Mirroring';
+    this.disposables.push(this.clusters.onDidChange((name) => {
+      this.selectedCluster ??= name;
+      this.updateStatusBar();
+      this.updateClusterPanel(name);
+    }));
   }
 
   async refreshClusters(): Promise<void> {
     this.tree.refresh();
     await this.tree.clusters();
+  }
+
+  async findCluster(name: string): Promise<LoadedCluster | undefined> {
+    return (await this.tree.clusters()).clusters.find((c) => c.cluster.name === name);
+  }
+
+  /** The panel snapshot of a cluster: its last observation and procedure, or "not checked yet". */
+  async clusterSnapshot(name: string): Promise<StatusSnapshot | undefined> {
+    const loaded = await this.findCluster(name);
+    if (!loaded) return undefined;
+    const result = this.clusters.get(name)?.result;
+    const procedure = this.procedures.get(name) ?? null;
+    if (result) return snapshotFromState({ cluster: loaded.cluster, state: result.state, gpstateB: result.gpstateB as GpstateBView | null, procedure });
+    return {
+      title: name,
+      clusterName: name,
+      subtitle: 'Not checked yet',
+      verdict: { health: 'unknown', headline: `${name} has not been checked yet`, detail: `Check Coordinator Mirroring observes ${loaded.cluster.hosts.map((h) => h.name).join(' and ')} over SSH and runs gpstate -f and gpstate -b on the active coordinator.` },
+      product: null,
+      vocabulary: null,
+      hosts: [],
+      link: { health: 'unknown', summary: 'Not observed yet', rows: null },
+      segments: null,
+      problems: [],
+      sources: [],
+      procedure,
+      actions: ['checkMirroring'],
+    };
+  }
+
+  async showClusterPanel(name: string): Promise<string> {
+    const snapshot = await this.clusterSnapshot(name);
+    if (!snapshot) throw new Error(`no cluster named "${name}" in the inventory; check greenplum-clusters.yaml or run "Greenplum: Add Cluster…"`);
+    const key = clusterPanelKey(name);
+    this.panels.show(key, snapshot);
+    this.lastPanelKey = key;
+    this.selectedCluster = name;
+    this.updateStatusBar();
+    return key;
+  }
+
+  /** Re-renders the cluster's panel if it is open (after an observation or a procedure event). */
+  updateClusterPanel(name: string): void {
+    const key = clusterPanelKey(name);
+    if (!this.panels.has(key)) return;
+    void this.clusterSnapshot(name).then((s) => {
+      if (s) this.panels.update(key, s);
+    });
+  }
+
+  updateStatusBar(): void {
+    const enabled = vscode.workspace.getConfiguration('greenplumCoordinator').get<boolean>('statusBar.enabled', true);
+    const name = this.selectedCluster;
+    if (!enabled || !name) {
+      this.statusBar.hide();
+      return;
+    }
+    const obs = this.clusters.get(name);
+    const state = obs?.result?.state;
+    const running = this.procedures.get(name)?.status === 'running';
+    const s = state ? SITUATION_TEXT[state.situation] : undefined;
+    const symbol = obs?.observing || running ? '$(sync~spin)' : !s ? '$(circle-outline)' : s.health === 'ok' ? '$(pass-filled)' : s.health === 'error' ? '$(error)' : '$(warning)';
+    this.statusBar.text = `${symbol} ${name}: ${running ? 'procedure running' : s?.short ?? 'not checked'}`;
+    this.statusBar.tooltip = state
+      ? `Greenplum cluster ${name}: active coordinator ${state.activeCoordinator ?? 'none'}, standby ${state.standby.host ?? 'none'} (${state.standby.status}), observed ${state.observedAt}. Click for the status panel.`
+      : `Greenplum cluster ${name}: not checked yet. Click for the status panel.`;
+    this.statusBar.backgroundColor = s?.health === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : s?.health === 'warning' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.statusBar.command = { command: 'greenplumCoordinator.showPanel', title: 'Show Status Panel', arguments: [name] };
+    this.statusBar.show();
   }
 
   /** Shows a failed command's reason to the user and keeps the details in the output channel. */
@@ -37,8 +131,11 @@ export class Services implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.disposables.forEach((d) => d.dispose());
     this.panels.dispose();
     this.tree.dispose();
+    this.clusters.dispose();
+    this.statusBar.dispose();
     this.output.dispose();
   }
 }

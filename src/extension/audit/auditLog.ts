@@ -5,22 +5,22 @@ import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
+/** One command run on a host: the engine's audit record (who, cluster, procedure step, host, command, times, exit). */
 export interface AuditEntry {
-  /** Local user name running VS Code, and the remote login used. */
   user: string;
-  remoteUser?: string | undefined;
-  cluster?: string | undefined;
+  cluster: string;
+  procedure?: string;
+  stepId?: string;
+  /** "step" for the command itself, "guard" for the checks run right before it, "terminal" for an interactive shell. */
+  kind: string;
   host: string;
   command: string;
-  /** The procedure and step this command belonged to, when it was part of one. */
-  procedure?: string | undefined;
-  step?: string | undefined;
   startedAt: string;
   endedAt: string;
-  durationMs: number;
-  /** null when the outcome is unknown (connection lost, timeout). */
+  /** null when the outcome is unknown (connection lost, timeout, cancelled). */
   exitCode: number | null;
-  outcome: string;
+  error?: string;
+  durationMs: number;
 }
 
 export class AuditLog {
@@ -33,8 +33,8 @@ export class AuditLog {
     return path.join(this.storageUri.fsPath, 'audit.jsonl');
   }
 
-  async append(entry: Omit<AuditEntry, 'user'> & { user?: string }): Promise<void> {
-    const line = JSON.stringify({ user: entry.user ?? os.userInfo().username, ...entry }) + '\n';
+  async append(entry: AuditEntry): Promise<void> {
+    const line = JSON.stringify(entry) + '\n';
     await fs.mkdir(path.dirname(this.path), { recursive: true });
     // The 'a' flag appends atomically per write on POSIX; the log is never rewritten.
     await fs.appendFile(this.path, line, { encoding: 'utf8', flag: 'a' });

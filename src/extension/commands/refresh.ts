@@ -1,6 +1,9 @@
-// "Greenplum: Refresh": re-reads the inventory and re-observes the clusters shown in the tree.
+// "Greenplum: Refresh": re-reads the inventory, then re-observes every cluster already checked once (a cluster
+// never checked is left alone: observing means connecting to its hosts, which the user starts).
 import type { Services } from '../services';
 
 export async function refresh(services: Services): Promise<void> {
   await services.refreshClusters();
+  const { clusters } = await services.tree.clusters();
+  await Promise.all(clusters.filter((c) => services.clusters.get(c.cluster.name)?.result).map((c) => services.clusters.check(c)));
 }

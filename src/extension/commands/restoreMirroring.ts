@@ -1,10 +1,12 @@
-// "Greenplum: Restore coordinator mirroring": picks the cluster (from the tree item, a name, or a quick pick) and hands it to the engine.
+// "Greenplum: Restore Coordinator Mirroring…": plans the procedure from a fresh observation, shows the plan, and runs it step by
+// step with a confirmation before every step that changes the cluster (see procedures/runProcedureUi.ts).
 import type { Services } from '../services';
-import { explainRemoteAccessMissing } from './remoteAccess';
+import { runProcedureUi } from '../procedures/runProcedureUi';
+import type { ProcedureOutcome } from '../procedures/runProcedureUi';
 import { pickCluster } from './pickCluster';
 
-export async function restoreMirroring(_services: Services, arg?: unknown): Promise<string | undefined> {
-  const loaded = await pickCluster(arg, 'Restore coordinator mirroring');
+export async function restoreMirroring(services: Services, arg?: unknown): Promise<ProcedureOutcome | undefined> {
+  const loaded = await pickCluster(arg, 'Restore Coordinator Mirroring');
   if (!loaded) return undefined;
-  return explainRemoteAccessMissing('Restore coordinator mirroring', loaded.cluster.name);
+  return runProcedureUi(services, loaded, 'restore-mirroring');
 }

@@ -1,10 +1,12 @@
-// "Greenplum: Returning the coordinator to its original host": picks the cluster (from the tree item, a name, or a quick pick) and hands it to the engine.
+// "Greenplum: Return Coordinator to Original Host…": plans the procedure from a fresh observation, shows the plan, and runs it step by
+// step with a confirmation before every step that changes the cluster (see procedures/runProcedureUi.ts).
 import type { Services } from '../services';
-import { explainRemoteAccessMissing } from './remoteAccess';
+import { runProcedureUi } from '../procedures/runProcedureUi';
+import type { ProcedureOutcome } from '../procedures/runProcedureUi';
 import { pickCluster } from './pickCluster';
 
-export async function returnToOriginalHost(_services: Services, arg?: unknown): Promise<string | undefined> {
-  const loaded = await pickCluster(arg, 'Returning the coordinator to its original host');
+export async function returnToOriginalHost(services: Services, arg?: unknown): Promise<ProcedureOutcome | undefined> {
+  const loaded = await pickCluster(arg, 'Return Coordinator to Original Host');
   if (!loaded) return undefined;
-  return explainRemoteAccessMissing('Returning the coordinator to its original host', loaded.cluster.name);
+  return runProcedureUi(services, loaded, 'return-to-original');
 }

@@ -57,6 +57,30 @@ export const sourceSchema = z.object({
   observedAt: z.string().nullable(),
 });
 
+/** One step of a procedure as the stepper shows it. */
+export const stepViewSchema = z.object({
+  index: z.number(),
+  title: z.string(),
+  host: z.string(),
+  /** The exact command, as it runs on the host (after the environment script). */
+  command: z.string(),
+  changesCluster: z.boolean(),
+  status: z.enum(['planned', 'pending', 'running', 'succeeded', 'failed', 'skipped', 'unknown', 'needs-attention']),
+  message: z.string(),
+  /** The step's output so far (shown on demand), cut to its last 64 KiB. */
+  output: z.string(),
+});
+export type StepView = z.infer<typeof stepViewSchema>;
+
+/** A procedure run (or its plan, before anything runs). */
+export const procedureViewSchema = z.object({
+  title: z.string(),
+  status: z.enum(['plan', 'running', 'done', 'blocked', 'refused', 'declined', 'failed', 'unknown', 'needs-attention', 'cancelled']),
+  message: z.string(),
+  steps: z.array(stepViewSchema),
+});
+export type ProcedureView = z.infer<typeof procedureViewSchema>;
+
 /** Everything the panel shows, computed by the extension; the panel only lays it out. */
 export const statusSnapshotSchema = z.object({
   title: z.string(),
@@ -71,6 +95,8 @@ export const statusSnapshotSchema = z.object({
   segments: segmentsSchema.nullable(),
   problems: z.array(problemSchema),
   sources: z.array(sourceSchema),
+  /** The procedure running or last run on this cluster, with its stepper; null when there is none. */
+  procedure: procedureViewSchema.nullable(),
   /** Commands the panel may offer as buttons (ids from panelCommandSchema). */
   actions: z.array(panelCommandSchema),
 });

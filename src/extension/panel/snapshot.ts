@@ -61,12 +61,12 @@ export interface SnapshotInput {
 
 const LOG_TIMESTAMP = /^(\d{4})(\d{2})(\d{2}):(\d{2}):(\d{2}):(\d{2}):\d{6,} /;
 
-/** The time of the last gplog line in the text, as "YYYY-MM-DD HH:MM:SS" (the host's clock), or null. */
+/** The time of the last gplog line in the text, as "YYYY-MM-DD HH:MM:SS (host clock)", or null. */
 export function observedAtFromText(text: string): string | null {
   let last: string | null = null;
   for (const line of text.split(/\r?\n/)) {
     const m = LOG_TIMESTAMP.exec(line);
-    if (m) last = `${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]}:${m[6]}`;
+    if (m) last = `${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]}:${m[6]} (host clock)`;
   }
   return last;
 }
@@ -207,6 +207,7 @@ export function buildSnapshot(input: SnapshotInput): StatusSnapshot {
     segments,
     problems,
     sources,
+    procedure: null,
     actions: input.actions ?? [],
   };
 }

@@ -46,6 +46,14 @@ export class StatusPanels implements vscode.Disposable {
     return entry.panel;
   }
 
+  /** Replaces what an open panel shows without revealing it (live updates). */
+  update(key: string, snapshot: StatusSnapshot): void {
+    const entry = this.panels.get(key);
+    if (!entry) return;
+    entry.snapshot = snapshot;
+    if (entry.ready) void this.post(entry, { type: 'show', snapshot });
+  }
+
   /** Opens (or reveals) a panel with nothing observed yet; it offers to read a saved gpstate output. */
   showEmpty(key: string): vscode.WebviewPanel {
     const existing = this.panels.get(key);
