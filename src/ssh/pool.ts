@@ -101,6 +101,7 @@ export class SshPool implements RemoteExecutor {
   private readonly acceptedOnce = new Map<string, Buffer>();
   private readonly counters = { opened: new Map<string, number>(), execs: new Map<string, number>(), byHost: new Map<string, { connectionsOpened: number; execs: number }>() };
   private disposed = false;
+  private readonly warned = new Set<string>();
 
   constructor(private readonly options: SshPoolOptions = {}) {}
 
@@ -122,7 +123,12 @@ export class SshPool implements RemoteExecutor {
   /** What a host resolves to (inventory > ~/.ssh/config > defaults); useful to show before connecting. */
   resolve(host: HostTarget): ResolvedSshHost {
     const r = resolveSshHost({ sshTarget: host.sshTarget, user: host.user, port: host.port, identityFile: host.identityFile }, this.env);
-    for (const w of r.warnings) this.log(`ssh config: ${w}`);
+    for (const w of r.warnings) {
+      // Resolution runs before every command; say each problem once.
+      if (this.warned.has(w)) continue;
+      this.warned.add(w);
+      this.log(`ssh config: ${w}`);
+    }
     return r;
   }
 
