@@ -27,13 +27,16 @@ const ssh = {
 interface Settings {
   sshConfigPath: string;
   utilitiesRelease: ReleaseSetting;
-  /** Quiet time after the last change before a document is checked again. */
-  diagnosticsDelayMs: number;
+  /**
+   * Quiet time after the last change before a document is checked again; undefined = adaptive: as long as the
+   * document's last check took (5-250 ms), so cheap documents are checked at once and big ones once per burst.
+   */
+  diagnosticsDelayMs: number | undefined;
 }
 
 const RELEASES: readonly ReleaseSetting[] = ['auto', '5', '6', '7', 'cloudberry'];
 
-const settings: Settings = { sshConfigPath: '~/.ssh/config', utilitiesRelease: 'auto', diagnosticsDelayMs: 30 };
+const settings: Settings = { sshConfigPath: '~/.ssh/config', utilitiesRelease: 'auto', diagnosticsDelayMs: undefined };
 
 function applySettings(raw: unknown): void {
   if (!raw || typeof raw !== 'object') return;
@@ -42,6 +45,7 @@ function applySettings(raw: unknown): void {
   const release = String(r.utilitiesRelease ?? '');
   if ((RELEASES as readonly string[]).includes(release)) settings.utilitiesRelease = release as ReleaseSetting;
   if (typeof r.diagnosticsDelayMs === 'number' && r.diagnosticsDelayMs >= 0) settings.diagnosticsDelayMs = r.diagnosticsDelayMs;
+  if (r.diagnosticsDelayMs === 'auto') settings.diagnosticsDelayMs = undefined;
 }
 
 const connection = createConnection(ProposedFeatures.all);
@@ -92,6 +96,8 @@ function analyze(doc: TextDocument): Finding[] {
 }
 
 const timers = new Map<string, NodeJS.Timeout>();
+/** How long each document's last check took, for the adaptive delay. */
+const costs = new Map<string, number>();
 
 async function validate(uri: string): Promise<void> {
   timers.delete(uri);
@@ -100,7 +106,9 @@ async function validate(uri: string): Promise<void> {
   if (!doc) return;
   let findings: Finding[];
   try {
+    const t0 = performance.now();
     findings = analyze(doc);
+    costs.set(uri, performance.now() - t0);
   } catch (e) {
     connection.console.error(`analysis of ${uri} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
     return;
@@ -140,11 +148,12 @@ connection.onDidChangeConfiguration((params) => {
 });
 
 documents.onDidOpen((e) => schedule(e.document.uri, 0));
-documents.onDidChangeContent((e) => schedule(e.document.uri, settings.diagnosticsDelayMs));
+documents.onDidChangeContent((e) => schedule(e.document.uri, settings.diagnosticsDelayMs ?? Math.min(250, Math.max(5, costs.get(e.document.uri) ?? 5))));
 documents.onDidClose((e) => {
   const t = timers.get(e.document.uri);
   if (t) clearTimeout(t);
   timers.delete(e.document.uri);
+  costs.delete(e.document.uri);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
 

@@ -16,6 +16,8 @@ export interface Word {
 
 export interface SimpleCommand {
   words: Word[];
+  /** Bodies of the command's here-documents (`ssh cdw <<'EOF'` … `EOF` runs them as commands). */
+  heredocs: Array<{ start: number; end: number }>;
 }
 
 /** A command the analysis cares about, after unwrapping sudo/ssh/su/env/…: its name word and its arguments. */
@@ -34,13 +36,13 @@ const SEPARATORS = new Set([';', '&', '|', '(', ')', '\n']);
 /** Splits text[from, to) into simple commands. Never throws; unterminated quotes run to the end. */
 export function parseCommands(text: string, from = 0, to = text.length): SimpleCommand[] {
   const commands: SimpleCommand[] = [];
-  let words: Word[] = [];
+  let cur: SimpleCommand = { words: [], heredocs: [] };
   let pendingRedirect = false;
-  const heredocs: string[] = [];
+  const heredocs: Array<{ delim: string; cmd: SimpleCommand }> = [];
   let i = from;
   const finish = (): void => {
-    if (words.length) commands.push({ words });
-    words = [];
+    if (cur.words.length) commands.push(cur);
+    cur = { words: [], heredocs: [] };
     pendingRedirect = false;
   };
   while (i < to) {
@@ -53,14 +55,17 @@ export function parseCommands(text: string, from = 0, to = text.length): SimpleC
       i++;
       // Here-document bodies are data, not commands.
       while (heredocs.length && i < to) {
-        const delim = heredocs.shift()!;
+        const { delim, cmd } = heredocs.shift()!;
+        const bodyStart = i;
+        let bodyEnd = to;
         while (i < to) {
           const eol = text.indexOf('\n', i);
           const lineEnd = eol < 0 || eol > to ? to : eol;
           const line = text.slice(i, lineEnd).replace(/\r$/, '');
+          if (line.replace(/^\t+/, '') === delim) { bodyEnd = i; i = lineEnd + 1; break; }
           i = lineEnd + 1;
-          if (line.replace(/^\t+/, '') === delim) break;
         }
+        cmd.heredocs.push({ start: bodyStart, end: Math.min(bodyEnd, to) });
       }
       continue;
     }
@@ -86,7 +91,7 @@ export function parseCommands(text: string, from = 0, to = text.length): SimpleC
       if (op.startsWith('<<') && op !== '<<<') {
         while (i < to && (text[i] === ' ' || text[i] === '\t')) i++;
         const w = readWord(text, i, to);
-        heredocs.push(w.word.text);
+        heredocs.push({ delim: w.word.text, cmd: cur });
         i = w.next;
         continue;
       }
@@ -96,7 +101,7 @@ export function parseCommands(text: string, from = 0, to = text.length): SimpleC
     const w = readWord(text, i, to);
     i = w.next;
     if (pendingRedirect) { pendingRedirect = false; continue; }
-    words.push(w.word);
+    cur.words.push(w.word);
   }
   finish();
   return commands;
@@ -178,12 +183,21 @@ const SSH_ARG = new Set('BbcDEeFIiJLlmOoPpQRSWw'.split('').map((c) => '-' + c));
  */
 export function findInvocations(text: string, from = 0, to = text.length, depth = 0): Invocation[] {
   const out: Invocation[] = [];
-  for (const cmd of parseCommands(text, from, to)) unwrap(text, cmd.words, [], out, depth);
+  for (const cmd of parseCommands(text, from, to)) unwrap(text, cmd, [], out, depth);
   return out;
 }
 
-function unwrap(text: string, words: Word[], via: string[], out: Invocation[], depth: number): void {
+/** Words that start a compound command or a list; the command proper follows them. */
+const RESERVED = new Set(['if', 'then', 'else', 'elif', 'while', 'until', 'do', '!', '{']);
+
+function unwrap(text: string, cmd: SimpleCommand, via: string[], out: Invocation[], depth: number): void {
+  let words = cmd.words;
   let k = 0;
+  /** The here-document bodies of an ssh or shell that reads its commands from stdin. */
+  const stdinCommands = (how: string): void => {
+    if (depth > 4) return;
+    for (const h of cmd.heredocs) out.push(...findInvocations(text, h.start, h.end, depth + 1).map((inv) => ({ ...inv, via: [...via, how, ...inv.via] })));
+  };
   const nested = (w: Word | undefined, how: string): void => {
     if (!w || depth > 4) return;
     if (w.quote) out.push(...findInvocations(text, w.quote.innerStart, w.quote.innerEnd, depth + 1).map((inv) => ({ ...inv, via: [...via, how, ...inv.via] })));
@@ -194,6 +208,14 @@ function unwrap(text: string, words: Word[], via: string[], out: Invocation[], d
     const w = words[k];
     if (!w) return;
     const name = basename(w.text);
+    if (RESERVED.has(w.text)) { k++; continue; }
+    if (name === 'timeout' || name === 'watch' || name === 'nice' || name === 'xargs') {
+      k++;
+      // Their options, some with a value (timeout -s SIG, -k 5; watch -n 2; nice -n 10), then timeout's duration.
+      while (k < words.length && words[k]!.text.startsWith('-')) k += /^-[sknd]$/.test(words[k]!.text) || words[k]!.text === '--signal' ? 2 : 1;
+      if (name === 'timeout') k++;
+      continue;
+    }
     if (name === 'sudo') {
       via = [...via, 'sudo'];
       k++;
@@ -221,15 +243,15 @@ function unwrap(text: string, words: Word[], via: string[], out: Invocation[], d
         if (t === '-c' || t === '--command') return nested(words[j + 1], name);
         if (t.startsWith('--command=')) return nested(words[j], name);
       }
-      return;
+      return stdinCommands(name);
     }
     if (name === 'bash' || name === 'sh' || name === 'dash' || name === 'zsh' || name === 'ksh') {
       for (let j = k + 1; j < words.length; j++) {
         const t = words[j]!.text;
         if (/^-[a-z]*c[a-z]*$/.test(t)) return nested(words[j + 1], name);
-        if (!t.startsWith('-')) break;
+        if (!t.startsWith('-')) return;
       }
-      return;
+      return stdinCommands(name);
     }
     if (name === 'ssh') {
       let j = k + 1;
@@ -248,7 +270,7 @@ function unwrap(text: string, words: Word[], via: string[], out: Invocation[], d
         k = 0;
         continue;
       }
-      return;
+      return stdinCommands('ssh');
     }
     out.push({ name, nameWord: w, args: words.slice(k + 1), end: words[words.length - 1]!.end, via });
     return;

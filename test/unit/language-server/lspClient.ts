@@ -18,10 +18,13 @@ export class LspClient {
   /** Every diagnostics notification, in arrival order. */
   readonly published: PublishDiagnosticsParams[] = [];
   private versions = new Map<string, number>();
+  /** One handler per notification type is all jsonrpc allows, so further listeners hang off it; true = done. */
+  private readonly listeners = new Set<(p: PublishDiagnosticsParams) => boolean>();
 
   private constructor(readonly process: ChildProcess, readonly connection: ProtocolConnection) {
     connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
       this.published.push(p);
+      for (const l of [...this.listeners]) if (l(p)) this.listeners.delete(l);
       for (let i = this.waiters.length - 1; i >= 0; i--) {
         const w = this.waiters[i]!;
         if (w.uri === p.uri && (w.version === undefined || p.version === w.version)) {
@@ -79,6 +82,23 @@ export class LspClient {
 
   diagnostics(uri: string, version?: number): Promise<PublishDiagnosticsParams> {
     return new Promise((resolve) => this.waiters.push({ uri, version, resolve }));
+  }
+
+  /** The first diagnostics published for `uri` from now on that satisfy `accept`. */
+  until(uri: string, accept: (diagnostics: Diagnostic[]) => boolean, timeoutMs = 10000): Promise<Diagnostic[]> {
+    return new Promise((resolve, reject) => {
+      const listener = (p: PublishDiagnosticsParams): boolean => {
+        if (p.uri !== uri || !accept(p.diagnostics)) return false;
+        clearTimeout(timer);
+        resolve(p.diagnostics);
+        return true;
+      };
+      const timer = setTimeout(() => {
+        this.listeners.delete(listener);
+        reject(new Error(`no matching diagnostics for ${uri} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.listeners.add(listener);
+    });
   }
 
   async configure(settings: Record<string, unknown>): Promise<void> {

@@ -41,6 +41,19 @@ describe('shell lexer', () => {
   });
 });
 
+describe('shell constructs', () => {
+  it('finds commands after if/then/else/do and behind timeout, watch and nice', () => {
+    const text = 'if gpstate -Q; then gpstop -a; else gpstart -a; fi\nwhile true; do gpstate -f; done\ntimeout -s KILL 600 gpinitstandby -s cdw\nwatch -n 5 gpstate -f\nnice -n 10 gpstop -m';
+    assert.deepEqual(findInvocations(text).map((i) => `${i.name} ${i.args.map((a) => a.text).join(' ')}`).filter((x) => x.startsWith('gp')),
+      ['gpstate -Q', 'gpstop -a', 'gpstart -a', 'gpstate -f', 'gpinitstandby -s cdw', 'gpstate -f', 'gpstop -m']);
+  });
+
+  it('checks the here-document of ssh, bash and su, which run it as commands', () => {
+    const text = "ssh gpadmin@cdw <<'EOF'\nsource /usr/local/greenplum-db/greenplum_path.sh\ngpinitstandby -s scdw -n\nEOF\ncat <<EOF\ngpstate -Z\nEOF\nsu - gpadmin <<EOF\ngpstop -Q\nEOF\n";
+    assert.deepEqual(check(text), ['exclusive-options -n', 'unknown-option -Q']);
+  });
+});
+
 describe('utility diagnostics', () => {
   it('reports an unknown option at the option itself', () => {
     assert.deepEqual(check('gpstate -f -Z'), ['unknown-option -Z']);
