@@ -184,13 +184,23 @@ export class SshPool implements RemoteExecutor {
   private async open(key: string, r: ResolvedSshHost, label: string, via: Connection | undefined): Promise<Connection> {
     const conn = new Connection(key, label, r, via);
     const where = `${r.hostName}:${r.port}`;
+    const names = [r.hostKeyAlias ?? knownHostsName(r.hostName, r.port)];
+    const knownFiles = [...r.userKnownHostsFiles, ...r.globalKnownHostsFiles];
+    let known: KnownHostEntry[];
+    try {
+      known = (await readKnownHostsFiles(knownFiles)).filter((e) => hostFieldMatches(e.hosts, names));
+    } catch (err) {
+      throw new RemoteExecError('host-key-unknown', label, `Cannot read the known_hosts files (${knownFiles.join(', ')}) to verify ${label}: ${(err as Error).message}. Not connecting.`);
+    }
     let sock: Readable | undefined;
     if (via) {
       sock = await new Promise<Readable>((resolve, reject) => {
         try {
           via.client.forwardOut('127.0.0.1', 0, r.hostName, r.port, (err, stream) => {
-            if (err) reject(new RemoteExecError('connect-failed', label, `Jump host ${via.describe()} could not open a connection to ${where}: ${err.message}. Check that ${label} is reachable from the jump host and that it allows TCP forwarding (AllowTcpForwarding).`));
-            else resolve(stream);
+            if (err) {
+              this.scheduleIdle(via);
+              reject(new RemoteExecError('connect-failed', label, `Jump host ${via.describe()} could not open a connection to ${where}: ${err.message}. Check that ${label} is reachable from the jump host and that it allows TCP forwarding (AllowTcpForwarding).`));
+            } else resolve(stream);
           });
         } catch (err) {
           reject(new RemoteExecError('connect-failed', label, `Jump host ${via.describe()} is not connected: ${(err as Error).message}`));
@@ -200,9 +210,6 @@ export class SshPool implements RemoteExecutor {
       this.clearIdle(via);
     }
 
-    const names = [r.hostKeyAlias ?? knownHostsName(r.hostName, r.port)];
-    const knownFiles = [...r.userKnownHostsFiles, ...r.globalKnownHostsFiles];
-    const known = (await readKnownHostsFiles(knownFiles)).filter((e) => hostFieldMatches(e.hosts, names));
     let hostKeyError: RemoteExecError | undefined;
     const attempts: string[] = [];
     const auth = this.authSequence(r, label, attempts);
@@ -281,6 +288,7 @@ export class SshPool implements RemoteExecutor {
     }
     if (conn.closed) throw new RemoteExecError('connect-failed', label, `Connection to ${conn.describe()} closed right after it was established.`);
     this.conns.set(key, conn);
+    this.scheduleIdle(conn); // a connection nobody ends up using (e.g. a jump host whose target failed) still closes
     return conn;
   }
 
