@@ -55,6 +55,7 @@ const USER = 'gpadmin';
 const USER_HOME = '/home/gpadmin';
 const UTILITIES = ['gpstate', 'gpinitstandby', 'gpactivatestandby', 'gpstop', 'gpstart'] as const;
 const SLOW_SECONDS = 3;
+const RUN_MARKER = '.gpcoord-lab';
 
 // ---------------------------------------------------------------------------------------------------------
 // small process helpers
@@ -394,7 +395,8 @@ function writeClientFiles(lab: Lab, subnet: number): void {
   writeFileSync(lab.inventoryPath, `# Written by \`npm run lab -- up\`. Point ssh clients at ${lab.sshConfigPath}.\n` + stringify(inventory));
 }
 
-async function startHost(dir: string, name: string, address: string, withData: boolean): Promise<{ anchorPid: number; sshdPid: number; mountNamespace: string }> {
+async function startHost(state: LabState, name: string, address: string, withData: boolean): Promise<void> {
+  const dir = state.lab.dir;
   const base = hostDir(dir, name);
   const logs = join(dir, 'logs');
   mkdirSync(logs, { recursive: true });
@@ -415,14 +417,21 @@ async function startHost(dir: string, name: string, address: string, withData: b
   anchor.unref();
   const anchorPid = anchor.pid ?? 0;
   const rootNs = mountNamespaceOf('self');
-  await waitFor(`the namespace of ${name}`, () => {
-    if (!processAlive(anchorPid)) throw new Error(`lab: could not create the namespaces of ${name}: ${readFileSync(join(logs, `${name}-anchor.log`), 'utf8').trim()}`);
-    const cmd = readFileSync(`/proc/${anchorPid}/cmdline`, 'utf8');
-    return cmd.startsWith('sleep') && mountNamespaceOf(anchorPid) !== rootNs;
-  }, 10_000);
-  const mountNamespace = mountNamespaceOf(anchorPid) ?? '';
-  const sshdPid = await startSshd(dir, name, address, anchorPid);
-  return { anchorPid, sshdPid, mountNamespace };
+  try {
+    await waitFor(`the namespace of ${name}`, () => {
+      if (!processAlive(anchorPid)) throw new Error(`lab: could not create the namespaces of ${name}: ${readFileSync(join(logs, `${name}-anchor.log`), 'utf8').trim()}`);
+      const cmd = readFileSync(`/proc/${anchorPid}/cmdline`, 'utf8');
+      return cmd.startsWith('sleep') && mountNamespaceOf(anchorPid) !== rootNs;
+    }, 30_000);
+  } catch (e) {
+    signal(anchorPid, 'SIGKILL');
+    throw e;
+  }
+  // Recorded before sshd starts, so that down() finds this host's namespaces whatever happens next.
+  state.processes[name] = { anchorPid, sshdPid: 0, mountNamespace: mountNamespaceOf(anchorPid) ?? '' };
+  writeState(state);
+  state.processes[name].sshdPid = await startSshd(dir, name, address, anchorPid);
+  writeState(state);
 }
 
 async function startSshd(dir: string, name: string, address: string, anchorPid: number): Promise<number> {
@@ -434,7 +443,7 @@ async function startSshd(dir: string, name: string, address: string, anchorPid: 
   await waitFor(`sshd of ${name} on ${address}:${SSH_PORT}`, async () => {
     if (!processAlive(pid)) throw new Error(`lab: sshd of ${name} exited: ${readFileSync(join(dir, 'logs', `${name}-sshd.log`), 'utf8').trim().split('\n').slice(-3).join(' | ')}`);
     return portOpen(address, SSH_PORT);
-  }, 10_000);
+  }, 30_000);
   return pid;
 }
 
@@ -489,12 +498,15 @@ export async function up(opts: UpOptions = {}): Promise<Lab> {
   const o = validate(opts);
   ensureSystem();
   if (existsSync(statePath(o.dir))) await down(o.dir);
-  else if (isDirectory(o.dir) && readdirSync(o.dir).length > 0) {
-    throw new Error(`lab: ${o.dir} is not empty and holds no lab (no state.json); pick an empty or new --dir`);
+  else if (isDirectory(o.dir) && readdirSync(o.dir).length > 0 && !existsSync(join(o.dir, RUN_MARKER))) {
+    throw new Error(`lab: ${o.dir} is not empty and holds no lab; pick an empty or new --dir`);
   }
+  // A run whose state.json was lost (a crash during up, or its directory deleted under it) can still have processes.
+  await stopOrphans(o.dir);
   rmSync(o.dir, { recursive: true, force: true });
   mkdirSync(o.dir, { recursive: true });
   chmodSync(o.dir, 0o755);
+  writeFileSync(join(o.dir, RUN_MARKER), 'A Greenplum test lab run directory (npm run lab).\n');
 
   const names = hostNames(o.hosts);
   const address = (i: number): string => `127.0.${o.subnet}.${i}`;
@@ -532,9 +544,7 @@ export async function up(opts: UpOptions = {}): Promise<Lab> {
   writeState(state);
   writeClientFiles(lab, o.subnet);
   try {
-    const started = await Promise.all([...names.map((n) => startHost(o.dir, n, addresses[n]!, true)), startHost(o.dir, bastionInfo.name, bastionInfo.address, false)]);
-    [...names, bastionInfo.name].forEach((n, i) => { state.processes[n] = started[i]!; });
-    writeState(state);
+    await Promise.all([...names.map((n) => startHost(state, n, addresses[n]!, true)), startHost(state, bastionInfo.name, bastionInfo.address, false)]);
     await built;
     await buildCluster(lab, o.scenario);
   } catch (e) {
@@ -567,7 +577,7 @@ async function waitForStreaming(lab: Lab, host: string): Promise<void> {
   await waitFor('the standby to stream', async () => {
     const r = await labExec(lab, host, `${PG_BIN}/psql -X -At -h /tmp -p ${lab.pgPort} -d postgres -c "SELECT state FROM pg_stat_replication"`);
     return r.stdout.trim() === 'streaming';
-  }, 30_000);
+  }, 60_000);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -576,8 +586,31 @@ async function waitForStreaming(lab: Lab, host: string): Promise<void> {
 export async function down(labOrDir: Lab | string): Promise<void> {
   const dir = typeof labOrDir === 'string' ? resolve(labOrDir) : labOrDir.dir;
   const state = readState(dir);
-  if (!state) return;
-  const ours = (): Array<{ pid: number; comm: string }> => findOwnProcesses(dir, state);
+  if (!state) {
+    await stopOrphans(dir);
+    return;
+  }
+  await stopProcesses(() => findOwnProcesses(dir, namespacesOf(state)));
+  state.running = false;
+  writeState(state);
+}
+
+/** Processes of a run in `dir` found without its state: by command line, then everything in their namespaces. */
+async function stopOrphans(dir: string): Promise<void> {
+  const hostsDir = join(dir, 'hosts') + '/';
+  const namespaces = new Set(listProcesses().filter((p) => p.cmdline.includes(hostsDir) && p.mountNamespace).map((p) => p.mountNamespace!));
+  namespaces.delete(mountNamespaceOf('self') ?? '');
+  if (namespaces.size === 0) return;
+  await stopProcesses(() => findOwnProcesses(dir, namespaces));
+}
+
+function namespacesOf(state: LabState): Set<string> {
+  const namespaces = new Set(Object.values(state.processes).map((p) => p.mountNamespace).filter((n) => n));
+  namespaces.delete(mountNamespaceOf('self') ?? '');
+  return namespaces;
+}
+
+async function stopProcesses(ours: () => Array<{ pid: number; comm: string }>): Promise<void> {
   // PostgreSQL first, with an immediate shutdown so it removes its shared memory and lock files itself.
   for (const p of ours()) if (p.comm === 'postgres') signal(p.pid, 'SIGQUIT');
   await waitFor('PostgreSQL to stop', () => !ours().some((p) => p.comm === 'postgres'), 5_000).catch(() => undefined);
@@ -585,8 +618,6 @@ export async function down(labOrDir: Lab | string): Promise<void> {
   await waitFor('the lab processes to stop', () => ours().length === 0, 3_000).catch(() => undefined);
   for (const p of ours()) signal(p.pid, 'SIGKILL');
   await waitFor('the lab processes to die', () => ours().length === 0, 3_000);
-  state.running = false;
-  writeState(state);
 }
 
 /**
@@ -594,9 +625,7 @@ export async function down(labOrDir: Lab | string): Promise<void> {
  * alone could name another lab's host: a process counts only if its mounts show this run's bind mounts (or its
  * command line names this run's files).
  */
-function findOwnProcesses(dir: string, state: LabState): Array<{ pid: number; comm: string }> {
-  const namespaces = new Set(Object.values(state.processes).map((p) => p.mountNamespace).filter((n) => n));
-  namespaces.delete(mountNamespaceOf('self') ?? '');
+function findOwnProcesses(dir: string, namespaces: Set<string>): Array<{ pid: number; comm: string }> {
   const hostsDir = join(dir, 'hosts') + '/';
   const verified = new Map<string, boolean>();
   const mountsAreOurs = (pid: number, ns: string): boolean => {
@@ -635,7 +664,7 @@ function signal(pid: number, sig: NodeJS.Signals): void {
 /** The pids of every process that belongs to the run in `dir` (its namespaces), for tests and `status`. */
 export function labProcesses(dir: string): number[] {
   const state = readState(resolve(dir));
-  return state ? findOwnProcesses(resolve(dir), state).map((p) => p.pid) : [];
+  return state ? findOwnProcesses(resolve(dir), namespacesOf(state)).map((p) => p.pid) : [];
 }
 
 export async function readLab(dir: string): Promise<Lab> {

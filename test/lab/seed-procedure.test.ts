@@ -2,11 +2,12 @@
 // restore mirroring onto cdw, then swap the roles back. Every utility's output is parsed by the product's
 // parsers and compared with the reference output of the same situation.
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseInventory } from '../../src/core/inventory';
 import type { Lab } from './lab';
-import { down, hostDataPath, labExec, readLab, up } from './lab';
+import { down, hostDataPath, labExec, readLab, runningPostgres, up } from './lab';
 import { assertNoProcessesLeft, assertSameMessages, gp, lsnBytes, normalizeHosts, parsed } from './support';
 
 describe('lab: seed procedure from after-failover (coordinator vocabulary)', function () {
@@ -38,6 +39,21 @@ describe('lab: seed procedure from after-failover (coordinator vocabulary)', fun
     assert.ok(!c.stdout.includes('.s.PGSQL.5432.lock'), 'cdw is down after the failover: no lock file in its /tmp');
     assert.ok(s.stdout.includes('.s.PGSQL.5432.lock'), 'scdw runs the coordinator: its /tmp has the lock file');
     assert.equal((await readLab(lab.dir)).dir, lab.dir);
+  });
+
+  it('ssh: recorded fingerprints are the served keys; hashed known_hosts and the bastion jump work', async function () {
+    for (const h of [...lab.hosts, lab.bastion]) {
+      const scan = spawnSync('ssh-keyscan', ['-p', String(h.sshPort), '-t', 'ed25519', h.address], { encoding: 'utf8' });
+      const fp = spawnSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', '-'], { input: scan.stdout, encoding: 'utf8' });
+      assert.equal(fp.stdout.split(' ')[1], h.hostKeyFingerprint, h.name);
+    }
+    const hashed = spawnSync('ssh', ['-F', lab.sshConfigPath, '-o', `UserKnownHostsFile=${lab.knownHostsHashedPath}`, 'scdw', 'hostname'], { encoding: 'utf8' });
+    assert.equal(hashed.stdout.trim(), 'scdw', hashed.stderr);
+    assert.ok(!readFileSync(lab.knownHostsHashedPath, 'utf8').includes('127.0.10.'), 'hashed entries hide the addresses');
+    const jump = spawnSync('ssh', ['-F', lab.sshConfigPath, 'cdw-via-bastion', 'hostname'], { encoding: 'utf8' });
+    assert.equal(jump.stdout.trim(), 'cdw', jump.stderr);
+    const bastion = await labExec(lab, 'bastion', 'hostname; ls -A /data | wc -l');
+    assert.equal(bastion.stdout, 'bastion\n0\n');
   });
 
   it('gpstate on scdw: active coordinator, no standby (as the GP7 reference)', async function () {
@@ -180,6 +196,24 @@ describe('lab: seed procedure from after-failover (coordinator vocabulary)', fun
     assert.equal(f.replication?.[0]?.syncState, 'sync');
     const rows = await labExec(lab, 'cdw', "psql -X -At -h /tmp -d postgres -c \"SELECT content, role, preferred_role, hostname, datadir FROM gp_segment_configuration WHERE content = -1 ORDER BY role DESC\"");
     assert.equal(rows.stdout.trim(), `-1|p|p|cdw|${lab.dataDirectory}\n-1|m|m|scdw|${lab.dataDirectory}`);
+  });
+
+  it('gpstop -a stops coordinator and standby; gpstart -a starts both and mirroring resumes', async function () {
+    const stop = await gp(lab, 'cdw', 'gpstop -a -M fast');
+    assert.equal(stop.code, 0, stop.stdout);
+    assert.match(stop.stdout, /\[INFO\]:-Successfully shutdown standby process on scdw$/m);
+    assert.match(stop.stdout, /\[INFO\]:-Database successfully shutdown with no errors reported$/m);
+    assert.deepEqual(runningPostgres(lab), []);
+    const start = await gp(lab, 'cdw', 'gpstart -a');
+    assert.equal(start.code, 0, start.stdout);
+    assert.match(start.stdout, /\[INFO\]:-Checking if standby coordinator is running on host: scdw {2}in directory: \/data\/coordinator\/gpseg-1$/m);
+    assert.deepEqual(runningPostgres(lab).map((p) => [p.host, p.standby]), [['cdw', false], ['scdw', true]]);
+    let state: string | null | undefined;
+    for (let i = 0; i < 50 && state !== 'streaming'; i++) {
+      state = parsed('gpstate-f', await gp(lab, 'cdw', 'gpstate -f')).replication?.[0]?.state;
+      if (state !== 'streaming') await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.equal(state, 'streaming');
   });
 
   it('down stops every process the lab started', async function () {

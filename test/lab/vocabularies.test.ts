@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseInventory } from '../../src/core/inventory';
 import type { Lab } from './lab';
-import { down, fault, hostDataPath, labExec, runningPostgres, up } from './lab';
+import { down, fault, hostDataPath, labExec, labProcesses, runningPostgres, up } from './lab';
 import { assertNoProcessesLeft, assertSameMessages, gp, normalizeHosts, normalizeRun, parsed } from './support';
 
 /** The GP6 capture ran its standby on the same host at /data/standby/gpseg-1:5433; the lab's is /data/master/gpseg-1:5432 on scdw. */
@@ -158,6 +158,19 @@ describe('lab: Apache Cloudberry flavour', function () {
     assert.equal(parsed('gpstate-b', b).product, 'cloudberry');
     const noScript = await labExec(lab, 'cdw', 'test -e $GPHOME/greenplum_path.sh');
     assert.notEqual(noScript.code, 0, 'a Cloudberry installation has no greenplum_path.sh');
+  });
+
+  it('up over a running lab (as after a crash) stops the old processes first and starts afresh', async function () {
+    const old = labProcesses(lab.dir);
+    assert.ok(old.length > 0);
+    lab = await up({ scenario: 'after-failover', product: 'cloudberry', subnet: 13, hosts: 3 });
+    const now = labProcesses(lab.dir);
+    assert.deepEqual(old.filter((pid) => now.includes(pid)), [], 'no process of the first run survives');
+    assert.deepEqual(lab.hosts.map((h) => h.name), ['cdw', 'scdw', 'cdw3']);
+    const third = await labExec(lab, 'cdw3', 'hostname; ls /data');
+    assert.equal(third.stdout, 'cdw3\ncoordinator\n');
+    const f = parsed('gpstate-f', await labExec(lab, 'scdw', 'source $GPHOME/cloudberry-env.sh && gpstate -f'));
+    assert.equal(f.standbyConfigured, false);
   });
 
   it('down stops every process the lab started', async function () {
