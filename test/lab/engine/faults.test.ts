@@ -124,22 +124,55 @@ describe('engine: faults and refusals (master vocabulary)', function () {
     assert.ok(isDataDirectory(lab!, 'cdw', 'gpseg-1'), 'the new standby directory');
   });
 
+  it('the swap stops at a stale lock file on the old coordinator host, leaves it there, and resumes once it is gone', async () => {
+    const cluster = clusterOf(lab!);
+    const lockPath = `/tmp/.s.PGSQL.${lab!.pgPort}.lock`;
+    let planted = false;
+    const first = await runAll('return-to-original', cluster, pool!, journal, {
+      confirm: async (step) => {
+        if (step.id === 'activate-standby' && !planted) {
+          // As after a kill -9: a lock file naming a PID that no longer runs.
+          const r = await labExec(lab!, 'scdw', `printf '999999\\n${lab!.dataDirectory}\\n' > ${lockPath}`);
+          assert.equal(r.code, 0, r.stderr);
+          planted = true;
+        }
+        return true;
+      },
+    });
+    assert.ok(planted);
+    assert.equal(first.result.status, 'refused', first.result.message);
+    assert.match(first.result.message, /Activate the standby.*lock/s);
+    assert.match(first.result.message, /gpcoord never deletes it/);
+    assert.deepEqual(first.result.steps.map((s) => `${s.step.id}:${s.status}`), ['stop-coordinator:succeeded', 'activate-standby:needs-attention']);
+    const present = await labExec(lab!, 'scdw', `cat ${lockPath}`);
+    assert.match(present.stdout, /^999999/, 'the lock file is left for the user to judge');
+    // The user checks no postgres uses the port and removes it; the next run resumes with the activation.
+    assert.equal((await labExec(lab!, 'scdw', `rm ${lockPath}`)).code, 0);
+    const second = await runAll('return-to-original', cluster, pool!, journal);
+    assert.equal(second.result.status, 'done', second.result.message);
+    assert.equal(second.result.steps[0]!.step.id, 'activate-standby');
+    assert.equal(second.result.state!.activeCoordinator, 'cdw');
+    assert.equal(second.result.state!.standby.host, 'scdw');
+    assert.equal(second.result.state!.standby.walState, 'streaming');
+    assert.ok(isDataDirectory(lab!, 'scdw', 'backup_gpseg-1'));
+  });
+
   it('a killed coordinator: the stale lock file is reported with its meaning, kept, and no activation is attempted', async () => {
-    await fault(lab!, 'kill-coordinator', 'scdw');
+    await fault(lab!, 'kill-coordinator', 'cdw');
     const cluster = clusterOf(lab!);
     const state = await observe(cluster, pool!);
     assert.equal(state.situation, 'coordinator-down');
-    const lock = state.problems.find((p) => p.code === 'stale-lock-file' && p.host === 'scdw');
+    const lock = state.problems.find((p) => p.code === 'stale-lock-file' && p.host === 'cdw');
     assert.ok(lock, JSON.stringify(state.problems));
     assert.match(lock.text, /kill -9.*gpactivatestandby refuses.*gpcoord never deletes it/);
     const swap = await runAll('return-to-original', cluster, pool!, journal);
     assert.equal(swap.result.status, 'blocked');
-    assert.match(swap.result.message, /did not stop it/);
+    assert.match(swap.result.message, /No active coordinator/);
     const restore = await runAll('restore-mirroring', cluster, pool!, journal);
     assert.equal(restore.result.status, 'blocked');
     assert.match(restore.result.message, /gpactivatestandby/);
-    const still = await labExec(lab!, 'scdw', `test -e /tmp/.s.PGSQL.${lab!.pgPort}.lock && echo present`);
+    const still = await labExec(lab!, 'cdw', `test -e /tmp/.s.PGSQL.${lab!.pgPort}.lock && echo present`);
     assert.equal(still.stdout.trim(), 'present', 'the lock file is never deleted');
-    assert.ok(isDataDirectory(lab!, 'scdw', 'gpseg-1') && existsSync(hostDataPath(lab!, 'cdw')));
+    assert.ok(isDataDirectory(lab!, 'cdw', 'gpseg-1') && existsSync(hostDataPath(lab!, 'scdw')));
   });
 });
