@@ -167,8 +167,9 @@ export function baseFields(chosen: ChosenRun, opts: ParseOptions | undefined) {
     product: dialect.product,
     host: first ? first.host : null,
     user: first ? first.user : null,
-    pid: first ? first.pid : null,
-    startedAt: first ? first.timestamp : null,
+    // A copied transcript may have lost the date, time and PID of its lines.
+    pid: first && first.timestamp !== '' ? first.pid : null,
+    startedAt: first && first.timestamp !== '' ? first.timestamp : null,
     exitCode,
     version: detectVersion(run),
     runsFound,
@@ -197,6 +198,8 @@ export function chooseRun(
   recognise: (run: Run) => Recognition,
   isComplete: (run: Run) => boolean,
   describeKind: string,
+  /** For runs whose lines all lost their program name: a message that shows they are this utility's. */
+  anonymousMarker?: RegExp,
 ): ChosenRun | { reason: string } {
   if (typeof text !== 'string') return { reason: 'input is not text' };
   if (text.trim().length === 0) return { reason: 'input is empty' };
@@ -206,7 +209,11 @@ export function chooseRun(
   const maybe: Run[] = [];
   const other: Run[] = [];
   for (const r of runs) {
-    const rec = recognise(r);
+    let rec = recognise(r);
+    if (rec !== 'no' && r.records.length > 0 && r.records.every((x) => x.program === '')) {
+      // Without program names only the content can tell which utility printed the lines.
+      if (rec === 'maybe' || (anonymousMarker && !r.records.some((x) => anonymousMarker.test(x.message)))) rec = 'no';
+    }
     if (rec === 'yes') yes.push(r);
     else if (rec === 'maybe') maybe.push(r);
     else other.push(r);

@@ -36,9 +36,12 @@ function terminal(run: Run): boolean {
     run.records.some((r) => r.level === 'CRITICAL' || r.level === 'FATAL') || importError(run) !== null;
 }
 
+// Lines that show a run is this utility's even when a copied transcript lost the program names.
+const ANONYMOUS_MARKER = /^Standby data directory +=|^Force standby activation|^Error activating standby|activation of the standby|is now the new primary|^Promoting standby/;
+
 export function parseGpactivatestandby(text: string, opts?: ParseOptions): ParseResult<GpactivatestandbyResult> {
   try {
-    const chosen = chooseRun(text, 'gpactivatestandby', (r) => (r.records.length > 0 || importError(r) !== null ? 'yes' : 'no'), terminal, 'gpactivatestandby');
+    const chosen = chooseRun(text, 'gpactivatestandby', (r) => (r.records.length > 0 || importError(r) !== null ? 'yes' : 'no'), terminal, 'gpactivatestandby', ANONYMOUS_MARKER);
     if ('reason' in chosen) return { recognized: false, reason: chosen.reason };
     return { recognized: true, result: build(chosen, opts) };
   } catch (error) {

@@ -48,9 +48,12 @@ function terminal(run: Run): boolean {
     hasMessage(run, /cannot be specified together|^No action provided/) || importError(run) !== null;
 }
 
+// Lines that show a run is this utility's even when a copied transcript lost the program names.
+const ANONYMOUS_MARKER = /standby (?:master|coordinator) initialization|^Validating environment and parameters for standby|standby removal parameters|^Successfully (?:created|removed|started) standby|^Error (?:initializing|removing) standby|already up and running|^Checking for (?:data|filespace) directory|^Checking if standby (?:master|coordinator) is running/;
+
 export function parseGpinitstandby(text: string, opts?: ParseOptions): ParseResult<GpinitstandbyResult> {
   try {
-    const chosen = chooseRun(text, 'gpinitstandby', (r) => (r.records.length > 0 || importError(r) !== null ? 'yes' : 'no'), terminal, 'gpinitstandby');
+    const chosen = chooseRun(text, 'gpinitstandby', (r) => (r.records.length > 0 || importError(r) !== null ? 'yes' : 'no'), terminal, 'gpinitstandby', ANONYMOUS_MARKER);
     if ('reason' in chosen) return { recognized: false, reason: chosen.reason };
     return { recognized: true, result: build(chosen, opts) };
   } catch (error) {

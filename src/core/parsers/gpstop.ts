@@ -66,9 +66,12 @@ function isComplete(run: Run): boolean {
   return true;
 }
 
+// Lines that show a run is this utility's even when a copied transcript lost the program names.
+const ANONYMOUS_MARKER = /^Starting gpstop with args|instance shutdown with mode=|^User abort requested|^gpstop error|segment instance directory=/;
+
 export function parseGpstop(text: string, opts?: ParseOptions): ParseResult<GpstopResult> {
   try {
-    const chosen = chooseRun(text, 'gpstop', (r) => (r.records.length > 0 || importError(r) !== null ? 'yes' : 'no'), isComplete, 'gpstop');
+    const chosen = chooseRun(text, 'gpstop', (r) => (r.records.length > 0 || importError(r) !== null ? 'yes' : 'no'), isComplete, 'gpstop', ANONYMOUS_MARKER);
     if ('reason' in chosen) return { recognized: false, reason: chosen.reason };
     return { recognized: true, result: build(chosen, opts) };
   } catch (error) {

@@ -25,6 +25,11 @@ export type LogLine = z.infer<typeof logLineSchema>;
 const LOG_PREFIX =
   /^(\d{8}:\d{2}:\d{2}:\d{2}):(\d{6,}) ([^:\s]+):([^:]*):([^:]*?)-\[(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL)\]:-/;
 
+// Transcripts copied from blogs and tickets sometimes lose the leading `DATE:TIME:PID ` (or even the program):
+// `gpstate:mdw:gpadmin-[INFO]:-…` and `smdw:gpadmin-[INFO]:-…`. Readers of whole captures accept these too.
+const PARTIAL_WITH_PROGRAM = /^([A-Za-z][\w.-]*):([\w.-]+):([\w.-]*?)-\[(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL)\]:-/;
+const PARTIAL_HOST_USER = /^([\w.-]+):([\w.-]*?)-\[(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL)\]:-/;
+
 // A docker-compose style wrapper (`cdw_1   | `) put in front of the utility's own line.
 const WRAPPER = /^[A-Za-z0-9_.-]{1,64} {0,16}\| /;
 
@@ -71,9 +76,42 @@ function matchPrefix(line: string, offset: number): ScannedLogLine | null {
   };
 }
 
-/** Like parseLogLine, also telling where the prefix is, so a reader can reuse it for the following lines. */
-export function scanLogLine(line: string): ScannedLogLine | null {
-  if (typeof line !== 'string' || line.length < 30) return null;
+function matchPartialPrefix(line: string): ScannedLogLine | null {
+  const full = PARTIAL_WITH_PROGRAM.exec(line);
+  if (full) {
+    return {
+      fields: { timestamp: '', pid: 0, program: full[1] ?? '', host: full[2] ?? '', user: full[3] ?? '', level: internLevel(full[4]), message: line.slice(full[0].length).trimEnd() },
+      offset: 0,
+      prefixLength: full[0].length,
+    };
+  }
+  const short = PARTIAL_HOST_USER.exec(line);
+  if (!short) return null;
+  return {
+    // The program is unknown: the reader attributes such lines to the utility it is looking for.
+    fields: { timestamp: '', pid: 0, program: '', host: short[1] ?? '', user: short[2] ?? '', level: internLevel(short[3]), message: line.slice(short[0].length).trimEnd() },
+    offset: 0,
+    prefixLength: short[0].length,
+  };
+}
+
+/**
+ * Like parseLogLine, also telling where the prefix is, so a reader can reuse it for the following lines.
+ * With `allowPartial`, a line that lost its `DATE:TIME:PID ` (and maybe its program) is read too; such
+ * fields have an empty timestamp, PID 0 and, without a program, an empty program.
+ */
+export function scanLogLine(line: string, allowPartial = false): ScannedLogLine | null {
+  if (typeof line !== 'string') return null;
+  if (allowPartial && line.length >= 12) {
+    const c = line.charCodeAt(0);
+    const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+    const digit = c >= 48 && c <= 57;
+    if ((letter || (digit && line.charCodeAt(8) !== 58 /* : after YYYYMMDD */)) && line.includes('-[')) {
+      const partial = matchPartialPrefix(line);
+      if (partial) return partial;
+    }
+  }
+  if (line.length < 30) return null;
   const first = line.charCodeAt(0);
   if (first >= 48 && first <= 57) {
     const direct = matchPrefix(line, 0);

@@ -112,7 +112,7 @@ export function readEntries(text: string): Entry[] {
       // Consecutive lines of one run usually share the whole prefix: reuse it instead of matching again.
       record = recordOf(previous.fields, line.slice(previous.prefix.length).trimEnd(), i);
     } else {
-      const scanned = scanLogLine(line);
+      const scanned = scanLogLine(line, true);
       if (scanned) {
         record = recordOf(scanned.fields, scanned.fields.message, i);
         previous = scanned.offset === 0 ? { prefix: line.slice(0, scanned.prefixLength), fields: scanned.fields } : null;
@@ -185,6 +185,16 @@ export interface Run {
   footerExitCode: number | null;
 }
 
+/** A record belongs to `program` when it names it, or when it lost its program in a copied transcript. */
+export function belongsTo(record: LogRecord, program: string): boolean {
+  return record.program === program || record.program === '';
+}
+
+/** True when the record's prefix kept its date, time and PID. */
+export function hasFullPrefix(record: LogRecord): boolean {
+  return record.timestamp !== '';
+}
+
 /** True when a shell command line runs `program` (as a word, possibly after `echo y |`, `export …;`, a path). */
 export function commandRuns(command: string | null, program: string): boolean {
   if (!command) return false;
@@ -235,12 +245,12 @@ export function splitRuns(entries: Entry[], program: string): Run[] {
       finish({ command: null, entries: [], pid: null, hasOwnRecord: false, footerExitCode: null });
       continue;
     }
-    if (entry.type === 'log' && entry.program === program) {
+    if (entry.type === 'log' && belongsTo(entry, program)) {
       const rec = entry;
-      const newPid = current.pid !== null && rec.pid !== current.pid;
+      const newPid = hasFullPrefix(rec) && current.pid !== null && rec.pid !== current.pid;
       const restarted = current.hasOwnRecord && rec.message.startsWith(startsRun);
       if (newPid || restarted) finish({ command: null, entries: [], pid: null, hasOwnRecord: false, footerExitCode: null });
-      current.pid = rec.pid;
+      if (hasFullPrefix(rec)) current.pid = rec.pid;
       current.hasOwnRecord = true;
     }
     current.entries.push(entry);
@@ -259,11 +269,11 @@ function buildRun(b: RunBuilder, program: string): Run | null {
   let first = 0;
   let last = b.entries.length - 1;
   if (b.hasOwnRecord) {
-    first = b.entries.findIndex((e) => e.type === 'log' && e.program === program);
+    first = b.entries.findIndex((e) => e.type === 'log' && belongsTo(e, program));
     let lastOwn = first;
     for (let i = b.entries.length - 1; i >= 0; i--) {
       const e = b.entries[i];
-      if (e && e.type === 'log' && e.program === program) { lastOwn = i; break; }
+      if (e && e.type === 'log' && belongsTo(e, program)) { lastOwn = i; break; }
     }
     last = lastOwn;
     while (last + 1 < b.entries.length && b.entries[last + 1]?.type !== 'log') last++;
@@ -276,7 +286,7 @@ function buildRun(b: RunBuilder, program: string): Run | null {
     if (!e) continue;
     switch (e.type) {
       case 'log':
-        if (e.program === program) run.records.push(e);
+        if (belongsTo(e, program)) run.records.push(e);
         else if (e.level !== 'INFO' && e.level !== 'DEBUG') run.childProblems.push(e);
         break;
       case 'prompt':

@@ -199,6 +199,29 @@ describe('captures as terminals and people make them', () => {
     assert.deepEqual(r.unparsedLines, ['Is the server running on host "gp5m" (10.0.0.1) and accepting']);
   });
 
+  it('reads transcripts whose lines lost the date, time and PID, or even the program name', () => {
+    const b = [
+      '[gpadmin@bmdw ~]$ gpstate',
+      'gpstate:bmdw:gpadmin-[INFO]:-Greenplum instance status summary',
+      'gpstate:bmdw:gpadmin-[INFO]:-----------------------------------------------------',
+      'gpstate:bmdw:gpadmin-[INFO]:-   Master instance                                = Active',
+      'gpstate:bmdw:gpadmin-[INFO]:-   Master standby                                 = bsmdw',
+      'gpstate:bmdw:gpadmin-[INFO]:-   Standby master state                           = Standby host passive',
+    ].join('\n');
+    assertFields(parseRecognised('gpstate-b', b), { host: 'bmdw', pid: null, startedAt: null, coordinator: { status: 'Active' }, standby: { host: 'bsmdw', status: 'passive', statusText: 'Standby host passive' } });
+    const init = [
+      '[gpadmin@bsmdw ~]$ gpinitstandby -s bmdw',
+      'bsmdw:gpadmin-[INFO]:-Validating environment and parameters for standby initialization...',
+      'bsmdw:gpadmin-[INFO]:-Checking for filespace directory /data/b/gpseg-1 on bmdw',
+      'bsmdw:gpadmin-[ERROR]:-Filespace directory already exists on host bmdw',
+      'bsmdw:gpadmin-[ERROR]:-Failed to create standby',
+      'bsmdw:gpadmin-[ERROR]:-Error initializing standby master: master data directory exists',
+    ].join('\n');
+    assertFields(parseRecognised('gpinitstandby', init), { host: 'bsmdw', user: 'gpadmin', pid: null, outcome: 'refused', reason: 'data-directory-exists', standbyHost: 'bmdw', standbyDataDirectory: '/data/b/gpseg-1' });
+    // Lines without a program are only taken for a utility whose own wording they carry.
+    for (const kind of ['gpstop', 'gpactivatestandby', 'gpstate-f', 'gpstate-b', 'gpstate-s'] as const) assert.equal(parseOutput(kind, init).recognized, false, kind);
+  });
+
   it('classifies gpactivatestandby wrong PGPORT after promotion as a failure of the environment', () => {
     const a = (level: string, m: string) => P(level, m, '000901', 'gpactivatestandby', 'smdw');
     const text = [a('INFO', 'Promoting standby...'), a('CRITICAL', 'Error activating standby master: Either the set port is incorrect or the postmaster could not come up.')].join('\n');
