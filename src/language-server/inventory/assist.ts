@@ -58,6 +58,8 @@ export function inventoryCompletions(text: string, offset: number, sshHosts: () 
         else if (d?.values) insertText = `${key}: \${1|${d.values.join(',')}|}`;
         else insertText = `${key}: \${1${d?.snippet ? ':' + d.snippet : ''}}`;
       }
+      // Right after a sequence dash ("-|"), YAML needs a space before the key.
+      if (text[start - 1] === '-') insertText = ' ' + insertText;
       out.push({ label: key, kind: 'key', detail: d?.detail ?? '', documentation: keyMarkdown(level, key) ?? '', start, end, insertText, snippet, sortText: String(i).padStart(2, '0') });
     });
     return out;

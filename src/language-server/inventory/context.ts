@@ -81,6 +81,9 @@ export function yamlContextAt(text: string, offset: number): YamlContext {
   let prefixStart = offset;
   while (prefixStart > lineStart && /[\w.@~/+-]/.test(text[prefixStart - 1]!)) prefixStart--;
   const ctx: YamlContext = { level: 'unknown', path: [], onKey: true, prefixStart, siblings: new Set() };
+  // A key never starts with "-": that is a sequence item's dash, which completing a key must keep.
+  const colonBefore = text.lastIndexOf(':', offset - 1) >= lineStart;
+  if (!colonBefore) while (ctx.prefixStart < offset && text[ctx.prefixStart] === '-') ctx.prefixStart++;
   if (cur.key !== undefined && cur.keyCol !== undefined) {
     const keyStart = lineStart + cur.keyCol;
     const colon = text.indexOf(':', keyStart + cur.key.length);

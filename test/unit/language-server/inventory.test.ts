@@ -179,6 +179,16 @@ describe('inventory context, completion and hover', () => {
     assert.match(role.documentation, /Original Host/);
   });
 
+  it('keeps the dash of a new sequence item when completing its first key', () => {
+    const doc = 'clusters:\n  prod:\n    hosts:\n      - name: cdw\n      -';
+    const items = inventoryCompletions(doc, doc.length, ssh);
+    const name = items.find((i) => i.label === 'name')!;
+    assert.equal(name.start, doc.length, 'nothing before the cursor is replaced');
+    assert.equal(name.insertText, ' name: ${1}');
+    const spaced = doc + ' ';
+    assert.equal(inventoryCompletions(spaced, spaced.length, ssh).find((i) => i.label === 'name')!.insertText, 'name: ${1}');
+  });
+
   it('completes cluster keys at cluster level', () => {
     const labels = inventoryCompletions(text, text.length - 1, ssh).map((i) => i.label);
     assert.deepEqual(labels, ['description', 'vocabulary', 'product', 'gphome', 'environmentScript', 'port']);
