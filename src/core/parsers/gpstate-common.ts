@@ -42,7 +42,7 @@ export function gpstateModeOfRun(run: Run): GpstateMode | null {
   if (args !== null) return gpstateModeOfArgs(args);
   for (const r of run.records) {
     const m = r.message;
-    if (/^Standby (?:master|coordinator) (?:details|instance not configured)/.test(m) || m === '-pg_stat_replication') return 'f';
+    if (/^Standby (?:master|coordinator) (?:details|instance not configured)/.test(m) || m === '-pg_stat_replication' || m.startsWith('-WAL Sender State:')) return 'f';
     if (m.endsWith('instance status summary')) return 'b';
     if (/^-(?:Master|Coordinator) Configuration & Status/.test(m)) return 's';
   }

@@ -132,9 +132,11 @@ export function readEntries(text: string): Entry[] {
       openQuote = false;
       continue;
     }
-    const shell = SHELL_PROMPT.exec(line);
+    // An indented paste (a Markdown block) indents the shell prompts too.
+    const unindented = line.charCodeAt(0) === 32 || line.charCodeAt(0) === 9 ? line.trimStart() : line;
+    const shell = SHELL_PROMPT.exec(unindented);
     if (shell) {
-      entries.push({ type: 'command', text: line.slice(shell[0].length).trim() });
+      entries.push({ type: 'command', text: unindented.slice(shell[0].length).trim() });
       lastRecord = null;
       openQuote = false;
       continue;

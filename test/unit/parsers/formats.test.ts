@@ -199,6 +199,18 @@ describe('captures as terminals and people make them', () => {
     assert.deepEqual(r.unparsedLines, ['Is the server running on host "gp5m" (10.0.0.1) and accepting']);
   });
 
+  it('reads a tab-indented paste (a Markdown block) and a fragment holding only the pg_stat_replication lines', () => {
+    const lines = F_HEALTHY('070782', '0/EF0B8570').map((l) => l.replace('1/00000000', '0/EF0A7948'));
+    const indented = ['\t$ gpstate -f', ...lines.map((l) => `\t${l}`), '\t', '\tnote: watch the three locations change'].join('\n');
+    const r = parseRecognised('gpstate-f', indented);
+    assertFields(r, { pid: 70782, outcome: 'succeeded', complete: true, unparsedLines: [] });
+    assert.equal(r.replication?.[0]?.replayLagBytes, 0xef0b8570 - 0xef0a7948);
+    const fragment = lines.slice(12).join('\n');
+    const f = parseRecognised('gpstate-f', fragment);
+    assertFields(f, { standbyConfigured: null, standby: null, outcome: 'succeeded', complete: true });
+    assert.equal(f.replication?.[0]?.replayLagBytes, 68648);
+  });
+
   it('reads transcripts whose lines lost the date, time and PID, or even the program name', () => {
     const b = [
       '[gpadmin@bmdw ~]$ gpstate',
