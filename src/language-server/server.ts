@@ -101,7 +101,12 @@ const costs = new Map<string, number>();
 
 async function validate(uri: string): Promise<void> {
   timers.delete(uri);
-  A ??= await loadAnalysis();
+  try {
+    A ??= await loadAnalysis();
+  } catch (e) {
+    connection.console.error(`cannot load the analysis: ${e instanceof Error ? e.message : String(e)}`);
+    return;
+  }
   const doc = documents.get(uri);
   if (!doc) return;
   let findings: Finding[];
