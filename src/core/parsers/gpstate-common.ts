@@ -8,8 +8,8 @@ import { commandArgs } from './transcript';
 export type GpstateMode = 'f' | 'b' | 's' | 'other';
 
 const STARTING = 'Starting gpstate with args:';
-// Options that take a value: the value is not a flag.
-const VALUE_OPTIONS = new Set(['-d', '-l', '-B', '--datadir', '--logdir']);
+// Options that take a value (gpstate createParser): the value is not a flag.
+const VALUE_OPTIONS = new Set(['-d', '-l', '-B', '--timeout', '--retries']);
 
 /** The gpstate mode of an argument string; plain `gpstate` is `-b`. */
 export function gpstateModeOfArgs(args: string): GpstateMode {
@@ -18,8 +18,8 @@ export function gpstateModeOfArgs(args: string): GpstateMode {
     const t = tokens[i] ?? '';
     if (VALUE_OPTIONS.has(t)) { i++; continue; }
     if (t.startsWith('--')) {
-      if (t === '--standby') return 'f';
-      if (t === '--status' || t === '--detail') return 's';
+      // The only long output options are the two pipe-separated table helpers.
+      if (t === '--segmentStatusPipeSeparatedForTableUse' || t === '--printSampleExternalTableSql') return 'other';
       continue;
     }
     if (!t.startsWith('-')) continue;

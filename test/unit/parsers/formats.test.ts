@@ -1,6 +1,7 @@
 // The line formats of FORMATS.md, piece by piece, and captures shaped the way terminals and people shape them.
 import assert from 'node:assert/strict';
 import { lsnDiffBytes, lsnToBigInt, parseLogLine, parseOutput, parseTableRow } from '../../../src/core/parsers';
+import { gpstateModeOfArgs } from '../../../src/core/parsers/gpstate-common';
 import { assertFields, parseRecognised, readFixture } from './helpers';
 
 const P = (level: string, message: string, pid = '012345', program = 'gpstate', host = 'mdw') => `20240101:12:00:00:${pid} ${program}:${host}:gpadmin-[${level}]:-${message}`;
@@ -37,6 +38,17 @@ describe('parseLogLine', () => {
       assert.equal(parseLogLine(line), null, line);
     }
     assert.equal(parseLogLine(undefined as unknown as string), null);
+  });
+});
+
+describe('gpstate mode from its arguments', () => {
+  it('follows gpstate\'s own options: plain gpstate is -b, values of -d/-l/-B are not flags', () => {
+    const cases: [string, string][] = [
+      ['', 'b'], ['-a', 'b'], ['-b', 'b'], ['-f', 'f'], ['-s', 's'], ['-e', 'other'], ['-m', 'other'], ['-Q', 'other'], ['-x', 'other'],
+      ['-d /data/master/gpseg-1 -f', 'f'], ['-l /home/gpadmin/sfiles -B 16', 'b'], ['-B 8 -s', 's'], ['--timeout 10 -f', 'f'],
+      ['-qf', 'f'], ['--segmentStatusPipeSeparatedForTableUse', 'other'],
+    ];
+    for (const [args, mode] of cases) assert.equal(gpstateModeOfArgs(args), mode, JSON.stringify(args));
   });
 });
 
