@@ -43,6 +43,9 @@ class NotStarted extends Error {}
 
 type FailFn = (reason: string) => void;
 
+/** Runs a question to the user with the handshake timer stopped. */
+type PromptGuard = <T>(ask: () => Promise<T>) => Promise<T>;
+
 class Connection {
   readonly client = new Client();
   ready!: Promise<void>;
@@ -212,13 +215,41 @@ export class SshPool implements RemoteExecutor {
 
     let hostKeyError: RemoteExecError | undefined;
     const attempts: string[] = [];
-    const auth = this.authSequence(r, label, attempts);
+    // The handshake limit, kept here rather than by ssh2's readyTimeout so it stops while a person is being asked
+    // something (host key, passphrase, password): only the network's time counts.
+    const limitMs = r.connectTimeoutMs ?? this.options.readyTimeoutMs ?? 20000;
+    let handshakeTimer: NodeJS.Timeout | undefined;
+    let timedOut = false;
+    let prompted = false;
+    let settledHandshake = false;
+    const arm = (): void => {
+      clearTimeout(handshakeTimer);
+      if (settledHandshake) return;
+      handshakeTimer = setTimeout(() => {
+        timedOut = true;
+        conn.client.destroy();
+      }, limitMs);
+    };
+    const guard = async <T>(ask: () => Promise<T>): Promise<T> => {
+      clearTimeout(handshakeTimer);
+      prompted = true;
+      try {
+        return await ask();
+      } finally {
+        arm();
+      }
+    };
+    const auth = this.authSequence(r, label, attempts, guard);
+    const handshakeTimeout = (): RemoteExecError =>
+      new RemoteExecError('connect-failed', label, `No SSH handshake with ${conn.describe()} within ${(limitMs / 1000).toFixed(limitMs % 1000 ? 1 : 0)} s (ConnectTimeout or readyTimeoutMs). The host may be down, or a firewall drops the connection.`);
 
     conn.ready = new Promise<void>((resolve, reject) => {
       let isReady = false;
       const c = conn.client;
       c.on('ready', () => {
         isReady = true;
+        settledHandshake = true;
+        clearTimeout(handshakeTimer);
         this.log(`connected to ${conn.describe()}`);
         resolve();
       });
@@ -228,12 +259,19 @@ export class SshPool implements RemoteExecutor {
           return;
         }
         conn.closed = true;
-        reject(this.connectError(err, conn, hostKeyError, attempts));
+        settledHandshake = true;
+        clearTimeout(handshakeTimer);
+        reject(timedOut ? handshakeTimeout() : this.connectError(err, conn, hostKeyError, attempts));
       });
       c.on('close', () => {
         if (!isReady) {
           conn.closed = true;
-          reject(hostKeyError ?? new RemoteExecError('connect-failed', label, `Connection to ${conn.describe()} closed during the SSH handshake. Check that sshd is running there and that this client may connect.`));
+          settledHandshake = true;
+          clearTimeout(handshakeTimer);
+          if (timedOut) reject(handshakeTimeout());
+          else
+            reject(hostKeyError ?? new RemoteExecError('connect-failed', label,
+              `Connection to ${conn.describe()} closed during the SSH handshake.${prompted ? " If answering a question took long, sshd's LoginGraceTime may have passed; try again." : ' Check that sshd is running there and that this client may connect.'}`));
         }
         this.dropped(conn, 'the server closed the connection');
       });
@@ -248,12 +286,12 @@ export class SshPool implements RemoteExecutor {
       port: r.port,
       username: r.user,
       ...(sock ? { sock } : {}),
-      readyTimeout: r.connectTimeoutMs ?? this.options.readyTimeoutMs ?? 20000,
+      readyTimeout: 0,
       keepaliveInterval: r.serverAliveIntervalMs ?? this.options.keepaliveIntervalMs ?? 15000,
       keepaliveCountMax: r.serverAliveCountMax ?? this.options.keepaliveCountMax ?? 3,
       algorithms: { serverHostKey: orderHostKeyAlgorithms(known) as ServerHostKeyAlgorithm[] },
       hostVerifier: (blob: Buffer, verify: (ok: boolean) => void): void => {
-        this.verifyHostKey(r, label, names, known, blob).then(
+        this.verifyHostKey(r, label, names, known, blob, guard).then(
           () => verify(true),
           (err: unknown) => {
             // A failing prompt or an unwritable known_hosts file refuses the key too, and says why.
@@ -273,6 +311,7 @@ export class SshPool implements RemoteExecutor {
         );
       },
     };
+    arm();
     conn.client.connect(config);
     // Small request/response packets: without this, Nagle's algorithm adds tens of ms to every command.
     conn.client.setNoDelay(true);
@@ -302,15 +341,12 @@ export class SshPool implements RemoteExecutor {
         `Authentication as ${r.user} to ${who} failed. Tried: ${tried}. ` +
         `Check that the public key is in ~${r.user}/.ssh/authorized_keys on ${conn.label}, that the user is right (inventory "user" or ssh config User), or load the key into the agent with ssh-add.`);
     }
-    if (err.level === 'client-timeout') {
-      return new RemoteExecError('connect-failed', conn.label, `No SSH handshake with ${who} within ${Math.round((r.connectTimeoutMs ?? this.options.readyTimeoutMs ?? 20000) / 1000)} s. The host may be down or a firewall drops the connection.`);
-    }
     const code = err.code ? `${err.code}: ` : '';
     const hint = err.code === 'ECONNREFUSED' ? ' Nothing listens there: is sshd running, and is the port right?' : err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN' ? ' The name does not resolve: check HostName in the ssh config or the inventory.' : '';
     return new RemoteExecError('connect-failed', conn.label, `Cannot connect to ${who}: ${code}${err.message}.${hint}`);
   }
 
-  private async verifyHostKey(r: ResolvedSshHost, label: string, names: string[], known: KnownHostEntry[], blob: Buffer): Promise<void> {
+  private async verifyHostKey(r: ResolvedSshHost, label: string, names: string[], known: KnownHostEntry[], blob: Buffer, guard: PromptGuard): Promise<void> {
     const where = `${r.hostName}:${r.port}`;
     const type = keyTypeOfBlob(blob);
     const fp = fingerprintSha256(blob);
@@ -349,7 +385,7 @@ export class SshPool implements RemoteExecutor {
     if (policy === 'yes') throw new RemoteExecError('host-key-unknown', label, `${unknownMsg} StrictHostKeyChecking is yes, so the key is refused. Verify the fingerprint on the host (ssh-keygen -lf /etc/ssh/ssh_host_${type.replace(/^ssh-/, '').replace(/-.*$/, '')}_key.pub) and add it to known_hosts.`);
     const ask = this.options.onUnknownHostKey;
     if (!ask) throw new RemoteExecError('host-key-unknown', label, `${unknownMsg} Nothing can ask whether to trust it here; verify the fingerprint on the host and add it to known_hosts (for example ssh-keyscan -p ${r.port} ${r.hostName}, after comparing the fingerprint).`);
-    const decision = await ask({ host: label, address: r.hostName, port: r.port, keyType: type, fingerprintSha256: fp, otherKnownKeys: others });
+    const decision = await guard(() => ask({ host: label, address: r.hostName, port: r.port, keyType: type, fingerprintSha256: fp, otherKnownKeys: others }));
     if (decision === 'accept-once') {
       this.acceptedOnce.set(names[0]!, blob);
       return;
@@ -359,7 +395,7 @@ export class SshPool implements RemoteExecutor {
   }
 
   /** The authentication methods in OpenSSH's order: agent, key files (asking passphrases), password. */
-  private authSequence(r: ResolvedSshHost, label: string, attempts: string[]): (methodsLeft: AuthenticationType[] | null) => Promise<AnyAuthMethod | false> {
+  private authSequence(r: ResolvedSshHost, label: string, attempts: string[], guard: PromptGuard): (methodsLeft: AuthenticationType[] | null) => Promise<AnyAuthMethod | false> {
     let step = 0;
     let last: string | undefined;
     const files = [...r.identityFiles];
@@ -382,7 +418,7 @@ export class SshPool implements RemoteExecutor {
       if (step === 1) {
         while (fileIndex < files.length && allowed('publickey', left)) {
           const file = files[fileIndex++]!;
-          const key = await this.loadKey(file, r, label, attempts);
+          const key = await this.loadKey(file, r, label, attempts, guard);
           if (key) {
             last = `key ${file}`;
             return { type: 'publickey', username: r.user, key };
@@ -394,7 +430,8 @@ export class SshPool implements RemoteExecutor {
         step = 3;
         if (this.options.askPassword && allowed('password', left) && !passwordAsked) {
           passwordAsked = true;
-          const password = await this.options.askPassword(r.user, label);
+          const askPassword = this.options.askPassword;
+          const password = await guard(() => askPassword(r.user, label));
           if (password !== undefined) {
             last = 'password';
             return { type: 'password', username: r.user, password };
@@ -431,7 +468,7 @@ export class SshPool implements RemoteExecutor {
     return { method: { type: 'agent', username: r.user, agent }, description: `ssh-agent at ${socket} (${count} key${count === 1 ? '' : 's'})` };
   }
 
-  private async loadKey(file: string, r: ResolvedSshHost, label: string, attempts: string[]): Promise<ParsedKey | undefined> {
+  private async loadKey(file: string, r: ResolvedSshHost, label: string, attempts: string[], guard: PromptGuard): Promise<ParsedKey | undefined> {
     const cached = this.passphrases.get(file);
     if (cached) return cached;
     let data: Buffer;
@@ -458,12 +495,16 @@ export class SshPool implements RemoteExecutor {
       attempts.push(`key ${file}: encrypted, and nothing can ask for its passphrase here (load it with ssh-add instead)`);
       return undefined;
     }
-    const passphrase = await this.options.askPassphrase(file, label);
-    if (passphrase === undefined) {
+    const askPassphrase = this.options.askPassphrase;
+    // Decrypting (bcrypt KDF, in JavaScript) can take a second: local work, kept off the handshake limit too.
+    const parsed = await guard(async () => {
+      const passphrase = await askPassphrase(file, label);
+      return passphrase === undefined ? undefined : utils.parseKey(data, passphrase);
+    });
+    if (parsed === undefined) {
       attempts.push(`key ${file}: encrypted, no passphrase given`);
       return undefined;
     }
-    const parsed = utils.parseKey(data, passphrase);
     if (parsed instanceof Error) {
       attempts.push(`key ${file}: the passphrase given is wrong (${parsed.message})`);
       return undefined;

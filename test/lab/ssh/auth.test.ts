@@ -2,6 +2,7 @@
 // IdentitiesOnly, and an auth-failed error that lists what was tried.
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { SshPool } from '../../../src/ssh/pool';
 import type { SshPoolOptions } from '../../../src/ssh/pool';
@@ -153,6 +154,27 @@ describe('ssh authentication (real sshd, real ssh-agent)', function () {
     config([`IdentityAgent ${join(dir, 'no-such-agent.sock')}`]);
     const e = await failure(newPool().exec(host, 'true'));
     assert.ok(e.message.includes(`ssh-agent at ${join(dir, 'no-such-agent.sock')}: not reachable`), e.message);
+  });
+
+  it('gives up on a server that accepts TCP but never speaks SSH, after readyTimeoutMs', async function () {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((res) => silent.listen(2222, '127.0.22.5', () => res()));
+    try {
+      writeFileSync(join(home, '.ssh', 'config'), 'Host mute\n  HostName 127.0.22.5\n  Port 2222\n');
+      const t0 = Date.now();
+      const e = await failure(newPool({ readyTimeoutMs: 800 }).exec({ name: 'mute', sshTarget: 'mute' }, 'true'));
+      assert.equal(e.kind, 'connect-failed');
+      assert.match(e.message, /No SSH handshake with mute \(gpadmin@127\.0\.22\.5:2222\) within 0\.8 s/);
+      assert.ok(Date.now() - t0 < 3000);
+    } finally {
+      silent.close();
+    }
+  });
+
+  it('does not count the time a person takes to answer the passphrase question against the handshake limit', async function () {
+    config([`IdentityFile ${encrypted.path}`]);
+    const pool = newPool({ readyTimeoutMs: 500, askPassphrase: () => new Promise((res) => setTimeout(() => res(PASSPHRASE), 1500)) });
+    assert.equal((await pool.exec(host, 'echo patient')).stdout, 'patient\n');
   });
 
   it('fails to connect with connect-failed naming the address when nothing listens', async function () {

@@ -88,6 +88,18 @@ describe('ssh host key verification (real sshd)', function () {
     assert.equal(existsSync(knownHosts), false);
   });
 
+  it('waits for a slow host key decision without hitting the handshake limit', async function () {
+    const pool = new SshPool({
+      homeDir: home,
+      agentSocket: '',
+      globalKnownHostsFiles: [],
+      readyTimeoutMs: 500,
+      onUnknownHostKey: () => new Promise((res) => setTimeout(() => res('accept-once'), 1500)),
+    });
+    pools.push(pool);
+    assert.equal((await pool.exec(host, 'echo decided')).stdout, 'decided\n');
+  });
+
   it('refuses the key when the prompt itself fails, saying why', async function () {
     const e = await failure(
       newPool(() => {
