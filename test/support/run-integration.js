@@ -1,14 +1,15 @@
 // Integration suite: mocha inside a real VS Code extension host, launched through @vscode/test-electron's runTests.
 // Here VS Code cannot be downloaded, so runTests is pointed at code-shim.js (code-server 1.139 in Chromium).
 // With USE_DESKTOP_VSCODE=1 the shim is left out and runTests downloads and runs desktop VS Code instead.
-// Before the run it starts the test lab (real sshd + PostgreSQL, subnet 40) in the after-failover scenario for the
+// Before the run it starts the test lab (real sshd + PostgreSQL, subnet 42) in the after-failover scenario for the
 // tests that observe and repair a cluster, and stops it afterwards whatever happened.
 const { spawnSync } = require('child_process');
 const fs = require('fs'), path = require('path');
 const { runTests } = require('@vscode/test-electron');
 
 const ROOT = path.resolve(__dirname, '../..');
-const LAB_DIR = path.join(ROOT, '.lab', '40');
+const LAB_SUBNET = '42';   // the extension's lab range is 40-49; the demo uses 40
+const LAB_DIR = path.join(ROOT, '.lab', LAB_SUBNET);
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 const extensionTestsPath = path.join(ROOT, 'out/test/integration/index.js');
 if (!fs.existsSync(extensionTestsPath) || !fs.existsSync(path.join(ROOT, 'dist/extension.js'))) {
@@ -24,7 +25,7 @@ function lab(...args) {
 async function main() {
   const env = { GPCOORD_TEST_FIXTURES: path.join(ROOT, 'test/fixtures/workspace'), GPCOORD_REPO_ROOT: ROOT };
   const t0 = Date.now();
-  const up = lab('up', '--scenario', 'after-failover', '--subnet', '40');
+  const up = lab('up', '--scenario', 'after-failover', '--subnet', LAB_SUBNET);
   if (up.status === 0) {
     env.GPCOORD_LAB_DIR = LAB_DIR;
     console.log(`lab up for the integration tests in ${((Date.now() - t0) / 1000).toFixed(1)} s (${LAB_DIR})`);
