@@ -75,7 +75,8 @@ export function analyzeInventory(text: string, options: InventoryAnalysisOptions
   for (const p0 of result.problems) {
     if (/Map keys must be unique/i.test(p0.message)) continue;
     const p = { ...p0, field: unrename(p0.field), message: unrename(p0.message) };
-    let [start, end]: Range = [p.offset, p.endOffset];
+    // Errors at the end of the file can point one past it.
+    let [start, end]: Range = [Math.min(p.offset, text.length), Math.min(Math.max(p.endOffset, p.offset), text.length)];
     let message = p.message;
     const fixes: TextFix[] = [];
     const unknown = /unknown key "([^"]+)"/.exec(p.message);
