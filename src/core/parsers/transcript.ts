@@ -36,6 +36,8 @@ export type Entry =
 const SHELL_PROMPT = /^(?:\$ |\$(?=gp)|\[[^\]\n]{1,200}\][$#] ?|[A-Za-z0-9_.-]{1,64}@[A-Za-z0-9_.-]{1,253}(?::[^$#\s]{0,200})?[$#] |[A-Za-z0-9_.-]{1,64}\$ (?=gp))/;
 // A docker-compose style wrapper in front of an unprefixed line (`cdw_1   | server shutting down`).
 const WRAPPER = /^[A-Za-z0-9_.-]{1,64} {0,16}\| /;
+// A utility invocation without a prompt: the terminal's echo of the typed command, or a transcript's own heading.
+const BARE_COMMAND = /^(?:gpstate|gpinitstandby|gpactivatestandby|gpstop|gpstart)(?:[ \t]+-[^\n]*)?[ \t]*$/;
 const EXIT_FOOTER = /^# exit code: (\d{1,3})\b/;
 const PROMPT_MARKERS = ['Yy|Nn (default=', 's|f|i (default=', 'Your_choice', "['(s)mart_mode'"];
 const CHILD_OUTPUT = /^(?:server (?:shutting down|stopped|started|starting|promoting)|waiting for server to (?:shut down|start|promote)|done|\.{1,}\s*done)\b/;
@@ -137,6 +139,12 @@ export function readEntries(text: string): Entry[] {
     const shell = SHELL_PROMPT.exec(unindented);
     if (shell) {
       entries.push({ type: 'command', text: unindented.slice(shell[0].length).trim() });
+      lastRecord = null;
+      openQuote = false;
+      continue;
+    }
+    if (BARE_COMMAND.test(unindented)) {
+      entries.push({ type: 'command', text: unindented.trim() });
       lastRecord = null;
       openQuote = false;
       continue;

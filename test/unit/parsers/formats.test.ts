@@ -223,6 +223,12 @@ describe('captures as terminals and people make them', () => {
     assert.equal(f.replication?.[0]?.replayLagBytes, 68648);
   });
 
+  it('takes a bare utility invocation (a terminal echo) for a command line that starts a run', () => {
+    const text = ['gpstate -f', ...F_HEALTHY('000501', '1/00000100'), 'gpstate -f', ...F_HEALTHY('000502', '1/00000200').slice(0, 3)].join('\n');
+    const r = parseRecognised('gpstate-f', text);
+    assertFields(r, { pid: 501, runsFound: 2, unparsedLines: [] });
+  });
+
   it('reads transcripts whose lines lost the date, time and PID, or even the program name', () => {
     const b = [
       '[gpadmin@bmdw ~]$ gpstate',
