@@ -156,6 +156,34 @@ describe('ssh authentication (real sshd, real ssh-agent)', function () {
     assert.ok(e.message.includes(`ssh-agent at ${join(dir, 'no-such-agent.sock')}: not reachable`), e.message);
   });
 
+  it('offers a password from the askPassword callback when keys do not get in (the server checks it)', async function () {
+    // gpadmin's password field is "*", so sshd refuses every password: this proves the attempt went over the wire.
+    const pwServer = new Sshd({ address: '127.0.22.2', dir, authorizedKeys: [], extra: ['PasswordAuthentication yes'] });
+    await pwServer.start();
+    try {
+      writeFileSync(join(home, '.ssh', 'known_hosts'), [sshd.knownHostsLine(), pwServer.knownHostsLine()].join('\n') + '\n');
+      writeFileSync(join(home, '.ssh', 'config'), 'Host pw\n  HostName 127.0.22.2\n  Port 2222\n');
+      const asked: Array<[string, string]> = [];
+      const e = await failure(
+        newPool({
+          askPassword: (user, h) => {
+            asked.push([user, h]);
+            return Promise.resolve('not-the-password');
+          },
+        }).exec({ name: 'pw', sshTarget: 'pw' }, 'true'),
+      );
+      assert.equal(e.kind, 'auth-failed');
+      assert.deepEqual(asked, [['gpadmin', 'pw']]);
+      assert.match(e.message, /Tried: password: rejected by the server\./);
+      await waitFor('sshd to log the refused password', () => /Failed password for gpadmin from 127\.0\.0\.1/.test(pwServer.log()));
+      const e2 = await failure(newPool({ askPassword: () => Promise.resolve(undefined) }).exec({ name: 'pw', sshTarget: 'pw' }, 'true'));
+      assert.match(e2.message, /Tried: password: not given\./);
+    } finally {
+      await pwServer.stop();
+      writeFileSync(join(home, '.ssh', 'known_hosts'), sshd.knownHostsLine() + '\n');
+    }
+  });
+
   it('gives up on a server that accepts TCP but never speaks SSH, after readyTimeoutMs', async function () {
     const silent = createServer(() => undefined);
     await new Promise<void>((res) => silent.listen(2222, '127.0.22.5', () => res()));
