@@ -1,5 +1,6 @@
 // `npm run lab -- <command>`: up, down, status, fault, ssh. See docs/lab.md.
 import { spawnSync } from 'node:child_process';
+import { stop as stopEsbuild } from 'esbuild';
 import { FAULTS, defaultLabDir, down, fault, readLab, status, up } from './lab';
 import type { FaultName, Product, Scenario, Vocabulary } from './lab';
 
@@ -57,6 +58,8 @@ async function mainCli(): Promise<number> {
         scenario: options.get('--scenario') as Scenario | undefined, vocabulary: options.get('--vocabulary') as Vocabulary | undefined,
         product: options.get('--product') as Product | undefined,
       });
+      // esbuild's service process would outlive this short-lived command as an unreaped child.
+      await stopEsbuild();
       console.log(`Lab is up in ${((Date.now() - t0) / 1000).toFixed(1)} s (${options.get('--scenario') ?? 'healthy'}, ${lab.vocabulary} vocabulary).`);
       console.log(`  run directory : ${lab.dir}`);
       console.log(`  ssh config    : ${lab.sshConfigPath}`);

@@ -7,7 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
-import { build, stop as stopEsbuild } from 'esbuild';
+import { build } from 'esbuild';
 import { stringify } from 'yaml';
 
 export type Scenario = 'healthy' | 'after-failover';
@@ -248,8 +248,6 @@ async function buildUtilities(gphome: string): Promise<void> {
     banner: { js: '#!/usr/bin/env node' },
     logLevel: 'error',
   });
-  // The esbuild service would outlive a short-lived CLI as an unreaped child.
-  await stopEsbuild();
   for (const u of UTILITIES) {
     renameSync(join(bin, `${u}.js`), join(bin, u));
     chmodSync(join(bin, u), 0o755);

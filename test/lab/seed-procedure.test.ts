@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parseInventory } from '../../src/core/inventory';
 import type { Lab } from './lab';
 import { down, hostDataPath, labExec, readLab, runningPostgres, up } from './lab';
-import { assertNoProcessesLeft, assertSameMessages, gp, lsnBytes, normalizeHosts, parsed } from './support';
+import { assertNoProcessesLeft, assertLikeReference, gp, lsnBytes, normalizeHosts, parsed } from './support';
 
 describe('lab: seed procedure from after-failover (coordinator vocabulary)', function () {
   let lab: Lab;
@@ -64,7 +64,7 @@ describe('lab: seed procedure from after-failover (coordinator vocabulary)', fun
     assert.equal(pf.replication, null);
     assert.equal(pf.vocabulary, 'coordinator');
     assert.equal(pf.host, 'scdw');
-    assertSameMessages(f.stdout, 'public-samples/gp7_gpstate-f_no_standby_RECONSTRUCTED.txt');
+    assertLikeReference('gpstate-f', f, 'public-samples/gp7_gpstate-f_no_standby_RECONSTRUCTED.txt');
     const b = await gp(lab, 'scdw', 'gpstate -b');
     const pb = parsed('gpstate-b', b);
     assert.equal(b.code, 0);
@@ -87,7 +87,17 @@ describe('lab: seed procedure from after-failover (coordinator vocabulary)', fun
     const p = parsed('gpinitstandby', r);
     assert.equal(p.outcome, 'refused');
     assert.equal(p.reason, 'data-directory-exists');
-    assertSameMessages(r.stdout, 'public-samples/gp7_gpinitstandby_refusals_RECONSTRUCTED.txt', 1, normalizeHosts);
+    assertLikeReference('gpinitstandby', r, 'public-samples/gp7_gpinitstandby_refusals_RECONSTRUCTED.txt', 1, normalizeHosts);
+  });
+
+  it('gpinitstandby refuses an unknown host and a missing parent directory', async function () {
+    const ping = await gp(lab, 'scdw', 'gpinitstandby -a -s nosuchhost');
+    assert.equal(ping.code, 2);
+    assertLikeReference('gpinitstandby', ping, 'public-samples/gp7_gpinitstandby_refusals_RECONSTRUCTED.txt', 5, normalizeHosts);
+    const parent = await gp(lab, 'scdw', 'gpinitstandby -a -s cdw -S /data/nowhere/gpseg-1');
+    assert.equal(parent.code, 2);
+    assert.match(parent.stdout, /\[ERROR\]:-Parent directory \/data\/nowhere does not exist on host cdw\n.*\[ERROR\]:-This directory must be created before running gpactivatestandby\n/);
+    assert.match(parent.stdout, /\[ERROR\]:-Error initializing standby coordinator: Parent directory \/data\/nowhere does not exist$/m);
   });
 
   it('moves the stale directory aside and answers "n" to the prompt: nothing changes', async function () {
@@ -109,7 +119,7 @@ describe('lab: seed procedure from after-failover (coordinator vocabulary)', fun
     assert.equal(p.outcome, 'succeeded');
     assert.equal(p.standbyHost, 'cdw');
     assert.deepEqual(p.prompts.length, 1);
-    assertSameMessages(r.stdout, 'public-samples/gp7_gpinitstandby_-s_interactive_RECONSTRUCTED.txt', 0, normalizeHosts);
+    assertLikeReference('gpinitstandby', r, 'public-samples/gp7_gpinitstandby_-s_interactive_RECONSTRUCTED.txt', 0, normalizeHosts);
     assert.ok(existsSync(join(hostDataPath(lab, 'cdw'), 'standby.signal')));
   });
 
@@ -145,7 +155,7 @@ describe('lab: seed procedure from after-failover (coordinator vocabulary)', fun
     const again = await gp(lab, 'scdw', 'gpinitstandby -a -s cdw');
     assert.equal(again.code, 2);
     assert.equal(parsed('gpinitstandby', again).reason, 'standby-already-configured');
-    assertSameMessages(again.stdout, 'public-samples/gp7_gpinitstandby_refusals_RECONSTRUCTED.txt', 0, normalizeHosts);
+    assertLikeReference('gpinitstandby', again, 'public-samples/gp7_gpinitstandby_refusals_RECONSTRUCTED.txt', 0, normalizeHosts);
     const act = await gp(lab, 'cdw', 'gpactivatestandby -a -d $COORDINATOR_DATA_DIRECTORY');
     assert.equal(act.code, 2);
     const pa = parsed('gpactivatestandby', act);
@@ -158,14 +168,14 @@ describe('lab: seed procedure from after-failover (coordinator vocabulary)', fun
     const no = await gp(lab, 'scdw', 'gpstop -m', 'n\n');
     assert.equal(no.code, 4);
     assert.equal(parsed('gpstop', no).outcome, 'aborted');
-    assertSameMessages(no.stdout, 'public-samples/gp7_gpstop-m_interactive_abort_stopped_RECONSTRUCTED.txt', 1, normalizeHosts);
+    assertLikeReference('gpstop', no, 'public-samples/gp7_gpstop-m_interactive_abort_stopped_RECONSTRUCTED.txt', 1, normalizeHosts);
     const yes = await gp(lab, 'scdw', 'gpstop -m', 'y\n');
     assert.equal(yes.code, 0, yes.stdout);
     assert.equal(parsed('gpstop', yes).outcome, 'succeeded');
-    assertSameMessages(yes.stdout, 'public-samples/gp7_gpstop-m_interactive_abort_stopped_RECONSTRUCTED.txt', 0, normalizeHosts);
+    assertLikeReference('gpstop', yes, 'public-samples/gp7_gpstop-m_interactive_abort_stopped_RECONSTRUCTED.txt', 0, normalizeHosts);
     const twice = await gp(lab, 'scdw', 'gpstop -m');
     assert.equal(twice.code, 2);
-    assertSameMessages(twice.stdout, 'public-samples/gp7_gpstop-m_interactive_abort_stopped_RECONSTRUCTED.txt', 2, normalizeHosts);
+    assertLikeReference('gpstop', twice, 'public-samples/gp7_gpstop-m_interactive_abort_stopped_RECONSTRUCTED.txt', 2, normalizeHosts);
   });
 
   it('swap: gpactivatestandby on cdw answered "n" then "y"; gpstate -b on cdw says Active, no standby', async function () {

@@ -66,12 +66,47 @@ export function normalizeRun(m: string): string {
     .replace(/(process ID {3,}= )\d+/, '$1PID');
 }
 
-/** Asserts that the lab printed exactly the reference's log messages (levels, wording, table layout). */
-export function assertSameMessages(actual: string, referenceFile: string, block = 0, normalize: (m: string) => string = normalizeRun): void {
+/** The parsed fields that describe a situation (not the run: host, PID, time and LSN values are left out). */
+function situation(kind: OutputKind, text: string, exitCode: number): unknown {
+  const r = parseOutput(kind, text, { exitCode });
+  if (!r.recognized) return { unrecognized: r.reason };
+  const x = r.result;
+  const common = { outcome: x.outcome, vocabulary: x.vocabulary, product: x.product };
+  switch (x.kind) {
+    case 'gpstate-f':
+      return { ...common, reason: x.reason, standbyConfigured: x.standbyConfigured, status: x.standby?.status, statusText: x.standby?.statusText, pidProblem: x.standby?.pidProblem,
+        replication: x.replication?.map((row) => [row.state, row.syncState, row.sentLocation === null, row.replayLocation === null]), many: x.replicationMoreThanOneRow };
+    case 'gpstate-b':
+      return { ...common, reason: x.reason, coordinator: x.coordinator, standbyConfigured: x.standbyConfigured, status: x.standby?.status, statusText: x.standby?.statusText, segments: x.segments };
+    case 'gpstate-s':
+      return { ...common };
+    case 'gpinitstandby':
+      return { ...common, reason: x.reason, mode: x.mode, updateSystemCatalog: x.updateSystemCatalog, rolledBack: x.rolledBack };
+    case 'gpactivatestandby':
+      return { ...common, reason: x.reason, standbyRunning: x.standbyRunning, forceActivation: x.forceActivation, promoted: x.promoted };
+    case 'gpstop':
+      return { ...common, reason: x.reason };
+  }
+}
+
+/**
+ * Asserts that the lab printed exactly the reference's log messages (levels, wording, table layout) and, when `kind`
+ * is given, that the product's parser reads the same situation from both, field by field.
+ */
+export function assertSameMessages(actual: string, referenceFile: string, block = 0, normalize: (m: string) => string = normalizeRun, parse?: { kind: OutputKind; exitCode: number }): void {
   const blocks = referenceBlocks(referenceFile);
   const expected = messages(blocks[block] ?? [], normalize);
   assert.ok(expected.length > 0, `no log lines in block ${block} of ${referenceFile}`);
   assert.deepEqual(messages(actual, normalize), expected, `the lab's output differs from ${referenceFile}`);
+  if (parse) {
+    assert.deepEqual(situation(parse.kind, actual, parse.exitCode), situation(parse.kind, (blocks[block] ?? []).join('\n'), parse.exitCode),
+      `the parser reads a different situation from the lab's output than from ${referenceFile}`);
+  }
+}
+
+/** Shorthand: compare a run with a reference block, text and parsed fields. */
+export function assertLikeReference(kind: OutputKind, run: Run, referenceFile: string, block = 0, normalize: (m: string) => string = normalizeRun): void {
+  assertSameMessages(run.stdout, referenceFile, block, normalize, { kind, exitCode: run.code });
 }
 
 /** Every process of the run is gone (zombies waiting for their reaper are dead already and not counted). */
