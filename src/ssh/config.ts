@@ -296,7 +296,8 @@ function yes(v: string | undefined): boolean {
 /** Resolves one host: inventory values > ~/.ssh/config > defaults (user gpadmin, port 22). */
 export function resolveSshHost(input: ResolveInput, env: ConfigEnvironment = {}): ResolvedSshHost {
   const home = env.homeDir ?? homedir();
-  const { values, warnings } = computeSshConfig(input.sshTarget, env);
+  // ssh lower-cases the host name before matching Host patterns.
+  const { values, warnings } = computeSshConfig(input.sshTarget.toLowerCase(), env);
   const get = (k: string): string | undefined => {
     const v = first(values[k.toLowerCase()]);
     return v === undefined ? undefined : unquote(v);

@@ -69,6 +69,8 @@ describe('ssh config resolution', function () {
     assert.equal(s.identitiesOnly, false, '!scdw excludes the second block');
     assert.deepEqual(s.identityFiles, [join(ssh, 'scdw.lab.example_dba_key')]);
 
+    assert.equal(resolveSshHost({ sshTarget: 'CDW' }, env()).hostName, 'cdw.lab.example', 'host names match case-insensitively, as in ssh');
+
     const other = resolveSshHost({ sshTarget: 'sdw1' }, env());
     assert.equal(other.user, 'nobody');
     assert.equal(other.port, 22);
