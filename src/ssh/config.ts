@@ -296,13 +296,14 @@ function yes(v: string | undefined): boolean {
 /** Resolves one host: inventory values > ~/.ssh/config > defaults (user gpadmin, port 22). */
 export function resolveSshHost(input: ResolveInput, env: ConfigEnvironment = {}): ResolvedSshHost {
   const home = env.homeDir ?? homedir();
-  // ssh lower-cases the host name before matching Host patterns.
-  const { values, warnings } = computeSshConfig(input.sshTarget.toLowerCase(), env);
+  // ssh lower-cases the host name before matching Host patterns and expanding %h.
+  const lowered = input.sshTarget.toLowerCase();
+  const { values, warnings } = computeSshConfig(lowered, env);
   const get = (k: string): string | undefined => {
     const v = first(values[k.toLowerCase()]);
     return v === undefined ? undefined : unquote(v);
   };
-  const hostName = (get('HostName') ?? input.sshTarget).replace(/%h/g, input.sshTarget);
+  const hostName = (get('HostName') ?? lowered).replace(/%h/g, lowered);
   const configPort = get('Port');
   let port = input.port ?? (configPort !== undefined ? Number(configPort) : 22);
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
