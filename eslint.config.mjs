@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'test/code-server/**', 'test/ui/screenshots/**', '.lab/**', '**/*.vsix'] },
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'test/code-server/**', 'test/ui/screenshots/**', '.lab/**', '.bench/**', '**/*.vsix'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
