@@ -78,7 +78,7 @@ function orderHostKeyAlgorithms(known: readonly KnownHostEntry[]): string[] {
   return [...first, ...HOST_KEY_ALGORITHMS.filter((a) => !first.includes(a))];
 }
 
-function ssh2AuthEncrypted(err: Error): boolean {
+function isEncryptedKeyError(err: Error): boolean {
   return /encrypted|passphrase/i.test(err.message);
 }
 
@@ -326,6 +326,11 @@ export class SshPool implements RemoteExecutor {
       throw err;
     }
     if (conn.closed) throw new RemoteExecError('connect-failed', label, `Connection to ${conn.describe()} closed right after it was established.`);
+    if (this.disposed) {
+      // dispose() ran during the handshake and could not see this connection yet.
+      conn.client.end();
+      throw new RemoteExecError('connect-failed', label, 'the SSH connection pool was disposed; no new connections are opened');
+    }
     this.conns.set(key, conn);
     this.scheduleIdle(conn); // a connection nobody ends up using (e.g. a jump host whose target failed) still closes
     return conn;
@@ -487,7 +492,7 @@ export class SshPool implements RemoteExecutor {
       }
       return key;
     }
-    if (!ssh2AuthEncrypted(plain)) {
+    if (!isEncryptedKeyError(plain)) {
       attempts.push(`key ${file}: not a private key ssh2 can read (${plain.message})`);
       return undefined;
     }
