@@ -52,7 +52,8 @@ export function standbyStatus(standby: SegmentRow): StandbyStatus {
   const p = standby.port;
   const script = `pid=0; if [ -f ${d}/postmaster.pid ]; then pid=$(head -1 ${d}/postmaster.pid); fi; ` +
     `lock=no; [ -e /tmp/.s.PGSQL.${p}.lock ] && lock=yes; alive=no; ` +
-    `if [ "$pid" -gt 0 ] 2>/dev/null && kill -0 "$pid" 2>/dev/null; then alive=yes; fi; echo "STATUS $pid $lock $alive"`;
+    // A zombie postmaster (killed, not yet reaped) is not running.
+    `if [ "$pid" -gt 0 ] 2>/dev/null && [ -r /proc/$pid/stat ] && [ "$(sed 's/.*) //' /proc/$pid/stat | cut -c1)" != Z ]; then alive=yes; fi; echo "STATUS $pid $lock $alive"`;
   const r = ssh(standby.address, script, 20_000);
   const m = /STATUS (\d+) (yes|no) (yes|no)/.exec(r.stdout);
   if (r.code !== 0 || !m) return { kind: 'unreachable', address: standby.address };

@@ -292,13 +292,14 @@ export function postmasterPid(dataDir: string): number {
   }
 }
 
+/** True while the process runs; a zombie (dead, not yet reaped by init) counts as gone. */
 export function processAlive(pid: number): boolean {
   if (pid <= 0) return false;
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
   }
 }
 
