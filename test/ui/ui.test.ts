@@ -32,17 +32,74 @@ function packageVsix(): string {
   return out;
 }
 
+interface Session { page: Page; shot: (name: string) => Promise<unknown>; webview: () => FrameLocator; base: string }
+
+/** Runs checks in order; after the first failure the rest are counted as failed (not reached), never skipped. */
+async function runChecks(checks: Check[], shot: (name: string) => Promise<unknown>): Promise<{ passed: number; failed: number }> {
+  let passed = 0;
+  let failed = 0;
+  let broken: string | undefined;
+  for (const check of checks) {
+    if (broken) {
+      failed++;
+      console.log(`  ✗ ${check.name} (not reached: "${broken}" failed first)`);
+      continue;
+    }
+    try {
+      await check.run();
+      passed++;
+      log(`✓ ${check.name}`);
+    } catch (error) {
+      failed++;
+      broken = check.name;
+      console.log(`  ✗ ${check.name}\n    ${error instanceof Error ? error.message.split('\n').slice(0, 6).join('\n    ') : String(error)}`);
+      await shot(`failure-${checks.indexOf(check) + 1}`).catch(() => undefined);
+    }
+  }
+  return { passed, failed };
+}
+
+/** A fresh code-server with the packaged extension, a browser page on `folder`, and the checks run against it. */
+async function session(vsix: string, folder: string, build: (s: Session) => Check[]): Promise<{ passed: number; failed: number }> {
+  const cs = await startCodeServer({ folder, vsix: [vsix], settings: { 'workbench.colorTheme': 'Dark Modern' } });
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    const s: Session = {
+      page,
+      base: cs.base,
+      shot: (name) => page.screenshot({ path: path.join(SHOTS, `${name}.png`) }),
+      webview: () => page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame'),
+    };
+    return await runChecks(build(s), s.shot);
+  } finally {
+    await browser.close();
+    await cs.stop();
+  }
+}
+
 async function main(): Promise<number> {
   fs.mkdirSync(SHOTS, { recursive: true });
   const vsix = packageVsix();
   log(`packaged ${path.basename(vsix)} (${(fs.statSync(vsix).size / 1024).toFixed(0)} KiB)`);
-  const cs = await startCodeServer({ folder: WORKSPACE, vsix: [vsix], settings: { 'workbench.colorTheme': 'Dark Modern' } });
-  const browser = await launchChromium();
-  const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
-  const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
-  const webview = (): FrameLocator => page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+  const totals = { passed: 0, failed: 0 };
+  try {
+    for (const result of [await session(vsix, WORKSPACE, fixtureChecks), await labSession(vsix)]) {
+      totals.passed += result.passed;
+      totals.failed += result.failed;
+    }
+  } finally {
+    fs.rmSync(path.dirname(vsix), { recursive: true, force: true });
+  }
+  console.log(`screenshots: ${SHOTS}`);
+  console.log(`SUITE RESULT passed=${totals.passed} failed=${totals.failed}`);
+  return totals.failed ? 1 : 0;
+}
 
-  const checks: Check[] = [
+/** Saved outputs, no network: the view, the palette command, the quick pick, the file dialog, the panel in three themes. */
+function fixtureChecks({ page, shot, webview, base }: Session): Check[] {
+  const cs = { base };
+  return [
     { name: 'the workbench loads with the Greenplum Coordinator activity-bar container', run: async () => {
       await page.goto(`${cs.base}/?folder=${encodeURIComponent(WORKSPACE)}`);
       await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 60000 });
@@ -131,36 +188,90 @@ async function main(): Promise<number> {
       await shot('8-panel-healthy-high-contrast');
     } },
   ];
+}
 
-  let passed = 0;
-  let failed = 0;
-  let broken: string | undefined;
+/** The lab (real sshd, PostgreSQL and gp utilities) after a failover, in a workspace that knows its cluster. */
+async function labSession(vsix: string): Promise<{ passed: number; failed: number }> {
+  const labDir = path.join(ROOT, '.lab', '43');
+  const labCli = (...args: string[]) => execFileSync(path.join(ROOT, 'node_modules/.bin/tsx'), ['test/lab/cli.ts', ...args, '--dir', labDir], { cwd: ROOT, stdio: 'pipe', timeout: 240000 });
   try {
-    for (const check of checks) {
-      if (broken) {
-        failed++;
-        console.log(`  ✗ ${check.name} (not reached: "${broken}" failed first)`);
-        continue;
-      }
-      try {
-        await check.run();
-        passed++;
-        log(`✓ ${check.name}`);
-      } catch (error) {
-        failed++;
-        broken = check.name;
-        console.log(`  ✗ ${check.name}\n    ${error instanceof Error ? error.message.split('\n').slice(0, 6).join('\n    ') : String(error)}`);
-        await shot('failure').catch(() => undefined);
-      }
-    }
-  } finally {
-    await browser.close();
-    await cs.stop();
-    fs.rmSync(path.dirname(vsix), { recursive: true, force: true });
+    labCli('up', '--scenario', 'after-failover', '--subnet', '43');
+  } catch (error) {
+    console.log(`  ✗ the lab did not start (it needs root, openssh-server and postgresql): ${String((error as { stderr?: Buffer }).stderr ?? error).trim().split('\n').slice(-2).join(' / ')}`);
+    return { passed: 0, failed: 1 };
   }
-  console.log(`screenshots: ${SHOTS}`);
-  console.log(`SUITE RESULT passed=${passed} failed=${failed}`);
-  return failed ? 1 : 0;
+  const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'gpcoord-ui-lab-'));
+  try {
+    const lab = (JSON.parse(fs.readFileSync(path.join(labDir, 'state.json'), 'utf8')) as { lab: { inventoryPath: string; sshConfigPath: string } }).lab;
+    fs.copyFileSync(lab.inventoryPath, path.join(workspace, 'greenplum-clusters.yaml'));
+    fs.mkdirSync(path.join(workspace, '.vscode'));
+    fs.writeFileSync(path.join(workspace, '.vscode/settings.json'), JSON.stringify({ 'greenplumCoordinator.sshConfigPath': lab.sshConfigPath, 'greenplumCoordinator.autoRefreshSeconds': 0 }));
+    log('lab up (after-failover)');
+    return await session(vsix, workspace, (s) => labChecks(s, workspace));
+  } finally {
+    labCli('down');
+    fs.rmSync(workspace, { recursive: true, force: true });
+  }
+}
+
+/** Restore mirroring and swap back, from the palette, answering every modal by clicking its button. */
+function labChecks({ page, shot, webview, base }: Session, workspace: string): Check[] {
+  const row = (label: string) => page.locator('.part.sidebar .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) });
+  const answer = async (button: string, screenshot?: string) => {
+    const dialog = page.locator('.monaco-dialog-box');
+    const choice = dialog.getByRole('button', { name: button, exact: true });
+    await choice.waitFor({ timeout: 90000 });
+    if (screenshot) await shot(screenshot);
+    await choice.click();
+  };
+  return [
+    { name: 'lab: the Clusters view lists the cluster from greenplum-clusters.yaml with its two hosts', run: async () => {
+      await page.goto(`${base}/?folder=${encodeURIComponent(workspace)}`);
+      await page.locator('.part.activitybar a.action-label[aria-label^="Greenplum Coordinator"]').click({ timeout: 60000 });
+      await row('lab').waitFor({ timeout: 30000 });
+      await row('cdw').waitFor();
+      await row('scdw').waitFor();
+    } },
+    { name: 'lab: Check Coordinator Mirroring shows scdw active, cdw a former coordinator, nothing mirrored', run: async () => {
+      await runCommand(page, 'Greenplum: Check Coordinator Mirroring');
+      await row('cdw').filter({ hasText: 'former coordinator' }).waitFor({ timeout: 60000 });
+      await row('scdw').filter({ hasText: 'active coordinator' }).waitFor();
+      await expectText(webview(), 'verdict.headline', 'Coordinator on scdw is not mirrored', 30000);
+      await shot('11-lab-after-failover-dark');
+    } },
+    { name: 'lab: Restore Coordinator Mirroring shows its plan, then asks before each change naming host and command', run: async () => {
+      await runCommand(page, 'Greenplum: Restore Coordinator Mirroring…');
+      await answer('Start', '12-restore-plan-modal-dark');
+      await answer('Move /data/coordinator/gpseg-1 on cdw', '13-confirm-move-aside-dark');
+      await answer('Make cdw the standby of scdw', '14-confirm-gpinitstandby-dark');
+      await page.locator('.terminal-wrapper, .terminal-outer-container').first().waitFor({ timeout: 20000 });
+      await page.waitForTimeout(1500);
+      await shot('15-terminal-mid-step-dark');
+    } },
+    { name: 'lab: the run ends with cdw the passive, streaming standby in the panel and the tree', run: async () => {
+      await expectText(webview(), 'verdict.headline', 'Mirroring healthy: cdw follows scdw', 120000);
+      await expectText(webview(), 'procedure.status', 'done');
+      await expectText(webview(), 'host1.role', 'Standby: passive, streaming, sync');
+      await row('cdw').filter({ hasText: 'standby: passive, streaming, sync' }).waitFor({ timeout: 30000 });
+      await shot('16-restored-panel-dark');
+    } },
+    { name: 'lab: Return Coordinator to Original Host asks four times and ends with scdw the standby of cdw', run: async () => {
+      await runCommand(page, 'Greenplum: Return Coordinator to Original Host…');
+      await answer('Start');
+      await answer('Stop the coordinator on scdw', '17-confirm-gpstop-dark');
+      await answer('Activate the standby on cdw');
+      await answer('Move /data/coordinator/gpseg-1 on scdw');
+      await answer('Make scdw the standby of cdw');
+      await expectText(webview(), 'verdict.headline', 'Mirroring healthy: scdw follows cdw', 180000);
+      await row('cdw').filter({ hasText: 'active coordinator' }).waitFor({ timeout: 30000 });
+      await shot('18-returned-panel-dark');
+    } },
+    { name: 'lab: the final panel and the tree in the light theme', run: async () => {
+      await setTheme(page, 'Light Modern', 'vs');
+      await expectText(webview(), 'procedure.status', 'done');
+      await shot('19-returned-panel-light');
+    } },
+  ];
 }
 
 function startsWith(text: string): RegExp {
@@ -190,10 +301,10 @@ async function setTheme(page: Page, label: string, workbenchClass: string): Prom
   await page.locator(`.monaco-workbench.${workbenchClass}`).waitFor({ timeout: 20000 });
 }
 
-async function expectText(view: FrameLocator, field: string, expected: string): Promise<void> {
+async function expectText(view: FrameLocator, field: string, expected: string, timeoutMs = 10000): Promise<void> {
   const node = view.locator(`[data-field="${field}"]`);
-  await node.waitFor({ timeout: 20000 });
-  const deadline = Date.now() + 10000;
+  await node.waitFor({ timeout: Math.max(20000, timeoutMs) });
+  const deadline = Date.now() + timeoutMs;
   let actual = '';
   while (Date.now() < deadline) {
     actual = (await node.textContent())?.replace(/\s+/g, ' ').trim() ?? '';
