@@ -170,11 +170,12 @@ export function renderSnapshot(doc: Document, s: StatusSnapshot, onCommand: (com
         el(doc, 'h2', { 'data-field': 'verdict.headline' }, s.verdict.headline),
         el(doc, 'p', { 'data-field': 'verdict.detail' }, s.verdict.detail),
         s.actions.length ? actions : null)),
+    // A procedure is what the user is watching: right under the verdict.
+    s.procedure ? procedureSection(doc, s.procedure) : null,
     el(doc, 'section', { class: 'topology', 'aria-label': 'Coordinator hosts and replication' },
       ...s.hosts.slice(0, 1).map((h, i) => hostCard(doc, h, i)),
       linkSection(doc, s),
       ...s.hosts.slice(1).map((h, i) => hostCard(doc, h, i + 1))),
-    s.procedure ? procedureSection(doc, s.procedure) : null,
     segmentsSection(doc, s),
     problemsSection(doc, s),
     el(doc, 'footer', {},

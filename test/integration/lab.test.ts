@@ -144,4 +144,15 @@ suite('Against the lab: observe and restore a real coordinator pair', function (
       fault(lab, 'host-up', 'cdw');
     }
   });
+
+  test('a changed host key is refused and shown as such, not as a plain outage', async () => {
+    fault(lab, 'change-host-key', 'cdw');
+    fault(lab, 'drop-connections', 'cdw');
+    await check(a, lab);
+    const rows = await treeRows(a);
+    assert.strictEqual(rows.get('cdw')?.description, 'host key changed: refused');
+    assert.strictEqual(rows.get('cdw')?.contextValue, 'host.host-key');
+    const state = a.observed(lab.clusterName);
+    assert.match(state?.hosts.find((h) => h.name === 'cdw')?.error ?? '', /CHANGED/);
+  });
 });

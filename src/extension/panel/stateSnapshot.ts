@@ -23,7 +23,14 @@ function words(state: ClusterState): { c: string; C: string } {
 /** A host's role in words and its health, as the tree and the panel show it. */
 export function describeHost(h: HostState, state: ClusterState): { label: string; health: Health; detail: string } {
   const w = words(state);
-  if (!h.reachable) return { label: 'unreachable', health: 'error', detail: h.error ?? 'the host could not be observed' };
+  if (!h.reachable) {
+    const error = h.error ?? 'the host could not be observed';
+    // The ssh layer prefixes its failures with their kind; each has its own fix.
+    if (error.startsWith('host-key-changed')) return { label: 'host key changed: refused', health: 'error', detail: error };
+    if (error.startsWith('host-key-unknown')) return { label: 'unknown host key: not accepted', health: 'error', detail: error };
+    if (error.startsWith('auth-failed')) return { label: 'authentication failed', health: 'error', detail: error };
+    return { label: 'unreachable', health: 'error', detail: error };
+  }
   const sb = state.standby;
   if (h.role === 'active-coordinator') return { label: `active ${w.c}`, health: state.situation === 'split-brain' ? 'error' : 'ok', detail: `postmaster PID ${h.postmasterPid ?? '?'}` };
   if (h.role === 'standby') {
@@ -75,10 +82,15 @@ export interface StateSnapshotInput {
   procedure?: ProcedureView | null;
 }
 
-/** Which commands fit the observed situation, most useful first. */
-export function actionsFor(situation: Situation): PanelCommand[] {
-  if (situation === 'after-failover') return ['restoreMirroring', 'checkMirroring', 'showAuditLog'];
-  if (situation === 'healthy') return ['checkMirroring', 'returnToOriginalHost', 'showAuditLog'];
+/** Which commands fit the observed situation, most useful first; none while a procedure runs. */
+export function actionsFor(state: ClusterState, cluster: ResolvedCluster, procedureRunning: boolean): PanelCommand[] {
+  if (procedureRunning) return [];
+  if (state.situation === 'after-failover') return ['restoreMirroring', 'checkMirroring', 'showAuditLog'];
+  if (state.situation === 'healthy') {
+    // The swap back only makes sense while the roles are swapped.
+    const swapped = state.activeCoordinator !== null && state.activeCoordinator !== cluster.originalCoordinator.name;
+    return swapped ? ['checkMirroring', 'returnToOriginalHost', 'showAuditLog'] : ['checkMirroring', 'showAuditLog'];
+  }
   return ['checkMirroring', 'restoreMirroring', 'showAuditLog'];
 }
 
@@ -126,6 +138,6 @@ export function snapshotFromState({ cluster, state, gpstateB, procedure }: State
     problems: state.problems.map((p) => ({ level: fix(p.level), text: p.host ? `${p.host}: ${p.text}` : p.text, harmless: p.level === 'info' })),
     sources: [{ kind: state.source === 'gpstate' ? 'probes + gpstate' : 'probes', label: `${state.hosts.length} hosts`, observedAt: state.observedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC') }],
     procedure: procedure ?? null,
-    actions: actionsFor(state.situation),
+    actions: actionsFor(state, cluster, procedure?.status === 'running'),
   };
 }

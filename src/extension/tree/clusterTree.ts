@@ -123,10 +123,12 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterTreeN
     } else {
       const d = describeHost(observed, state);
       item.description = d.label;
-      const authFailed = !observed.reachable && /auth-failed|host-key/.test(observed.error ?? '');
-      item.contextValue = !observed.reachable ? (authFailed ? 'host.auth-failed' : 'host.unreachable') : `host.${observed.role}`;
+      const error = observed.reachable ? '' : observed.error ?? '';
+      const authFailed = error.startsWith('auth-failed');
+      const keyProblem = error.startsWith('host-key');
+      item.contextValue = !observed.reachable ? (authFailed ? 'host.auth-failed' : keyProblem ? 'host.host-key' : 'host.unreachable') : `host.${observed.role}`;
       item.iconPath = !observed.reachable
-        ? icon(authFailed ? 'lock' : 'debug-disconnect', 'error')
+        ? icon(authFailed || keyProblem ? 'lock' : 'debug-disconnect', 'error')
         : icon(observed.role === 'active-coordinator' ? 'star-full' : observed.role === 'standby' ? 'mirror' : observed.role === 'stale' ? 'history' : 'circle-slash', d.health);
       tip.appendMarkdown(`${d.label}: ${d.detail.replace(/[*_`[\]]/g, '\\$&')}\n\n`);
       if (observed.reachable) {
@@ -141,11 +143,16 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterTreeN
       if (observed.backups.length) tip.appendMarkdown(`Backups: ${observed.backups.map((b) => `\`${b}\``).join(', ')}\n\n`);
       tip.appendMarkdown(`Observed ${observed.observedAt}`);
       if (!observed.reachable) {
-        // The action that fixes it: credentials for an auth failure, another check otherwise.
+        // The action that fixes it: credentials for an auth failure, another check otherwise. A changed host key
+        // is never accepted from here: the user verifies the new key and edits known_hosts.
         item.command = authFailed
           ? { command: 'greenplumCoordinator.forgetCredentials', title: 'Forget Saved Credentials', arguments: [node] }
           : { command: 'greenplumCoordinator.checkMirroring', title: 'Check Again', arguments: [node.clusterName] };
-        tip.appendMarkdown(authFailed ? '\n\nClick to forget the saved credentials for this host, then check again.' : '\n\nClick to check again.');
+        tip.appendMarkdown(authFailed
+          ? '\n\nClick to forget the saved credentials for this host, then check again.'
+          : keyProblem
+            ? '\n\nVerify the host\'s key on the host itself (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub); if it was reinstalled, remove the old entry (ssh-keygen -R) and check again to be asked about the new key.'
+            : '\n\nClick to check again.');
       }
     }
     item.tooltip = tip;
