@@ -117,7 +117,9 @@ const STEP_STATUS: Record<StepView['status'], { text: string; health: Health; sy
 
 function procedureSection(doc: Document, p: ProcedureView): HTMLElement {
   const list = el(doc, 'ol', { class: 'stepper' });
-  p.steps.forEach((step, i) => {
+  p.steps.forEach((step) => {
+    // Fields are named by the step's position in the procedure, so a resumed run's steps keep their numbers.
+    const i = step.index;
     const st = STEP_STATUS[step.status];
     const output = step.output
       ? el(doc, 'details', {}, el(doc, 'summary', {}, 'Output'), el(doc, 'pre', { class: 'output', 'data-field': `step${i}.output` }, step.output))

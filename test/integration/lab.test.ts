@@ -89,28 +89,46 @@ suite('Against the lab: observe and restore a real coordinator pair', function (
     assert.match(a.statusBarText(), /lab: not mirrored/);
   });
 
-  test('Restore Coordinator Mirroring asks before each change, runs on the right hosts and ends healthy', async () => {
+  test('declining a step stops Restore Coordinator Mirroring there: the first step done, nothing more changed', async () => {
     const asked: string[] = [];
     a.answerConfirmations(async (step) => {
       asked.push(`${step.id} on ${step.host}: ${step.command}`);
+      return step.id === 'move-aside';
+    });
+    const outcome = await vscode.commands.executeCommand<Outcome>('greenplumCoordinator.restoreMirroring', lab.clusterName);
+    assert.strictEqual(outcome?.status, 'declined', outcome?.message);
+    assert.strictEqual(asked.length, 2, asked.join('\n'));
+    assert.match(asked[0]!, /^move-aside on cdw: .*mv -T \/data\/coordinator\/gpseg-1 \/data\/coordinator\/backup_gpseg-1$/);
+    assert.match(asked[1]!, /^init-standby on scdw: gpinitstandby -a -s cdw/);
+    const shown = await a.readPanel(a.clusterPanelKey('lab'));
+    assert.strictEqual(shown['procedure.status'], 'declined');
+    assert.strictEqual(shown['step0.status'], 'succeeded');
+    assert.strictEqual(shown['step1.status'], 'skipped');
+    assert.strictEqual(a.observed(lab.clusterName)?.situation, 'after-failover');
+    const rows = await treeRows(a);
+    assert.strictEqual(rows.get('cdw')?.description, 'no data directory');
+  });
+
+  test('running it again resumes from the observed state: only gpinitstandby is asked, and it ends healthy', async () => {
+    const asked: string[] = [];
+    a.answerConfirmations(async (step) => {
+      asked.push(`${step.id} on ${step.host}`);
       return true;
     });
     const outcome = await vscode.commands.executeCommand<Outcome>('greenplumCoordinator.restoreMirroring', lab.clusterName);
     assert.strictEqual(outcome?.status, 'done', outcome?.message);
-    assert.strictEqual(asked.length, 2, asked.join('\n'));
-    assert.match(asked[0]!, /^move-aside on cdw: .*mv -T \/data\/coordinator\/gpseg-1 \/data\/coordinator\/backup_gpseg-1$/);
-    assert.match(asked[1]!, /^init-standby on scdw: gpinitstandby -a -s cdw/);
+    assert.deepStrictEqual(asked, ['init-standby on scdw']);
     assert.strictEqual(a.observed(lab.clusterName)?.situation, 'healthy');
     const rows = await treeRows(a);
     assert.strictEqual(rows.get('lab')?.description, 'mirroring healthy');
     assert.match(rows.get('cdw')?.description ?? '', /^standby: passive, streaming, sync/);
     const shown = await a.readPanel(a.clusterPanelKey('lab'));
     assert.strictEqual(shown['procedure.status'], 'done');
-    assert.strictEqual(shown['step0.status'], 'succeeded');
-    assert.strictEqual(shown['step0.host'], 'cdw');
+    assert.strictEqual(shown['step1.host'], 'scdw');
     assert.strictEqual(shown['step1.status'], 'succeeded');
     assert.strictEqual(shown['step2.status'], 'succeeded');
     assert.strictEqual(shown['verdict.headline'], 'Mirroring healthy: cdw follows scdw');
+    assert.match(a.statusBarText(), /lab: mirroring healthy/);
   });
 
   test('every command of the run is in the append-only audit log with host, command and exit status', () => {

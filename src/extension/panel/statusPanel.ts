@@ -4,7 +4,7 @@
 // serializer brings it back after a window reload.
 import * as vscode from 'vscode';
 import { randomBytes } from 'crypto';
-import { fromPanelSchema, toPanelSchema } from './protocol';
+import { fromPanelSchema, statusSnapshotSchema, toPanelSchema } from './protocol';
 import type { PanelCommand, RenderedState, StatusSnapshot, ToPanel } from './protocol';
 
 export const STATUS_PANEL_VIEW_TYPE = 'greenplumCoordinator.status';
@@ -24,9 +24,13 @@ export class StatusPanels implements vscode.Disposable {
   constructor(private readonly extensionUri: vscode.Uri, private readonly log: (line: string) => void) {
     this.disposables.push(vscode.window.registerWebviewPanelSerializer(STATUS_PANEL_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => {
-        // The webview re-renders its own saved snapshot; the key only needs to be unique.
-        const title = (state as { snapshot?: { title?: unknown } } | undefined)?.snapshot?.title;
-        this.attach(`restored:${typeof title === 'string' ? title : panel.title}:${Date.now()}`, panel, null);
+        // The webview kept its snapshot in its state: it re-renders it, and the panel is filed under the same key
+        // as before the reload, so live updates and its buttons reach it again.
+        const saved = statusSnapshotSchema.safeParse((state as { snapshot?: unknown } | undefined)?.snapshot);
+        const snapshot = saved.success ? saved.data : null;
+        const key = snapshot?.clusterName ? `cluster:${snapshot.clusterName}` : snapshot ? 'saved-output' : `restored:${Date.now()}`;
+        if (this.panels.has(key)) panel.dispose();
+        else this.attach(key, panel, snapshot);
       },
     }));
   }

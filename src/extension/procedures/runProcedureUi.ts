@@ -214,12 +214,16 @@ export async function runProcedureUi(services: Services, loaded: LoadedCluster, 
   return { status: result.status, message: result.message, result };
 }
 
-/** Runs that started and never finished (window reloaded, VS Code closed, connection lost before the end). */
+/**
+ * The last run of the cluster, when it was interrupted: it never finished (window reloaded, VS Code closed), or it
+ * ended with its last step's outcome unknown (connection lost, timeout) or cancelled.
+ */
 export function interruptedRun(services: Services, cluster: string): { procedure: ProcedureId; runId: string; lastStep?: string } | undefined {
   const entries = new JournalFile(journalPath(services, cluster)).read(cluster);
-  const finished = new Set(entries.filter((e) => e.type === 'run-finished').map((e) => e.runId));
-  const open = [...entries].reverse().find((e) => e.type === 'run-started' && !finished.has(e.runId));
+  const open = [...entries].reverse().find((e) => e.type === 'run-started');
   if (!open) return undefined;
+  const finish = entries.find((e) => e.runId === open.runId && e.type === 'run-finished');
+  if (finish && finish.status !== 'unknown' && finish.status !== 'cancelled') return undefined;
   const last = [...entries].reverse().find((e) => e.runId === open.runId && e.type === 'step-started');
   return { procedure: open.procedure, runId: open.runId, ...(last?.stepId ? { lastStep: `${last.stepId} on ${last.host ?? '?'}` } : {}) };
 }
