@@ -74,13 +74,33 @@ describe('lab: master vocabulary (Greenplum 6) compared with the real GP6 captur
     assertLikeReference('gpactivatestandby', whileRunning, 'gp6-lab-capture/10-gpactivatestandby-while-master-running.txt', 0, normalizeCapture);
   });
 
-  it('gpinitstandby -r removes the standby and its directory; -a -s re-adds it (as the capture)', async function () {
+  it('gpinitstandby -r removes the standby and its directory (as the capture)', async function () {
     const rm = await gp(lab, 'cdw', 'gpinitstandby -r', 'y\n');
     assert.equal(rm.code, 0, rm.stdout);
     assertLikeReference('gpinitstandby', rm, 'gp6-lab-capture/55-gpinitstandby-r-remove-standby.txt', 0, normalizeCapture);
     assert.ok(!existsSync(hostDataPath(lab, 'scdw')), 'the standby data directory is gone');
     const f = await gp(lab, 'cdw', 'gpstate -f');
     assertLikeReference('gpstate-f', f, 'gp6-lab-capture/56-gpstate-f-after-remove.txt');
+  });
+
+  it('a standby on the coordinator host itself (-S, -P) reproduces the GP6 capture exactly', async function () {
+    assert.equal((await labExec(lab, 'cdw', 'mkdir -p /data/standby')).code, 0);
+    const add = await gp(lab, 'cdw', 'gpinitstandby -a -s cdw -S /data/standby/gpseg-1 -P 5433');
+    assert.equal(add.code, 0, add.stdout);
+    assertLikeReference('gpinitstandby', add, 'gp6-lab-capture/57-gpinitstandby-a-readd.txt', 0, normalizeHosts);
+    let f = await gp(lab, 'cdw', 'gpstate -f');
+    for (let i = 0; i < 50 && parsed('gpstate-f', f).replication?.[0]?.state !== 'streaming'; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      f = await gp(lab, 'cdw', 'gpstate -f');
+    }
+    assertLikeReference('gpstate-f', f, 'gp6-lab-capture/01-gpstate-f.txt');
+    const rm = await gp(lab, 'cdw', 'gpinitstandby -r', 'y\n');
+    assert.equal(rm.code, 0, rm.stdout);
+    assertLikeReference('gpinitstandby', rm, 'gp6-lab-capture/55-gpinitstandby-r-remove-standby.txt', 0, normalizeHosts);
+    assert.deepEqual(runningPostgres(lab).map((p) => p.host), ['cdw'], 'only the coordinator runs');
+  });
+
+  it('gpinitstandby -a -s scdw re-adds the standby on its own host', async function () {
     const add = await gp(lab, 'cdw', 'gpinitstandby -a -s scdw');
     assert.equal(add.code, 0, add.stdout);
     assertLikeReference('gpinitstandby', add, 'gp6-lab-capture/57-gpinitstandby-a-readd.txt', 0, normalizeCapture);
