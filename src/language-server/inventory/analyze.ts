@@ -56,7 +56,7 @@ export function analyzeInventory(text: string, options: InventoryAnalysisOptions
   const clustersNode = isMap(doc.contents) ? doc.contents.get('clusters', true) : undefined;
   const clusterNames = isMap(clustersNode) ? clustersNode.items.map((p) => scalarText(p.key)).filter((n): n is string => n !== undefined) : [];
 
-  let result = parseInventory(text);
+  let result = safeParseInventory(text);
   let renames = new Map<string, string>();
   const duplicates = result.problems.some((p) => /Map keys must be unique/i.test(p.message));
   if (duplicates) {
@@ -65,7 +65,7 @@ export function analyzeInventory(text: string, options: InventoryAnalysisOptions
     // schema's problems keep their offsets; the duplicates themselves are reported below.
     const dedup = withoutDuplicates(text, doc);
     renames = dedup.renames;
-    result = parseInventory(dedup.text);
+    result = safeParseInventory(dedup.text);
   }
   const unrename = (s: string): string => {
     let out = s;
@@ -112,6 +112,17 @@ export function analyzeInventory(text: string, options: InventoryAnalysisOptions
   duplicateKeys(text, doc, findings);
   if (isMap(clustersNode)) semanticChecks(clustersNode, findings, options);
   return findings;
+}
+
+/** parseInventory, with a thrown error (e.g. YAML's refusal of an alias bomb) turned into a problem at the start. */
+function safeParseInventory(text: string): ReturnType<typeof parseInventory> {
+  try {
+    return parseInventory(text);
+  } catch (e) {
+    const end = text.indexOf('\n') < 0 ? text.length : text.indexOf('\n');
+    const message = `The inventory cannot be read: ${e instanceof Error ? e.message : String(e)}`;
+    return { ok: false, problems: [{ file: '', line: 1, column: 1, endLine: 1, endColumn: end + 1, offset: 0, endOffset: end, field: '', message, severity: 'error' }] };
+  }
 }
 
 function fieldPath(where: { cluster?: string; level: Level; rest: string }): Array<string | number> {

@@ -132,6 +132,15 @@ describe('inventory diagnostics', () => {
     assert.match(analyzeInventory(text, { sshHosts: ssh })[0]!.message, /same host \(127\.0\.10\.2\)/);
   });
 
+  it('reports an alias bomb as a problem instead of failing', () => {
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 8; i++) levels.push(`l${i}: &l${i} [${Array(10).fill(i === 1 ? '*a' : `*l${i - 1}`).join(', ')}]`);
+    const findings = analyzeInventory(levels.join('\n') + '\n', { sshHosts: ssh });
+    assert.ok(findings.length >= 1);
+    assert.ok(findings.every((f) => f.severity === 'error' || f.severity === 'warning'));
+    assert.ok(findings.some((f) => /alias|cannot be read|unknown key/i.test(f.message)), JSON.stringify(findings.map((f) => f.message)));
+  });
+
   it('reports YAML syntax errors', () => {
     const [f] = analyzeInventory('clusters:\n  prod: [\n');
     assert.equal(f!.code, 'yaml-syntax');
