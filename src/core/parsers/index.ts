@@ -2,6 +2,7 @@
 // gpactivatestandby, gpstop) of Greenplum 5/6/7 and Apache Cloudberry. Pure: no I/O, never throw.
 // A utility's failure is a successful parse whose `outcome` says so; text that is not the kind asked for
 // gives `{ recognized: false, reason }`.
+import { z } from 'zod';
 import type { ParseOptions, ParseResult } from './common';
 import type { GpactivatestandbyResult } from './gpactivatestandby';
 import { parseGpactivatestandby } from './gpactivatestandby';
@@ -64,6 +65,16 @@ export const RESULT_SCHEMAS = {
   gpactivatestandby: gpactivatestandbyResultSchema,
   gpstop: gpstopResultSchema,
 } as const;
+
+/** Any parsed output, told apart by `kind` (e.g. to validate results passed between processes). */
+export const parsedOutputSchema = z.discriminatedUnion('kind', [
+  gpstateFResultSchema,
+  gpstateBResultSchema,
+  gpstateSResultSchema,
+  gpinitstandbyResultSchema,
+  gpactivatestandbyResultSchema,
+  gpstopResultSchema,
+]);
 
 const PARSERS: { [K in OutputKind]: (text: string, opts?: ParseOptions) => ParseResult<ResultByKind[K]> } = {
   'gpstate-f': parseGpstateF,

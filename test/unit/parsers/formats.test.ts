@@ -1,6 +1,6 @@
 // The line formats of FORMATS.md, piece by piece, and captures shaped the way terminals and people shape them.
 import assert from 'node:assert/strict';
-import { lsnDiffBytes, lsnToBigInt, parseLogLine, parseOutput, parseTableRow } from '../../../src/core/parsers';
+import { lsnDiffBytes, lsnToBigInt, parsedOutputSchema, parseLogLine, parseOutput, parseTableRow } from '../../../src/core/parsers';
 import { gpstateModeOfArgs } from '../../../src/core/parsers/gpstate-common';
 import { assertFields, parseRecognised, readFixture } from './helpers';
 
@@ -264,6 +264,13 @@ describe('captures as terminals and people make them', () => {
     const r = parseRecognised('gpstop', failed, { exitCode: 2 });
     assertFields(r, { outcome: 'failed', warningsHarmless: false });
     assert.equal(r.problems[0]?.harmless, false);
+  });
+
+  it('validates any result with the discriminated union, and rejects a result whose kind and fields disagree', () => {
+    const f = parseRecognised('gpstate-f', readFixture('gp6-lab-capture/01-gpstate-f.txt'));
+    assert.equal(parsedOutputSchema.safeParse(f).success, true);
+    assert.equal(parsedOutputSchema.safeParse({ ...f, kind: 'gpstop' }).success, false);
+    assert.equal(parsedOutputSchema.safeParse({ ...f, outcome: 'fine' }).success, false);
   });
 
   it('says why text is not the kind asked for', () => {
