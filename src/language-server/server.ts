@@ -182,7 +182,8 @@ connection.onCompletion(async (params): Promise<CompletionItem[]> => {
     }));
   }
   if (kind === 'shell' || kind === 'markdown') {
-    return A.shellCompletions(shellText(doc, kind), offset, { release: settings.utilitiesRelease }).map((c) => ({
+    const hosts = () => ssh.get().hosts.map((h) => ({ name: h.alias, detail: `ssh config Host${h.hostName ? ` (HostName ${h.hostName})` : ''}` }));
+    return A.shellCompletions(shellText(doc, kind), offset, { release: settings.utilitiesRelease, hosts }).map((c) => ({
       label: c.label,
       kind: c.kind === 'utility' ? CompletionItemKind.Function : c.kind === 'option' ? CompletionItemKind.Property : CompletionItemKind.EnumMember,
       detail: c.detail,

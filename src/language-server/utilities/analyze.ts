@@ -26,6 +26,8 @@ export interface ParsedInvocation {
 
 export interface ShellAnalysisOptions {
   release?: ReleaseSetting;
+  /** Host names to offer for options that take one (gpinitstandby -s, gpstop --host): the ssh config's aliases. */
+  hosts?: () => ReadonlyArray<{ name: string; detail: string }>;
 }
 
 const isVariable = (w: Word): boolean => w.text.includes('$') || w.text.includes('`');
@@ -313,6 +315,11 @@ export function shellCompletions(text: string, offset: number, options: ShellAna
       if (found && 'flag' in found && found.flag.arg) {
         for (const choice of found.flag.arg.choices ?? []) {
           out.push({ label: choice, detail: `${utility.name} ${last.text} ${choice}`, documentation: flagDocumentation(utility, found.flag), start, end: offset, insertText: choice, sortText: choice, kind: 'value' });
+        }
+        if (found.flag.arg.kind === 'host') {
+          (options.hosts?.() ?? []).forEach((h, i) => {
+            out.push({ label: h.name, detail: h.detail, documentation: flagDocumentation(utility, found.flag), start, end: offset, insertText: h.name, sortText: String(i).padStart(4, '0'), kind: 'value' });
+          });
         }
         return out;
       }

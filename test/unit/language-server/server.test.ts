@@ -173,6 +173,14 @@ describe('language server over LSP', function () {
       assert.match((f!.contents as MarkupContent).value, /standby coordinator \(master\) details/);
     });
 
+    it('offers the ssh config\'s hosts after gpinitstandby -s', async () => {
+      const u = 'untitled:hosts-test.sh';
+      await client.open(u, 'shellscript', 'gpinitstandby -s \n');
+      const items = await client.completion(u, 0, 17);
+      assert.deepEqual(items.map((i) => i.label), ['cdw', 'scdw', 'scdw-alias', 'bastion']);
+      assert.equal(items[0]!.detail, 'ssh config Host (HostName 127.0.10.1)');
+    });
+
     it('applies the release setting: gpstop -c is an error for Greenplum 6', async () => {
       const u = 'untitled:release-test.sh';
       assert.deepEqual(await client.open(u, 'shellscript', 'gpstop -c -a\n'), []);

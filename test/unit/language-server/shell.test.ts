@@ -178,6 +178,12 @@ describe('utility completion and hover', () => {
     assert.deepEqual(shellCompletions('gpst', 4).map((i) => i.label).sort(), ['gpstart', 'gpstate', 'gpstop']);
   });
 
+  it('offers host names after an option that takes a host', () => {
+    const hosts = () => [{ name: 'cdw', detail: 'ssh config Host' }, { name: 'scdw', detail: 'ssh config Host' }];
+    assert.deepEqual(shellCompletions('gpinitstandby -s ', 17, { hosts }).map((i) => i.label), ['cdw', 'scdw']);
+    assert.deepEqual(shellCompletions('gpinitstandby -S ', 17, { hosts }), [], 'a directory is not a host');
+  });
+
   it('completes inside ssh quotes', () => {
     const text = "ssh scdw 'gpstate -";
     assert.ok(shellCompletions(text, text.length).some((i) => i.label === '-f'));
