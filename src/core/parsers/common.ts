@@ -207,19 +207,21 @@ export function chooseRun(
   if (runs.length === 0) return { reason: `no ${program} output found (no ${program} log line and no "$ ${program}" command line)` };
   const yes: Run[] = [];
   const maybe: Run[] = [];
-  const other: Run[] = [];
+  let named = 0;
   for (const r of runs) {
     let rec = recognise(r);
-    if (rec !== 'no' && r.records.length > 0 && r.records.every((x) => x.program === '')) {
+    const anonymous = r.records.length > 0 && r.records.every((x) => x.program === '');
+    if (!anonymous) named++;
+    if (rec !== 'no' && anonymous) {
       // Without program names only the content can tell which utility printed the lines.
       if (rec === 'maybe' || (anonymousMarker && !r.records.some((x) => anonymousMarker.test(x.message)))) rec = 'no';
     }
     if (rec === 'yes') yes.push(r);
     else if (rec === 'maybe') maybe.push(r);
-    else other.push(r);
   }
   const pool = yes.length ? yes : maybe;
   if (pool.length === 0) {
+    if (named === 0) return { reason: `found log lines without a program name, but none in the wording of ${describeKind}` };
     return { reason: `${program} output found, but it is not ${describeKind} output` };
   }
   let chosen: Run | undefined;

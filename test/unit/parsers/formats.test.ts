@@ -250,6 +250,7 @@ describe('captures as terminals and people make them', () => {
     assertFields(parseRecognised('gpinitstandby', init), { host: 'bsmdw', user: 'gpadmin', pid: null, outcome: 'refused', reason: 'data-directory-exists', standbyHost: 'bmdw', standbyDataDirectory: '/data/b/gpseg-1' });
     // Lines without a program are only taken for a utility whose own wording they carry.
     for (const kind of ['gpstop', 'gpactivatestandby', 'gpstate-f', 'gpstate-b', 'gpstate-s'] as const) assert.equal(parseOutput(kind, init).recognized, false, kind);
+    assert.deepEqual(parseOutput('gpstop', init), { recognized: false, reason: 'found log lines without a program name, but none in the wording of gpstop' });
   });
 
   it('classifies gpactivatestandby wrong PGPORT after promotion as a failure of the environment', () => {
