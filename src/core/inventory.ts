@@ -189,9 +189,12 @@ export function parseInventory(text: string, file = 'greenplum-clusters.yaml'): 
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const problems: InventoryProblem[] = [];
   const at = (offset: number, endOffset: number, field: string, message: string, severity: 'error' | 'warning' = 'error'): InventoryProblem => {
-    const s = lineCounter.linePos(Math.max(0, Math.min(offset, text.length)));
-    const e = lineCounter.linePos(Math.max(0, Math.min(Math.max(endOffset, offset), text.length)));
-    return { file, line: s.line, column: s.col, endLine: e.line, endColumn: e.col, offset, endOffset: Math.max(endOffset, offset), field, message, severity };
+    // yaml reports some errors just past the end of the input; editors need offsets inside the text.
+    const start = Math.max(0, Math.min(offset, text.length));
+    const end = Math.max(start, Math.min(endOffset, text.length));
+    const s = lineCounter.linePos(start);
+    const e = lineCounter.linePos(end);
+    return { file, line: s.line, column: s.col, endLine: e.line, endColumn: e.col, offset: start, endOffset: end, field, message, severity };
   };
   for (const err of doc.errors) {
     problems.push(at(err.pos[0], err.pos[1], '', `YAML syntax: ${err.message.split('\n')[0]}`));
@@ -200,7 +203,14 @@ export function parseInventory(text: string, file = 'greenplum-clusters.yaml'): 
     problems.push(at(warn.pos[0], warn.pos[1], '', `YAML: ${warn.message.split('\n')[0]}`, 'warning'));
   }
   if (doc.errors.length) return { ok: false, problems };
-  const data: unknown = doc.toJS({ maxAliasCount: 50 }) ?? {};
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 50 }) ?? {};
+  } catch (e) {
+    // An alias bomb ("billion laughs") makes toJS throw past maxAliasCount: refuse it, never expand it.
+    problems.push(at(0, 0, '', `YAML: ${e instanceof Error ? e.message : String(e)}; the inventory may not expand aliases that much`));
+    return { ok: false, problems };
+  }
   const result = inventorySchema.safeParse(data);
   if (result.success) return { ok: true, inventory: result.data, problems };
   for (const issue of result.error.issues) {
