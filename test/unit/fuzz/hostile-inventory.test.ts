@@ -1,0 +1,118 @@
+// Hostile inventory values, end to end: seeded data directories, GPHOME and environment-script paths full of
+// shell syntax go through the real loader, the planner and the engine's command builder, and every command the
+// product would send (the observation probe, each step of both procedures, and each step's guard scripts) is run
+// through a real `bash -c`, as sshd would run it. A successful injection would create a canary file; none may.
+// The utilities, mv and psql are shell functions from a stub environment script, so nothing is really moved.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseInventory, resolveCluster } from '../../../src/core/inventory';
+import type { ResolvedCluster } from '../../../src/core/inventory';
+import { buildStep } from '../../../src/core/planner';
+import { PROCEDURES } from '../../../src/core/procedures/definitions';
+import type { ProcedureId } from '../../../src/core/procedures/types';
+import type { ClusterState } from '../../../src/core/state';
+import { coordinatorEnv } from '../../../src/core/shell';
+import { commandFor } from '../../../src/engine/observe';
+import { probeScript } from '../../../src/engine/probe';
+import { hostilePath, int, pick, prng } from './generators';
+
+const CASES = Number(process.env.HOSTILE_CASES ?? 12);
+
+/** Every command line the product would send to a host of this cluster. */
+function commandsFor(cluster: ResolvedCluster): string[] {
+  const out: string[] = [];
+  for (const h of cluster.hosts) out.push(commandFor(cluster, probeScript(h.dataDirectory, h.port), coordinatorEnv(h.dataDirectory, h.port)));
+  const state = { hosts: [] } as unknown as ClusterState;
+  const frame = { active: cluster.hosts[1], newStandby: cluster.hosts[0] };
+  for (const id of Object.keys(PROCEDURES) as ProcedureId[]) {
+    PROCEDURES[id].steps.forEach((_, i) => {
+      const step = buildStep(id, i, cluster, frame as Parameters<typeof buildStep>[3], state, new Date(0));
+      out.push(commandFor(cluster, step.command, step.env));
+      for (const g of step.guards) {
+        const script = (g as { script?: unknown }).script;
+        if (typeof script === 'string') out.push(commandFor(cluster, script));
+      }
+    });
+  }
+  return out;
+}
+
+describe('fuzz: hostile inventory values never reach the shell as syntax', function () {
+  let dir: string;
+  let canaries: string;
+  let envScript: string;
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'gpcoord-hostile-'));
+    canaries = join(dir, 'canary');
+    mkdirSync(canaries);
+    envScript = join(dir, 'env.sh');
+    // Stubs: the commands a step would run only print their arguments.
+    const stubs = ['mv', 'gpinitstandby', 'gpactivatestandby', 'gpstop', 'gpstart', 'gpstate', 'psql', 'pg_ctl', 'pg_controldata'];
+    writeFileSync(envScript, stubs.map((s) => `${s}() { printf '${s}'; printf ' [%s]' "$@"; echo; }`).join('\n') + '\n');
+  });
+
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('uses payloads that do run when left unquoted (the control)', () => {
+    let fired = 0;
+    for (let seed = 1; seed <= CASES; seed++) {
+      const canary = join(canaries, `control-${seed}`);
+      const path = hostilePath(prng(seed), canary);
+      try {
+        execFileSync('bash', ['-c', `ls -d ${path}`], { cwd: dir, stdio: 'pipe', timeout: 20000 });
+      } catch {
+        // irrelevant: only the canary counts
+      }
+      if (readdirSync(canaries).includes(`control-${seed}`)) fired++;
+    }
+    for (const f of readdirSync(canaries)) rmSync(join(canaries, f), { force: true });
+    assert.ok(fired >= CASES / 3, `only ${fired} of ${CASES} payloads fire unquoted; the test would prove little`);
+  });
+
+  it(`keeps ${CASES} seeded hostile inventories literal in every command`, function () {
+    this.timeout(600000);
+    let ran = 0;
+    let reachedStubs = 0;
+    for (let seed = 1; seed <= CASES; seed++) {
+      const r = prng(seed);
+      const canary = join(canaries, `pwned-${seed}`);
+      const dataDirectory = hostilePath(r, canary);
+      const standbyDir = hostilePath(r, canary);
+      // GPHOME and the environment script are hostile in some cases (then the script is refused as unreadable).
+      const hostileEnv = int(r, 3) === 0;
+      const inventory = JSON.stringify({
+        version: 1,
+        clusters: {
+          c: {
+            description: pick(r, [dataDirectory, `$(touch ${canary})`]),
+            gphome: hostileEnv ? hostilePath(r, canary) : dir,
+            environmentScript: hostileEnv ? hostilePath(r, canary) : envScript,
+            dataDirectory,
+            port: 5432,
+            hosts: [{ name: 'cdw', role: 'coordinator' }, { name: 'scdw', role: 'standby', dataDirectory: standbyDir }],
+          },
+        },
+      });
+      const parsed = parseInventory(inventory);
+      assert.ok(parsed.ok, `seed ${seed}: the inventory was refused: ${parsed.ok ? '' : parsed.problems.map((p) => p.message).join('; ')}`);
+      if (!parsed.ok) continue;
+      const cluster = resolveCluster('c', parsed.inventory.clusters.c!);
+      for (const command of commandsFor(cluster)) {
+        try {
+          const out = execFileSync('bash', ['-c', command], { cwd: dir, stdio: 'pipe', timeout: 20000, env: { PATH: '/usr/bin:/bin', HOME: dir }, encoding: 'utf8' });
+          if (/^(mv|gp[a-z]+|psql) /m.test(out)) reachedStubs++;
+        } catch {
+          // Commands fail here (no PostgreSQL, no data directory); only what they leave behind matters.
+        }
+        ran++;
+        assert.deepEqual(readdirSync(canaries), [], `seed ${seed}: a hostile value ran as a command:\n${command.slice(0, 600)}`);
+      }
+    }
+    console.log(`      (${ran} command lines run through bash, ${reachedStubs} reached the stubbed utilities, no canary created)`);
+    assert.ok(reachedStubs > 0, 'no command got past the environment script: the test would prove little');
+  });
+});
