@@ -79,6 +79,9 @@ const MUTATIONS: ((text: string, rand: Rand) => string)[] = [
   (t, r) => t.split('\n').map((l) => (r() < 0.2 ? pickOne(r, ['> ', '....', 'cdw_1   | ', '>']) + l : l)).join('\n'),
   // every line turned into one (no newlines)
   (t) => t.replace(/\n/g, ' '),
+  // prefixes trimmed the way copied transcripts trim them: no date, time and PID, sometimes no program
+  (t, r) => t.split('\n').map((l) => (r() < 0.5 ? l.replace(/^\d{8}:\d{2}:\d{2}:\d{2}:\d{6,} /, '') : l)).join('\n'),
+  (t, r) => t.split('\n').map((l) => (r() < 0.5 ? l.replace(/^\d{8}:\d{2}:\d{2}:\d{2}:\d{6,} [^:\s]+:/, '') : l)).join('\n'),
 ];
 
 function checkAllKinds(text: string, context: string): number {
@@ -123,6 +126,7 @@ describe('parser fuzzing (seeded)', function () {
       for (let k = 0, n = 1 + int(rand, 3); k < n; k++) {
         const m = int(rand, MUTATIONS.length);
         steps.push(m);
+        // The "text twice" mutation sometimes joins another capture instead.
         text = (MUTATIONS[m] as (t: string, r: Rand) => string)(k === 0 && m === 10 ? `${text}\n${pickOne(rand, texts).text}` : text, rand);
       }
       recognised += checkAllKinds(text, `iteration ${i} (${base.file}, mutations ${steps.join(',')})`);
@@ -220,6 +224,8 @@ describe('parse time grows linearly with input size', function () {
       ['gpactivatestandby', (n) => '20240101:12:00:00:'.repeat(n * 2) + '1'.repeat(n * 20)],
       ['gpstate-s', (n) => '> '.repeat(n * 10) + prefix + 'x'.repeat(n * 10)],
       ['gpstop', (n) => `$ gpstop ${'gpstop '.repeat(n * 5)}`],
+      ['gpinitstandby', (n) => `${'h'.repeat(n * 10)}:${'u-'.repeat(n * 5)}-[INFO`],
+      ['gpinitstandby', (n) => Array.from({ length: n }, (_, i) => `h${i}:u-[INFO]:-Checking for data directory ${'d on '.repeat(20)}`).join('\n')],
     ];
     for (const [kind, build] of cases) assertLinear(kind, build, 5000);
   });
