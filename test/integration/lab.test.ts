@@ -81,7 +81,7 @@ suite('Against the lab: observe and restore a real coordinator pair', function (
     assert.strictEqual(await check(a, lab), 'after-failover');
     const rows = await treeRows(a);
     assert.strictEqual(rows.get('lab')?.description, 'not mirrored');
-    assert.strictEqual(rows.get('lab')?.contextValue, 'cluster.after-failover');
+    assert.strictEqual(rows.get('lab')?.contextValue, 'cluster.after-failover.swapped');
     assert.strictEqual(rows.get('scdw')?.description, 'active coordinator');
     assert.strictEqual(rows.get('cdw')?.description, 'former coordinator: stale data directory');
     const shown = await a.readPanel(a.clusterPanelKey('lab'));

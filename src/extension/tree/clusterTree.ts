@@ -92,7 +92,9 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterTreeN
       item.description = obs?.error ? 'check failed' : 'not checked yet';
       item.iconPath = obs?.error ? icon('error', 'error') : new vscode.ThemeIcon('server-environment');
     }
-    item.contextValue = `cluster.${state?.situation ?? 'unobserved'}`;
+    // ".swapped": the original standby host is the active coordinator, the only time the swap back applies.
+    const swapped = state?.activeCoordinator && state.activeCoordinator !== c.originalCoordinator.name ? '.swapped' : '';
+    item.contextValue = `cluster.${state?.situation ?? 'unobserved'}${swapped}`;
     if (state) {
       tip.appendMarkdown(`Active coordinator: **${state.activeCoordinator ?? 'none'}** · standby: **${state.standby.host ?? 'none'}** (${state.standby.status})\n\n`);
       tip.appendMarkdown(`Observed ${state.observedAt}\n\n`);
