@@ -56,6 +56,9 @@ const USER_HOME = '/home/gpadmin';
 const UTILITIES = ['gpstate', 'gpinitstandby', 'gpactivatestandby', 'gpstop', 'gpstart'] as const;
 const SLOW_SECONDS = 3;
 const RUN_MARKER = '.gpcoord-lab';
+// 1 MB WAL segments keep data directories small: copying and deleting them is most of a lab's start and stop.
+const INITDB_ARGS = ['-U', USER, '-A', 'trust', '-E', 'UTF8', '--locale=C', '-N', '--wal-segsize=1'];
+const TEMPLATE_DIR = join(REPO_ROOT, '.lab', '.template', `pg15-initdb-${INITDB_ARGS.length}-wal1`);
 
 // ---------------------------------------------------------------------------------------------------------
 // small process helpers
@@ -86,6 +89,15 @@ function runAsync(cmd: string, args: string[], opts: { input?: string; timeoutMs
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** LAB_TRACE=1 prints how long each step of up takes, to see where a slow start goes. */
+function tracer(): (step: string) => void {
+  let last = Date.now();
+  return (step) => {
+    if (process.env.LAB_TRACE) process.stderr.write(`[lab] ${step}: ${Date.now() - last} ms\n`);
+    last = Date.now();
+  };
+}
 
 function processAlive(pid: number): boolean {
   if (!pid) return false;
@@ -449,13 +461,16 @@ function postgresSetupScript(lab: Lab): string {
   const d = lab.dataDirectory;
   return [
     'set -e',
-    `${PG_BIN}/initdb -D ${d} -U ${USER} -A trust -E UTF8 --locale=C -N >/dev/null`,
+    // The data directory is normally a copy of the cached initdb template; initdb runs here only without one.
+    `[ -f ${d}/PG_VERSION ] || ${PG_BIN}/initdb ${INITDB_ARGS.join(' ')} -D ${d} >/dev/null`,
     `cat >> ${d}/postgresql.conf <<'EOF'`,
     '# Greenplum test lab',
     `port = ${PG_PORT}`,
     'wal_level = replica',
     'max_wal_senders = 10',
-    'wal_keep_size = 256MB',
+    'wal_keep_size = 32MB',
+    'min_wal_size = 4MB',
+    'max_wal_size = 64MB',
     '# A Greenplum standby refuses connections while it replays WAL.',
     'hot_standby = off',
     '# The standby is a synchronous standby, as in Greenplum; commits do not wait for it so a lost standby never blocks.',
@@ -493,8 +508,10 @@ function postgresSetupScript(lab: Lab): string {
 }
 
 export async function up(opts: UpOptions = {}): Promise<Lab> {
+  const trace = tracer();
   const o = validate(opts);
   ensureSystem();
+  trace('system checked');
   if (existsSync(statePath(o.dir))) await down(o.dir);
   else if (isDirectory(o.dir) && readdirSync(o.dir).length > 0 && !existsSync(join(o.dir, RUN_MARKER))) {
     throw new Error(`lab: ${o.dir} is not empty and holds no lab; pick an empty or new --dir`);
@@ -505,6 +522,7 @@ export async function up(opts: UpOptions = {}): Promise<Lab> {
   mkdirSync(o.dir, { recursive: true });
   chmodSync(o.dir, 0o755);
   writeFileSync(join(o.dir, RUN_MARKER), 'A Greenplum test lab run directory (npm run lab).\n');
+  trace('previous run cleaned');
 
   const names = hostNames(o.hosts);
   const address = (i: number): string => `127.0.${o.subnet}.${i}`;
@@ -514,7 +532,9 @@ export async function up(opts: UpOptions = {}): Promise<Lab> {
     if (await portOpen(a, SSH_PORT)) throw new Error(`lab: ${a}:${SSH_PORT} is already in use; another lab runs on subnet ${o.subnet} (stop it with \`npm run lab -- down --subnet ${o.subnet}\` or pick another --subnet)`);
   }
   const dataDirectory = dataDirectoryFor(o.vocabulary);
+  trace('addresses free');
   await generateKeys(o.dir, [...names, bastionInfo.name]);
+  trace('keys generated');
   const { gphome, environmentScript } = writeGphome(o.dir, { product: o.product, vocabulary: o.vocabulary, hosts: addresses });
   const built = buildUtilities(gphome);
   for (const n of names) writeHostFiles(o.dir, n, addresses[n]!, addresses, bastionInfo, { vocabulary: o.vocabulary, gphome, dataDirectory, withData: true });
@@ -541,15 +561,48 @@ export async function up(opts: UpOptions = {}): Promise<Lab> {
   const state: LabState = { lab, running: true, product: o.product, scenario: o.scenario, subnet: o.subnet, processes: {} };
   writeState(state);
   writeClientFiles(lab, o.subnet);
+  trace('keys and files');
   try {
     await Promise.all([...names.map((n) => startHost(state, n, addresses[n]!, true)), startHost(state, bastionInfo.name, bastionInfo.address, false)]);
+    trace('hosts started');
     await built;
-    await buildCluster(lab, o.scenario);
+    trace('utilities built');
+    await buildCluster(lab, o.scenario, trace);
   } catch (e) {
     await down(o.dir).catch(() => undefined);
     throw e;
   }
   return lab;
+}
+
+/**
+ * A pristine initdb result, made once and copied for every lab: copying is several times faster than initdb.
+ * Built beside its final path and renamed into place, so concurrent labs never see half a template.
+ */
+async function initdbTemplate(): Promise<string | undefined> {
+  const { uid, gid } = userIds();
+  try {
+    if (statSync(join(TEMPLATE_DIR, 'PG_VERSION')).uid === uid) return TEMPLATE_DIR;
+    rmSync(TEMPLATE_DIR, { recursive: true, force: true }); // made for another gpadmin
+  } catch {
+    // not built yet
+  }
+  const work = `${TEMPLATE_DIR}.build-${process.pid}`;
+  try {
+    rmSync(work, { recursive: true, force: true });
+    mkdirSync(work, { recursive: true });
+    chownSync(work, uid, gid);
+    const r = spawnSync(`${PG_BIN}/initdb`, [...INITDB_ARGS, '-D', join(work, 'pgdata')], { uid, gid, cwd: work, encoding: 'utf8', timeout: 120_000 });
+    if (r.status !== 0) return undefined;
+    try {
+      renameSync(join(work, 'pgdata'), TEMPLATE_DIR);
+    } catch {
+      // another lab finished its template first: use that one
+    }
+    return existsSync(join(TEMPLATE_DIR, 'PG_VERSION')) ? TEMPLATE_DIR : undefined;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }
 
 async function must(lab: Lab, host: string, command: string, what: string): Promise<string> {
@@ -559,15 +612,22 @@ async function must(lab: Lab, host: string, command: string, what: string): Prom
 }
 
 /** Builds the scenario with the lab's own utilities, so the state on disk is the genuine result of the procedure. */
-async function buildCluster(lab: Lab, scenario: Scenario): Promise<void> {
+async function buildCluster(lab: Lab, scenario: Scenario, trace: (step: string) => void): Promise<void> {
   const [cdw, scdw] = [lab.hosts[0]!.name, lab.hosts[1]!.name];
   const env = `source ${lab.environmentScript}`;
+  const template = await initdbTemplate();
+  if (template) sh('cp', ['-a', template, hostDataPath(lab, cdw)]);
+  trace('initdb template');
   await must(lab, cdw, postgresSetupScript(lab), 'initializing the coordinator');
+  trace('coordinator started');
   await must(lab, cdw, `${env} && gpinitstandby -a -s ${scdw}`, 'gpinitstandby');
+  trace('gpinitstandby');
   await waitForStreaming(lab, cdw);
+  trace('streaming');
   if (scenario === 'after-failover') {
     await must(lab, cdw, `${PG_BIN}/pg_ctl stop -D ${lab.dataDirectory} -m immediate -w >/dev/null`, 'stopping the coordinator');
     await must(lab, scdw, `${env} && gpactivatestandby -a -d ${lab.dataDirectory}`, 'gpactivatestandby');
+    trace('failover');
   }
 }
 

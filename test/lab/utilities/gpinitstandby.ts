@@ -67,14 +67,14 @@ main(() => {
     return fail(`standby ${w.m} already configured`);
   }
   const parent = dataDir.replace(/\/[^/]+$/, '') || '/';
-  const parentCheck = ssh(host, `test -d ${shellQuote(parent)} && echo PARENT_OK`);
-  if (!parentCheck.stdout.includes('PARENT_OK')) {
-    if (parentCheck.code === 255) return failCreate([`Unable to connect to host ${host}`], `unable to connect to ${host}`);
+  // One round trip answers both of the real tool's remote checks (parent present, data directory absent).
+  const check = ssh(host, `test -d ${shellQuote(parent)} && echo PARENT_OK; test -e ${shellQuote(dataDir)} && echo EXISTS || echo ABSENT`);
+  if (!check.stdout.includes('PARENT_OK')) {
+    if (check.code === 255) return failCreate([`Unable to connect to host ${host}`], `unable to connect to ${host}`);
     return failCreate([`Parent directory ${parent} does not exist on host ${host}`, 'This directory must be created before running gpactivatestandby'], `Parent directory ${parent} does not exist`);
   }
   log.info(`Checking for data directory ${dataDir} on ${host}`);
-  const exists = ssh(host, `test -e ${shellQuote(dataDir)} && echo EXISTS || echo ABSENT`);
-  if (exists.stdout.includes('EXISTS')) {
+  if (check.stdout.includes('EXISTS')) {
     const errors = [`Data directory already exists on host ${host}`];
     if (host === coordinator.hostname) errors.push(`If you want to initialize a new standby on the same host as the ${w.m} (not recommended), use -S and -P to specify a new data directory and port`);
     return failCreate(errors, `${w.m} data directory exists`);
