@@ -90,9 +90,11 @@ export function registerLanguageClient(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     vscode.workspace.onDidOpenTextDocument(maybeStart),
     // The document selector is fixed when the client starts: a new inventory path needs a new client.
+    // The restart waits a moment: the running client is itself sending this change to the server, and stopping it
+    // in the middle of that makes the client log a failed start.
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration(`${SECTION}.inventoryPaths`) || !starting) return;
-      void stopLanguageClient().then(() => vscode.workspace.textDocuments.forEach(maybeStart));
+      setTimeout(() => void stopLanguageClient().then(() => vscode.workspace.textDocuments.forEach(maybeStart)), 200);
     }),
     { dispose: () => void stopLanguageClient() },
   );
