@@ -3,8 +3,9 @@ import type { Benchmark } from './lib';
 import { parsersBench } from './parsers';
 import { activationBench, bundleBench } from './extension';
 import { observeBench, refreshBench } from './observe';
+import { fuzzBench } from './fuzz';
 import { lspBench } from './lsp';
 import { panelBench } from './panel';
 import { sshBench } from './ssh';
 
-export const BENCHMARKS: Benchmark[] = [parsersBench, bundleBench, activationBench, sshBench, observeBench, refreshBench, panelBench, lspBench];
+export const BENCHMARKS: Benchmark[] = [parsersBench, bundleBench, activationBench, sshBench, observeBench, refreshBench, panelBench, lspBench, fuzzBench];
