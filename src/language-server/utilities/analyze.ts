@@ -221,10 +221,11 @@ function checkRemove(inv: Invocation, findings: Finding[]): void {
     if (!isDataDir) continue;
     const backup = /\$\{?(COORDINATOR|MASTER)_DATA_DIRECTORY\}?$/.test(path) ? `$(dirname ${path})/backup_gpseg-1` : path.replace(/gpseg-1$/, 'backup_gpseg-1');
     const source = /^[A-Za-z0-9_./${}-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
-    const mv = `mv ${source} ${backup}`;
+    // -T: if a backup_gpseg-1 exists, mv fails instead of moving the data directory inside it.
+    const mv = `mv -T ${source} ${backup}`;
     findings.push({
       start: inv.nameWord.start, end: inv.end, severity: 'warning', code: 'rm-data-directory',
-      message: `This deletes the coordinator data directory ${t.text} for good, with no way back if it was the wrong host or the only good copy. Move it aside instead: ${mv} (and pick another name if backup_gpseg-1 exists).`,
+      message: `This deletes the coordinator data directory ${t.text} for good, with no way back if it was the wrong host or the only good copy. Move it aside instead: ${mv} (with -T, mv refuses rather than nest it inside an existing backup_gpseg-1; then pick another name, e.g. backup_gpseg-1.<date>).`,
       fixes: [{ title: `Move it aside instead: ${mv}`, start: inv.nameWord.start, end: inv.end, newText: mv }],
     });
   }

@@ -150,7 +150,7 @@ describe('language server over LSP', function () {
       assert.deepEqual(rm.range, r(3, 9, 41));
       assert.equal(rm.severity, 2);
       const [fix] = await client.codeActions(uri, [rm]);
-      assert.deepEqual(fix!.edit?.changes?.[uri], [{ range: r(3, 9, 41), newText: 'mv /data/coordinator/gpseg-1 /data/coordinator/backup_gpseg-1' }]);
+      assert.deepEqual(fix!.edit?.changes?.[uri], [{ range: r(3, 9, 41), newText: 'mv -T /data/coordinator/gpseg-1 /data/coordinator/backup_gpseg-1' }]);
     });
 
     it('flags -s with -n at the later option', () => {

@@ -148,8 +148,8 @@ describe('utility diagnostics', () => {
     const [f] = analyzeShell(text).findings;
     assert.equal(f!.code, 'rm-data-directory');
     assert.equal(text.slice(f!.start, f!.end), 'rm -rf /data/coordinator/gpseg-1/');
-    assert.match(f!.message, /mv \/data\/coordinator\/gpseg-1 \/data\/coordinator\/backup_gpseg-1/);
-    assert.equal(f!.fixes?.[0]?.newText, 'mv /data/coordinator/gpseg-1 /data/coordinator/backup_gpseg-1');
+    assert.match(f!.message, /mv -T \/data\/coordinator\/gpseg-1 \/data\/coordinator\/backup_gpseg-1 \(with -T, mv refuses rather than nest it/);
+    assert.equal(f!.fixes?.[0]?.newText, 'mv -T /data/coordinator/gpseg-1 /data/coordinator/backup_gpseg-1');
     assert.equal(check('rm -r -f "$COORDINATOR_DATA_DIRECTORY"').length, 1);
     assert.deepEqual(check('rm -rf /data/coordinator/backup_gpseg-1 && rm /tmp/gpseg-1'), []);
   });
