@@ -18,21 +18,21 @@ export const FAULTS: readonly FaultName[] = ['kill-coordinator', 'stop-standby',
 
 export interface LabHost { name: string; address: string; sshPort: number; hostKeyFingerprint: string /* SHA256:... */ }
 export interface Lab {
-  dir: string;
-  hosts: LabHost[];
-  bastion: LabHost;
-  user: string;
-  identityFile: string;
-  sshConfigPath: string;
-  knownHostsPath: string;
-  knownHostsHashedPath: string;
-  inventoryPath: string;
-  clusterName: string;
-  dataDirectory: string;
-  pgPort: number;
+  dir: string;                 // the run's directory (state, logs, keys, the hosts' files)
+  hosts: LabHost[];            // cdw, scdw (+ cdw3... with hosts: N)
+  bastion: LabHost;            // a jump host for ProxyJump tests (no /data content, no PostgreSQL)
+  user: string;                // 'gpadmin'
+  identityFile: string;        // unencrypted ed25519 private key accepted by every host for `user`
+  sshConfigPath: string;       // `ssh -F <sshConfigPath> cdw` works
+  knownHostsPath: string;      // known_hosts with every host's key (plain entries)
+  knownHostsHashedPath: string;// the same keys as hashed entries (ssh-keygen -H)
+  inventoryPath: string;       // greenplum-clusters.yaml for src/core/inventory.ts, cluster name 'lab'
+  clusterName: string;         // 'lab'
+  dataDirectory: string;       // /data/coordinator/gpseg-1 (coordinator vocabulary) or /data/master/gpseg-1 (master)
+  pgPort: number;              // 5432 on every host, each bound to its own address
   vocabulary: Vocabulary;
-  gphome: string;
-  environmentScript: string;
+  gphome: string;              // GPHOME on the hosts
+  environmentScript: string;   // $GPHOME/greenplum_path.sh (or cloudberry-env.sh)
 }
 
 export interface UpOptions { dir?: string; scenario?: Scenario; vocabulary?: Vocabulary; hosts?: number; subnet?: number; product?: Product }
@@ -223,6 +223,10 @@ function ensureSystem(): void {
     throw new Error('lab: must run as root (it creates the gpadmin account, mount namespaces and bind mounts); see docs/lab.md for what needs root');
   }
   if (sh('id', ['-u', USER], { allowFail: true }).code !== 0) sh('useradd', ['-m', '-d', USER_HOME, '-s', '/bin/bash', USER]);
+  // The environment comes from ~/.bashrc, which only bash reads for ssh commands.
+  const passwd = sh('getent', ['passwd', USER]).stdout.trim().split(':');
+  if (passwd[6] !== '/bin/bash') sh('usermod', ['-s', '/bin/bash', USER]);
+  if (passwd[5] !== USER_HOME) throw new Error(`lab: ${USER}'s home is ${passwd[5] ?? '?'}; the lab mounts each host's home on ${USER_HOME}`);
   // sshd without PAM refuses accounts whose password field is locked ("!"); "*" means no password but not locked.
   const shadow = sh('getent', ['shadow', USER], { allowFail: true }).stdout;
   if (shadow.split(':')[1]?.startsWith('!')) sh('usermod', ['-p', '*', USER]);
