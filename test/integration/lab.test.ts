@@ -9,7 +9,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { GreenplumCoordinatorApi } from '../../src/extension/extension';
 import type { ClusterTreeNode } from '../../src/extension/tree/clusterTree';
-import { api } from './helpers';
+import { api, waitFor } from './helpers';
 
 interface LabInfo { dir: string; inventoryPath: string; sshConfigPath: string; clusterName: string }
 interface Outcome { status: string; message: string }
@@ -138,6 +138,27 @@ suite('Against the lab: observe and restore a real coordinator pair', function (
     assert.ok(steps.some((l) => l.host === 'scdw' && l.command.startsWith('gpinitstandby') && l.exitCode === 0), JSON.stringify(steps));
     assert.ok(lines.every((l) => l.user && l.startedAt <= l.endedAt));
     assert.ok(lines.some((l) => l.kind === 'guard'), 'the guard checks before each step are recorded too');
+  });
+
+  test('Open Terminal on Host gives a shell on that host over a PTY: input reaches it, the session is audited', async () => {
+    const marker = path.join(lab.dir, 'hosts', 'cdw', 'tmp', 'gpcoord-terminal-test');
+    fs.rmSync(marker, { force: true });
+    const closed = new Promise<vscode.Terminal>((resolve) => {
+      const sub = vscode.window.onDidCloseTerminal((t) => {
+        if (t.name === 'Greenplum: cdw') { sub.dispose(); resolve(t); }
+      });
+    });
+    const terminal = await vscode.commands.executeCommand<vscode.Terminal>('greenplumCoordinator.openTerminal', { clusterName: lab.clusterName, hostName: 'cdw' });
+    assert.ok(terminal, 'no terminal was opened');
+    // Typed into the terminal: written to the remote shell through the PTY; /tmp is cdw's own.
+    terminal.sendText('echo "$(hostname) $((6*7))" > /tmp/gpcoord-terminal-test; exit');
+    const ended = await Promise.race([closed, new Promise<undefined>((r) => setTimeout(() => r(undefined), 30000))]);
+    assert.ok(ended, 'the terminal did not close after "exit"');
+    assert.strictEqual(fs.readFileSync(marker, 'utf8').trim(), 'cdw 42');
+    // The audit line is appended as the session ends; give the write a moment.
+    await waitFor('the shell session in the audit log', () => fs.readFileSync(a.auditLogPath(), 'utf8').trim().split('\n')
+      .map((l) => JSON.parse(l) as { kind: string; host: string; exitCode: number | null })
+      .find((l) => l.kind === 'terminal' && l.host === 'cdw' && l.exitCode === 0));
   });
 
   test('a stopped standby shows as not running in the tree', async () => {
