@@ -67,6 +67,28 @@ describe('gpcoord against the lab (master vocabulary)', function () {
     assert.deepEqual(coordinatorEntries(lab!, 'cdw'), ['gpseg-1']);
   });
 
+  it('without --yes asks y/N on the terminal before changing anything; "n" stops with nothing changed', async () => {
+    // script(1) gives gpcoord a real terminal; the answer is typed into it.
+    const line = [join(ROOT, 'node_modules', '.bin', 'tsx'), join(ROOT, 'src', 'cli', 'main.ts'), 'run', 'restore-mirroring', 'lab', ...opts].map((a) => `'${a}'`).join(' ');
+    const r = await new Promise<{ code: number | null; out: string }>((done) => {
+      const p = spawn('script', ['-qec', line, '/dev/null'], { cwd: state, env: { ...process.env, XDG_STATE_HOME: state }, stdio: ['pipe', 'pipe', 'pipe'] });
+      let out = '';
+      let answered = false;
+      p.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (!answered && /Continue\? \[y\/N\]/.test(out)) {
+          answered = true;
+          p.stdin.write('n\r');
+        }
+      });
+      p.on('close', (code) => done({ code, out }));
+    });
+    assert.match(r.out, /Run on cdw: test ! -e \/data\/master\/backup_gpseg-1 && mv -T \/data\/master\/gpseg-1 \/data\/master\/backup_gpseg-1/);
+    assert.match(r.out, /Summary: DECLINED/);
+    assert.equal(r.code, 4, r.out);
+    assert.deepEqual(coordinatorEntries(lab!, 'cdw'), ['gpseg-1']);
+  });
+
   it('run restore-mirroring --yes, then status --json shows a passive, streaming standby on cdw', async () => {
     const r = await gpcoord(['run', 'restore-mirroring', 'lab', '--yes', ...opts]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
