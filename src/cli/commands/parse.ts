@@ -20,10 +20,22 @@ Parses the saved output of a Greenplum / Cloudberry utility and prints it as one
 Exit status: 0 the text is that kind of output (see "outcome" for how the utility fared),
              2 bad usage, 3 the text is not that kind of output.`;
 
-async function readStdin(): Promise<string> {
+/** UTF-8 by default; UTF-16 when the bytes start with its byte-order mark (Windows PowerShell redirections write it). */
+export function decodeCapture(bytes: Buffer): string {
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) {
+    // swap16 needs an even length; a cut capture may have lost its last byte.
+    const swapped = Buffer.from(bytes.subarray(2, 2 + ((bytes.length - 2) & ~1)));
+    swapped.swap16();
+    return swapped.toString('utf16le');
+  }
+  return bytes.toString('utf8');
+}
+
+async function readStdin(): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 function usageError(message: string): number {
@@ -54,10 +66,10 @@ async function run(argv: string[]): Promise<number> {
   let text: string;
   if (file === undefined || file === '-') {
     if (file === undefined && process.stdin.isTTY) return usageError('no input: give a FILE, or pipe the output into gpcoord parse');
-    text = await readStdin();
+    text = decodeCapture(await readStdin());
   } else {
     try {
-      text = await readFile(file, 'utf8');
+      text = decodeCapture(await readFile(file));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : String((error as Error).message);

@@ -58,7 +58,8 @@ function isContinuationShape(line: string): boolean {
 /** Splits text into physical lines: LF, CRLF or CR endings; a carriage return inside a line keeps what the terminal shows last. */
 export function splitLines(text: string): string[] {
   const lines: string[] = [];
-  let start = 0;
+  // A byte-order mark left by an editor is not part of the first line.
+  let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const n = text.length;
   while (start <= n) {
     let end = text.indexOf('\n', start);

@@ -2,7 +2,7 @@
 // process and checks its stdout JSON, stderr and exit status.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
@@ -56,6 +56,19 @@ describe('gpcoord parse (bundled CLI)', function () {
     assert.deepEqual(pick(JSON.parse(aborted.stdout) as Record<string, unknown>, ['outcome', 'reason', 'exitCode']), { outcome: 'aborted', reason: 'user-aborted', exitCode: 4 });
     const inline = gpcoord(['parse', 'gpstop', '--exit-code=0', '-'], text);
     assert.equal((JSON.parse(inline.stdout) as { outcome: string }).outcome, 'succeeded');
+  });
+
+  it('reads captures saved as UTF-16 (Windows PowerShell) or with a UTF-8 byte-order mark', () => {
+    const text = readFileSync(join(FIXTURES, 'gp6-lab-capture', '01-gpstate-f.txt'), 'utf8');
+    const utf16 = join(workDir, 'utf16.txt');
+    writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    const bom = join(workDir, 'bom.txt');
+    writeFileSync(bom, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text.slice(text.indexOf('20261126:')), 'utf8')]));
+    for (const file of [utf16, bom]) {
+      const r = gpcoord(['parse', 'gpstate-f', file]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.deepEqual(pick(JSON.parse(r.stdout) as Record<string, unknown>, ['outcome', 'pid', 'unparsedLines']), { outcome: 'succeeded', pid: 31514, unparsedLines: [] });
+    }
   });
 
   it('exits 0 for a failed utility run: the failure is in "outcome"', () => {
