@@ -142,6 +142,16 @@ describe('lab: faults on a healthy lab (coordinator vocabulary)', function () {
     assert.ok(existsSync(join(hostDataPath(lab, 'cdw'), 'PG_VERSION')));
   });
 
+  it('gpstart -a -m skips that check and starts the demoted coordinator anyway (the split brain the tool warns of)', async function () {
+    const r = await gp(lab, 'cdw', 'gpstart -a -m');
+    assert.equal(r.code, 0, r.stdout);
+    assert.match(r.stdout, /\[WARNING\]:-may lead to a split-brain condition/);
+    assert.deepEqual(runningPostgres(lab).map((p) => [p.host, p.standby]), [['cdw', false], ['scdw', false]], 'two coordinators run');
+    const stop = await gp(lab, 'cdw', 'gpstop -a -m -M fast');
+    assert.equal(stop.code, 0, stop.stdout);
+    assert.ok(!runningPostgres(lab).some((p) => p.host === 'cdw'));
+  });
+
   it('change-host-key: ssh with the recorded known_hosts refuses scdw; the new fingerprint is reported', async function () {
     const old = lab.hosts[1]!.hostKeyFingerprint;
     await fault(lab, 'change-host-key', 'scdw');
