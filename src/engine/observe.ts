@@ -97,7 +97,10 @@ export async function observeWithGpstate(cluster: ResolvedCluster, executor: Rem
     else {
       gpstateF = p.result;
       const r = p.result;
-      for (const x of r.problems) problems.push({ level: x.level === 'WARNING' ? 'warning' : 'error', code: 'gpstate-f', host: active.name, text: `gpstate -f: ${x.text}` });
+      for (const x of r.problems) {
+        const level = x.harmless ? 'info' : x.level === 'WARNING' ? 'warning' : 'error';
+        problems.push({ level, code: 'gpstate-f', host: active.name, text: `gpstate -f: ${x.text}` });
+      }
       if (r.standbyConfigured === false) next.standby.status = 'not-configured';
       else if (r.standby) next.standby.status = r.standby.status;
       const row = r.replication?.[0];

@@ -99,7 +99,7 @@ const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   });
 
 /** Known harmless lines in the utilities' output, and what they mean. */
-function harmlessNotes(step: PlannedStep, output: string, exitCode: number | null): string[] {
+export function harmlessNotes(step: PlannedStep, output: string, exitCode: number | null): string[] {
   const notes: string[] = [];
   if (step.id === 'init-standby' && /Syncing of (Greenplum Database|Cloudberry Database|CloudberryDB|Greenplum) extensions has failed/i.test(output)) {
     notes.push('gpinitstandby warned that syncing extensions failed: harmless here (it always warns when gppkg has nothing to sync); the standby is judged by observation.');
@@ -110,7 +110,7 @@ function harmlessNotes(step: PlannedStep, output: string, exitCode: number | nul
   return notes;
 }
 
-function parsedForVerify(step: PlannedStep, text: string, exitCode: number | null): ParsedForVerify | undefined {
+export function parsedForVerify(step: PlannedStep, text: string, exitCode: number | null): ParsedForVerify | undefined {
   if (step.outputKind !== 'gpstate-f' && step.outputKind !== 'gpstate-b') return undefined;
   const p = parseOutput(step.outputKind, text, exitCode === null ? {} : { exitCode });
   if (!p.recognized) return { recognized: false };
