@@ -6,6 +6,9 @@ import { join } from 'node:path';
 
 const watch = process.argv.includes('--watch');
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning', minify: !watch && !process.env.NO_MINIFY, keepNames: true };
+// ssh2's optional native addons (sshcrypto.node, cpu-features) are left out: ssh2 catches their absence and
+// uses its JavaScript implementations, so the bundles stay portable across Node and Electron versions.
+const optionalNative = ['cpu-features', '*.node'];
 const entries = [
   { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
@@ -17,8 +20,8 @@ const tests = walk('test/integration').filter(f => f.endsWith('.ts'));
 if (tests.length) entries.push({ entryPoints: tests, outdir: 'out/test/integration', external: ['vscode', 'mocha'], minify: false, outbase: 'test/integration' });
 
 if (watch) {
-  for (const e of entries) await (await esbuild.context({ ...common, ...e })).watch();
+  for (const e of entries) await (await esbuild.context({ ...common, ...e, external: [...optionalNative, ...(e.external ?? [])] })).watch();
   console.log('watching…');
 } else {
-  await Promise.all(entries.map(e => esbuild.build({ ...common, ...e })));
+  await Promise.all(entries.map(e => esbuild.build({ ...common, ...e, external: [...optionalNative, ...(e.external ?? [])] })));
 }
