@@ -1,5 +1,6 @@
 // Faults on a healthy lab (coordinator vocabulary): what the utilities and plain OpenSSH show after each one.
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Lab } from './lab';
@@ -87,8 +88,8 @@ describe('lab: faults on a healthy lab (coordinator vocabulary)', function () {
 
   it('drop-connections: an open ssh session to cdw is cut', async function () {
     const t0 = Date.now();
-    const session = labExec(lab, 'cdw', 'echo started; sleep 30; echo finished', { timeoutMs: 40_000 });
-    await new Promise((r) => setTimeout(r, 1000));
+    const session = labExec(lab, 'cdw', 'echo started; sleep 31; echo finished', { timeoutMs: 40_000 });
+    await until('the session to run its command', () => Promise.resolve(spawnSync('pgrep', ['-f', '^sleep 31$']).status === 0), 15_000);
     await fault(lab, 'drop-connections', 'cdw');
     const r = await session;
     assert.notEqual(r.code, 0);

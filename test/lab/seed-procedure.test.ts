@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parseInventory } from '../../src/core/inventory';
 import type { Lab } from './lab';
 import { down, hostDataPath, labExec, readLab, runningPostgres, up } from './lab';
-import { assertNoProcessesLeft, assertLikeReference, gp, lsnBytes, normalizeHosts, parsed } from './support';
+import { assertNoProcessesLeft, assertLikeReference, gp, gpstateFStreaming, lsnBytes, normalizeHosts, parsed } from './support';
 
 describe('lab: seed procedure from after-failover (coordinator vocabulary)', function () {
   let lab: Lab;
@@ -124,7 +124,7 @@ describe('lab: seed procedure from after-failover (coordinator vocabulary)', fun
   });
 
   it('gpstate -f on scdw: cdw passive, streaming, sync, with real LSNs that advance when data is written', async function () {
-    const first = parsed('gpstate-f', await gp(lab, 'scdw', 'gpstate -f'));
+    const first = (await gpstateFStreaming(lab, 'scdw')).result;
     assert.equal(first.standby?.host, 'cdw');
     assert.equal(first.standby?.status, 'passive');
     assert.equal(first.standby?.dataDirectory, lab.dataDirectory);
@@ -199,7 +199,7 @@ describe('lab: seed procedure from after-failover (coordinator vocabulary)', fun
     assert.equal(mv.code, 0, mv.stderr);
     const init = await gp(lab, 'cdw', 'gpinitstandby -a -s scdw');
     assert.equal(init.code, 0, init.stdout);
-    const f = parsed('gpstate-f', await gp(lab, 'cdw', 'gpstate -f'));
+    const f = (await gpstateFStreaming(lab, 'cdw')).result;
     assert.equal(f.standby?.host, 'scdw');
     assert.equal(f.standby?.status, 'passive');
     assert.equal(f.replication?.[0]?.state, 'streaming');
@@ -218,12 +218,7 @@ describe('lab: seed procedure from after-failover (coordinator vocabulary)', fun
     assert.equal(start.code, 0, start.stdout);
     assert.match(start.stdout, /\[INFO\]:-Checking if standby coordinator is running on host: scdw {2}in directory: \/data\/coordinator\/gpseg-1$/m);
     assert.deepEqual(runningPostgres(lab).map((p) => [p.host, p.standby]), [['cdw', false], ['scdw', true]]);
-    let state: string | null | undefined;
-    for (let i = 0; i < 50 && state !== 'streaming'; i++) {
-      state = parsed('gpstate-f', await gp(lab, 'cdw', 'gpstate -f')).replication?.[0]?.state;
-      if (state !== 'streaming') await new Promise((r) => setTimeout(r, 200));
-    }
-    assert.equal(state, 'streaming');
+    assert.equal((await gpstateFStreaming(lab, 'cdw')).result.replication?.[0]?.state, 'streaming');
   });
 
   it('down stops every process the lab started', async function () {

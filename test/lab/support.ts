@@ -22,6 +22,20 @@ export function parsed<K extends OutputKind>(kind: K, run: Run): ResultByKind[K]
   return r.result;
 }
 
+/**
+ * `gpstate -f` on `host`, repeated until the standby streams (a standby just started needs a moment to connect);
+ * returns the last run whatever it shows, for the caller's assertions.
+ */
+export async function gpstateFStreaming(lab: Lab, host: string, timeoutMs = 30_000): Promise<{ run: Run; result: ResultByKind['gpstate-f'] }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const run = await gp(lab, host, 'gpstate -f');
+    const result = parsed('gpstate-f', run);
+    if (result.replication?.[0]?.state === 'streaming' || Date.now() > deadline) return { run, result };
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 const FIXTURES = resolve(__dirname, '..', 'fixtures', 'reference');
 
 /**

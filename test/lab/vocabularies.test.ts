@@ -5,7 +5,7 @@ import { basename, join } from 'node:path';
 import { parseInventory } from '../../src/core/inventory';
 import type { Lab } from './lab';
 import { down, fault, hostDataPath, labExec, labProcesses, runningPostgres, up } from './lab';
-import { assertNoProcessesLeft, assertLikeReference, gp, normalizeHosts, normalizeRun, parsed } from './support';
+import { assertNoProcessesLeft, assertLikeReference, gp, gpstateFStreaming, normalizeHosts, normalizeRun, parsed } from './support';
 
 /** The GP6 capture ran its standby on the same host at /data/standby/gpseg-1:5433; the lab's is /data/master/gpseg-1:5432 on scdw. */
 function normalizeCapture(m: string): string {
@@ -88,12 +88,7 @@ describe('lab: master vocabulary (Greenplum 6) compared with the real GP6 captur
     const add = await gp(lab, 'cdw', 'gpinitstandby -a -s cdw -S /data/standby/gpseg-1 -P 5433');
     assert.equal(add.code, 0, add.stdout);
     assertLikeReference('gpinitstandby', add, 'gp6-lab-capture/57-gpinitstandby-a-readd.txt', 0, normalizeHosts);
-    let f = await gp(lab, 'cdw', 'gpstate -f');
-    for (let i = 0; i < 50 && parsed('gpstate-f', f).replication?.[0]?.state !== 'streaming'; i++) {
-      await new Promise((r) => setTimeout(r, 200));
-      f = await gp(lab, 'cdw', 'gpstate -f');
-    }
-    assertLikeReference('gpstate-f', f, 'gp6-lab-capture/01-gpstate-f.txt');
+    assertLikeReference('gpstate-f', (await gpstateFStreaming(lab, 'cdw')).run, 'gp6-lab-capture/01-gpstate-f.txt');
     const rm = await gp(lab, 'cdw', 'gpinitstandby -r', 'y\n');
     assert.equal(rm.code, 0, rm.stdout);
     assertLikeReference('gpinitstandby', rm, 'gp6-lab-capture/55-gpinitstandby-r-remove-standby.txt', 0, normalizeHosts);
@@ -167,7 +162,7 @@ describe('lab: Apache Cloudberry flavour', function () {
 
   it('sources cloudberry-env.sh and speaks Cloudberry', async function () {
     assert.equal(basename(lab.environmentScript), 'cloudberry-env.sh');
-    const f = await labExec(lab, 'cdw', 'source $GPHOME/cloudberry-env.sh && gpstate -f');
+    const f = (await gpstateFStreaming(lab, 'cdw')).run;
     assert.equal(f.code, 0);
     assertLikeReference('gpstate-f', f, 'public-samples/cbdb_gpstate-f_streaming_sync_RECONSTRUCTED.txt', 0, (m) => normalizeRun(m.replace('/data0/', '/data/')));
     const pf = parsed('gpstate-f', f);
