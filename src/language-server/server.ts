@@ -28,15 +28,15 @@ interface Settings {
   sshConfigPath: string;
   utilitiesRelease: ReleaseSetting;
   /**
-   * Quiet time after the last change before a document is checked again; undefined = adaptive: as long as the
-   * document's last check took (5-250 ms), so cheap documents are checked at once and big ones once per burst.
+   * Quiet time after the last change before a document is checked again. 0 (default): at the next turn of the
+   * event loop; a check is synchronous, so the edits that arrive while one runs are checked together, once.
    */
-  diagnosticsDelayMs: number | undefined;
+  diagnosticsDelayMs: number;
 }
 
 const RELEASES: readonly ReleaseSetting[] = ['auto', '5', '6', '7', 'cloudberry'];
 
-const settings: Settings = { sshConfigPath: '~/.ssh/config', utilitiesRelease: 'auto', diagnosticsDelayMs: undefined };
+const settings: Settings = { sshConfigPath: '~/.ssh/config', utilitiesRelease: 'auto', diagnosticsDelayMs: 0 };
 
 function applySettings(raw: unknown): void {
   if (!raw || typeof raw !== 'object') return;
@@ -45,7 +45,6 @@ function applySettings(raw: unknown): void {
   const release = String(r.utilitiesRelease ?? '');
   if ((RELEASES as readonly string[]).includes(release)) settings.utilitiesRelease = release as ReleaseSetting;
   if (typeof r.diagnosticsDelayMs === 'number' && r.diagnosticsDelayMs >= 0) settings.diagnosticsDelayMs = r.diagnosticsDelayMs;
-  if (r.diagnosticsDelayMs === 'auto') settings.diagnosticsDelayMs = undefined;
 }
 
 const connection = createConnection(ProposedFeatures.all);
@@ -96,8 +95,6 @@ function analyze(doc: TextDocument): Finding[] {
 }
 
 const timers = new Map<string, NodeJS.Timeout>();
-/** How long each document's last check took, for the adaptive delay. */
-const costs = new Map<string, number>();
 
 async function validate(uri: string): Promise<void> {
   timers.delete(uri);
@@ -111,9 +108,7 @@ async function validate(uri: string): Promise<void> {
   if (!doc) return;
   let findings: Finding[];
   try {
-    const t0 = performance.now();
     findings = analyze(doc);
-    costs.set(uri, performance.now() - t0);
   } catch (e) {
     connection.console.error(`analysis of ${uri} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
     return;
@@ -153,12 +148,11 @@ connection.onDidChangeConfiguration((params) => {
 });
 
 documents.onDidOpen((e) => schedule(e.document.uri, 0));
-documents.onDidChangeContent((e) => schedule(e.document.uri, settings.diagnosticsDelayMs ?? Math.min(250, Math.max(5, costs.get(e.document.uri) ?? 5))));
+documents.onDidChangeContent((e) => schedule(e.document.uri, settings.diagnosticsDelayMs));
 documents.onDidClose((e) => {
   const t = timers.get(e.document.uri);
   if (t) clearTimeout(t);
   timers.delete(e.document.uri);
-  costs.delete(e.document.uri);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
 

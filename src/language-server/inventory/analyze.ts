@@ -2,8 +2,9 @@
 // cannot see: duplicate names, two inventory hosts that are the same coordinator instance, ssh aliases that
 // ~/.ssh/config does not define. Pure apart from the ssh config, which the caller hands in lazily.
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
-import type { Document, Node as YamlNode, Pair, YAMLMap } from 'yaml';
-import { keyRange, parseInventory } from '../../core/inventory';
+import type { Document, Pair, YAMLMap } from 'yaml';
+import { keyRange, nodeRange, parseInventory } from '../../core/inventory';
+import type { Inventory, InventoryProblem } from '../../core/inventory';
 import { nearest } from '../editDistance';
 import type { Finding, TextFix } from '../findings';
 import type { SshHosts } from '../sshConfig';
@@ -52,11 +53,21 @@ function locateField(field: string, clusterNames: string[]): { cluster?: string;
 export function analyzeInventory(text: string, options: InventoryAnalysisOptions = {}): Finding[] {
   const findings: Finding[] = [];
   // Our own view of the document, tolerant of duplicate keys so that one duplicate does not hide everything else.
-  const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false });
-  const clustersNode = isMap(doc.contents) ? doc.contents.get('clusters', true) : undefined;
-  const clusterNames = isMap(clustersNode) ? clustersNode.items.map((p) => scalarText(p.key)).filter((n): n is string => n !== undefined) : [];
+  // A valid file needs it only to place a finding, so it is parsed on first use.
+  let parsed: Document | undefined;
+  const document = (): Document => (parsed ??= parseDocument(text, { uniqueKeys: false, prettyErrors: false }));
+  const clustersOf = (d: Document): unknown => (isMap(d.contents) ? d.contents.get('clusters', true) : undefined);
 
   let result = safeParseInventory(text);
+  if (result.ok) {
+    // The common case while editing: a valid file. Its values are all the remaining checks need.
+    reportProblems(text, result.problems, Object.keys(result.inventory.clusters), document, new Map(), findings);
+    semanticChecks(entriesFromInventory(result.inventory, (path) => nodeRange(document().contents, path)), findings, options);
+    return findings;
+  }
+  const doc = document();
+  const clustersNode = clustersOf(doc);
+  const clusterNames = isMap(clustersNode) ? clustersNode.items.map((p) => scalarText(p.key)).filter((n): n is string => n !== undefined) : [];
   let renames = new Map<string, string>();
   const duplicates = result.problems.some((p) => /Map keys must be unique/i.test(p.message));
   if (duplicates) {
@@ -67,12 +78,21 @@ export function analyzeInventory(text: string, options: InventoryAnalysisOptions
     renames = dedup.renames;
     result = safeParseInventory(dedup.text);
   }
+  reportProblems(text, result.problems, clusterNames, document, renames, findings);
+  if (doc.errors.length) return findings;
+  duplicateKeys(text, doc, findings);
+  if (isMap(clustersNode)) semanticChecks(entriesFromDocument(clustersNode), findings, options);
+  return findings;
+}
+
+/** The schema's problems as findings: narrowed ranges, clearer messages, and the certain fixes. */
+function reportProblems(text: string, problems: InventoryProblem[], clusterNames: string[], document: () => Document, renames: Map<string, string>, findings: Finding[]): void {
   const unrename = (s: string): string => {
     let out = s;
     for (const [tmp, original] of renames) out = out.split(`clusters.${tmp}`).join(`clusters.${original}`);
     return out;
   };
-  for (const p0 of result.problems) {
+  for (const p0 of problems) {
     if (/Map keys must be unique/i.test(p0.message)) continue;
     const p = { ...p0, field: unrename(p0.field), message: unrename(p0.message) };
     // Errors at the end of the file can point one past it.
@@ -93,7 +113,7 @@ export function analyzeInventory(text: string, options: InventoryAnalysisOptions
     } else if (/required, add/.test(p.message)) {
       // Point at the key that owns the incomplete mapping (e.g. the cluster's name), not at the whole block.
       const path = fieldPath(where);
-      const parentKey = path.length > 1 ? keyRange(doc.contents, path.slice(0, -1)) : undefined;
+      const parentKey = path.length > 1 ? keyRange(document().contents, path.slice(0, -1)) : undefined;
       [start, end] = parentKey ?? firstLine(text, [start, end]);
     } else {
       const key = /\.([A-Za-z]+)$/.exec(p.field)?.[1];
@@ -108,10 +128,6 @@ export function analyzeInventory(text: string, options: InventoryAnalysisOptions
     }
     findings.push({ start, end, severity: p.severity, code: unknown ? 'unknown-key' : p.field ? 'schema' : 'yaml-syntax', message, ...(fixes.length ? { fixes } : {}) });
   }
-  if (doc.errors.length) return findings;
-  duplicateKeys(text, doc, findings);
-  if (isMap(clustersNode)) semanticChecks(clustersNode, findings, options);
-  return findings;
 }
 
 /** parseInventory, with a thrown error (e.g. YAML's refusal of an alias bomb) turned into a problem at the start. */
@@ -201,22 +217,16 @@ function duplicateKeys(text: string, doc: Document, findings: Finding[]): void {
 interface HostEntry {
   cluster: string;
   name?: string;
-  nameRange?: Range;
   ssh?: string;
-  sshRange?: Range;
   dataDirectory?: string;
   port?: number;
-  node: YamlNode;
+  /** Where the value of `name` or `ssh` is (the document may be parsed the first time this is asked). */
+  range: (field: 'name' | 'ssh') => Range | undefined;
 }
 
-function semanticChecks(clusters: YAMLMap, findings: Finding[], options: InventoryAnalysisOptions): void {
-  const all: HostEntry[] = [];
-  let ssh: SshHosts | undefined;
-  let sshLoaded = false;
-  const sshHosts = (): SshHosts | undefined => {
-    if (!sshLoaded) { ssh = options.sshHosts?.(); sshLoaded = true; }
-    return ssh;
-  };
+/** Host entries, cluster by cluster, from the document (whatever the schema thinks of it). */
+function entriesFromDocument(clusters: YAMLMap): HostEntry[][] {
+  const out: HostEntry[][] = [];
   for (const pair of clusters.items) {
     const cluster = scalarText(pair.key);
     if (cluster === undefined || !isMap(pair.value)) continue;
@@ -234,16 +244,45 @@ function semanticChecks(clusters: YAMLMap, findings: Finding[], options: Invento
       const hp = scalarText(item.get('port', true));
       const e: HostEntry = {
         cluster,
-        node: item as YamlNode,
         dataDirectory: scalarText(item.get('dataDirectory', true)) ?? dir,
         port: hp !== undefined && /^\d+$/.test(hp) ? Number(hp) : port,
+        range: (field) => rangeOf(field === 'name' ? nameNode : sshNode),
       };
       const name = scalarText(nameNode);
-      if (name !== undefined) { e.name = name; e.nameRange = rangeOf(nameNode); }
+      if (name !== undefined) e.name = name;
       const sshValue = scalarText(sshNode);
-      if (sshValue !== undefined) { e.ssh = sshValue; e.sshRange = rangeOf(sshNode); }
+      if (sshValue !== undefined) e.ssh = sshValue;
       entries.push(e);
     }
+    out.push(entries);
+  }
+  return out;
+}
+
+/** Host entries from a validated inventory (defaults applied); ranges are looked up only when a finding needs one. */
+function entriesFromInventory(inventory: Inventory, locate: (path: Array<string | number>) => Range | undefined): HostEntry[][] {
+  return Object.entries(inventory.clusters).map(([cluster, c]) => c.hosts.map((h, i) => {
+    const e: HostEntry = {
+      cluster,
+      name: h.name,
+      dataDirectory: h.dataDirectory ?? c.dataDirectory,
+      port: h.port ?? c.port,
+      range: (field) => locate(['clusters', cluster, 'hosts', i, field]),
+    };
+    if (h.ssh !== undefined) e.ssh = h.ssh;
+    return e;
+  }));
+}
+
+function semanticChecks(clusters: HostEntry[][], findings: Finding[], options: InventoryAnalysisOptions): void {
+  const all: HostEntry[] = [];
+  let ssh: SshHosts | undefined;
+  let sshLoaded = false;
+  const sshHosts = (): SshHosts | undefined => {
+    if (!sshLoaded) { ssh = options.sshHosts?.(); sshLoaded = true; }
+    return ssh;
+  };
+  for (const entries of clusters) {
     // Two entries that reach the same machine with the same directory and port are one instance, not a pair.
     const machine = (e: HostEntry): string | undefined => {
       const target = e.ssh ?? e.name;
@@ -256,11 +295,12 @@ function semanticChecks(clusters: YAMLMap, findings: Finding[], options: Invento
       for (let j = 0; j < i; j++) {
         const a = entries[j]!;
         const b = entries[i]!;
-        if (a.name === b.name || !b.nameRange) continue;
+        if (a.name === b.name || b.name === undefined) continue;
         if (a.dataDirectory === undefined || a.dataDirectory !== b.dataDirectory || a.port !== b.port) continue;
         const ma = machine(a);
         if (ma === undefined || ma !== machine(b)) continue;
-        const range = b.sshRange ?? b.nameRange;
+        const range = (b.ssh !== undefined ? b.range('ssh') : undefined) ?? b.range('name');
+        if (!range) continue;
         findings.push({
           start: range[0], end: range[1], severity: 'error', code: 'same-instance',
           message: `"${b.name}" and "${a.name}" are the same host (${ma}) with the same data directory ${b.dataDirectory} and port ${b.port}: a coordinator and its standby cannot share them. Give this host its own dataDirectory or port (what gpinitstandby -S / -P would use).`,
@@ -272,12 +312,13 @@ function semanticChecks(clusters: YAMLMap, findings: Finding[], options: Invento
   // The same coordinator instance listed under two clusters.
   const byInstance = new Map<string, HostEntry>();
   for (const e of all) {
-    if (e.name === undefined || e.dataDirectory === undefined || !e.nameRange) continue;
+    if (e.name === undefined || e.dataDirectory === undefined) continue;
     const key = `${(e.ssh ?? e.name).toLowerCase()}\u0000${e.dataDirectory}\u0000${e.port}`;
     const first = byInstance.get(key);
-    if (first && first.cluster !== e.cluster) {
+    const nameRange = first && first.cluster !== e.cluster ? e.range('name') : undefined;
+    if (first && nameRange) {
       findings.push({
-        start: e.nameRange[0], end: e.nameRange[1], severity: 'warning', code: 'instance-in-two-clusters',
+        start: nameRange[0], end: nameRange[1], severity: 'warning', code: 'instance-in-two-clusters',
         message: `Host "${e.name}" with data directory ${e.dataDirectory} and port ${e.port} is already in cluster "${first.cluster}": both entries describe the same coordinator instance. Remove one, or correct the directory or port.`,
       });
     } else if (!first) {
@@ -286,19 +327,20 @@ function semanticChecks(clusters: YAMLMap, findings: Finding[], options: Invento
   }
   // ssh aliases that ~/.ssh/config does not define (host names with a dot and addresses are left alone).
   for (const e of all) {
-    if (e.ssh === undefined || !e.sshRange || e.ssh.includes('.') || e.ssh.includes(':')) continue;
+    if (e.ssh === undefined || e.ssh.includes('.') || e.ssh.includes(':')) continue;
     const hosts = sshHosts();
-    if (!hosts) continue;
+    if (!hosts || (hosts.found && sshKnows(hosts, e.ssh))) continue;
+    const sshRange = e.range('ssh');
+    if (!sshRange) continue;
     if (!hosts.found) {
-      findings.push({ start: e.sshRange[0], end: e.sshRange[1], severity: 'warning', code: 'ssh-config-missing', message: `ssh alias "${e.ssh}": ${hosts.path} does not exist, so ssh will look "${e.ssh}" up as a host name. Create the file with a "Host ${e.ssh}" section, or set greenplumCoordinator.sshConfigPath.` });
+      findings.push({ start: sshRange[0], end: sshRange[1], severity: 'warning', code: 'ssh-config-missing', message: `ssh alias "${e.ssh}": ${hosts.path} does not exist, so ssh will look "${e.ssh}" up as a host name. Create the file with a "Host ${e.ssh}" section, or set greenplumCoordinator.sshConfigPath.` });
       continue;
     }
-    if (sshKnows(hosts, e.ssh)) continue;
     const guess = nearest(e.ssh, hosts.hosts.map((h) => h.alias));
     findings.push({
-      start: e.sshRange[0], end: e.sshRange[1], severity: 'warning', code: 'ssh-alias-unknown',
+      start: sshRange[0], end: sshRange[1], severity: 'warning', code: 'ssh-alias-unknown',
       message: `ssh alias "${e.ssh}" is not a Host in ${hosts.path}; ssh will look it up as a host name.${guess ? ` Did you mean "${guess}"?` : ` Add a "Host ${e.ssh}" section there, or use the host's real name.`}`,
-      ...(guess ? { fixes: [{ title: `Change "${e.ssh}" to "${guess}"`, start: e.sshRange[0], end: e.sshRange[1], newText: guess, preferred: true }] } : {}),
+      ...(guess ? { fixes: [{ title: `Change "${e.ssh}" to "${guess}"`, start: sshRange[0], end: sshRange[1], newText: guess, preferred: true }] } : {}),
     });
   }
 }

@@ -99,6 +99,16 @@ describe('inventory diagnostics', () => {
     assert.deepEqual(analyzeInventory(ok, { sshHosts: ssh }), []);
   });
 
+  it('finds the same semantic problems in a valid file as in one with schema errors elsewhere', () => {
+    // A valid file is checked from its validated values, an invalid one from its document: they must agree.
+    const valid = GOOD.replace('ssh: scdw', 'ssh: cdw') + GOOD.split('\n').slice(2).join('\n').replace('prod:', 'copy:').replace('ssh: scdw', 'ssh: scwd');
+    const invalid = valid.replace('version: 1', 'version: 1\nextra: true');
+    const semantic = (text: string) => analyzeInventory(text, { sshHosts: ssh }).filter((f) => f.code !== 'unknown-key').map((f) => `${f.code} ${text.slice(f.start, f.end)} ${f.message}`);
+    const a = semantic(valid);
+    assert.deepEqual(a.map((x) => x.split(' ').slice(0, 2).join(' ')).sort(), ['instance-in-two-clusters cdw', 'same-instance cdw', 'ssh-alias-unknown scwd'].sort());
+    assert.deepEqual(semantic(invalid), a);
+  });
+
   it('warns about the same instance listed in two clusters', () => {
     const text = GOOD + GOOD.split('\n').slice(2).join('\n').replace('prod:', 'copy:');
     assert.deepEqual(spots(text, analyzeInventory(text, { sshHosts: ssh })).sort(), ['instance-in-two-clusters cdw', 'instance-in-two-clusters scdw']);

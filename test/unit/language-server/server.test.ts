@@ -115,14 +115,14 @@ describe('language server over LSP', function () {
 
     it('re-checks after a change and publishes only for the newest version of a burst', async () => {
       const fixed = text.replace('data/coordinator', '/data/coordinator').replace('prot:', 'port:').replace('coordinatr', 'coordinator').replace('scwd', 'scdw');
-      // A fixed quiet time makes the coalescing deterministic here; the default adapts it to the check's cost.
+      // A quiet time makes the coalescing deterministic here; by default edits are coalesced while a check runs.
       await client.configure({ diagnosticsDelayMs: 300, sshConfigPath: join(FIXTURES, 'ssh_config') });
       const before = client.published.length;
       const first = await client.changeNoWait(uri, fixed + '#1\n');
       await client.changeNoWait(uri, fixed + '#2\n');
       const last = await client.changeNoWait(uri, fixed);
       const p = await client.diagnostics(uri, last);
-      await client.configure({ diagnosticsDelayMs: 'auto', sshConfigPath: join(FIXTURES, 'ssh_config') });
+      await client.configure({ diagnosticsDelayMs: 0, sshConfigPath: join(FIXTURES, 'ssh_config') });
       // What is left: stg2 reaches the same machine as stg1, and both are prod's cdw instance once prod is fixed.
       assert.deepEqual(p.diagnostics.map((d) => d.code), ['same-instance', 'instance-in-two-clusters', 'instance-in-two-clusters']);
       assert.deepEqual(client.published.slice(before).filter((x) => x.uri === uri && (x.version ?? 0) >= first).map((x) => x.version), [last], 'the burst was checked once');
