@@ -433,7 +433,10 @@ async function startHost(state: LabState, name: string, address: string, withDat
   const rootNs = mountNamespaceOf('self');
   try {
     await waitFor(`the namespace of ${name}`, () => {
-      if (!processAlive(anchorPid)) throw new Error(`lab: could not create the namespaces of ${name}: ${readFileSync(join(logs, `${name}-anchor.log`), 'utf8').trim()}`);
+      if (!processAlive(anchorPid)) {
+        throw new Error(`lab: could not give ${name} its own mount and UTS namespaces (${readFileSync(join(logs, `${name}-anchor.log`), 'utf8').trim() || 'unshare exited'}); ` +
+          'the lab needs root and a kernel/container that allows mount namespaces, see "What needs root" in docs/lab.md');
+      }
       const cmd = readFileSync(`/proc/${anchorPid}/cmdline`, 'utf8');
       return cmd.startsWith('sleep') && mountNamespaceOf(anchorPid) !== rootNs;
     }, 30_000);
