@@ -35,6 +35,22 @@ export const bundleBench: Benchmark = {
         }),
       );
     }
+    // What the extension bundle is made of: the same esbuild options as scripts/build.mjs, with a metafile.
+    try {
+      const esbuild = await import('esbuild');
+      const r = await esbuild.build({ entryPoints: [join(ROOT, 'src/extension/extension.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', minify: true, keepNames: true, write: false, metafile: true, external: ['vscode', 'cpu-features', '*.node'], outfile: join(ROOT, '.bench/extension-meta.js'), logLevel: 'silent' });
+      const out = Object.values(r.metafile.outputs)[0];
+      const by = new Map<string, number>();
+      for (const [f, v] of Object.entries(out?.inputs ?? {})) {
+        const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(f);
+        const k = m ? m[1]! : f.split('/').slice(0, 2).join('/');
+        by.set(k, (by.get(k) ?? 0) + v.bytesInOutput);
+      }
+      const top = [...by].sort((a, b) => b[1] - a[1]).slice(0, 8);
+      ctx.note(`dist/extension.js by origin (minified bytes): ${top.map(([k, v]) => `${k} ${(v / 1024).toFixed(0)} KiB`).join(', ')}.`);
+    } catch (e) {
+      ctx.note(`Bundle composition not measured: ${(e as Error).message.split('\n')[0]}.`);
+    }
     const missing = BUNDLES.filter((b) => !present.includes(b));
     if (missing.length) ctx.note(`Not built yet: ${missing.join(', ')}.`);
     return rows;
