@@ -447,8 +447,15 @@ async function startHost(state: LabState, name: string, address: string, withDat
   // Recorded before sshd starts, so that down() finds this host's namespaces whatever happens next.
   state.processes[name] = { anchorPid, sshdPid: 0, mountNamespace: mountNamespaceOf(anchorPid) ?? '' };
   writeState(state);
+  writePidFile(dir, `${name}-anchor`, anchorPid);
   state.processes[name].sshdPid = await startSshd(dir, name, address, anchorPid);
   writeState(state);
+}
+
+/** <run>/pids/<name>.pid for every process the lab starts itself (state.json holds the same, with namespaces). */
+function writePidFile(dir: string, name: string, pid: number): void {
+  mkdirSync(join(dir, 'pids'), { recursive: true });
+  writeFileSync(join(dir, 'pids', `${name}.pid`), `${pid}\n`);
 }
 
 async function startSshd(dir: string, name: string, address: string, anchorPid: number): Promise<number> {
@@ -457,6 +464,7 @@ async function startSshd(dir: string, name: string, address: string, anchorPid: 
   closeSync(logFd);
   sshd.unref();
   const pid = sshd.pid ?? 0;
+  writePidFile(dir, `${name}-sshd`, pid);
   await waitFor(`sshd of ${name} on ${address}:${SSH_PORT}`, async () => {
     if (!processAlive(pid)) throw new Error(`lab: sshd of ${name} exited: ${readFileSync(join(dir, 'logs', `${name}-sshd.log`), 'utf8').trim().split('\n').slice(-3).join(' | ')}`);
     return portOpen(address, SSH_PORT);
