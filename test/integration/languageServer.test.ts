@@ -72,6 +72,28 @@ suite('Language server', () => {
     assert.strictEqual(cdw?.detail, 'ssh: HostName 127.0.10.1, User gpadmin, Port 2222');
   });
 
+  test('the utilitiesRelease setting reaches the server: gpstop -c is reported for Greenplum 6', async () => {
+    const doc = await vscode.workspace.openTextDocument({ language: 'shellscript', content: 'gpstop -c -a\n' });
+    await vscode.window.showTextDocument(doc);
+    const config = vscode.workspace.getConfiguration(SECTION);
+    const previous = config.inspect<string>('utilitiesRelease')?.globalValue;
+    try {
+      await config.update('utilitiesRelease', '6', vscode.ConfigurationTarget.Global);
+      const [d] = await waitFor('the release diagnostic', () => {
+        const found = ours(doc.uri).filter((x) => x.code === 'option-not-in-release');
+        return found.length ? found : undefined;
+      }, 20000);
+      assert.strictEqual(text(doc, d!), '-c');
+      assert.match(d!.message, /does not exist in Greenplum 6/);
+    } finally {
+      await config.update('utilitiesRelease', previous, vscode.ConfigurationTarget.Global);
+    }
+    await waitFor('the diagnostic to go once the release is auto again', () => (ours(doc.uri).length === 0 ? true : undefined), 20000);
+    // An unsaved untitled editor would ask whether to save it when the editors are closed.
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
   test('a Markdown runbook gets diagnostics for the utilities in its shell blocks', async () => {
     const uri = fixture('language', 'runbook.md');
     const doc = await vscode.workspace.openTextDocument(uri);
