@@ -15,7 +15,7 @@ import type { Guard, PlannedStep, ProcedureId, RemoteGuardId } from '../core/pro
 import type { ResolvedCluster } from '../core/inventory';
 import type { ClusterState } from '../core/state';
 import { RemoteExecError } from '../ssh/types';
-import type { ExecOptions, ExecResult, RemoteExecutor } from '../ssh/types';
+import type { ExecOptions, ExecResult, HostTarget, RemoteExecutor } from '../ssh/types';
 import { JournalFile } from './journal';
 import { commandFor, describeExecError, hostTarget, observe } from './observe';
 import type { ObserveOptions } from './observe';
@@ -87,6 +87,13 @@ export interface RunOptions {
   /** How long to wait for a synchronized standby before the swap's gpstop. Default 15 s. */
   syncWaitMs?: number;
   now?: () => Date;
+  /**
+   * Runs a step's command (not the guards or observations). Default: the executor's exec. The extension passes one
+   * that runs it in a terminal on a PTY channel and resolves with the captured output and exit status; it should pass
+   * output to options.onStdout (the run's output events) and honour options.signal and timeoutMs, and it must
+   * reject with RemoteExecError when the outcome is unknown (connection lost, timeout, cancelled).
+   */
+  runStepCommand?: (host: HostTarget, command: string, options: ExecOptions, step: PlannedStep) => Promise<ExecResult>;
 }
 
 const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
@@ -150,13 +157,14 @@ export async function runProcedure(o: RunOptions): Promise<RunResult> {
     emit({ type: 'run-finished', result });
     return result;
   };
-  const exec = async (step: PlannedStep, kind: 'step' | 'guard', host: string, script: string, env: Record<string, string>, opts: ExecOptions): Promise<ExecResult> => {
+  const exec = async (step: PlannedStep, kind: 'step' | 'guard', host: string, script: string, env: Record<string, string>, opts: ExecOptions, inTerminal = true): Promise<ExecResult> => {
     const h = o.cluster.hosts.find((x) => x.name === host);
     if (!h) throw new Error(`host ${host} is not in cluster ${o.cluster.name}`);
     const started = now();
     const shown = kind === 'step' ? step.command : `guards of ${step.id}`;
     try {
-      const r = await o.executor.exec(hostTarget(h), commandFor(o.cluster, script, env), opts);
+      const line = commandFor(o.cluster, script, env);
+      const r = kind === 'step' && inTerminal && o.runStepCommand ? await o.runStepCommand(hostTarget(h), line, opts, step) : await o.executor.exec(hostTarget(h), line, opts);
       o.audit?.({ user, cluster: o.cluster.name, procedure: o.procedure, stepId: step.id, kind, host, command: shown, startedAt: started.toISOString(), endedAt: now().toISOString(), exitCode: r.exitCode, durationMs: r.durationMs });
       return r;
     } catch (e) {
@@ -259,7 +267,8 @@ export async function runProcedure(o: RunOptions): Promise<RunResult> {
       await sleep(poll, o.signal);
       if (step.outputKind === 'gpstate-f' || step.outputKind === 'gpstate-b') {
         try {
-          const again = await exec(step, 'step', step.host, step.command, step.env, { timeoutMs: step.timeoutMs });
+          // Re-reads for the verification run quietly, not in the step's terminal.
+          const again = await exec(step, 'step', step.host, step.command, step.env, { timeoutMs: step.timeoutMs }, false);
           parsed = parsedForVerify(step, again.stdout + (again.stderr ? `\n${again.stderr}` : ''), again.exitCode);
         } catch {
           parsed = undefined;

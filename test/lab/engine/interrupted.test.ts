@@ -69,4 +69,22 @@ describe('engine: interrupted steps (coordinator vocabulary)', function () {
     assert.equal(second.result.status, 'done', second.result.message);
     assert.equal(second.result.steps[0]!.status, 'succeeded');
   });
+
+  it('runs a step\'s command on a PTY when the caller supplies one (as the extension\'s terminal does)', async () => {
+    const cluster = clusterOf(lab!);
+    const ptyCommands: string[] = [];
+    const { result } = await runAll('check', cluster, pool!, journal, {
+      runStepCommand: async (host, command, _options, step) => {
+        ptyCommands.push(`${step.id}@${host.name}`);
+        const t0 = Date.now();
+        const shell = await pool!.openShell(host, { command, cols: 120, rows: 40 });
+        const end = await shell.exited;
+        return { exitCode: end.exitCode, signal: end.signal, stdout: end.output, stderr: '', durationMs: Date.now() - t0 };
+      },
+    });
+    assert.equal(result.status, 'done', result.message);
+    assert.deepEqual(ptyCommands, ['check-mirroring@scdw']);
+    assert.equal(result.steps[0]!.status, 'succeeded', result.steps[0]!.message);
+    assert.match(result.steps[0]!.message, /standby passive, WAL sender streaming/);
+  });
 });
