@@ -5,6 +5,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { connect } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -58,7 +59,11 @@ const SLOW_SECONDS = 3;
 const RUN_MARKER = '.gpcoord-lab';
 // 1 MB WAL segments keep data directories small: copying and deleting them is most of a lab's start and stop.
 const INITDB_ARGS = ['-U', USER, '-A', 'trust', '-E', 'UTF8', '--locale=C', '-N', '--wal-segsize=1'];
-const TEMPLATE_DIR = join(REPO_ROOT, '.lab', '.template', `pg15-initdb-${INITDB_ARGS.length}-wal1`);
+// Every lab host mounts its own /tmp, so nothing a host needs may live under /tmp: a checkout there (a CI clone, say)
+// keeps its labs in /var/tmp instead. GPCOORD_LAB_ROOT overrides both.
+export const LAB_ROOT = process.env.GPCOORD_LAB_ROOT
+  ?? (REPO_ROOT === '/tmp' || REPO_ROOT.startsWith('/tmp/') ? join('/var/tmp', `gpcoord-lab-${createHash('sha256').update(REPO_ROOT).digest('hex').slice(0, 8)}`) : join(REPO_ROOT, '.lab'));
+const TEMPLATE_DIR = join(LAB_ROOT, '.template', `pg15-initdb-${INITDB_ARGS.length}-wal1`);
 
 // ---------------------------------------------------------------------------------------------------------
 // small process helpers
@@ -213,7 +218,7 @@ function validate(opts: UpOptions): Required<Omit<UpOptions, 'dir'>> & { dir: st
   const vocabulary = opts.vocabulary ?? 'coordinator';
   if (vocabulary !== 'master' && vocabulary !== 'coordinator') throw new Error(`lab: vocabulary must be "master" or "coordinator", got "${String(vocabulary)}"`);
   if (product === 'cloudberry' && vocabulary === 'master') throw new Error('lab: Cloudberry only speaks the "coordinator" vocabulary');
-  const dir = resolve(opts.dir ?? join(REPO_ROOT, '.lab', String(subnet)));
+  const dir = resolve(opts.dir ?? join(LAB_ROOT, String(subnet)));
   if (dir === '/tmp' || dir.startsWith('/tmp/')) throw new Error(`lab: the run directory ${dir} must not be under /tmp: every lab host mounts its own /tmp over it`);
   return { subnet, hosts, scenario, product, vocabulary, dir };
 }
