@@ -27,7 +27,7 @@ describe('gpcoord parse (bundled CLI)', function () {
       entryPoints: [join(ROOT, 'src', 'cli', 'main.ts')], outfile: cli, bundle: true, platform: 'node', target: 'node20', format: 'cjs',
       banner: { js: '#!/usr/bin/env node' }, logLevel: 'silent',
       // ssh2 (used by other subcommands) loads this optional native module inside try/catch; it has no JS to bundle.
-      external: ['cpu-features'],
+      external: ['cpu-features', '*.node'],   // ssh2's optional native addons, as in scripts/build.mjs
     });
     assert.ok(statSync(cli).size > 0);
   });
