@@ -34,7 +34,7 @@ async function run(argv: string[]): Promise<number> {
         role: h.role,
         dataDirectory: h.dataDirectory,
         port: h.port,
-        ssh: { target: h.sshTarget, user: r.user, hostName: r.hostName, port: r.port, identityFiles: r.identityFiles, proxyJump: r.proxyJump.map((j) => j.target) },
+        ssh: { target: h.sshTarget, user: r.user, hostName: r.hostName, port: r.port, identityFiles: r.identityFiles, identityFilesAreDefaults: r.identityFilesAreDefaults, proxyJump: r.proxyJump.map((j) => j.target) },
       };
     });
     if (flags.has('json')) process.stdout.write(`${JSON.stringify({ cluster: cluster.name, hosts: rows }, null, 2)}\n`);
@@ -42,7 +42,7 @@ async function run(argv: string[]): Promise<number> {
       process.stdout.write(`Cluster ${cluster.name} (${cluster.config.vocabulary} vocabulary${cluster.config.environmentScript ? `, environment ${cluster.config.environmentScript}` : cluster.config.gphome ? `, GPHOME ${cluster.config.gphome}` : ''})\n`);
       for (const r of rows) {
         const jump = r.ssh.proxyJump.length ? ` via ${r.ssh.proxyJump.join(',')}` : '';
-        process.stdout.write(`  ${r.name.padEnd(12)} original ${r.role.padEnd(12)} ${r.dataDirectory} port ${r.port}   ssh ${r.ssh.user}@${r.ssh.hostName}:${r.ssh.port}${jump}${r.ssh.identityFiles.length ? ` key ${r.ssh.identityFiles.join(',')}` : ''}\n`);
+        process.stdout.write(`  ${r.name.padEnd(12)} original ${r.role.padEnd(12)} ${r.dataDirectory} port ${r.port}   ssh ${r.ssh.user}@${r.ssh.hostName}:${r.ssh.port}${jump}${r.ssh.identityFilesAreDefaults ? ' (default keys, agent)' : r.ssh.identityFiles.length ? ` key ${r.ssh.identityFiles.join(',')}` : ''}\n`);
       }
     }
     return 0;
