@@ -48,7 +48,7 @@ async function startCodeServer({ port = 0, folder, vsix = [], settings = {}, env
   const stop = async () => {
     if (proc.exitCode === null) { const gone = new Promise(r => proc.once('exit', r)); proc.kill(); await gone; }
     // code-server's helpers may still be writing logs for a moment after it exits: retry, and never fail a run over it.
-    if (!process.env.KEEP_STATE) { try { fs.rmSync(state, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }); } catch (e) { console.warn(`could not remove ${state}: ${e.message}`); } }
+    if (!process.env.KEEP_STATE) { try { fs.rmSync(state, { recursive: true, force: true, maxRetries: 40, retryDelay: 250 }); } catch (e) { console.warn(`could not remove ${state}: ${e.message}`); } }
   };
   return { base, port: Number(base.split(':').pop()), state, userData, log: () => log, stop };
 }

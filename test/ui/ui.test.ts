@@ -113,6 +113,16 @@ function fixtureChecks({ page, shot, webview, base }: Session): Check[] {
       await welcome.getByRole('button', { name: 'Open gpstate Output' }).waitFor();
       await shot('1-clusters-welcome-dark');
     } },
+    { name: 'the welcome view opens the walkthrough with its four steps', run: async () => {
+      await page.locator('.part.sidebar .welcome-view-content a', { hasText: 'Open the walkthrough' }).click();
+      const walkthrough = page.locator('.gettingStartedContainer');
+      await walkthrough.getByText('Get started with Greenplum Coordinator').first().waitFor({ timeout: 30000 });
+      for (const step of ['Add your cluster', 'Check coordinator mirroring', 'Read the status panel', 'Restore mirroring after a failover']) {
+        await walkthrough.getByText(step, { exact: true }).first().waitFor({ timeout: 10000 });
+      }
+      await shot('1b-walkthrough-dark');
+      await page.keyboard.press('Escape');
+    } },
     { name: 'the palette lists "Greenplum: Open gpstate Output…" and its quick pick offers the workspace outputs', run: async () => {
       await runCommand(page, 'Greenplum: Open gpstate Output…');
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Paste from the clipboard' }).waitFor({ timeout: 20000 });
