@@ -4,8 +4,9 @@ import { parsersBench } from './parsers';
 import { activationBench, bundleBench } from './extension';
 import { observeBench, refreshBench } from './observe';
 import { fuzzBench } from './fuzz';
+import { icountBench } from './icount';
 import { lspBench } from './lsp';
 import { panelBench } from './panel';
 import { sshBench } from './ssh';
 
-export const BENCHMARKS: Benchmark[] = [parsersBench, bundleBench, activationBench, sshBench, observeBench, refreshBench, panelBench, lspBench, fuzzBench];
+export const BENCHMARKS: Benchmark[] = [parsersBench, icountBench, bundleBench, activationBench, sshBench, observeBench, refreshBench, panelBench, lspBench, fuzzBench];
