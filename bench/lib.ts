@@ -192,7 +192,8 @@ export function machineInfo(): MachineInfo {
       : undefined;
     vscode = `VS Code ${vsVersion ?? '?'} (code-server ${pkg.version ?? '?'}${existsSync(product) ? '' : ''})`;
   }
-  const chromium = existsSync('/usr/bin/chromium') ? run('/usr/bin/chromium', ['--version']) : 'not found';
+  // Debian's chromium wrapper script may print shell noise before the version line.
+  const chromium = existsSync('/usr/bin/chromium') ? (run('/usr/bin/chromium', ['--version']).split('\n').find((l) => /Chromium \d/.test(l)) ?? 'unknown') : 'not found';
   let load = 'unknown';
   if (existsSync('/proc/loadavg')) load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   return {
