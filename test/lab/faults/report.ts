@@ -34,9 +34,10 @@ export function render(rows: Row[]): string {
         const r = latest.get(`${procedure}|${step}|${fault}`);
         if (!r) continue;
         const st = r.steps.find((s) => s.id === step);
+        // The faulted step's own message when it did not succeed, else how the run as a whole ended.
         const outcome = r.error ? `error: ${short(r.error, 120)}` : r.injected ? r.status : `${r.status} (fault not injected: the step did not run)`;
         out.push(
-          `| ${step} | ${fault} | ${r.host || '—'} | ${esc(outcome)} | ${st ? `${st.status}` : '—'} | ${r.error && !Object.keys(r.dataAfter).length ? '—' : r.noDataLost ? 'yes' : '**NO**'} | ${r.rerunStatus ?? '—'} | ${esc(short(st?.message || r.message))} |`,
+          `| ${step} | ${fault} | ${r.host || '—'} | ${esc(outcome)} | ${st ? `${st.status}` : '—'} | ${r.error && !Object.keys(r.dataAfter).length ? '—' : r.noDataLost ? 'yes' : '**NO**'} | ${r.rerunStatus ?? '—'} | ${esc(short(st && st.status !== 'succeeded' ? st.message : r.message))} |`,
         );
       }
     }
