@@ -286,7 +286,8 @@ function writeGphome(dir: string, s: { product: Product; vocabulary: Vocabulary;
     '# Sourced explicitly before running a utility, as on a real installation.',
     `GPHOME=${gphome}`,
     'export GPHOME',
-    `PATH="$GPHOME/bin:${PG_BIN}:${dirname(process.execPath)}:$PATH"`,
+    '# node for the utilities: the system one, else the one that started the lab.',
+    `PATH="$GPHOME/bin:${PG_BIN}:$PATH:${dirname(process.execPath)}"`,
     'export PATH',
     '# libpq of Greenplum looks for the server socket in /tmp.',
     'PGHOST=/tmp',
@@ -891,7 +892,7 @@ export function status(lab: Lab): HostStatus[] {
 }
 
 export function defaultLabDir(subnet = 10): string {
-  return join(REPO_ROOT, '.lab', String(subnet));
+  return join(LAB_ROOT, String(subnet));
 }
 
 export function isDirectory(p: string): boolean {
