@@ -5,7 +5,7 @@ import { basename, join } from 'node:path';
 import { parseInventory } from '../../src/core/inventory';
 import type { Lab } from './lab';
 import { down, fault, hostDataPath, labExec, labProcesses, runningPostgres, up } from './lab';
-import { assertNoProcessesLeft, assertLikeReference, gp, gpstateFStreaming, normalizeHosts, normalizeRun, parsed } from './support';
+import { assertNoProcessesLeft, assertLikeReference, assertSameMessages, gp, gpstateFStreaming, normalizeHosts, normalizeRun, parsed } from './support';
 
 /** The GP6 capture ran its standby on the same host at /data/standby/gpseg-1:5433; the lab's is /data/master/gpseg-1:5432 on scdw. */
 function normalizeCapture(m: string): string {
@@ -53,6 +53,11 @@ describe('lab: master vocabulary (Greenplum 6) compared with the real GP6 captur
     assertLikeReference('gpstate-b', b, 'gp6-lab-capture/02-gpstate-b.txt', 0, normalizeHosts);
     const plain = await gp(lab, 'cdw', 'gpstate');
     assertLikeReference('gpstate-b', plain, 'gp6-lab-capture/04-gpstate.txt', 0, normalizeHosts);
+    for (const [flag, file] of [['-e', '51-gpstate-e.txt'], ['-Q', '52-gpstate-Q.txt']] as const) {
+      const r = await gp(lab, 'cdw', `gpstate ${flag}`);
+      assert.equal(r.code, 0, flag);
+      assertSameMessages(r.stdout, `gp6-lab-capture/${file}`);
+    }
     const s = await gp(lab, 'cdw', 'gpstate -s');
     assert.equal(s.code, 0);
     const head = (text: string): string => text.split('\n').filter((_, i, all) => i <= all.findIndex((l) => l.endsWith('-Segment Instance Status Report'))).join('\n');
