@@ -161,6 +161,26 @@ suite('Against the lab: observe and restore a real coordinator pair', function (
       .find((l) => l.kind === 'terminal' && l.host === 'cdw' && l.exitCode === 0));
   });
 
+  test('auto-refresh re-checks the cluster while the Clusters view is visible, and stops when it is hidden', async () => {
+    const config = vscode.workspace.getConfiguration(SECTION);
+    await config.update('autoRefreshSeconds', 5, vscode.ConfigurationTarget.Global);
+    try {
+      await vscode.commands.executeCommand('workbench.view.extension.greenplumCoordinator');
+      const before = a.observed(lab.clusterName)?.observedAt;
+      await waitFor('an automatic re-check while the view is visible', () => {
+        const now = a.observed(lab.clusterName)?.observedAt;
+        return now && now !== before ? now : undefined;
+      }, 20000);
+      await vscode.commands.executeCommand('workbench.view.explorer');
+      await new Promise((r) => setTimeout(r, 3000));   // a check already under way may still land
+      const hidden = a.observed(lab.clusterName)?.observedAt;
+      await new Promise((r) => setTimeout(r, 8000));
+      assert.strictEqual(a.observed(lab.clusterName)?.observedAt, hidden, 'the cluster was re-checked while the view was hidden');
+    } finally {
+      await config.update('autoRefreshSeconds', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   test('a stopped standby shows as not running in the tree', async () => {
     fault(lab, 'stop-standby', 'cdw');
     assert.strictEqual(await check(a, lab), 'standby-down');
