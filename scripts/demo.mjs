@@ -7,17 +7,13 @@ import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { createHash } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const SUBNET = '40';
-// The same run directory test/lab/lab.ts picks (LAB_ROOT): a checkout under /tmp keeps its labs in /var/tmp.
-const LAB_ROOT = process.env.GPCOORD_LAB_ROOT
-  ?? (ROOT === '/tmp' || ROOT.startsWith('/tmp/') ? join('/var/tmp', `gpcoord-lab-${createHash('sha256').update(ROOT).digest('hex').slice(0, 8)}`) : join(ROOT, '.lab'));
-const LAB_DIR = join(LAB_ROOT, SUBNET);
+const LAB_DIR = join(require('../test/lab/root.cjs').labRoot(ROOT), SUBNET);   // the run directory test/lab/lab.ts picks
 const args = process.argv.slice(2);
 const scenarioIndex = args.indexOf('--scenario');
 const scenario = scenarioIndex >= 0 ? args[scenarioIndex + 1] : 'after-failover';

@@ -5,11 +5,12 @@
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { connect } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { stringify } from 'yaml';
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- shared with the plain-JS test runners
+const { labRoot } = require('./root.cjs') as { labRoot: (repoRoot: string) => string };
 
 export type Scenario = 'healthy' | 'after-failover';
 export type Vocabulary = 'master' | 'coordinator';
@@ -59,10 +60,8 @@ const SLOW_SECONDS = 3;
 const RUN_MARKER = '.gpcoord-lab';
 // 1 MB WAL segments keep data directories small: copying and deleting them is most of a lab's start and stop.
 const INITDB_ARGS = ['-U', USER, '-A', 'trust', '-E', 'UTF8', '--locale=C', '-N', '--wal-segsize=1'];
-// Every lab host mounts its own /tmp, so nothing a host needs may live under /tmp: a checkout there (a CI clone, say)
-// keeps its labs in /var/tmp instead. GPCOORD_LAB_ROOT overrides both.
-export const LAB_ROOT = process.env.GPCOORD_LAB_ROOT
-  ?? (REPO_ROOT === '/tmp' || REPO_ROOT.startsWith('/tmp/') ? join('/var/tmp', `gpcoord-lab-${createHash('sha256').update(REPO_ROOT).digest('hex').slice(0, 8)}`) : join(REPO_ROOT, '.lab'));
+// Where lab runs live: outside /tmp, which every lab host mounts for itself (see test/lab/root.cjs).
+export const LAB_ROOT: string = labRoot(REPO_ROOT);
 const TEMPLATE_DIR = join(LAB_ROOT, '.template', `pg15-initdb-${INITDB_ARGS.length}-wal1`);
 
 // ---------------------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ const { runTests } = require('@vscode/test-electron');
 
 const ROOT = path.resolve(__dirname, '../..');
 const LAB_SUBNET = '42';   // the extension's lab range is 40-49; the demo uses 40
-const LAB_DIR = path.join(ROOT, '.lab', LAB_SUBNET);
+const LAB_DIR = path.join(require('../lab/root.cjs').labRoot(ROOT), LAB_SUBNET);   // outside /tmp, as the lab needs
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 const extensionTestsPath = path.join(ROOT, 'out/test/integration/index.js');
 if (!fs.existsSync(extensionTestsPath) || !fs.existsSync(path.join(ROOT, 'dist/extension.js'))) {

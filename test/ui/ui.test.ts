@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 
 const require = createRequire(__filename);
+const { labRoot } = require('../lab/root.cjs') as { labRoot: (repoRoot: string) => string };
 const { startCodeServer, launchChromium } = require('../support/code-server.js') as {
   startCodeServer(o: { folder?: string; vsix?: string[]; settings?: object }): Promise<{ base: string; userData: string; stop(): Promise<void>; log(): string }>;
   launchChromium(): Promise<Browser>;
@@ -202,7 +203,7 @@ function fixtureChecks({ page, shot, webview, base }: Session): Check[] {
 
 /** The lab (real sshd, PostgreSQL and gp utilities) after a failover, in a workspace that knows its cluster. */
 async function labSession(vsix: string): Promise<{ passed: number; failed: number }> {
-  const labDir = path.join(ROOT, '.lab', '43');
+  const labDir = path.join(labRoot(ROOT), '43');   // outside /tmp, as the lab needs
   const labCli = (...args: string[]) => execFileSync(path.join(ROOT, 'node_modules/.bin/tsx'), ['test/lab/cli.ts', ...args, '--dir', labDir], { cwd: ROOT, stdio: 'pipe', timeout: 240000 });
   try {
     labCli('up', '--scenario', 'after-failover', '--subnet', '43');
