@@ -68,6 +68,21 @@ suite('Status panel: Open gpstate Output', () => {
     assert.strictEqual(shown['verdict.health'], 'Healthy');
   });
 
+  test('the palette flow reads the clipboard: the first quick pick choice, accepted with the keyboard command', async () => {
+    const a = await api();
+    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(fixture('outputs', 'gp7_gpstate-f_standby_down_RECONSTRUCTED.txt')));
+    await vscode.env.clipboard.writeText(text);
+    assert.strictEqual(await vscode.env.clipboard.readText(), text, 'the clipboard does not hold the fixture');
+    const running = vscode.commands.executeCommand<Outcome>('greenplumCoordinator.openGpstateOutput');
+    await new Promise((r) => setTimeout(r, 1000));   // the quick pick opens with "Paste from the clipboard" selected
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    const outcome = await running;
+    assert.strictEqual(outcome?.ok, true, outcome?.message);
+    const shown = await a.readPanel(a.savedOutputPanelKey);
+    assert.strictEqual(shown['title'], 'Clipboard');
+    assert.strictEqual(shown['verdict.headline'], 'Standby on scdw is not running');
+  });
+
   test('text that is not gpstate output is refused with a message naming it', async () => {
     const outcome = await vscode.commands.executeCommand<Outcome>('greenplumCoordinator.openGpstateOutput', { text: 'total 0\ndrwxr-xr-x 2 gpadmin gpadmin 6 Jan 1 backup_gpseg-1\n', label: 'ls.txt' });
     assert.strictEqual(outcome?.ok, false);

@@ -1,15 +1,15 @@
 // Integration suite: mocha inside a real VS Code extension host, launched through @vscode/test-electron's runTests.
 // Here VS Code cannot be downloaded, so runTests is pointed at code-shim.js (code-server 1.139 in Chromium).
 // With USE_DESKTOP_VSCODE=1 the shim is left out and runTests downloads and runs desktop VS Code instead.
-// Before the run it starts the test lab (real sshd + PostgreSQL, subnet 42) in the after-failover scenario for the
-// tests that observe and repair a cluster, and stops it afterwards whatever happened.
+// Before the run it starts the test lab (real sshd + PostgreSQL, on a free subnet of the extension's range 42-49) in
+// the after-failover scenario for the tests that observe and repair a cluster, and stops it afterwards whatever happened.
 const { spawnSync } = require('child_process');
 const fs = require('fs'), path = require('path');
 const { runTests } = require('@vscode/test-electron');
 
 const ROOT = path.resolve(__dirname, '../..');
-const LAB_SUBNET = '42';   // the extension's lab range is 40-49; the demo uses 40
-const LAB_DIR = path.join(require('../lab/root.cjs').labRoot(ROOT), LAB_SUBNET);   // outside /tmp, as the lab needs
+const LAB_ROOT = require('../lab/root.cjs').labRoot(ROOT);   // outside /tmp, as the lab needs
+const { freeLabSubnet } = require('./lab-subnet');
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 const extensionTestsPath = path.join(ROOT, 'out/test/integration/index.js');
 if (!fs.existsSync(extensionTestsPath) || !fs.existsSync(path.join(ROOT, 'dist/extension.js'))) {
@@ -18,17 +18,20 @@ if (!fs.existsSync(extensionTestsPath) || !fs.existsSync(path.join(ROOT, 'dist/e
   process.exit(1);
 }
 
-function lab(...args) {
-  return spawnSync(TSX, ['test/lab/cli.ts', ...args, '--dir', LAB_DIR], { cwd: ROOT, encoding: 'utf8', timeout: 240000 });
+function lab(dir, ...args) {
+  return spawnSync(TSX, ['test/lab/cli.ts', ...args, '--dir', dir], { cwd: ROOT, encoding: 'utf8', timeout: 240000 });
 }
 
 async function main() {
+  // 42 first; the UI test prefers 43 and the demo 40, and another checkout's run may hold any of them.
+  const subnet = String(await freeLabSubnet([42, 44, 45, 46, 47, 48, 49]).catch(() => 42));
+  const labDir = path.join(LAB_ROOT, subnet);
   const env = { GPCOORD_TEST_FIXTURES: path.join(ROOT, 'test/fixtures/workspace'), GPCOORD_REPO_ROOT: ROOT };
   const t0 = Date.now();
-  const up = lab('up', '--scenario', 'after-failover', '--subnet', LAB_SUBNET);
+  const up = lab(labDir, 'up', '--scenario', 'after-failover', '--subnet', subnet);
   if (up.status === 0) {
-    env.GPCOORD_LAB_DIR = LAB_DIR;
-    console.log(`lab up for the integration tests in ${((Date.now() - t0) / 1000).toFixed(1)} s (${LAB_DIR})`);
+    env.GPCOORD_LAB_DIR = labDir;
+    console.log(`lab up for the integration tests in ${((Date.now() - t0) / 1000).toFixed(1)} s (${labDir})`);
   } else {
     // The lab tests then fail with this reason; the other tests still run.
     env.GPCOORD_LAB_ERROR = `the test lab did not start (it needs root, openssh-server and postgresql): ${(up.stderr || up.stdout || String(up.error)).trim().split('\n').slice(-3).join(' / ')}`;
@@ -49,7 +52,7 @@ async function main() {
     return 1;
   } finally {
     if (env.GPCOORD_LAB_DIR) {
-      const down = lab('down');
+      const down = lab(labDir, 'down');
       if (down.status !== 0) console.error(`lab down failed: ${down.stderr || down.stdout}`);
     }
   }

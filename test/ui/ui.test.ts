@@ -11,6 +11,7 @@ import type { Browser, FrameLocator, Page } from 'playwright-core';
 
 const require = createRequire(__filename);
 const { labRoot } = require('../lab/root.cjs') as { labRoot: (repoRoot: string) => string };
+const { freeLabSubnet } = require('../support/lab-subnet.js') as { freeLabSubnet(candidates: number[]): Promise<number> };
 const { startCodeServer, launchChromium } = require('../support/code-server.js') as {
   startCodeServer(o: { folder?: string; vsix?: string[]; settings?: object }): Promise<{ base: string; userData: string; stop(): Promise<void>; log(): string }>;
   launchChromium(): Promise<Browser>;
@@ -203,10 +204,12 @@ function fixtureChecks({ page, shot, webview, base }: Session): Check[] {
 
 /** The lab (real sshd, PostgreSQL and gp utilities) after a failover, in a workspace that knows its cluster. */
 async function labSession(vsix: string): Promise<{ passed: number; failed: number }> {
-  const labDir = path.join(labRoot(ROOT), '43');   // outside /tmp, as the lab needs
+  // 43 first; another checkout's run on this machine may hold it.
+  const subnet = String(await freeLabSubnet([43, 49, 48, 47, 46, 45, 44]).catch(() => 43));
+  const labDir = path.join(labRoot(ROOT), subnet);   // outside /tmp, as the lab needs
   const labCli = (...args: string[]) => execFileSync(path.join(ROOT, 'node_modules/.bin/tsx'), ['test/lab/cli.ts', ...args, '--dir', labDir], { cwd: ROOT, stdio: 'pipe', timeout: 240000 });
   try {
-    labCli('up', '--scenario', 'after-failover', '--subnet', '43');
+    labCli('up', '--scenario', 'after-failover', '--subnet', subnet);
   } catch (error) {
     console.log(`  ✗ the lab did not start (it needs root, openssh-server and postgresql): ${String((error as { stderr?: Buffer }).stderr ?? error).trim().split('\n').slice(-2).join(' / ')}`);
     return { passed: 0, failed: 1 };
