@@ -10,7 +10,9 @@ const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs'
 // uses its JavaScript implementations, so the bundles stay portable across Node and Electron versions.
 const optionalNative = ['cpu-features', '*.node'];
 const entries = [
-  { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  // The language client library is its own bundle, required by the extension only when a served document opens.
+  { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', './language-client.js'] },
+  { entryPoints: ['src/extension/languageClientLibrary.ts'], outfile: 'dist/language-client.js', external: ['vscode'] },
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: ['src/language-server/server.ts'], outfile: 'dist/language-server.js' },
   { entryPoints: ['media/panel.ts'], outfile: 'dist/media/panel.js', platform: 'browser', format: 'iife', target: 'es2022' },

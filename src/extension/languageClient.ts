@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { DocumentFilter, LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
+import type * as LanguageClientLibrary from './languageClientLibrary';
 
 /** The configuration section the server reads; changes are pushed to it (didChangeConfiguration). */
 const SECTION = 'greenplumCoordinator';
@@ -45,7 +46,9 @@ function settings(): Record<string, unknown> {
 }
 
 async function start(context: vscode.ExtensionContext): Promise<LanguageClient | undefined> {
-  const { LanguageClient: Client, TransportKind } = await import('vscode-languageclient/node');
+  // A sibling bundle next to dist/extension.js (see scripts/build.mjs), required at run time.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { LanguageClient: Client, TransportKind } = require('./language-client.js') as typeof LanguageClientLibrary;
   const module = context.asAbsolutePath('dist/language-server.js');
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
