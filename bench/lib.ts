@@ -132,7 +132,8 @@ export interface RowInput {
 export function row(bench: string, r: RowInput): Row {
   const v = typeof r.value === 'number' ? { median: r.value, min: r.value, max: r.value, samples: [r.value] } : r.value;
   const b = r.baseline === undefined ? null : typeof r.baseline.value === 'number' ? r.baseline.value : r.baseline.value.median;
-  const ratio = b === null || b === 0 || !Number.isFinite(b) ? null : v.median / b;
+  // A ratio to a zero or negative baseline (a heap that shrank) means nothing.
+  const ratio = b === null || b <= 0 || !Number.isFinite(b) ? null : v.median / b;
   const out: Row = {
     bench,
     name: r.name,

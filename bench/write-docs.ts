@@ -67,6 +67,7 @@ export function renderMarkdown(stored: Stored[]): string {
       continue;
     }
     for (const x of r.rows) {
+      if (x.baselineMedian !== null && x.baselineMedian <= 0) x.ratio = null;
       const spread = x.range && x.samples ? ` (n=${x.samples}, ${fmt(x.range[0])}–${fmt(x.range[1])})` : '';
       out.push(
         `| ${r.bench} | ${esc(x.name)} | ${fmt(x.median)}${spread} | ${x.unit} | ${x.baselineName ? `${esc(x.baselineName)} = ${fmt(x.baselineMedian)}` : ''} | ${x.ratio === null ? '' : `${fmt(x.ratio)}×`} | ${esc(x.goal ?? '')} | ${x.met === null ? '' : x.met ? 'yes' : '**no**'} |`,
