@@ -172,8 +172,11 @@ export async function runProcedureUi(services: Services, loaded: LoadedCluster, 
     }
   };
 
+  // Cancel on the progress notification or Ctrl+C in the run's terminal: the running step is cancelled, its outcome
+  // is unknown and re-observed, and no further step runs.
+  const abort = new AbortController();
+  terminal.onInterrupt = () => abort.abort();
   const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${def.title} on ${name}`, cancellable: true }, (progress, token) => {
-    const abort = new AbortController();
     token.onCancellationRequested(() => abort.abort());
     return runProcedure({
       procedure,
@@ -199,6 +202,7 @@ export async function runProcedureUi(services: Services, loaded: LoadedCluster, 
     });
   });
   if (pendingPanelUpdate) clearTimeout(pendingPanelUpdate);
+  terminal.onInterrupt = undefined;
 
   // 3. The end: a clear final state, from a final observation with gpstate.
   view.status = result.status === 'done' ? 'done' : result.status;

@@ -16,6 +16,9 @@ export class StepTerminal implements vscode.Disposable {
   private opened = false;
   readonly terminal: vscode.Terminal;
 
+  /** Called when the user presses Ctrl+C in the terminal. */
+  onInterrupt: (() => void) | undefined;
+
   constructor(name: string) {
     const pty: vscode.Pseudoterminal = {
       onDidWrite: this.writer.event,
@@ -25,9 +28,14 @@ export class StepTerminal implements vscode.Disposable {
         for (const chunk of this.buffered.splice(0)) this.writer.fire(chunk);
       },
       close: () => { this.opened = false; },
-      // Ctrl+C in this terminal is for the user's convenience: the run is cancelled from its progress notification.
+      // Ctrl+C cancels the running step, as in a shell; other keys go nowhere (the utilities run non-interactively,
+      // their prompts are answered by the confirmations).
       handleInput: (data) => {
-        if (data === '\x03') this.line(`${YELLOW}To cancel the running step, use Cancel on the progress notification.${RESET}`);
+        if (data !== '\x03') return;
+        if (this.onInterrupt) {
+          this.line(`${YELLOW}^C — cancelling the running step; its outcome will be re-observed.${RESET}`);
+          this.onInterrupt();
+        } else this.line(`${DIM}^C — nothing is running.${RESET}`);
       },
     };
     this.terminal = vscode.window.createTerminal({ name, pty, iconPath: new vscode.ThemeIcon('server-environment') });
