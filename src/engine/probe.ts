@@ -106,9 +106,9 @@ const int = (v: string | undefined | null): number | null => {
 };
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null);
 
-/** Parses the probe's output. Never throws: unknown or malformed lines are ignored. */
-export function parseProbe(stdout: string): HostFacts {
-  const f: HostFacts = {
+/** Facts before anything was read: nothing running, nothing found, and not complete. */
+export function emptyHostFacts(): HostFacts {
+  return {
     hostname: null,
     dirExists: false,
     pidFile: false,
@@ -131,6 +131,11 @@ export function parseProbe(stdout: string): HostFacts {
     psqlMessages: [],
     complete: false,
   };
+}
+
+/** Parses the probe's output. Never throws: unknown or malformed lines are ignored. */
+export function parseProbe(stdout: string): HostFacts {
+  const f = emptyHostFacts();
   for (const raw of stdout.split('\n')) {
     const line = raw.replace(/\r$/, '');
     if (!line.startsWith('@gpc ')) continue;

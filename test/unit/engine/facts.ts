@@ -5,6 +5,7 @@ import type { ResolvedCluster } from '../../../src/core/inventory';
 import type { ClusterState } from '../../../src/core/state';
 import { deriveClusterState } from '../../../src/engine/derive';
 import type { HostObservation } from '../../../src/engine/derive';
+import { emptyHostFacts } from '../../../src/engine/probe';
 import type { HostFacts, ReplicationRow } from '../../../src/engine/probe';
 
 export const DIR = '/data/coordinator/gpseg-1';
@@ -24,30 +25,7 @@ ${extra}`);
 }
 
 export function facts(p: Partial<HostFacts>): HostFacts {
-  return {
-    hostname: null,
-    dirExists: true,
-    pidFile: false,
-    pid: null,
-    running: false,
-    standbySignal: false,
-    recoveryConf: false,
-    lockFile: false,
-    lockPid: null,
-    lockAlive: false,
-    lockDir: null,
-    backups: [],
-    clusterStateText: null,
-    timeline: null,
-    inRecovery: null,
-    catalog: [],
-    replication: [],
-    currentLsn: null,
-    segments: null,
-    psqlMessages: [],
-    complete: true,
-    ...p,
-  };
+  return { ...emptyHostFacts(), dirExists: true, complete: true, ...p };
 }
 
 const row = (role: 'p' | 'm', host: string, dbid: number) => ({ dbid, role, preferredRole: role, status: 'u', hostname: host, address: host, port: 5432, datadir: DIR });
