@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 import type { Benchmark, Row } from './lib';
 import { median, ROOT, row, Skip } from './lib';
 
-const BUNDLES = ['dist/extension.js', 'dist/cli.js', 'dist/language-server.js', 'dist/media/panel.js'];
+const BUNDLES = ['dist/extension.js', 'dist/language-client.js', 'dist/cli.js', 'dist/language-server.js', 'dist/media/panel.js'];
 const LIMIT = 1.5 * 1024 * 1024;
 
 export const bundleBench: Benchmark = {
