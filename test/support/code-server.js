@@ -47,8 +47,13 @@ async function startCodeServer({ port = 0, folder, vsix = [], settings = {}, env
   }
   const stop = async () => {
     if (proc.exitCode === null) { const gone = new Promise(r => proc.once('exit', r)); proc.kill(); await gone; }
-    // code-server's helpers may still be writing logs for a moment after it exits: retry, and never fail a run over it.
-    if (!process.env.KEEP_STATE) { try { fs.rmSync(state, { recursive: true, force: true, maxRetries: 40, retryDelay: 250 }); } catch (e) { console.warn(`could not remove ${state}: ${e.message}`); } }
+    // code-server's helpers (tsserver, the file watcher) may still write for a moment after it exits, and may even
+    // recreate their temp folder: retry, look again a second later, and never fail a run over it.
+    if (process.env.KEEP_STATE) return;
+    for (let attempt = 0; attempt < 3 && fs.existsSync(state); attempt++) {
+      try { fs.rmSync(state, { recursive: true, force: true, maxRetries: 20, retryDelay: 250 }); } catch (e) { if (attempt === 2) console.warn(`could not remove ${state}: ${e.message}`); }
+      await new Promise(r => setTimeout(r, 1000));
+    }
   };
   return { base, port: Number(base.split(':').pop()), state, userData, log: () => log, stop };
 }
