@@ -38,7 +38,7 @@ export const bundleBench: Benchmark = {
     // What the extension bundle is made of: the same esbuild options as scripts/build.mjs, with a metafile.
     try {
       const esbuild = await import('esbuild');
-      const r = await esbuild.build({ entryPoints: [join(ROOT, 'src/extension/extension.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', minify: true, keepNames: true, write: false, metafile: true, external: ['vscode', 'cpu-features', '*.node'], outfile: join(ROOT, '.bench/extension-meta.js'), logLevel: 'silent' });
+      const r = await esbuild.build({ entryPoints: [join(ROOT, 'src/extension/extension.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', minify: true, keepNames: true, write: false, metafile: true, external: ['vscode', 'cpu-features', '*.node', './language-client.js'], outfile: join(ROOT, '.bench/extension-meta.js'), logLevel: 'silent' });
       const out = Object.values(r.metafile.outputs)[0];
       const by = new Map<string, number>();
       for (const [f, v] of Object.entries(out?.inputs ?? {})) {
