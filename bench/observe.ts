@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { Benchmark, Row } from './lib';
 import { importOptional, interleave, median, row, Skip, summarise } from './lib';
-import type { Lab, SshPoolLike } from './labsession';
-import { benchLab, closePool, labPool } from './labsession';
+import type { Lab, SshPoolLike } from './benchlab';
+import { benchLab, closePool, labPool } from './benchlab';
 import { gpstateCommand } from './ssh';
 
 interface ClusterStateLike {

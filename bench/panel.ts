@@ -77,7 +77,7 @@ export const panelBench: Benchmark = {
       await page.addScriptTag({ content: 'window.__posted = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => undefined, setState: () => {} });' });
       await page.addScriptTag({ content: readFileSync(script, 'utf8') });
       const n = ctx.quick ? 10 : 40;
-      // Passed as source text: the bench's own transpiler would otherwise add helpers the page does not have.
+      // Passed as source text: the bench's own transpiler would otherwise add functions the page does not define.
       const inPage = `(() => {
         const { typical, large, n } = ${JSON.stringify({ typical, large, n })};
         const show = (snapshot) => {

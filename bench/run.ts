@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchContext, BenchResult, Benchmark, Row } from './lib';
 import { fmt, machineInfo, ROOT, Skip } from './lib';
-import { stopBenchLab } from './labsession';
+import { stopBenchLab } from './benchlab';
 import { BENCHMARKS } from './registry';
 import { storeLatest, writeDocs } from './write-docs';
 

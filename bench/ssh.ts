@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Benchmark, Row } from './lib';
 import { interleave, row, summarise } from './lib';
-import type { Lab } from './labsession';
-import { benchLab, closePool, labPool } from './labsession';
+import type { Lab } from './benchlab';
+import { benchLab, closePool, labPool } from './benchlab';
 
 function runSsh(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
