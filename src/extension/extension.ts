@@ -89,7 +89,7 @@ class AutoRefresh implements vscode.Disposable {
     // Only clusters the user has checked: the first connection to a host is the user's decision (host keys, secrets).
     for (const c of clusters) {
       const name = c.cluster.name;
-      if (this.services.clusters.get(name)?.result && this.services.procedures.get(name)?.status !== 'running') void this.services.clusters.check(c);
+      if (this.services.clusters.get(name)?.result && this.services.procedures.get(name)?.status !== 'running') void this.services.clusters.check(c, 'routine');
     }
   }
 

@@ -2,7 +2,7 @@
 // status bar and the panel. Nothing is observed at activation: only when the user asks, or while the view is
 // visible (auto-refresh). The ssh pool is created on first use and recreated when its settings change.
 import * as vscode from 'vscode';
-import { observeWithGpstate } from '../../engine/observe';
+import { observe, observeWithGpstate } from '../../engine/observe';
 import type { GpstateObservation } from '../../engine/observe';
 import type { SshPool } from '../../ssh/pool';
 import type { Credentials } from '../credentials';
@@ -55,8 +55,12 @@ export class ClusterService implements vscode.Disposable {
     this.changed.fire(cluster);
   }
 
-  /** Observes the cluster (one probe per host, then gpstate -f and -b on the active coordinator). */
-  check(loaded: LoadedCluster): Promise<ClusterObservation> {
+  /**
+   * Observes the cluster. "full" (Check, after a procedure) probes every host, then runs gpstate -f and -b on the
+   * active coordinator; "routine" (auto-refresh, Refresh) is the probes alone: one round trip per host on the warm
+   * pool, where gpstate would cost hundreds of milliseconds and reach the standby host over ssh again.
+   */
+  check(loaded: LoadedCluster, depth: 'full' | 'routine' = 'full'): Promise<ClusterObservation> {
     const name = loaded.cluster.name;
     const running = this.inFlight.get(name);
     if (running) return running;
@@ -64,7 +68,12 @@ export class ClusterService implements vscode.Disposable {
     this.observations.set(name, { ...previous, observing: true });
     this.changed.fire(name);
     const started = Date.now();
-    const work = observeWithGpstate(loaded.cluster, this.executor(), { timeoutMs: vscode.workspace.getConfiguration('greenplumCoordinator').get<number>('connectTimeoutSeconds', 15) * 1000 + 5000 })
+    const options = { timeoutMs: vscode.workspace.getConfiguration('greenplumCoordinator').get<number>('connectTimeoutSeconds', 15) * 1000 + 5000 };
+    const observed: Promise<GpstateObservation> = depth === 'full'
+      ? observeWithGpstate(loaded.cluster, this.executor(), options)
+      // The last gpstate outputs (segment summary) stay until the next full check; the state itself is fresh.
+      : observe(loaded.cluster, this.executor(), options).then((state) => ({ ...(previous?.result ?? { gpstateF: null, gpstateB: null, raw: { gpstateF: null, gpstateB: null } }), state }));
+    const work = observed
       .then((result): ClusterObservation => {
         this.log.info(`${name}: ${result.state.situation}, active coordinator ${result.state.activeCoordinator ?? 'none'}, standby ${result.state.standby.status} (${Date.now() - started} ms)`);
         return { result, observing: false };
