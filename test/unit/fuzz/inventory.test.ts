@@ -39,19 +39,22 @@ describe('fuzz: inventory loader', () => {
     // capture thousands of frames each, which makes deeply nested inputs take seconds here and not in production.
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 10;
-    after(() => (Error.stackTraceLimit = limit));
-    for (let seed = 1; seed <= CASES; seed++) {
-      const text = fuzzInventory(seed, CANARY);
-      const t0 = performance.now();
-      const problem = checkInventoryResult(text);
-      const ms = performance.now() - t0;
-      if (ms > slowest.ms) slowest = { ms, seed };
-      if (problem !== null) {
-        const kind = problem.split(/[:\n{]/)[0]!;
-        const f = failures.get(kind) ?? { count: 0, seed, detail: `${problem.split('\n')[0]}\n        input: ${JSON.stringify(text.slice(0, 200))}` };
-        f.count++;
-        failures.set(kind, f);
-      } else if (parseInventory(text).ok) accepted++;
+    try {
+      for (let seed = 1; seed <= CASES; seed++) {
+        const text = fuzzInventory(seed, CANARY);
+        const t0 = performance.now();
+        const problem = checkInventoryResult(text);
+        const ms = performance.now() - t0;
+        if (ms > slowest.ms) slowest = { ms, seed };
+        if (problem !== null) {
+          const kind = problem.split(/[:\n{]/)[0]!;
+          const f = failures.get(kind) ?? { count: 0, seed, detail: `${problem.split('\n')[0]}\n        input: ${JSON.stringify(text.slice(0, 200))}` };
+          f.count++;
+          failures.set(kind, f);
+        } else if (parseInventory(text).ok) accepted++;
+      }
+    } finally {
+      Error.stackTraceLimit = limit;
     }
     assert.equal(failures.size, 0, [...failures].map(([k, f]) => `${f.count}× ${k} (first at seed ${f.seed}): ${f.detail}`).join('\n'));
     // Reported, not asserted: the bench measures time; this shows the mix stays meaningful.
