@@ -167,6 +167,17 @@ export function deriveClusterState(cluster: ResolvedCluster, observations: reado
   }
   if (situation === 'both-down') problems.push({ level: 'error', code: 'both-down', text: 'no coordinator postmaster runs on any host' });
   if (situation === 'coordinator-down') problems.push({ level: 'error', code: 'coordinator-down', text: `no active coordinator; ${standby.host ?? 'a host'} runs as a standby` });
+  const runningStandby = hosts.find((h) => h.role === 'standby');
+  const unobserved = hosts.filter((h) => !h.reachable);
+  if (situation === 'unknown' && !hosts.some((h) => h.role === 'active-coordinator') && runningStandby && unobserved.length) {
+    problems.push({
+      level: 'error',
+      code: 'coordinator-unconfirmed',
+      text:
+        `no active coordinator was seen and ${runningStandby.name} runs as a standby, but ${unobserved.map((h) => h.name).join(', ')} could not be observed: ` +
+        `its coordinator may still be running. Confirm on that host itself (or its console) that the coordinator is down before activating the standby`,
+    });
+  }
   if (segments && segments.down > 0) problems.push({ level: 'warning', code: 'segments-down', text: `${segments.down} of ${segments.total} segments are marked down in the catalog` });
 
   const vocabulary = observations.some((o) => o.ok && o.facts.recoveryConf) ? 'master' : observations.some((o) => o.ok && o.facts.standbySignal) ? 'coordinator' : undefined;
@@ -199,9 +210,11 @@ function decideSituation(claimants: number, hasActive: boolean, standby: Standby
     if (standby.status === 'unknown' && standby.host === null) return 'unknown';
     return 'standby-down';
   }
-  // A running standby without a coordinator is "coordinator down" even when the old host cannot be reached.
-  if (hosts.some((h) => h.role === 'standby')) return 'coordinator-down';
+  // A running standby without a coordinator is "coordinator down" only when every other host answered: a host
+  // that could not be observed (down, partitioned, its host key changed) may still run the coordinator, and
+  // calling it down would invite activating the standby beside it: two coordinators.
   if (hosts.some((h) => !h.reachable)) return 'unknown';
+  if (hosts.some((h) => h.role === 'standby')) return 'coordinator-down';
   if (hosts.every((h) => h.reachable && !h.postmasterRunning)) return 'both-down';
   return 'unknown';
 }

@@ -213,3 +213,25 @@ describe('planner: check', () => {
     assert.equal(plan('check', SITUATIONS.restored(cluster), ran('check', 'check-mirroring'), 'r1').kind, 'done');
   });
 });
+
+describe('a host that could not be observed is never taken for down', () => {
+  // The old coordinator's host refused our connection (its host key changed, or the network is cut): it may still
+  // run the coordinator, so nothing may plan an activation beside it.
+  const partitioned = stateOf(cluster, { cdw: standbyFacts('cdw'), scdw: 'Host key for scdw has CHANGED' });
+
+  it('calls the situation unknown and says what to confirm, on which host', () => {
+    assert.equal(partitioned.situation, 'unknown');
+    const p = partitioned.problems.find((x) => x.code === 'coordinator-unconfirmed');
+    assert.ok(p, JSON.stringify(partitioned.problems));
+    assert.match(p.text, /scdw could not be observed: its coordinator may still be running/);
+  });
+
+  it('blocks the swap even after its own gpstop -m, and restore-mirroring too', () => {
+    const afterStop = ran('return-to-original', 'stop-coordinator');
+    const swap = plan('return-to-original', partitioned, afterStop, 'r1');
+    assert.equal(swap.kind, 'blocked', JSON.stringify(swap));
+    assert.match(JSON.stringify(swap), /Cannot tell which host is the active coordinator/);
+    const restore = plan('restore-mirroring', partitioned);
+    assert.equal(restore.kind, 'blocked', JSON.stringify(restore));
+  });
+});
