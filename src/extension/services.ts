@@ -39,7 +39,7 @@ export class Services implements vscode.Disposable {
     this.clusters = new ClusterService(this.credentials, this.output);
     this.tree = new ClusterTreeProvider(this.clusters);
     this.statusBar = vscode.window.createStatusBarItem('greenplumCoordinator.health', vscode.StatusBarAlignment.Left, 50);
-    this.statusBar.name = 'Greenplum Coordinator Mirroring';
+    this.statusBar.name = vscode.l10n.t('Greenplum Coordinator Mirroring');
     this.disposables.push(this.clusters.onDidChange((name) => {
       this.selectedCluster ??= name;
       this.updateStatusBar();
@@ -66,12 +66,16 @@ export class Services implements vscode.Disposable {
     return {
       title: name,
       clusterName: name,
-      subtitle: 'Not checked yet',
-      verdict: { health: 'unknown', headline: `${name} has not been checked yet`, detail: `Check Coordinator Mirroring observes ${loaded.cluster.hosts.map((h) => h.name).join(' and ')} over SSH and runs gpstate -f and gpstate -b on the active coordinator.` },
+      subtitle: vscode.l10n.t('Not checked yet'),
+      verdict: {
+        health: 'unknown',
+        headline: vscode.l10n.t('{0} has not been checked yet', name),
+        detail: vscode.l10n.t('Check Coordinator Mirroring observes {0} over SSH and runs gpstate -f and gpstate -b on the active coordinator.', loaded.cluster.hosts.map((h) => h.name).join(vscode.l10n.t(' and '))),
+      },
       product: null,
       vocabulary: null,
       hosts: [],
-      link: { health: 'unknown', summary: 'Not observed yet', rows: null },
+      link: { health: 'unknown', summary: vscode.l10n.t('Not observed yet'), rows: null },
       segments: null,
       problems: [],
       sources: [],
@@ -82,7 +86,7 @@ export class Services implements vscode.Disposable {
 
   async showClusterPanel(name: string): Promise<string> {
     const snapshot = await this.clusterSnapshot(name);
-    if (!snapshot) throw new Error(`no cluster named "${name}" in the inventory; check greenplum-clusters.yaml or run "Greenplum: Add Cluster…"`);
+    if (!snapshot) throw new Error(vscode.l10n.t('no cluster named "{0}" in the inventory; check greenplum-clusters.yaml or run "Greenplum: Add Cluster…"', name));
     const key = clusterPanelKey(name);
     this.panels.show(key, snapshot);
     this.lastPanelKey = key;
@@ -112,12 +116,12 @@ export class Services implements vscode.Disposable {
     const running = this.procedures.get(name)?.status === 'running';
     const s = state ? SITUATION_TEXT[state.situation] : undefined;
     const symbol = obs?.observing || running ? '$(sync~spin)' : !s ? '$(circle-outline)' : s.health === 'ok' ? '$(pass-filled)' : s.health === 'error' ? '$(error)' : '$(warning)';
-    this.statusBar.text = `${symbol} ${name}: ${running ? 'procedure running' : s?.short ?? 'not checked'}`;
+    this.statusBar.text = `${symbol} ${vscode.l10n.t('{0}: {1}', name, running ? vscode.l10n.t('procedure running') : s?.short ?? vscode.l10n.t('not checked'))}`;
     this.statusBar.tooltip = state
-      ? `Greenplum cluster ${name}: active coordinator ${state.activeCoordinator ?? 'none'}, standby ${state.standby.host ?? 'none'} (${state.standby.status}), observed ${state.observedAt}. Click for the status panel.`
-      : `Greenplum cluster ${name}: not checked yet. Click for the status panel.`;
+      ? vscode.l10n.t('Greenplum cluster {0}: active coordinator {1}, standby {2} ({3}), observed {4}. Click for the status panel.', name, state.activeCoordinator ?? vscode.l10n.t('none'), state.standby.host ?? vscode.l10n.t('none'), state.standby.status, state.observedAt)
+      : vscode.l10n.t('Greenplum cluster {0}: not checked yet. Click for the status panel.', name);
     this.statusBar.backgroundColor = s?.health === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : s?.health === 'warning' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
-    this.statusBar.command = { command: 'greenplumCoordinator.showPanel', title: 'Show Status Panel', arguments: [name] };
+    this.statusBar.command = { command: 'greenplumCoordinator.showPanel', title: vscode.l10n.t('Show Status Panel'), arguments: [name] };
     this.statusBar.show();
   }
 
@@ -125,7 +129,7 @@ export class Services implements vscode.Disposable {
   reportError(commandTitle: string, error: unknown): void {
     const message = error instanceof Error ? error.message : String(error);
     this.output.error(`${commandTitle}: ${error instanceof Error && error.stack ? error.stack : message}`);
-    void vscode.window.showErrorMessage(`${commandTitle}: ${message}`, 'Show Log').then((choice) => {
+    void vscode.window.showErrorMessage(vscode.l10n.t('{0}: {1}', commandTitle, message), vscode.l10n.t('Show Log')).then((choice) => {
       if (choice) this.output.show(true);
     });
   }

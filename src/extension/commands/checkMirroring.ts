@@ -8,14 +8,14 @@ import { checkAndOffer } from '../procedures/runProcedureUi';
 import { pickCluster } from './pickCluster';
 
 export async function checkMirroring(services: Services, arg?: unknown): Promise<ClusterState | undefined> {
-  const loaded = await pickCluster(arg, 'Check Coordinator Mirroring');
+  const loaded = await pickCluster(arg, vscode.l10n.t('Check Coordinator Mirroring'));
   if (!loaded) return undefined;
   const name = loaded.cluster.name;
   services.selectedCluster = name;
   const observation = await vscode.window.withProgress(
-    { location: { viewId: 'greenplumCoordinator.clusters' }, title: `Checking ${name}` },
-    () => vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `$(sync~spin) Checking ${name}…` }, () => services.clusters.check(loaded)));
-  if (observation.error && !observation.result) throw new Error(`${name} could not be checked: ${observation.error}`);
+    { location: { viewId: 'greenplumCoordinator.clusters' }, title: vscode.l10n.t('Checking {0}', name) },
+    () => vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `$(sync~spin) ${vscode.l10n.t('Checking {0}…', name)}` }, () => services.clusters.check(loaded)));
+  if (observation.error && !observation.result) throw new Error(vscode.l10n.t('{0} could not be checked: {1}', name, observation.error));
   await services.showClusterPanel(name);
   void checkAndOffer(services, loaded);
   return observation.result?.state;

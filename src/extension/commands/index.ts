@@ -15,22 +15,22 @@ import { showPanel } from './showPanel';
 export type CommandHandler = (services: Services, ...args: unknown[]) => unknown;
 
 interface CommandEntry {
-  /** Title as the palette shows it, used in error messages. */
-  title: string;
+  /** Title as the palette shows it (without the category), used in error messages; read when needed, in the display language. */
+  title: () => string;
   run: CommandHandler;
 }
 
 export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
-  'greenplumCoordinator.restoreMirroring': { title: 'Restore Coordinator Mirroring', run: restoreMirroring },
-  'greenplumCoordinator.returnToOriginalHost': { title: 'Return Coordinator to Original Host', run: returnToOriginalHost },
-  'greenplumCoordinator.checkMirroring': { title: 'Check Coordinator Mirroring', run: checkMirroring },
-  'greenplumCoordinator.addCluster': { title: 'Add Cluster', run: addCluster },
-  'greenplumCoordinator.openTerminal': { title: 'Open Terminal on Host', run: openTerminal },
-  'greenplumCoordinator.showPanel': { title: 'Show Status Panel', run: showPanel },
-  'greenplumCoordinator.openGpstateOutput': { title: 'Open gpstate Output', run: openGpstateOutput },
-  'greenplumCoordinator.forgetCredentials': { title: 'Forget Saved Credentials', run: forgetCredentials },
-  'greenplumCoordinator.showAuditLog': { title: 'Show Audit Log', run: showAuditLog },
-  'greenplumCoordinator.refresh': { title: 'Refresh', run: refresh },
+  'greenplumCoordinator.restoreMirroring': { title: () => vscode.l10n.t('Restore Coordinator Mirroring'), run: restoreMirroring },
+  'greenplumCoordinator.returnToOriginalHost': { title: () => vscode.l10n.t('Return Coordinator to Original Host'), run: returnToOriginalHost },
+  'greenplumCoordinator.checkMirroring': { title: () => vscode.l10n.t('Check Coordinator Mirroring'), run: checkMirroring },
+  'greenplumCoordinator.addCluster': { title: () => vscode.l10n.t('Add Cluster'), run: addCluster },
+  'greenplumCoordinator.openTerminal': { title: () => vscode.l10n.t('Open Terminal on Host'), run: openTerminal },
+  'greenplumCoordinator.showPanel': { title: () => vscode.l10n.t('Show Status Panel'), run: showPanel },
+  'greenplumCoordinator.openGpstateOutput': { title: () => vscode.l10n.t('Open gpstate Output'), run: openGpstateOutput },
+  'greenplumCoordinator.forgetCredentials': { title: () => vscode.l10n.t('Forget Saved Credentials'), run: forgetCredentials },
+  'greenplumCoordinator.showAuditLog': { title: () => vscode.l10n.t('Show Audit Log'), run: showAuditLog },
+  'greenplumCoordinator.refresh': { title: () => vscode.l10n.t('Refresh'), run: refresh },
 };
 
 export function registerCommands(services: Services): vscode.Disposable[] {
@@ -39,7 +39,7 @@ export function registerCommands(services: Services): vscode.Disposable[] {
       try {
         return await run(services, ...args);
       } catch (error) {
-        services.reportError(`Greenplum: ${title}`, error);
+        services.reportError(vscode.l10n.t('Greenplum: {0}', title()), error);
         return undefined;
       }
     }));

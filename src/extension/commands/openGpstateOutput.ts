@@ -22,7 +22,7 @@ async function readUri(uri: vscode.Uri): Promise<{ text: string; label: string }
   try {
     bytes = await vscode.workspace.fs.readFile(uri);
   } catch (error) {
-    throw new Error(`cannot read ${uri.fsPath || uri.toString()}: ${error instanceof Error ? error.message : String(error)}. Check that the file exists and is readable.`, { cause: error });
+    throw new Error(vscode.l10n.t('cannot read {0}: {1}. Check that the file exists and is readable.', uri.fsPath || uri.toString(), error instanceof Error ? error.message : String(error)), { cause: error });
   }
   return { text: new TextDecoder('utf-8').decode(bytes), label: uri.path.split('/').pop() ?? uri.toString() };
 }
@@ -32,20 +32,20 @@ async function pickSource(): Promise<Source> {
   const files = await vscode.workspace.findFiles(OUTPUT_GLOB, '**/node_modules/**', 50);
   files.sort((a, b) => a.path.localeCompare(b.path));
   const items: Item[] = [
-    { label: '$(clippy) Paste from the clipboard', description: 'gpstate output copied from a terminal or a ticket', take: async () => ({ text: await vscode.env.clipboard.readText(), label: 'Clipboard' }) },
-    { label: '$(folder-opened) Open a file…', description: 'a saved gpstate -f or gpstate -b output', take: async () => {
-      const chosen = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Open gpstate Output', title: 'Open a saved gpstate -f or gpstate -b output',
-        filters: { 'Text and logs': ['txt', 'log', 'out'], 'All files': ['*'] } });
+    { label: `$(clippy) ${vscode.l10n.t('Paste from the clipboard')}`, description: vscode.l10n.t('gpstate output copied from a terminal or a ticket'), take: async () => ({ text: await vscode.env.clipboard.readText(), label: vscode.l10n.t('Clipboard') }) },
+    { label: `$(folder-opened) ${vscode.l10n.t('Open a file…')}`, description: vscode.l10n.t('a saved gpstate -f or gpstate -b output'), take: async () => {
+      const chosen = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: vscode.l10n.t('Open gpstate Output'), title: vscode.l10n.t('Open a saved gpstate -f or gpstate -b output'),
+        filters: { [vscode.l10n.t('Text and logs')]: ['txt', 'log', 'out'], [vscode.l10n.t('All files')]: ['*'] } });
       return chosen?.[0] ? readUri(chosen[0]) : undefined;
     } },
   ];
   if (files.length) {
-    items.push({ label: 'In this workspace', kind: vscode.QuickPickItemKind.Separator, take: async () => undefined });
+    items.push({ label: vscode.l10n.t('In this workspace'), kind: vscode.QuickPickItemKind.Separator, take: async () => undefined });
     for (const uri of files) {
       items.push({ label: `$(file) ${uri.path.split('/').pop() ?? uri.path}`, description: vscode.workspace.asRelativePath(uri, false), take: () => readUri(uri) });
     }
   }
-  const choice = await vscode.window.showQuickPick(items, { title: 'Open gpstate Output', placeHolder: 'Where is the gpstate -f or gpstate -b output?', matchOnDescription: true });
+  const choice = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Open gpstate Output'), placeHolder: vscode.l10n.t('Where is the gpstate -f or gpstate -b output?'), matchOnDescription: true });
   return choice ? choice.take() : undefined;
 }
 
@@ -53,9 +53,9 @@ async function pickSource(): Promise<Source> {
 export async function openGpstateOutput(services: Services, arg?: unknown): Promise<ReadOutcome | undefined> {
   let source: Source;
   if (arg instanceof vscode.Uri) source = await readUri(arg);
-  else if (isTextArgument(arg)) source = { text: arg.text, label: arg.label ?? 'gpstate output' };
+  else if (isTextArgument(arg)) source = { text: arg.text, label: arg.label ?? vscode.l10n.t('gpstate output') };
   else if (arg === undefined || arg === null) source = await pickSource();
-  else throw new Error('expected a file Uri or { text, label } as the argument; run the command from the palette to pick a file or the clipboard');
+  else throw new Error(vscode.l10n.t('expected a file Uri or { text, label } as the argument; run the command from the palette to pick a file or the clipboard'));
   if (!source) return undefined;
 
   const outcome = readGpstateOutput(source.text, source.label);

@@ -14,7 +14,7 @@ function hostNameOf(arg: unknown): string | undefined {
 }
 
 export async function openTerminal(services: Services, arg?: unknown): Promise<vscode.Terminal | undefined> {
-  const loaded = await pickCluster(clusterNameOf(arg), 'Open Terminal on Host');
+  const loaded = await pickCluster(clusterNameOf(arg), vscode.l10n.t('Open Terminal on Host'));
   if (!loaded) return undefined;
   const cluster = loaded.cluster;
   let host: ResolvedHost | undefined;
@@ -24,8 +24,8 @@ export async function openTerminal(services: Services, arg?: unknown): Promise<v
     const state = services.clusters.get(cluster.name)?.result?.state;
     const picked = await vscode.window.showQuickPick(cluster.hosts.map((h) => {
       const observed = state?.hosts.find((x) => x.name === h.name);
-      return { label: h.name, description: observed && state ? describeHost(observed, state).label : `built as ${h.role}`, detail: `ssh ${h.user ? `${h.user}@` : ''}${h.sshTarget}`, host: h };
-    }), { title: `Open Terminal on a host of ${cluster.name}`, placeHolder: 'Which host?' });
+      return { label: h.name, description: observed && state ? describeHost(observed, state).label : vscode.l10n.t('built as {0}', h.role), detail: `ssh ${h.user ? `${h.user}@` : ''}${h.sshTarget}`, host: h };
+    }), { title: vscode.l10n.t('Open Terminal on a host of {0}', cluster.name), placeHolder: vscode.l10n.t('Which host?') });
     host = picked?.host;
   }
   if (!host) return undefined;
@@ -39,7 +39,7 @@ export async function openTerminal(services: Services, arg?: unknown): Promise<v
     onDidWrite: write.event,
     onDidClose: close.event,
     open: (dimensions) => {
-      write.fire(`Connecting to ${host.name} (${host.sshTarget})…\r\n`);
+      write.fire(`${vscode.l10n.t('Connecting to {0} ({1})…', host.name, host.sshTarget)}\r\n`);
       pool.openShell(target, { cols: dimensions?.columns ?? 120, rows: dimensions?.rows ?? 30 }).then((s) => {
         session = s;
         s.onData((data) => write.fire(data));
@@ -49,7 +49,7 @@ export async function openTerminal(services: Services, arg?: unknown): Promise<v
         });
       }, (error: unknown) => {
         const message = error instanceof Error ? error.message : String(error);
-        write.fire(`\r\n\x1b[31mCould not open a shell on ${host.name}: ${message}\x1b[0m\r\n`);
+        write.fire(`\r\n\x1b[31m${vscode.l10n.t('Could not open a shell on {0}: {1}', host.name, message)}\x1b[0m\r\n`);
         services.output.error(`terminal on ${host.name}: ${message}`);
       });
     },

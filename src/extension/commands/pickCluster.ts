@@ -15,12 +15,16 @@ export async function pickCluster(arg: unknown, purpose: string): Promise<Loaded
   const wanted = clusterNameOf(arg);
   if (wanted) {
     const found = clusters.find((c) => c.cluster.name === wanted);
-    if (!found) throw new Error(`no cluster named "${wanted}" in the inventory; check greenplum-clusters.yaml or run "Greenplum: Add Cluster…"`);
+    if (!found) throw new Error(vscode.l10n.t('no cluster named "{0}" in the inventory; check greenplum-clusters.yaml or run "Greenplum: Add Cluster…"', wanted));
     return found;
   }
   if (!clusters.length) {
-    const detail = broken.length ? ` (${broken.length} inventory file${broken.length > 1 ? 's have' : ' has'} problems: see the Problems view)` : '';
-    const choice = await vscode.window.showWarningMessage(`No Greenplum cluster is configured${detail}. Add one first.`, 'Add Cluster…');
+    const message = !broken.length
+      ? vscode.l10n.t('No Greenplum cluster is configured. Add one first.')
+      : broken.length > 1
+        ? vscode.l10n.t('No Greenplum cluster is configured ({0} inventory files have problems: see the Problems view). Add one first.', broken.length)
+        : vscode.l10n.t('No Greenplum cluster is configured (1 inventory file has problems: see the Problems view). Add one first.');
+    const choice = await vscode.window.showWarningMessage(message, vscode.l10n.t('Add Cluster…'));
     if (choice) await vscode.commands.executeCommand('greenplumCoordinator.addCluster');
     return undefined;
   }
@@ -30,6 +34,6 @@ export async function pickCluster(arg: unknown, purpose: string): Promise<Loaded
     description: c.cluster.hosts.map((h) => h.name).join(', '),
     detail: c.cluster.config.description,
     loaded: c,
-  })), { title: purpose, placeHolder: 'Which cluster?' });
+  })), { title: purpose, placeHolder: vscode.l10n.t('Which cluster?') });
   return picked?.loaded;
 }

@@ -59,7 +59,7 @@ export async function loadInventory(): Promise<LoadedInventory> {
       text = new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(file));
     } catch (error) {
       broken.push({ file, problems: [{ file: file.fsPath, line: 1, column: 1, endLine: 1, endColumn: 1, offset: 0, endOffset: 0, field: '', severity: 'error',
-        message: `cannot read the inventory file (${error instanceof Error ? error.message : String(error)}); fix the path in the greenplumCoordinator.inventoryPaths setting` }] });
+        message: vscode.l10n.t('cannot read the inventory file ({0}); fix the path in the {1} setting', error instanceof Error ? error.message : String(error), 'greenplumCoordinator.inventoryPaths') }] });
       continue;
     }
     const result = parseInventory(text, file.fsPath);
@@ -70,7 +70,7 @@ export async function loadInventory(): Promise<LoadedInventory> {
     for (const [name, config] of Object.entries(result.inventory.clusters)) {
       if (names.has(name)) {
         broken.push({ file, problems: [{ file: file.fsPath, line: 1, column: 1, endLine: 1, endColumn: 1, offset: 0, endOffset: 0, field: `clusters.${name}`, severity: 'warning',
-          message: `cluster "${name}" is also defined in an earlier inventory file; the first definition is used, rename one of them` }] });
+          message: vscode.l10n.t('cluster "{0}" is also defined in an earlier inventory file; the first definition is used, rename one of them', name) }] });
         continue;
       }
       names.add(name);

@@ -65,7 +65,7 @@ export class StatusPanels implements vscode.Disposable {
       existing.panel.reveal(undefined, false);
       return existing.panel;
     }
-    const panel = vscode.window.createWebviewPanel(STATUS_PANEL_VIEW_TYPE, 'Greenplum: Status', vscode.ViewColumn.Active, this.webviewOptions());
+    const panel = vscode.window.createWebviewPanel(STATUS_PANEL_VIEW_TYPE, vscode.l10n.t('Greenplum: Status'), vscode.ViewColumn.Active, this.webviewOptions());
     return this.attach(key, panel, null).panel;
   }
 
@@ -181,7 +181,7 @@ export class StatusPanels implements vscode.Disposable {
 }
 
 function panelTitle(snapshot: StatusSnapshot): string {
-  return `Greenplum: ${snapshot.title}`;
+  return vscode.l10n.t('Greenplum: {0}', snapshot.title);
 }
 
 async function runPanelCommand(command: PanelCommand, snapshot: StatusSnapshot | null): Promise<void> {

@@ -82,30 +82,30 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterTreeN
     const tip = new vscode.MarkdownString(undefined, true);
     tip.appendMarkdown(`**${c.name}**${c.config.description ? ` — ${c.config.description}` : ''}\n\n`);
     if (obs?.observing) {
-      item.description = state ? `${SITUATION_TEXT[state.situation].short} · checking…` : 'checking…';
+      item.description = state ? vscode.l10n.t('{0} · checking…', SITUATION_TEXT[state.situation].short) : vscode.l10n.t('checking…');
       item.iconPath = new vscode.ThemeIcon('loading~spin');
     } else if (state) {
       const s = SITUATION_TEXT[state.situation];
       item.description = s.short;
       item.iconPath = icon(s.health === 'ok' ? 'pass-filled' : s.health === 'error' ? 'error' : 'warning', s.health);
     } else {
-      item.description = obs?.error ? 'check failed' : 'not checked yet';
+      item.description = obs?.error ? vscode.l10n.t('check failed') : vscode.l10n.t('not checked yet');
       item.iconPath = obs?.error ? icon('error', 'error') : new vscode.ThemeIcon('server-environment');
     }
     // ".swapped": the original standby host is the active coordinator, the only time the swap back applies.
     const swapped = state?.activeCoordinator && state.activeCoordinator !== c.originalCoordinator.name ? '.swapped' : '';
     item.contextValue = `cluster.${state?.situation ?? 'unobserved'}${swapped}`;
     if (state) {
-      tip.appendMarkdown(`Active coordinator: **${state.activeCoordinator ?? 'none'}** · standby: **${state.standby.host ?? 'none'}** (${state.standby.status})\n\n`);
-      tip.appendMarkdown(`Observed ${state.observedAt}\n\n`);
+      tip.appendMarkdown(vscode.l10n.t('Active coordinator: **{0}** · standby: **{1}** ({2})', state.activeCoordinator ?? vscode.l10n.t('none'), state.standby.host ?? vscode.l10n.t('none'), state.standby.status) + '\n\n');
+      tip.appendMarkdown(vscode.l10n.t('Observed {0}', state.observedAt) + '\n\n');
       for (const p of state.problems.slice(0, 5)) tip.appendMarkdown(`- ${p.level}: ${p.text.replace(/[*_`[\]]/g, '\\$&')}\n`);
     } else {
-      tip.appendMarkdown('Not checked yet: run *Check Coordinator Mirroring*.\n\n');
+      tip.appendMarkdown(vscode.l10n.t('Not checked yet: run *Check Coordinator Mirroring*.') + '\n\n');
     }
-    if (obs?.error) tip.appendMarkdown(`\n\nLast check failed: ${obs.error}`);
-    tip.appendMarkdown(`\n\nData directory \`${c.config.dataDirectory}\`, port ${c.config.port} · defined in \`${vscode.workspace.asRelativePath(loaded.file)}\``);
+    if (obs?.error) tip.appendMarkdown('\n\n' + vscode.l10n.t('Last check failed: {0}', obs.error));
+    tip.appendMarkdown('\n\n' + vscode.l10n.t('Data directory `{0}`, port {1} · defined in `{2}`', c.config.dataDirectory, c.config.port, vscode.workspace.asRelativePath(loaded.file)));
     item.tooltip = tip;
-    item.command = { command: 'greenplumCoordinator.showPanel', title: 'Show Status Panel', arguments: [c.name] };
+    item.command = { command: 'greenplumCoordinator.showPanel', title: vscode.l10n.t('Show Status Panel'), arguments: [c.name] };
     return item;
   }
 
@@ -116,12 +116,12 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterTreeN
     const state = obs?.result?.state;
     const observed: HostState | undefined = state?.hosts.find((x) => x.name === h.name);
     const tip = new vscode.MarkdownString(undefined, true);
-    tip.appendMarkdown(`**${h.name}** (ssh \`${h.sshTarget}\`) — built as the ${h.role}\n\n`);
+    tip.appendMarkdown(vscode.l10n.t('**{0}** (ssh `{1}`) — built as the {2}', h.name, h.sshTarget, h.role) + '\n\n');
     if (!state || !observed) {
-      item.description = `built as ${h.role} · role not observed`;
+      item.description = vscode.l10n.t('built as {0} · role not observed', h.role);
       item.contextValue = 'host.unobserved';
       item.iconPath = icon('question', 'unknown');
-      tip.appendMarkdown(`Data directory \`${h.dataDirectory}\`, port ${h.port}.\n\nRole unknown until the cluster is checked.`);
+      tip.appendMarkdown(vscode.l10n.t('Data directory `{0}`, port {1}.', h.dataDirectory, h.port) + '\n\n' + vscode.l10n.t('Role unknown until the cluster is checked.'));
     } else {
       const d = describeHost(observed, state);
       item.description = d.label;
@@ -134,27 +134,32 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterTreeN
         : icon(observed.role === 'active-coordinator' ? 'star-full' : observed.role === 'standby' ? 'mirror' : observed.role === 'stale' ? 'history' : 'circle-slash', d.health);
       tip.appendMarkdown(`${d.label}: ${d.detail.replace(/[*_`[\]]/g, '\\$&')}\n\n`);
       if (observed.reachable) {
-        tip.appendMarkdown(`Data directory \`${observed.dataDirectory}\`${observed.dataDirectoryExists === false ? ' (absent)' : ''}, port ${observed.port}` +
-          `${observed.postmasterPid ? `, PID ${observed.postmasterPid}` : ''}${observed.timeline !== undefined ? `, timeline ${observed.timeline}` : ''}\n\n`);
+        const facts = [
+          observed.dataDirectoryExists === false ? vscode.l10n.t('Data directory `{0}` (absent)', observed.dataDirectory) : vscode.l10n.t('Data directory `{0}`', observed.dataDirectory),
+          vscode.l10n.t('port {0}', observed.port),
+          ...(observed.postmasterPid ? [vscode.l10n.t('PID {0}', observed.postmasterPid)] : []),
+          ...(observed.timeline !== undefined ? [vscode.l10n.t('timeline {0}', observed.timeline)] : []),
+        ];
+        tip.appendMarkdown(facts.join(', ') + '\n\n');
       }
       const sb = state.standby;
       if (sb.host === h.name && sb.status !== 'not-configured') {
-        tip.appendMarkdown(`WAL sender **${sb.walState ?? 'none'}**, sync **${sb.syncState ?? '?'}**\n\nsent \`${sb.sentLsn ?? '?'}\` · flush \`${sb.flushLsn ?? '?'}\` · replay \`${sb.replayLsn ?? '?'}\`` +
-          ` · lag ${sb.lagBytes === null ? 'unknown' : formatBytes(sb.lagBytes)}\n\n`);
+        tip.appendMarkdown(vscode.l10n.t('WAL sender **{0}**, sync **{1}**', sb.walState ?? vscode.l10n.t('none'), sb.syncState ?? '?') + '\n\n' +
+          vscode.l10n.t('sent `{0}` · flush `{1}` · replay `{2}` · lag {3}', sb.sentLsn ?? '?', sb.flushLsn ?? '?', sb.replayLsn ?? '?', sb.lagBytes === null ? vscode.l10n.t('unknown') : formatBytes(sb.lagBytes)) + '\n\n');
       }
-      if (observed.backups.length) tip.appendMarkdown(`Backups: ${observed.backups.map((b) => `\`${b}\``).join(', ')}\n\n`);
-      tip.appendMarkdown(`Observed ${observed.observedAt}`);
+      if (observed.backups.length) tip.appendMarkdown(vscode.l10n.t('Backups: {0}', observed.backups.map((b) => `\`${b}\``).join(', ')) + '\n\n');
+      tip.appendMarkdown(vscode.l10n.t('Observed {0}', observed.observedAt));
       if (!observed.reachable) {
         // The action that fixes it: credentials for an auth failure, another check otherwise. A changed host key
         // is never accepted from here: the user verifies the new key and edits known_hosts.
         item.command = authFailed
-          ? { command: 'greenplumCoordinator.forgetCredentials', title: 'Forget Saved Credentials', arguments: [node] }
-          : { command: 'greenplumCoordinator.checkMirroring', title: 'Check Again', arguments: [node.clusterName] };
-        tip.appendMarkdown(authFailed
-          ? '\n\nClick to forget the saved credentials for this host, then check again.'
+          ? { command: 'greenplumCoordinator.forgetCredentials', title: vscode.l10n.t('Forget Saved Credentials'), arguments: [node] }
+          : { command: 'greenplumCoordinator.checkMirroring', title: vscode.l10n.t('Check Again'), arguments: [node.clusterName] };
+        tip.appendMarkdown('\n\n' + (authFailed
+          ? vscode.l10n.t('Click to forget the saved credentials for this host, then check again.')
           : keyProblem
-            ? '\n\nVerify the host\'s key on the host itself (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub); if it was reinstalled, remove the old entry (ssh-keygen -R) and check again to be asked about the new key.'
-            : '\n\nClick to check again.');
+            ? vscode.l10n.t('Verify the host\'s key on the host itself ({0}); if it was reinstalled, remove the old entry ({1}) and check again to be asked about the new key.', 'ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub', 'ssh-keygen -R')
+            : vscode.l10n.t('Click to check again.')));
       }
     }
     item.tooltip = tip;
@@ -169,13 +174,15 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterTreeN
 
 function problemItem(broken: InventoryFileProblem): vscode.TreeItem {
   const count = broken.problems.length;
-  const item = new vscode.TreeItem(`${vscode.workspace.asRelativePath(broken.file)}: ${count} problem${count === 1 ? '' : 's'}`, vscode.TreeItemCollapsibleState.None);
+  const item = new vscode.TreeItem(count === 1
+    ? vscode.l10n.t('{0}: 1 problem', vscode.workspace.asRelativePath(broken.file))
+    : vscode.l10n.t('{0}: {1} problems', vscode.workspace.asRelativePath(broken.file), count), vscode.TreeItemCollapsibleState.None);
   item.id = `problem:${broken.file.toString()}`;
   item.contextValue = 'inventoryProblem';
   item.iconPath = icon('error', 'error');
   const first = broken.problems[0];
-  item.description = first ? `line ${first.line}: ${first.message}` : undefined;
-  item.tooltip = broken.problems.map((p) => `line ${p.line}, column ${p.column}: ${p.message}`).join('\n');
-  item.command = { command: 'vscode.open', title: 'Open the inventory file', arguments: [broken.file.with({ fragment: first ? `L${first.line},${first.column}` : '' })] };
+  item.description = first ? vscode.l10n.t('line {0}: {1}', first.line, first.message) : undefined;
+  item.tooltip = broken.problems.map((p) => vscode.l10n.t('line {0}, column {1}: {2}', p.line, p.column, p.message)).join('\n');
+  item.command = { command: 'vscode.open', title: vscode.l10n.t('Open the inventory file'), arguments: [broken.file.with({ fragment: first ? `L${first.line},${first.column}` : '' })] };
   return item;
 }
