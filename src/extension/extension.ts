@@ -7,7 +7,7 @@ import type { ClusterState } from '../core/state';
 import { registerCommands } from './commands';
 import { registerLanguageClient, stopLanguageClient } from './languageClient';
 import type { RenderedState } from './panel/protocol';
-import { setConfirmationOverride } from './procedures/runProcedureUi';
+import { procedureTerminalText, setConfirmationOverride } from './procedures/runProcedureUi';
 import { clusterPanelKey, Services } from './services';
 import type { ClusterTreeNode, ClusterTreeProvider } from './tree/clusterTree';
 
@@ -24,6 +24,8 @@ export interface GreenplumCoordinatorApi {
   answerConfirmations(answer: ((step: PlannedStep) => Promise<boolean>) | undefined): void;
   auditLogPath(): string;
   statusBarText(): string;
+  /** What the terminal of the cluster's latest procedure run has shown (escape sequences included). */
+  procedureTerminalText(cluster: string): string | undefined;
 }
 
 export function activate(context: vscode.ExtensionContext): GreenplumCoordinatorApi {
@@ -63,6 +65,7 @@ export function activate(context: vscode.ExtensionContext): GreenplumCoordinator
     answerConfirmations: setConfirmationOverride,
     auditLogPath: () => services.audit.path,
     statusBarText: () => services.statusBar.text,
+    procedureTerminalText,
   };
 }
 

@@ -2,6 +2,8 @@
 // and exact commands) in the panel and a modal, then let the engine run it step by step. Before every step that
 // changes the cluster a modal names the host and the command, with a button that says what it does. Output goes
 // live to an integrated terminal, the panel's stepper follows each step, every command lands in the audit log.
+// Each step's command runs in that terminal on an ssh2 PTY channel (see stepTerminal.ts): keys typed there reach
+// the command, Ctrl+C interrupts it, and the engine gets the captured output and exit status.
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { planNext } from '../../core/planner';
@@ -61,6 +63,12 @@ export function setConfirmationOverride(answer: ((step: PlannedStep) => Promise<
   confirmationOverride = answer;
 }
 
+/** The terminal of each cluster's latest run, so tests can read what it showed. */
+const lastTerminals = new Map<string, StepTerminal>();
+export function procedureTerminalText(cluster: string): string | undefined {
+  return lastTerminals.get(cluster)?.transcript();
+}
+
 export interface ProcedureOutcome {
   status: RunResult['status'] | 'plan-declined' | 'blocked' | 'done-already';
   message: string;
@@ -111,6 +119,7 @@ export async function runProcedureUi(services: Services, loaded: LoadedCluster, 
 
   // 2. The run.
   const terminal = new StepTerminal(`Greenplum: ${name} — ${def.title}`);
+  lastTerminals.set(name, terminal);
   terminal.terminal.show(true);
   terminal.heading(`${def.title} on ${name}`);
   view.status = 'running';
@@ -145,7 +154,7 @@ export async function runProcedureUi(services: Services, loaded: LoadedCluster, 
         v.status = e.status;
         v.message = e.message ?? v.message;
         if (e.status === 'running') {
-          terminal.heading(`[${e.step.index + 1}/${e.step.total}] ${e.step.title} — on ${e.step.host}`);
+          terminal.heading(vscode.l10n.t('[{0}/{1}] {2} — on {3}', e.step.index + 1, e.step.total, e.step.title, e.step.host));
           terminal.command(e.step.host, shownCommand(e.step));
         } else if (e.status === 'succeeded') terminal.ok(`${e.step.title}: ${e.message ?? 'done'}`);
         else if (e.status === 'failed') terminal.fail(`${e.step.title}: ${e.message ?? 'failed'}`);
@@ -158,7 +167,7 @@ export async function runProcedureUi(services: Services, loaded: LoadedCluster, 
         if (!e.ok) terminal.fail(`check before "${e.step.title}": ${e.guard.description}: ${e.message}`);
         break;
       case 'output': {
-        terminal.output(e.chunk);
+        // The terminal shows the PTY's output itself; the panel gets the same text through the run's events.
         const v = find(e.step);
         v.output = (v.output + e.chunk).slice(-OUTPUT_LIMIT);
         refreshPanel();
@@ -172,12 +181,15 @@ export async function runProcedureUi(services: Services, loaded: LoadedCluster, 
     }
   };
 
-  // Cancel on the progress notification or Ctrl+C in the run's terminal: the running step is cancelled, its outcome
-  // is unknown and re-observed, and no further step runs.
+  // Cancel on the progress notification or Ctrl+C in the run's terminal: a step command running in the terminal is
+  // interrupted (the engine then records it as unknown, re-observes the cluster and runs no further step); between
+  // commands (guards, observations, a confirmation) the run stops before its next step.
   const abort = new AbortController();
   terminal.onInterrupt = () => abort.abort();
   const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${def.title} on ${name}`, cancellable: true }, (progress, token) => {
-    token.onCancellationRequested(() => abort.abort());
+    token.onCancellationRequested(() => {
+      if (!terminal.interrupt()) abort.abort();
+    });
     return runProcedure({
       procedure,
       cluster,
@@ -199,6 +211,13 @@ export async function runProcedureUi(services: Services, loaded: LoadedCluster, 
         services.output.info(`[audit] ${record.user} ${record.kind} on ${record.host}: ${record.command} → ${record.exitCode ?? record.error ?? 'unknown'} (${record.durationMs} ms)`);
       },
       pollIntervalMs: 1000,
+      runStepCommand: async (host, command, options) => {
+        const r = await terminal.runStep(executor, host, command, options);
+        const status = r.exitCode !== null ? vscode.l10n.t('exit status {0}', r.exitCode) : vscode.l10n.t('ended by signal {0}', r.signal ?? '?');
+        terminal.endLine();
+        terminal.line(`${status} · ${(r.durationMs / 1000).toFixed(1)} s`);
+        return r;
+      },
     });
   });
   if (pendingPanelUpdate) clearTimeout(pendingPanelUpdate);
