@@ -1,5 +1,6 @@
 // Writes l10n/bundle.l10n.json, the English bundle of the extension's runtime strings: every string literal passed
-// as the first argument of vscode.l10n.t(…) in src/extension/**, keyed by itself. `node scripts/l10n-export.mjs`
+// as the first argument of vscode.l10n.t(…) in src/extension/** (or of l10n.t(…) from src/extension/l10n.ts, which the
+// modules without a vscode import use), keyed by itself. `node scripts/l10n-export.mjs`
 // rewrites the file; `--check` only reports whether it is up to date. A call whose message is not one plain string
 // literal (a template literal, a concatenation, a variable) cannot be extracted and is reported as a problem.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,7 +11,7 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const SOURCE_DIR = 'src/extension';
 export const BUNDLE_PATH = 'l10n/bundle.l10n.json';
 
-const CALL = /\bvscode\.l10n\.t\(\s*/g;
+const CALL = /(?<![\w$])(?:vscode\.)?l10n\.t\(\s*/g;
 const LITERAL = /^(?:'((?:[^'\\\n]|\\.)*)'|"((?:[^"\\\n]|\\.)*)")\s*([,)])/;
 
 function sourceFiles(dir) {

@@ -9,6 +9,7 @@ import { StatusPanels } from './panel/statusPanel';
 import type { ProcedureView, StatusSnapshot } from './panel/protocol';
 import { snapshotFromState, SITUATION_TEXT } from './panel/stateSnapshot';
 import type { GpstateBView } from './panel/snapshot';
+import { useTranslator } from './l10n';
 import { ClusterTreeProvider } from './tree/clusterTree';
 
 export function clusterPanelKey(cluster: string): string {
@@ -32,6 +33,8 @@ export class Services implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(readonly context: vscode.ExtensionContext) {
+    // The panel's words (panel/stateSnapshot.ts) are built without vscode; they translate through this.
+    useTranslator(vscode.l10n.t);
     this.output = vscode.window.createOutputChannel('Greenplum Coordinator', { log: true });
     this.panels = new StatusPanels(context.extensionUri, (line) => this.output.warn(line));
     this.audit = new AuditLog(context.globalStorageUri);

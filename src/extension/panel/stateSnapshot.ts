@@ -1,53 +1,59 @@
 // A cluster's observed state (the engine's ClusterState, plus gpstate -b's segment summary) as the panel's
-// snapshot. Pure: no vscode, no I/O. The saved-output path (snapshot.ts) and this one share the panel's vocabulary.
+// snapshot. Pure: no vscode, no I/O (words are translated through ../l10n). The saved-output path (snapshot.ts) and this one share the panel's vocabulary.
 import type { ResolvedCluster } from '../../core/inventory';
+import { l10n } from '../l10n';
 import type { ClusterState, HostState, Situation } from '../../core/state';
 import { formatBytes } from './snapshot';
 import type { GpstateBView } from './snapshot';
 import type { Health, HostCard, PanelCommand, ProcedureView, StatusSnapshot } from './protocol';
 
-export const SITUATION_TEXT: Record<Situation, { health: Health; short: string }> = {
-  healthy: { health: 'ok', short: 'mirroring healthy' },
-  'standby-down': { health: 'error', short: 'standby not mirroring' },
-  'coordinator-down': { health: 'error', short: 'no active coordinator' },
-  'after-failover': { health: 'error', short: 'not mirrored' },
-  'both-down': { health: 'error', short: 'both hosts down' },
-  'split-brain': { health: 'error', short: 'SPLIT BRAIN: two active coordinators' },
-  unknown: { health: 'unknown', short: 'state unknown' },
+/** Each situation's health and its words in the tree and the status bar (read when shown, in the display language). */
+export const SITUATION_TEXT: Record<Situation, { readonly health: Health; readonly short: string }> = {
+  healthy: { health: 'ok', get short() { return l10n.t('mirroring healthy'); } },
+  'standby-down': { health: 'error', get short() { return l10n.t('standby not mirroring'); } },
+  'coordinator-down': { health: 'error', get short() { return l10n.t('no active coordinator'); } },
+  'after-failover': { health: 'error', get short() { return l10n.t('not mirrored'); } },
+  'both-down': { health: 'error', get short() { return l10n.t('both hosts down'); } },
+  'split-brain': { health: 'error', get short() { return l10n.t('SPLIT BRAIN: two active coordinators'); } },
+  unknown: { health: 'unknown', get short() { return l10n.t('state unknown'); } },
 };
 
 function words(state: ClusterState): { c: string; C: string } {
-  return state.vocabulary === 'master' ? { c: 'master', C: 'Master' } : { c: 'coordinator', C: 'Coordinator' };
+  return state.vocabulary === 'master' ? { c: l10n.t('master'), C: l10n.t('Master') } : { c: l10n.t('coordinator'), C: l10n.t('Coordinator') };
 }
 
 /** A host's role in words and its health, as the tree and the panel show it. */
 export function describeHost(h: HostState, state: ClusterState): { label: string; health: Health; detail: string } {
   const w = words(state);
   if (!h.reachable) {
-    const error = h.error ?? 'the host could not be observed';
+    const error = h.error ?? l10n.t('the host could not be observed');
     // The ssh layer prefixes its failures with their kind; each has its own fix.
-    if (error.startsWith('host-key-changed')) return { label: 'host key changed: refused', health: 'error', detail: error };
-    if (error.startsWith('host-key-unknown')) return { label: 'unknown host key: not accepted', health: 'error', detail: error };
-    if (error.startsWith('auth-failed')) return { label: 'authentication failed', health: 'error', detail: error };
-    return { label: 'unreachable', health: 'error', detail: error };
+    if (error.startsWith('host-key-changed')) return { label: l10n.t('host key changed: refused'), health: 'error', detail: error };
+    if (error.startsWith('host-key-unknown')) return { label: l10n.t('unknown host key: not accepted'), health: 'error', detail: error };
+    if (error.startsWith('auth-failed')) return { label: l10n.t('authentication failed'), health: 'error', detail: error };
+    return { label: l10n.t('unreachable'), health: 'error', detail: error };
   }
   const sb = state.standby;
-  if (h.role === 'active-coordinator') return { label: `active ${w.c}`, health: state.situation === 'split-brain' ? 'error' : 'ok', detail: `postmaster PID ${h.postmasterPid ?? '?'}` };
+  if (h.role === 'active-coordinator') return { label: l10n.t('active {0}', w.c), health: state.situation === 'split-brain' ? 'error' : 'ok', detail: l10n.t('postmaster PID {0}', h.postmasterPid ?? '?') };
   if (h.role === 'standby') {
     const isTheStandby = sb.host === h.name;
     const streaming = isTheStandby && sb.walState === 'streaming';
-    const parts = [isTheStandby && sb.status !== 'not-configured' ? sb.status : 'running', sb.walState ?? (isTheStandby ? 'no WAL sender' : null), sb.syncState].filter((x): x is string => !!x);
-    return { label: `standby: ${parts.join(', ')}`, health: streaming && sb.status === 'passive' ? (sb.lagBytes ? 'warning' : 'ok') : 'warning', detail: `postmaster PID ${h.postmasterPid ?? '?'}` };
+    const parts = [isTheStandby && sb.status !== 'not-configured' ? sb.status : l10n.t('running'), sb.walState ?? (isTheStandby ? l10n.t('no WAL sender') : null), sb.syncState].filter((x): x is string => !!x);
+    return { label: l10n.t('standby: {0}', parts.join(', ')), health: streaming && sb.status === 'passive' ? (sb.lagBytes ? 'warning' : 'ok') : 'warning', detail: l10n.t('postmaster PID {0}', h.postmasterPid ?? '?') };
   }
   if (h.role === 'stale') {
-    const lock = h.lockFilePresent && h.lockFileStale ? `; stale lock file /tmp/.s.PGSQL.${h.port}.lock` : '';
-    return { label: `former ${w.c}: stale data directory`, health: 'warning', detail: `${h.dataDirectory} is not running and is not a standby${lock}` };
+    const detail = h.lockFilePresent && h.lockFileStale
+      ? l10n.t('{0} is not running and is not a standby; stale lock file {1}', h.dataDirectory, `/tmp/.s.PGSQL.${h.port}.lock`)
+      : l10n.t('{0} is not running and is not a standby', h.dataDirectory);
+    return { label: l10n.t('former {0}: stale data directory', w.c), health: 'warning', detail };
   }
   if (h.role === 'down') {
-    if (sb.host === h.name && sb.status !== 'not-configured') return { label: 'standby: not running', health: 'error', detail: 'the catalog lists this host as the standby, but no postmaster runs' };
-    return { label: h.dataDirectoryExists ? 'down: no postmaster' : 'no data directory', health: h.dataDirectoryExists ? 'error' : 'unknown', detail: h.dataDirectoryExists ? `${h.dataDirectory} exists, nothing runs on it` : `${h.dataDirectory} does not exist` };
+    if (sb.host === h.name && sb.status !== 'not-configured') return { label: l10n.t('standby: not running'), health: 'error', detail: l10n.t('the catalog lists this host as the standby, but no postmaster runs') };
+    return h.dataDirectoryExists
+      ? { label: l10n.t('down: no postmaster'), health: 'error', detail: l10n.t('{0} exists, nothing runs on it', h.dataDirectory) }
+      : { label: l10n.t('no data directory'), health: 'unknown', detail: l10n.t('{0} does not exist', h.dataDirectory) };
   }
-  return { label: 'role unknown', health: 'unknown', detail: h.clusterStateText ?? 'the observation could not tell' };
+  return { label: l10n.t('role unknown'), health: 'unknown', detail: h.clusterStateText ?? l10n.t('the observation could not tell') };
 }
 
 function verdict(state: ClusterState, cluster: ResolvedCluster): StatusSnapshot['verdict'] {
@@ -57,21 +63,25 @@ function verdict(state: ClusterState, cluster: ResolvedCluster): StatusSnapshot[
   const original = cluster.originalCoordinator.name;
   switch (state.situation) {
     case 'healthy': {
-      const swapped = active && active !== original ? ` ${active} is not the original ${w.c} (${original}); "Return Coordinator to Original Host…" swaps the roles back.` : '';
-      return { health: 'ok', headline: `Mirroring healthy: ${sb.host ?? 'the standby'} follows ${active ?? `the ${w.c}`}`, detail: `Standby ${sb.status}, WAL sender ${sb.walState ?? '?'}, ${sb.syncState ?? '?'}, replay lag ${sb.lagBytes === null ? 'unknown' : formatBytes(sb.lagBytes)}.${swapped}` };
+      const swapped = active && active !== original ? ` ${l10n.t('{0} is not the original {1} ({2}); "Return Coordinator to Original Host…" swaps the roles back.', active, w.c, original)}` : '';
+      return {
+        health: 'ok',
+        headline: l10n.t('Mirroring healthy: {0} follows {1}', sb.host ?? l10n.t('the standby'), active ?? l10n.t('the {0}', w.c)),
+        detail: l10n.t('Standby {0}, WAL sender {1}, {2}, replay lag {3}.', sb.status, sb.walState ?? '?', sb.syncState ?? '?', sb.lagBytes === null ? l10n.t('unknown') : formatBytes(sb.lagBytes)) + swapped,
+      };
     }
     case 'after-failover':
-      return { health: 'error', headline: `${w.C} on ${active ?? '?'} is not mirrored`, detail: `No standby ${w.c} is configured: if ${active ?? 'it'} fails there is nothing to activate. "Restore Coordinator Mirroring…" moves the stale data directory aside and runs gpinitstandby.` };
+      return { health: 'error', headline: l10n.t('{0} on {1} is not mirrored', w.C, active ?? '?'), detail: l10n.t('No standby {0} is configured: if {1} fails there is nothing to activate. "Restore Coordinator Mirroring…" moves the stale data directory aside and runs gpinitstandby.', w.c, active ?? l10n.t('it')) };
     case 'standby-down':
-      return { health: 'error', headline: `Standby on ${sb.host ?? '?'} is not mirroring`, detail: `Standby ${sb.status}; ${sb.walState ? `WAL sender ${sb.walState}` : 'no WAL sender on the active coordinator'}.` };
+      return { health: 'error', headline: l10n.t('Standby on {0} is not mirroring', sb.host ?? '?'), detail: sb.walState ? l10n.t('Standby {0}; WAL sender {1}.', sb.status, sb.walState) : l10n.t('Standby {0}; no WAL sender on the active coordinator.', sb.status) };
     case 'coordinator-down':
-      return { health: 'error', headline: `No active ${w.c}`, detail: `No host runs the ${w.c}. Confirm the old ${w.c} is down, then activate the standby (gpactivatestandby) before restoring mirroring.` };
+      return { health: 'error', headline: l10n.t('No active {0}', w.c), detail: l10n.t('No host runs the {0}. Confirm the old {0} is down, then activate the standby (gpactivatestandby) before restoring mirroring.', w.c) };
     case 'both-down':
-      return { health: 'error', headline: `Neither host runs a ${w.c}`, detail: 'Every host answered and none runs a postmaster. Start the cluster (gpstart) on the host that was active last.' };
+      return { health: 'error', headline: l10n.t('Neither host runs a {0}', w.c), detail: l10n.t('Every host answered and none runs a postmaster. Start the cluster (gpstart) on the host that was active last.') };
     case 'split-brain':
-      return { health: 'error', headline: `Two hosts claim to be the active ${w.c}`, detail: 'Both accept writes. No procedure runs in this state: stop the one that must not be active, by hand, after checking which has the newer data (timeline).' };
+      return { health: 'error', headline: l10n.t('Two hosts claim to be the active {0}', w.c), detail: l10n.t('Both accept writes. No procedure runs in this state: stop the one that must not be active, by hand, after checking which has the newer data (timeline).') };
     default:
-      return { health: 'unknown', headline: 'The state could not be determined', detail: state.problems.map((p) => p.text).join(' ') || 'Not every host could be observed.' };
+      return { health: 'unknown', headline: l10n.t('The state could not be determined'), detail: state.problems.map((p) => p.text).join(' ') || l10n.t('Not every host could be observed.') };
   }
 }
 
@@ -101,13 +111,13 @@ export function snapshotFromState({ cluster, state, gpstateB, procedure }: State
   const hosts: HostCard[] = [...state.hosts].sort((a, b) => order(a) - order(b)).map((h) => {
     const d = describeHost(h, state);
     const details = [
-      { label: 'Data directory', value: `${h.dataDirectory}${h.dataDirectoryExists === false ? ' (absent)' : ''}` },
-      { label: 'Port', value: String(h.port) },
-      ...(h.postmasterPid ? [{ label: 'PID', value: String(h.postmasterPid) }] : []),
-      ...(h.timeline !== undefined ? [{ label: 'Timeline', value: String(h.timeline) }] : []),
-      ...(h.backups.length ? [{ label: 'Backups', value: h.backups.join(', ') }] : []),
-      ...(h.name === cluster.originalCoordinator.name ? [{ label: 'Built as', value: `original ${w.c}` }] : h.name === cluster.originalStandby.name ? [{ label: 'Built as', value: 'original standby' }] : []),
-      { label: 'Observed', value: h.observedAt },
+      { label: l10n.t('Data directory'), value: h.dataDirectoryExists === false ? l10n.t('{0} (absent)', h.dataDirectory) : h.dataDirectory },
+      { label: l10n.t('Port'), value: String(h.port) },
+      ...(h.postmasterPid ? [{ label: l10n.t('PID'), value: String(h.postmasterPid) }] : []),
+      ...(h.timeline !== undefined ? [{ label: l10n.t('Timeline'), value: String(h.timeline) }] : []),
+      ...(h.backups.length ? [{ label: l10n.t('Backups'), value: h.backups.join(', ') }] : []),
+      ...(h.name === cluster.originalCoordinator.name ? [{ label: l10n.t('Built as'), value: l10n.t('original {0}', w.c) }] : h.name === cluster.originalStandby.name ? [{ label: l10n.t('Built as'), value: l10n.t('original standby') }] : []),
+      { label: l10n.t('Observed'), value: h.observedAt },
     ];
     const role: HostCard['role'] = h.role === 'active-coordinator' ? 'active-coordinator' : h.role === 'standby' ? 'standby' : 'unknown';
     return { host: h.name, role, roleLabel: d.label.charAt(0).toUpperCase() + d.label.slice(1), health: d.health, statusText: d.detail, details };
@@ -118,17 +128,19 @@ export function snapshotFromState({ cluster, state, gpstateB, procedure }: State
     : [];
   const linkHealth: Health = sb.status === 'not-configured' ? 'unknown' : sb.walState === 'streaming' && sb.syncState === 'sync' && sb.lagBytes === 0 ? 'ok' : sb.walState === 'streaming' ? 'warning' : 'error';
   const linkSummary = sb.status === 'not-configured'
-    ? 'No replication: no standby is configured'
+    ? l10n.t('No replication: no standby is configured')
     : sb.walState === 'streaming'
-      ? `streaming, ${sb.syncState ?? '?'}, ${sb.lagBytes === 0 ? 'replay in step (no lag)' : `replay behind by ${sb.lagBytes === null ? 'an unknown amount' : formatBytes(sb.lagBytes)}`}`
-      : sb.walState ? `WAL sender ${sb.walState}: not streaming yet` : 'No WAL sender: the standby is not receiving changes';
+      ? sb.lagBytes === 0
+        ? l10n.t('streaming, {0}, replay in step (no lag)', sb.syncState ?? '?')
+        : l10n.t('streaming, {0}, replay behind by {1}', sb.syncState ?? '?', sb.lagBytes === null ? l10n.t('an unknown amount') : formatBytes(sb.lagBytes))
+      : sb.walState ? l10n.t('WAL sender {0}: not streaming yet', sb.walState) : l10n.t('No WAL sender: the standby is not receiving changes');
   const counts = (c: { total?: number | null; valid?: number | null; failures?: number | null } | null | undefined) =>
     c ? { total: c.total ?? null, valid: c.valid ?? null, failures: c.failures ?? null } : null;
   const fix = (level: string) => (level === 'error' ? 'ERROR' : level === 'warning' ? 'WARNING' : 'INFO');
   return {
     title: cluster.name,
     clusterName: cluster.name,
-    subtitle: `Observed over SSH (${state.source === 'gpstate' ? 'host probes and gpstate -f / -b' : 'host probes'})${cluster.config.description ? ` · ${cluster.config.description}` : ''}`,
+    subtitle: (state.source === 'gpstate' ? l10n.t('Observed over SSH (host probes and gpstate -f / -b)') : l10n.t('Observed over SSH (host probes)')) + (cluster.config.description ? ` · ${cluster.config.description}` : ''),
     verdict: verdict(state, cluster),
     product: cluster.config.product === 'auto' ? null : cluster.config.product,
     vocabulary: state.vocabulary ?? null,
@@ -136,7 +148,7 @@ export function snapshotFromState({ cluster, state, gpstateB, procedure }: State
     link: { health: linkHealth, summary: linkSummary, rows: sb.status === 'not-configured' ? [] : rows },
     segments: gpstateB?.segments ? { primary: counts(gpstateB.segments.primary), mirror: counts(gpstateB.segments.mirror) } : null,
     problems: state.problems.map((p) => ({ level: fix(p.level), text: p.host ? `${p.host}: ${p.text}` : p.text, harmless: p.level === 'info' })),
-    sources: [{ kind: state.source === 'gpstate' ? 'probes + gpstate' : 'probes', label: `${state.hosts.length} hosts`, observedAt: state.observedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC') }],
+    sources: [{ kind: state.source === 'gpstate' ? 'probes + gpstate' : 'probes', label: l10n.t('{0} hosts', state.hosts.length), observedAt: state.observedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC') }],
     procedure: procedure ?? null,
     actions: actionsFor(state, cluster, procedure?.status === 'running'),
   };

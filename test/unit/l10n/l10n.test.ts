@@ -4,6 +4,7 @@ import * as assert from 'assert';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { pathToFileURL } from 'url';
+import { l10n, useTranslator } from '../../../src/extension/l10n';
 
 interface Extractor {
   ROOT: string;
@@ -90,6 +91,20 @@ describe('localisation', () => {
     });
   });
 
+  describe('src/extension/l10n.ts, for the modules without vscode', () => {
+    it('fills {0} placeholders in English until a translator is installed, then uses it', () => {
+      assert.strictEqual(l10n.t('{0} on {1} is not mirrored, {0}', 'Coordinator', 'scdw'), 'Coordinator on scdw is not mirrored, Coordinator');
+      assert.strictEqual(l10n.t('left {1} as is', 'x'), 'left {1} as is');
+      useTranslator((message, ...args) => `[${message}|${args.join(',')}]`);
+      try {
+        assert.strictEqual(l10n.t('port {0}', 5432), '[port {0}|5432]');
+      } finally {
+        useTranslator(undefined);
+      }
+      assert.strictEqual(l10n.t('port {0}', 5432), 'port 5432');
+    });
+  });
+
   describe('the extractor', () => {
     it('reports template literals, concatenations and variables, and unescapes literals', async () => {
       const { mkdtempSync, mkdirSync, writeFileSync, rmSync } = await import('fs');
@@ -104,9 +119,10 @@ describe('localisation', () => {
           'vscode.l10n.t(`Template ${x}`);',
           "vscode.l10n.t('Joined ' + x);",
           'vscode.l10n.t(message);',
+          "l10n.t('Without vscode');",
         ].join('\n'));
         const { messages, problems } = extractor.extract(dir);
-        assert.deepStrictEqual(messages, ['Double "quoted"\n', "It's", 'Plain {0}']);
+        assert.deepStrictEqual(messages, ['Double "quoted"\n', "It's", 'Plain {0}', 'Without vscode']);
         assert.strictEqual(problems.length, 3);
         assert.match(problems[0]!, /a\.ts:4:/);
       } finally {
