@@ -2,6 +2,7 @@
 // and checks the result against the inventory schema before anything is written. Pure: text in, text out.
 import { isMap, parseDocument } from 'yaml';
 import { parseInventory } from '../../core/inventory';
+import { l10n } from '../l10n';
 
 export interface NewCluster {
   name: string;
@@ -18,10 +19,10 @@ export type AddClusterResult = { ok: true; text: string } | { ok: false; message
 
 export function addClusterToInventory(existing: string, cluster: NewCluster, fileLabel: string): AddClusterResult {
   const doc = parseDocument(existing.trim() ? existing : 'version: 1\nclusters: {}\n');
-  if (doc.errors.length) return { ok: false, message: `${fileLabel} is not valid YAML (${doc.errors[0]!.message.split('\n')[0]}); fix it first, then add the cluster` };
-  if (!isMap(doc.contents)) return { ok: false, message: `${fileLabel} does not hold a mapping with "clusters:"; fix it first, then add the cluster` };
+  if (doc.errors.length) return { ok: false, message: l10n.t('{0} is not valid YAML ({1}); fix it first, then add the cluster', fileLabel, doc.errors[0]!.message.split('\n')[0] ?? '') };
+  if (!isMap(doc.contents)) return { ok: false, message: l10n.t('{0} does not hold a mapping with "clusters:"; fix it first, then add the cluster', fileLabel) };
   if (!doc.has('version')) doc.set('version', 1);
-  if (doc.hasIn(['clusters', cluster.name])) return { ok: false, message: `${fileLabel} already has a cluster named "${cluster.name}"; choose another name` };
+  if (doc.hasIn(['clusters', cluster.name])) return { ok: false, message: l10n.t('{0} already has a cluster named "{1}"; choose another name', fileLabel, cluster.name) };
   if (!doc.has('clusters') || doc.get('clusters') === null) doc.set('clusters', doc.createNode({}));
   const value: Record<string, unknown> = {};
   if (cluster.description) value.description = cluster.description;
@@ -35,6 +36,6 @@ export function addClusterToInventory(existing: string, cluster: NewCluster, fil
   if (isMap(clusters)) clusters.flow = false;
   const text = doc.toString();
   const check = parseInventory(text, fileLabel);
-  if (!check.ok) return { ok: false, message: `the new entry would not be valid: ${check.problems.map((p) => p.message).join('; ')}` };
+  if (!check.ok) return { ok: false, message: l10n.t('the new entry would not be valid: {0}', check.problems.map((p) => p.message).join('; ')) };
   return { ok: true, text };
 }

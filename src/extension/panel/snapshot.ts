@@ -1,6 +1,7 @@
 // Turns parsed `gpstate -f` / `gpstate -b` results into the panel's StatusSnapshot: the verdict a DBA reads first,
 // one card per coordinator host, the replication link, the segment summary. Pure (no vscode, no I/O), so the same
-// judgement serves the panel, the tree and the tests.
+// judgement serves the panel, the tree and the tests. Words are translated through ../l10n.
+import { l10n } from '../l10n';
 import type { HostCard, Health, Replication, StatusSnapshot, PanelCommand } from './protocol';
 
 type Vocabulary = 'master' | 'coordinator';
@@ -66,14 +67,14 @@ export function observedAtFromText(text: string): string | null {
   let last: string | null = null;
   for (const line of text.split(/\r?\n/)) {
     const m = LOG_TIMESTAMP.exec(line);
-    if (m) last = `${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]}:${m[6]} (host clock)`;
+    if (m) last = l10n.t('{0} (host clock)', `${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]}:${m[6]}`);
   }
   return last;
 }
 
 /** "0 bytes", "4,096 bytes (4.0 KiB)". Exact bytes first: DBAs compare them with LSN arithmetic. */
 export function formatBytes(bytes: number): string {
-  const exact = `${bytes.toLocaleString('en-US')} byte${bytes === 1 ? '' : 's'}`;
+  const exact = bytes === 1 ? l10n.t('{0} byte', bytes.toLocaleString('en-US')) : l10n.t('{0} bytes', bytes.toLocaleString('en-US'));
   const abs = Math.abs(bytes);
   if (abs < 1024) return exact;
   const units = ['KiB', 'MiB', 'GiB', 'TiB'];
@@ -84,7 +85,7 @@ export function formatBytes(bytes: number): string {
 }
 
 function words(vocabulary: Vocabulary | null): { coordinator: string; Coordinator: string } {
-  return vocabulary === 'master' ? { coordinator: 'master', Coordinator: 'Master' } : { coordinator: 'coordinator', Coordinator: 'Coordinator' };
+  return vocabulary === 'master' ? { coordinator: l10n.t('master'), Coordinator: l10n.t('Master') } : { coordinator: l10n.t('coordinator'), Coordinator: l10n.t('Coordinator') };
 }
 
 function standbyHealth(status: StandbyStatus): Health {
@@ -104,21 +105,21 @@ function normaliseRow(row: Partial<Replication>): Replication {
 
 /** Judges the replication link from gpstate -f's pg_stat_replication rows. */
 function judgeLink(rows: Replication[] | null, standbyConfigured: boolean | null): { health: Health; summary: string } {
-  if (rows === null) return { health: 'unknown', summary: 'Replication not observed: gpstate -f shows the WAL sender state and LSNs' };
+  if (rows === null) return { health: 'unknown', summary: l10n.t('Replication not observed: gpstate -f shows the WAL sender state and LSNs') };
   if (rows.length === 0) {
     return standbyConfigured
-      ? { health: 'error', summary: 'No WAL sender: the standby is not receiving changes' }
-      : { health: 'unknown', summary: 'No replication: no standby is configured' };
+      ? { health: 'error', summary: l10n.t('No WAL sender: the standby is not receiving changes') }
+      : { health: 'unknown', summary: l10n.t('No replication: no standby is configured') };
   }
   const row = rows[0]!;
-  const state = row.state ?? 'unknown state';
-  const sync = row.syncState ?? 'unknown sync state';
-  if (row.state !== 'streaming') return { health: 'warning', summary: `WAL sender ${state}, ${sync}: the standby is not streaming yet` };
+  const state = row.state ?? l10n.t('unknown state');
+  const sync = row.syncState ?? l10n.t('unknown sync state');
+  if (row.state !== 'streaming') return { health: 'warning', summary: l10n.t('WAL sender {0}, {1}: the standby is not streaming yet', state, sync) };
   const lag = row.replayLagBytes;
-  if (lag === null) return { health: 'warning', summary: `streaming, ${sync}; replay position not reported, lag unknown` };
-  if (lag === 0 && row.syncState === 'sync') return { health: 'ok', summary: 'streaming, sync, replay in step (no lag)' };
-  if (lag === 0) return { health: 'warning', summary: `streaming, ${sync} (not sync), replay in step` };
-  return { health: 'warning', summary: `streaming, ${sync}; replay behind by ${formatBytes(lag)}` };
+  if (lag === null) return { health: 'warning', summary: l10n.t('streaming, {0}; replay position not reported, lag unknown', sync) };
+  if (lag === 0 && row.syncState === 'sync') return { health: 'ok', summary: l10n.t('streaming, sync, replay in step (no lag)') };
+  if (lag === 0) return { health: 'warning', summary: l10n.t('streaming, {0} (not sync), replay in step', sync) };
+  return { health: 'warning', summary: l10n.t('streaming, {0}; replay behind by {1}', sync, formatBytes(lag)) };
 }
 
 function detail(label: string, value: string | number | null | undefined): Array<{ label: string; value: string }> {
@@ -143,16 +144,16 @@ export function buildSnapshot(input: SnapshotInput): StatusSnapshot {
 
   const hosts: HostCard[] = [];
   hosts.push({
-    host: coordinatorHost ?? 'unknown host',
+    host: coordinatorHost ?? l10n.t('unknown host'),
     role: ranOk ? 'active-coordinator' : 'unknown',
-    roleLabel: ranOk ? `Active ${w.coordinator}` : `${w.Coordinator} (state unknown)`,
+    roleLabel: ranOk ? l10n.t('Active {0}', w.coordinator) : l10n.t('{0} (state unknown)', w.Coordinator),
     health: !ranOk ? 'error' : coordinatorStatus && coordinatorStatus !== 'Active' ? 'warning' : 'ok',
     statusText: !ranOk
-      ? errorMessage ?? `gpstate did not complete: the ${w.coordinator} may be down or unreachable`
+      ? errorMessage ?? l10n.t('gpstate did not complete: the {0} may be down or unreachable', w.coordinator)
       : coordinatorStatus
-        ? `${w.Coordinator} instance ${coordinatorStatus}`
-        : 'Serving the cluster: gpstate read its catalog here',
-    details: [...detail('Version', f?.version ?? b?.version)],
+        ? l10n.t('{0} instance {1}', w.Coordinator, coordinatorStatus)
+        : l10n.t('Serving the cluster: gpstate read its catalog here'),
+    details: [...detail(l10n.t('Version'), f?.version ?? b?.version)],
   });
 
   // The standby as gpstate -f reports it (data directory, port, PID), else as gpstate -b reports it.
@@ -161,20 +162,20 @@ export function buildSnapshot(input: SnapshotInput): StatusSnapshot {
   if (standby) {
     const full = f?.standby ?? null;
     hosts.push({
-      host: standby.host ?? 'unknown host',
+      host: standby.host ?? l10n.t('unknown host'),
       role: 'standby',
-      roleLabel: `Standby ${w.coordinator}`,
+      roleLabel: l10n.t('Standby {0}', w.coordinator),
       health: standbyHealth(standby.status),
       statusText: standby.statusText ?? standby.status,
-      details: [...detail('Data directory', full?.dataDirectory), ...detail('Port', full?.port), ...detail('PID', full?.pid)],
+      details: [...detail(l10n.t('Data directory'), full?.dataDirectory), ...detail(l10n.t('Port'), full?.port), ...detail(l10n.t('PID'), full?.pid)],
     });
   } else if (configured === false) {
     hosts.push({
-      host: 'not configured',
+      host: l10n.t('not configured'),
       role: 'no-standby',
-      roleLabel: `No standby ${w.coordinator}`,
+      roleLabel: l10n.t('No standby {0}', w.coordinator),
       health: 'error',
-      statusText: `No standby is configured: the ${w.coordinator} is not mirrored`,
+      statusText: l10n.t('No standby is configured: the {0} is not mirrored', w.coordinator),
       details: [],
     });
   }
@@ -182,7 +183,7 @@ export function buildSnapshot(input: SnapshotInput): StatusSnapshot {
   // gpstate -f prints "No entries found." for an empty pg_stat_replication: no WAL sender at all.
   const rows = f && ranOk ? (f.replication ?? []).map(normaliseRow) : null;
   const judged = f?.replicationMoreThanOneRow && rows?.length === 0
-    ? { health: 'warning' as Health, summary: 'pg_stat_replication has more than one row; gpstate did not print them' }
+    ? { health: 'warning' as Health, summary: l10n.t('pg_stat_replication has more than one row; gpstate did not print them') }
     : judgeLink(rows, configured);
   const link = { ...judged, rows };
 
@@ -222,40 +223,47 @@ function judge(s: {
   w: { coordinator: string; Coordinator: string };
 }): StatusSnapshot['verdict'] {
   const { w } = s;
-  const on = s.coordinatorHost ? ` on ${s.coordinatorHost}` : '';
-  const standbyHost = s.standby?.host ?? 'the standby host';
+  const standbyHost = s.standby?.host ?? l10n.t('the standby host');
   if (!s.ranOk) {
     return {
       health: 'error',
-      headline: `gpstate could not report the ${w.coordinator}`,
-      detail: `${s.errorMessage ? s.errorMessage + '. ' : ''}The ${w.coordinator}${on} may be down, or gpstate ran on the wrong host. Find out which host is active before changing anything.`,
+      headline: l10n.t('gpstate could not report the {0}', w.coordinator),
+      detail: (s.errorMessage ? s.errorMessage + '. ' : '') + (s.coordinatorHost
+        ? l10n.t('The {0} on {1} may be down, or gpstate ran on the wrong host. Find out which host is active before changing anything.', w.coordinator, s.coordinatorHost)
+        : l10n.t('The {0} may be down, or gpstate ran on the wrong host. Find out which host is active before changing anything.', w.coordinator)),
     };
   }
-  if (s.configured === null) return { health: 'unknown', headline: `${w.Coordinator}${on} is active`, detail: 'This output does not show the standby.' };
+  if (s.configured === null) {
+    return {
+      health: 'unknown',
+      headline: s.coordinatorHost ? l10n.t('{0} on {1} is active', w.Coordinator, s.coordinatorHost) : l10n.t('{0} is active', w.Coordinator),
+      detail: l10n.t('This output does not show the standby.'),
+    };
+  }
   if (!s.standby) {
     return {
       health: 'error',
-      headline: `${w.Coordinator}${on} is not mirrored`,
-      detail: `No standby ${w.coordinator} is configured: if this host fails there is nothing to activate. Restore mirroring: on the former ${w.coordinator} host move the old data directory aside, then run gpinitstandby -s <that host> here.`,
+      headline: s.coordinatorHost ? l10n.t('{0} on {1} is not mirrored', w.Coordinator, s.coordinatorHost) : l10n.t('{0} is not mirrored', w.Coordinator),
+      detail: l10n.t('No standby {0} is configured: if this host fails there is nothing to activate. Restore mirroring: on the former {0} host move the old data directory aside, then run gpinitstandby -s <that host> here.', w.coordinator),
     };
   }
   if (s.standby.status === 'down') {
     return {
       health: 'error',
-      headline: `Standby on ${standbyHost} is not running`,
-      detail: `gpstate reports "${s.standby.statusText ?? 'down'}". The catalog still lists the standby, but it receives no changes. Start it again with gpinitstandby -n, or re-create it.`,
+      headline: l10n.t('Standby on {0} is not running', standbyHost),
+      detail: l10n.t('gpstate reports "{0}". The catalog still lists the standby, but it receives no changes. Start it again with gpinitstandby -n, or re-create it.', s.standby.statusText ?? 'down'),
     };
   }
   if (s.standby.status === 'unknown') {
-    return { health: 'warning', headline: `Standby on ${standbyHost}: status could not be determined`, detail: s.standby.statusText ?? 'gpstate could not ask the standby host for its status.' };
+    return { health: 'warning', headline: l10n.t('Standby on {0}: status could not be determined', standbyHost), detail: s.standby.statusText ?? l10n.t('gpstate could not ask the standby host for its status.') };
   }
   if (s.link.health === 'ok') {
-    return { health: 'ok', headline: `Mirroring healthy: ${standbyHost} follows ${s.coordinatorHost ?? `the ${w.coordinator}`}`, detail: `Standby passive; ${s.link.summary}.` };
+    return { health: 'ok', headline: l10n.t('Mirroring healthy: {0} follows {1}', standbyHost, s.coordinatorHost ?? l10n.t('the {0}', w.coordinator)), detail: l10n.t('Standby passive; {0}.', s.link.summary) };
   }
-  if (s.link.health === 'unknown') return { health: 'ok', headline: `Standby on ${standbyHost} is passive`, detail: `${s.link.summary}.` };
+  if (s.link.health === 'unknown') return { health: 'ok', headline: l10n.t('Standby on {0} is passive', standbyHost), detail: l10n.t('{0}.', s.link.summary) };
   return {
     health: s.link.health,
-    headline: `Standby on ${standbyHost} is passive, but ${s.link.health === 'error' ? 'not replicating' : 'not fully in step'}`,
-    detail: `${s.link.summary}.`,
+    headline: s.link.health === 'error' ? l10n.t('Standby on {0} is passive, but not replicating', standbyHost) : l10n.t('Standby on {0} is passive, but not fully in step', standbyHost),
+    detail: l10n.t('{0}.', s.link.summary),
   };
 }
