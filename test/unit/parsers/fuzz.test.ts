@@ -3,19 +3,8 @@
 import assert from 'node:assert/strict';
 import type { OutputKind } from '../../../src/core/parsers';
 import { OUTPUT_KINDS, parseOutput, RESULT_SCHEMAS } from '../../../src/core/parsers';
+import { prng } from '../fuzz/generators';
 import { allFixtureFiles, readFixture } from './helpers';
-
-/** mulberry32: a small, fast, seedable PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rand = () => number;
 const int = (rand: Rand, n: number): number => Math.floor(rand() * n);
