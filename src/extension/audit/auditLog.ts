@@ -4,24 +4,18 @@ import * as vscode from 'vscode';
 import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import type { AuditRecord } from '../../engine/runner';
 
-/** One command run on a host: the engine's audit record (who, cluster, procedure step, host, command, times, exit). */
-export interface AuditEntry {
-  user: string;
-  cluster: string;
+/**
+ * One command run on a host: the engine's audit record (who, cluster, procedure step, host, command, times, exit;
+ * exitCode null when the outcome is unknown), also used for interactive terminals, which belong to no procedure.
+ */
+export type AuditEntry = Omit<AuditRecord, 'procedure' | 'stepId' | 'kind'> & {
   procedure?: string;
   stepId?: string;
   /** "step" for the command itself, "guard" for the checks run right before it, "terminal" for an interactive shell. */
-  kind: string;
-  host: string;
-  command: string;
-  startedAt: string;
-  endedAt: string;
-  /** null when the outcome is unknown (connection lost, timeout, cancelled). */
-  exitCode: number | null;
-  error?: string;
-  durationMs: number;
-}
+  kind: AuditRecord['kind'] | 'terminal';
+};
 
 export class AuditLog {
   constructor(private readonly storageUri: vscode.Uri) {}
