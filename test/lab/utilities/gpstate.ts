@@ -102,10 +102,21 @@ function showStandby(log: Logger, cfg: LabConfig, words: Words, rows: SegmentRow
   return 0;
 }
 
-function standbySummaryRow(words: Words, st: StandbyStatus): { value: string; warning: boolean } {
+function standbySummaryRow(st: StandbyStatus): { value: string; warning: boolean } {
   if (st.kind === 'passive') return { value: '= Standby host passive', warning: false };
   if (st.kind === 'unreachable') return { value: `= Status could not be determined: Error getting status from host ${st.address}`, warning: true };
   return { value: '= Standby host DOWN', warning: true };
+}
+
+/** The standby rows gpstate -b and -s share (__appendStandbySummary): the standby's host name and its state. */
+function addStandbyRows(t: TableLogger, words: Words, standby: ReturnType<typeof standbyRow>): void {
+  if (!standby) {
+    t.info([`${words.M} standby`, `= No ${words.m} standby configured`]);
+    return;
+  }
+  t.info([`${words.M} standby`, `= ${standby.hostname}`]);
+  const s = standbySummaryRow(standbyStatus(standby));
+  t.add([`Standby ${words.m} state`, s.value], s.warning);
 }
 
 function segmentCounts(rows: SegmentRow[]): { primaries: SegmentRow[]; mirrors: SegmentRow[] } {
@@ -119,13 +130,7 @@ function showSummary(log: Logger, words: Words, rows: SegmentRow[]): number {
   const t = new TableLogger();
   t.info([`${words.M} instance`, '= Active']);
   const standby = standbyRow(rows);
-  if (standby) {
-    t.info([`${words.M} standby`, `= ${standby.hostname}`]);
-    const s = standbySummaryRow(words, standbyStatus(standby));
-    t.add([`Standby ${words.m} state`, s.value], s.warning);
-  } else {
-    t.info([`${words.M} standby`, `= No ${words.m} standby configured`]);
-  }
+  addStandbyRows(t, words, standby);
   t.info(['Total segment instance count from metadata', `= ${primaries.length + mirrors.length}`]);
   const block = (kind: 'primary' | 'mirror', list: SegmentRow[]): void => {
     const up = list.filter((r) => r.status === 'u').length;
@@ -185,13 +190,7 @@ function showStatus(log: Logger, cfg: LabConfig, words: Words, rows: SegmentRow[
   t.info([`${words.db} initsystem version`, `= ${initVersion}`]);
   t.info([`${words.db} current version`, `= ${words.serverVersion}`]);
   t.info(['Postgres version', `= ${pgVersion}`]);
-  if (standby) {
-    t.info([`${words.M} standby`, `= ${standby.hostname}`]);
-    const s = standbySummaryRow(words, standbyStatus(standby));
-    t.add([`Standby ${words.m} state`, s.value], s.warning);
-  } else {
-    t.info([`${words.M} standby`, `= No ${words.m} standby configured`]);
-  }
+  addStandbyRows(t, words, standby);
   warnings ||= t.hasWarnings;
   t.output(log);
   log.info('-'.repeat(52));
