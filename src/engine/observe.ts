@@ -2,6 +2,7 @@
 // and on demand `gpstate -f` / `-b` on the active coordinator through the parsers. Both give a ClusterState.
 import type { ResolvedCluster, ResolvedHost } from '../core/inventory';
 import { parseOutput } from '../core/parsers';
+import type { GpstateBResult, GpstateFResult } from '../core/parsers';
 import type { ClusterState, Problem } from '../core/state';
 import { lsnDiff } from '../core/state';
 import { coordinatorEnv } from '../core/shell';
@@ -63,8 +64,8 @@ export async function observe(cluster: ResolvedCluster, executor: RemoteExecutor
 export interface GpstateObservation {
   state: ClusterState;
   /** The parsed outputs (null when there is no active coordinator to run gpstate on). */
-  gpstateF: unknown;
-  gpstateB: unknown;
+  gpstateF: GpstateFResult | null;
+  gpstateB: GpstateBResult | null;
   raw: { gpstateF: string | null; gpstateB: string | null };
 }
 
@@ -87,8 +88,8 @@ export async function observeWithGpstate(cluster: ResolvedCluster, executor: Rem
   };
   const [f, b] = await Promise.all([run('-f'), run('-b')]);
   const problems: Problem[] = [...state.problems];
-  let gpstateF: unknown = null;
-  let gpstateB: unknown = null;
+  let gpstateF: GpstateFResult | null = null;
+  let gpstateB: GpstateBResult | null = null;
   const next: ClusterState = { ...state, standby: { ...state.standby }, source: 'gpstate' };
   if ('error' in f) problems.push({ level: 'warning', code: 'gpstate-failed', host: active.name, text: `gpstate -f could not run on ${active.name}: ${f.error}` });
   else {

@@ -8,7 +8,6 @@ import type { LoadedCluster } from './inventory/loadInventory';
 import { StatusPanels } from './panel/statusPanel';
 import type { ProcedureView, StatusSnapshot } from './panel/protocol';
 import { snapshotFromState, SITUATION_TEXT } from './panel/stateSnapshot';
-import type { GpstateBView } from './panel/snapshot';
 import { useTranslator } from './l10n';
 import { ClusterTreeProvider } from './tree/clusterTree';
 
@@ -65,7 +64,7 @@ export class Services implements vscode.Disposable {
     if (!loaded) return undefined;
     const result = this.clusters.get(name)?.result;
     const procedure = this.procedures.get(name) ?? null;
-    if (result) return snapshotFromState({ cluster: loaded.cluster, state: result.state, gpstateB: result.gpstateB as GpstateBView | null, procedure });
+    if (result) return snapshotFromState({ cluster: loaded.cluster, state: result.state, gpstateB: result.gpstateB, procedure });
     return {
       title: name,
       clusterName: name,

@@ -7,14 +7,18 @@ import type { HostCard, Health, Replication, StatusSnapshot, PanelCommand } from
 type Vocabulary = 'master' | 'coordinator';
 type StandbyStatus = 'passive' | 'down' | 'unknown';
 
-/** The fields of a parsed `gpstate -f` this module reads (src/core/parsers gives more). */
-export interface GpstateFView {
+/** The fields every parsed gpstate output carries that this module reads (src/core/parsers gives more). */
+interface ParsedOutputView {
   vocabulary?: Vocabulary | null;
   product?: string | null;
   outcome?: string | null;
   host?: string | null;
   version?: string | null;
   problems?: ReadonlyArray<{ level: string; text: string; harmless?: boolean }>;
+}
+
+/** The fields of a parsed `gpstate -f` this module reads. */
+export interface GpstateFView extends ParsedOutputView {
   /** False for "Standby … instance not configured"; null when the output does not say (gpstate failed). */
   standbyConfigured?: boolean | null;
   standby: { host: string | null; dataDirectory?: string | null; port?: number | null; pid?: number | null; status: StandbyStatus; statusText?: string | null } | null;
@@ -25,13 +29,7 @@ export interface GpstateFView {
 }
 
 /** The fields of a parsed `gpstate -b` this module reads. */
-export interface GpstateBView {
-  vocabulary?: Vocabulary | null;
-  product?: string | null;
-  outcome?: string | null;
-  host?: string | null;
-  version?: string | null;
-  problems?: ReadonlyArray<{ level: string; text: string; harmless?: boolean }>;
+export interface GpstateBView extends ParsedOutputView {
   standbyConfigured?: boolean | null;
   errorMessage?: string | null;
   coordinator?: { status?: string | null } | null;
