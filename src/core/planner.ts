@@ -4,6 +4,8 @@ import type { ResolvedCluster, ResolvedHost } from './inventory';
 import { backupPathFor } from './shell';
 import { describeReplication } from './state';
 import type { ClusterState, HostState } from './state';
+import { chosenStandby, planLifecycle, planOutOfOrder } from './lifecycle-planner';
+import type { PlanOptions } from './lifecycle-planner';
 import { remoteGuardScript, stepCommand } from './procedures/commands';
 import { PROCEDURES } from './procedures/definitions';
 import { changedSinceVerified, lastStepStarted, stepsFinishedInRun } from './procedures/journal';
@@ -19,6 +21,8 @@ export interface PlanInput {
   /** The current run, if one is in progress: a step already run in it is not planned again. */
   runId?: string;
   now: Date;
+  /** What the DBA chose beyond the procedure (fencing confirmation, -f, a replacement standby host). */
+  options?: PlanOptions;
 }
 
 export type PlanDecision =
@@ -96,6 +100,7 @@ export function buildStep(procedure: ProcedureId, index: number, cluster: Resolv
     timeoutMs: t.timeoutMs,
     outputKind: t.outputKind,
     prompts: t.prompts,
+    ...(t.warning ? { warning: t.warning } : {}),
     params,
   };
 }
@@ -150,7 +155,9 @@ function decide(input: PlanInput): { index: number; frame: Frame } | { done: str
 
   if (procedure === 'restore-mirroring') {
     if (!active) return { blocked: noActiveReason(state) };
-    const target = pickNewStandby(cluster, state, active);
+    const chosen = chosenStandby(cluster, active.name, input.options?.standbyHost);
+    if (chosen.error) return { blocked: chosen.error };
+    const target = chosen.host ?? pickNewStandby(cluster, state, active);
     if (!target) return { blocked: `The inventory has no other host than ${active.name} to make its standby.` };
     const frame: Frame = { active, newStandby: target };
     const sb = state.standby;
@@ -164,7 +171,8 @@ function decide(input: PlanInput): { index: number; frame: Frame } | { done: str
       return {
         blocked:
           `A standby is configured on ${sb.host ?? '?'} but it is ${sb.status}, ${describeReplication(sb)}. ` +
-          `Start it with "gpinitstandby -n" on ${active.name}, or look at its log; this procedure only builds a standby where none is configured.`,
+          `Start it with start-standby (gpinitstandby -n on ${active.name}) when its data directory is intact, or rebuild it with rebuild-standby; ` +
+          'this procedure only builds a standby where none is configured.',
       };
     }
     const t = observed(state, target.name);
@@ -219,6 +227,8 @@ function decide(input: PlanInput): { index: number; frame: Frame } | { done: str
 
 /** The next step, with the rest of the procedure as it would follow from here. */
 export function planNext(input: PlanInput): PlanDecision {
+  const special = planLifecycle(input) ?? planOutOfOrder(input);
+  if (special) return special;
   const d = decide(input);
   if ('done' in d) return { kind: 'done', message: d.done };
   if ('blocked' in d) return { kind: 'blocked', reason: d.blocked };

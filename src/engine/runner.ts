@@ -7,6 +7,7 @@ import { userInfo } from 'node:os';
 import { parseOutput } from '../core/parsers';
 import { planNext } from '../core/planner';
 import type { PlanDecision } from '../core/planner';
+import type { PlanOptions } from '../core/lifecycle-planner';
 import { judgeRemoteGuards } from '../core/procedures/commands';
 import { judgeStateGuard, judgeVerification } from '../core/procedures/guards';
 import type { ParsedForVerify } from '../core/procedures/guards';
@@ -72,6 +73,8 @@ export interface RunOptions {
   procedure: ProcedureId;
   cluster: ResolvedCluster;
   executor: RemoteExecutor;
+  /** The DBA's choices for the planner: the typed fencing name, -f, a replacement standby host. */
+  planOptions?: PlanOptions;
   /** JSON Lines file of this cluster's runs; read to resume, appended as the run goes. */
   journalPath: string;
   /** Asked before every step that changes the cluster; false stops the run (nothing is changed). */
@@ -180,7 +183,7 @@ export async function runProcedure(o: RunOptions): Promise<RunResult> {
   for (let iteration = 0; iteration < 10; iteration++) {
     if (o.signal?.aborted) return finish('cancelled', 'cancelled before the next step; nothing is running');
     const state = await look();
-    const decision = planNext({ procedure: o.procedure, cluster: o.cluster, state, journal: journal.read(o.cluster.name), runId, now: now() });
+    const decision = planNext({ procedure: o.procedure, cluster: o.cluster, state, journal: journal.read(o.cluster.name), runId, now: now(), ...(o.planOptions ? { options: o.planOptions } : {}) });
     emit({ type: 'plan', decision });
     if (decision.kind === 'done') return finish('done', decision.message);
     if (decision.kind === 'blocked') return finish('blocked', decision.reason);

@@ -1,6 +1,8 @@
 // Exact command text for each step and the scripts of the guards checked on the hosts.
 // Every value is validated and quoted here; the scripts are templates with no other input.
 import { coordinatorEnv, parentDirectory, safeAbsolutePath, safeHostName, safePort, shellQuote } from '../shell';
+import { lifecycleGuardBody, lifecycleStepCommand } from './lifecycle-commands';
+import { fail, LIVE_PID, LOCK, ok } from './script-fragments';
 import type { RemoteGuardId, StepId, StepParams } from './types';
 
 function need<T>(value: T | undefined, what: string, step: StepId): T {
@@ -30,39 +32,32 @@ export function stepCommand(id: StepId, p: StepParams): { command: string; env: 
       return { command: 'gpstop -a -m -M fast', env };
     case 'activate-standby':
       // PGPORT (in env) is this host's port: gpactivatestandby reads it as the standby's port.
-      return { command: `gpactivatestandby -a -d ${shellQuote(safeAbsolutePath(p.dataDirectory, 'data directory'))}`, env };
+      // -f only when the DBA chose it knowingly (failover with the standby postmaster down).
+      return { command: `gpactivatestandby -a${p.force ? ' -f' : ''} -d ${shellQuote(safeAbsolutePath(p.dataDirectory, 'data directory'))}`, env };
     case 'check-activation':
       return { command: 'gpstate -b', env };
     case 'verify-mirroring':
     case 'check-mirroring':
       return { command: 'gpstate -f', env };
+    default:
+      return lifecycleStepCommand(id, p, env);
   }
 }
-
-const ok = (id: RemoteGuardId, why: string): string => `echo ${shellQuote(`GUARD ${id} OK ${why}`)}`;
-const fail = (id: RemoteGuardId, why: string): string => `echo "GUARD ${id} FAIL "${why}`;
-
-/** A bash test: the PID is a live postgres process (not gone, not reused by another program, not a zombie). */
-const ALIVE = (v: string): string =>
-  `[ -d "/proc/${v}" ] && grep -qE '^(postgres|postmaster)' "/proc/${v}/comm" 2>/dev/null && ! grep -q '^State:[[:space:]]*Z' "/proc/${v}/status" 2>/dev/null`;
-
-/** A bash fragment that sets $pid to the PID in "$D/postmaster.pid" when that process is a live postgres, else empty. */
-const LIVE_PID = (): string =>
-  `pid=$(head -n1 "$D/postmaster.pid" 2>/dev/null | tr -cd 0-9); ` +
-  `if [ -n "$pid" ] && ! { ${ALIVE('$pid')}; }; then pid=; fi`;
-
-/** A bash fragment that sets $lpid (PID in the lock file), $ldir (its data directory) and $lalive (1 when that PID is a live postgres). */
-const LOCK = (port: number): string =>
-  `lock=/tmp/.s.PGSQL.${safePort(port)}.lock; lpid=; ldir=; lalive=0; ` +
-  `if [ -e "$lock" ]; then lpid=$(head -n1 "$lock" 2>/dev/null | tr -cd 0-9); ldir=$(sed -n 2p "$lock" 2>/dev/null); ` +
-  `if [ -n "$lpid" ] && ${ALIVE('$lpid')}; then lalive=1; fi; fi`;
 
 /**
  * The script that checks one guard on its host; it prints one `GUARD <id> OK|FAIL <why>` line.
  * Values enter only as single-quoted assignments to D (data directory), P (parent), B (backup); messages use
  * "$D" inside double quotes, where the value is substituted but never evaluated.
  */
-export function remoteGuardScript(id: RemoteGuardId, p: { dataDirectory: string; port: number; backupPath?: string | undefined }): string {
+export interface RemoteGuardParams {
+  dataDirectory: string;
+  port: number;
+  backupPath?: string | undefined;
+  /** lock-aside-path-free: where the stale lock file goes. */
+  lockAsidePath?: string | undefined;
+}
+
+export function remoteGuardScript(id: RemoteGuardId, p: RemoteGuardParams): string {
   const dirRaw = safeAbsolutePath(p.dataDirectory, 'data directory');
   const port = safePort(p.port);
   const vars = `D=${shellQuote(dirRaw)}; P=${shellQuote(parentDirectory(dirRaw))}; H=$(hostname)`;
@@ -107,6 +102,8 @@ export function remoteGuardScript(id: RemoteGuardId, p: { dataDirectory: string;
           `elif [ -z "$pid" ]; then ${fail(id, '"no standby postmaster runs on $D on $H: gpactivatestandby would need -f, which can lose the latest changes"')}; ` +
           `else ${ok(id, 'a standby postmaster runs on a standby data directory')}; fi`
         );
+      default:
+        return lifecycleGuardBody(id, p);
     }
   })();
   return `( ${vars}; ${body} )`;

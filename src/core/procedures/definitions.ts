@@ -1,8 +1,12 @@
 // The procedures, as data: DESIGN.md's A (restore mirroring), B (return to the original hosts) and C (check).
-// Commands are built from these by steps.ts; the planner decides which step comes next from what is observed.
+// D–F (failover, start-standby, rebuild-standby) live in their own files. Commands are built by commands.ts; the planner decides which step comes next from what is observed.
+import { failoverProcedure } from './failover';
+import { rebuildStandbyProcedure } from './rebuild-standby';
+import { startStandbyProcedure } from './start-standby';
+import { SWAP_OUTAGE } from './swap-rollback';
+import type { TemplateKit } from './template-kit';
+import { MINUTE } from './template-kit';
 import type { GuardSpec, ProcedureDefinition, ProcedureId, StepTemplate } from './types';
-
-const MINUTE = 60_000;
 
 const noSplitBrain = (host: GuardSpec['host']): GuardSpec => ({
   kind: 'state',
@@ -67,6 +71,19 @@ const verifyMirroring = (host: GuardSpec['host'], id: 'verify-mirroring' | 'chec
   prompts: null,
 });
 
+const checkActivation = (host: GuardSpec['host']): StepTemplate => ({
+  id: 'check-activation',
+  title: 'Check the activated coordinator (gpstate -b)',
+  host,
+  changesCluster: false,
+  guards: [{ kind: 'state', id: 'host-is-active', host, description: 'the host runs the active coordinator' }],
+  verify: { expect: 'gpstate-b-active-no-standby', description: 'gpstate -b shows the coordinator "Active" and no standby configured', waitMs: 0 },
+  onFailure: 'Read gpstate\'s output; the coordinator was activated, the remaining steps restore its standby.',
+  timeoutMs: 3 * MINUTE,
+  outputKind: 'gpstate-b',
+  prompts: null,
+});
+
 export const RESTORE_MIRRORING: ProcedureDefinition = {
   id: 'restore-mirroring',
   title: 'Restore coordinator mirroring',
@@ -104,6 +121,7 @@ export const RETURN_TO_ORIGINAL: ProcedureDefinition = {
       timeoutMs: 10 * MINUTE,
       outputKind: 'gpstop',
       prompts: '-a: gpstop\'s "Continue with master-only shutdown Yy|Nn" is answered by the confirmation before this step; -M fast ends sessions instead of waiting',
+      warning: SWAP_OUTAGE,
     },
     {
       id: 'activate-standby',
@@ -132,18 +150,7 @@ export const RETURN_TO_ORIGINAL: ProcedureDefinition = {
       outputKind: 'gpactivatestandby',
       prompts: '-a: gpactivatestandby\'s "continue with standby activation? Yy|Nn" is answered by the confirmation before this step (its checks still run)',
     },
-    {
-      id: 'check-activation',
-      title: 'Check the activated coordinator (gpstate -b)',
-      host: 'original-coordinator',
-      changesCluster: false,
-      guards: [{ kind: 'state', id: 'host-is-active', host: 'original-coordinator', description: 'the host runs the active coordinator' }],
-      verify: { expect: 'gpstate-b-active-no-standby', description: 'gpstate -b shows the coordinator "Active" and no standby configured', waitMs: 0 },
-      onFailure: 'Read gpstate\'s output; the coordinator was activated, the remaining steps restore its standby.',
-      timeoutMs: 3 * MINUTE,
-      outputKind: 'gpstate-b',
-      prompts: null,
-    },
+    checkActivation('original-coordinator'),
     moveAside('original-standby'),
     initStandby('original-coordinator', 'original-standby'),
     verifyMirroring('original-coordinator'),
@@ -157,8 +164,13 @@ export const CHECK: ProcedureDefinition = {
   steps: [verifyMirroring('active', 'check-mirroring')],
 };
 
+const KIT: TemplateKit = { noSplitBrain, moveAside, initStandby, verifyMirroring: (host) => verifyMirroring(host), checkActivation };
+
 export const PROCEDURES: Record<ProcedureId, ProcedureDefinition> = {
   'restore-mirroring': RESTORE_MIRRORING,
   'return-to-original': RETURN_TO_ORIGINAL,
   check: CHECK,
+  failover: failoverProcedure(KIT),
+  'start-standby': startStandbyProcedure(KIT),
+  'rebuild-standby': rebuildStandbyProcedure(KIT),
 };

@@ -1,6 +1,7 @@
 // Judging guards and verifications against a freshly observed ClusterState. Pure: the engine observes, this decides.
 import { describeReplication, isFullySynchronized } from '../state';
 import type { ClusterState, HostState } from '../state';
+import { judgeLifecycleStateGuard, judgeLifecycleVerification } from './lifecycle-guards';
 import type { Guard, PlannedStep, StateGuardId } from './types';
 
 export interface Judgement {
@@ -59,8 +60,9 @@ export function judgeStateGuard(guard: Guard, step: PlannedStep, state: ClusterS
       return host?.role === 'standby'
         ? { ok: true, message: `${guard.host} runs a standby postmaster` }
         : { ok: false, message: `${guard.host} does not run a standby postmaster (observed role: ${host?.role ?? 'unknown'})` };
+    default:
+      return judgeLifecycleStateGuard(guard, step, state) ?? { ok: false, message: `unknown guard ${String(step.id)}/${String(guard.id)}` };
   }
-  return { ok: false, message: `unknown guard ${String(step.id)}/${String(guard.id)}` };
 }
 
 /** What a parsed gpstate output must show; only the fields the verification reads. */
@@ -120,5 +122,7 @@ export function judgeVerification(step: PlannedStep, state: ClusterState, parsed
         ? { ok: true, message: 'gpstate -b output not recognized; the observation shows the coordinator active' }
         : { ok: false, message: 'gpstate -b output not recognized and the coordinator is not observed active' };
     }
+    default:
+      return judgeLifecycleVerification(step, state) ?? { ok: false, message: `unknown verification ${step.verify.expect}` };
   }
 }

@@ -54,15 +54,17 @@ export function stepsFinishedInRun(journal: readonly JournalEntry[], runId: stri
 }
 
 /**
- * True when a step that changed the cluster finished (or ended unknown) after the last successful verification:
- * the goal state may already be observed, but the procedure's own check has not confirmed it yet.
+ * True when a step that changed the cluster finished (or ended unknown) after the last verification that reached a
+ * verdict (succeeded, failed or needs attention): the goal state may already be observed, but the procedure's own
+ * check has not looked at it yet. A verification that found a problem counts too, or every later run would only
+ * verify again instead of planning what the problem calls for.
  */
 export function changedSinceVerified(journal: readonly JournalEntry[], cluster: string, procedure: ProcedureId, verifyStep: StepId, changingSteps: readonly StepId[]): boolean {
   let lastChange = -1;
   let lastVerify = -1;
   relevant(journal, cluster, procedure).forEach((e, i) => {
     if (e.type !== 'step-finished') return;
-    if (e.stepId === verifyStep && e.status === 'succeeded') lastVerify = i;
+    if (e.stepId === verifyStep && e.status !== 'unknown') lastVerify = i;
     if (changingSteps.includes(e.stepId as StepId) && (e.status === 'succeeded' || e.status === 'unknown')) lastChange = i;
   });
   return lastChange > lastVerify;

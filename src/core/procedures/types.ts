@@ -1,6 +1,6 @@
 // The shape of a procedure: an ordered list of steps, each a piece of data the engine executes and the UIs show.
 
-export const PROCEDURE_IDS = ['restore-mirroring', 'return-to-original', 'check'] as const;
+export const PROCEDURE_IDS = ['restore-mirroring', 'return-to-original', 'check', 'failover', 'start-standby', 'rebuild-standby'] as const;
 export type ProcedureId = (typeof PROCEDURE_IDS)[number];
 
 export type StepId =
@@ -10,14 +10,20 @@ export type StepId =
   | 'stop-coordinator'
   | 'activate-standby'
   | 'check-activation'
-  | 'check-mirroring';
+  | 'check-mirroring'
+  | 'move-lock-aside'
+  | 'start-standby'
+  | 'stop-standby'
+  | 'remove-standby'
+  | 'restart-coordinator';
 
 /**
  * Hosts are named by their role in the procedure and resolved to inventory names by the planner:
  * `active` = the observed active coordinator, `new-standby` = the host that is to become its standby,
- * `original-coordinator` / `original-standby` = the roles the inventory gives the hosts.
+ * `original-coordinator` / `original-standby` = the roles the inventory gives the hosts,
+ * `old-coordinator` = the coordinator that failed (failover), `standby-host` = the host whose standby is activated.
  */
-export type HostRef = 'active' | 'new-standby' | 'original-coordinator' | 'original-standby';
+export type HostRef = 'active' | 'new-standby' | 'original-coordinator' | 'original-standby' | 'old-coordinator' | 'standby-host';
 
 /** Output kinds the parsers understand; the step's output is parsed as this kind. */
 export type StepOutputKind = 'gpstate-f' | 'gpstate-b' | 'gpinitstandby' | 'gpactivatestandby' | 'gpstop';
@@ -30,7 +36,12 @@ export type StateGuardId =
   | 'no-standby-configured'
   | 'standby-synchronized'
   | 'old-coordinator-confirmed-down'
-  | 'host-is-running-standby';
+  | 'host-is-running-standby'
+  | 'no-active-coordinator'
+  | 'down-or-unreachable'
+  | 'fencing-confirmed'
+  | 'standby-listed'
+  | 'no-wal-sender';
 
 /** Guards run as a script on the step's host right before the step. */
 export type RemoteGuardId =
@@ -41,7 +52,12 @@ export type RemoteGuardId =
   | 'same-filesystem'
   | 'no-lock-file'
   | 'postmaster-stopped'
-  | 'standby-marker-present';
+  | 'standby-marker-present'
+  | 'standby-directory-intact'
+  | 'not-a-standby-directory'
+  | 'is-standby-directory'
+  | 'lock-file-stale'
+  | 'lock-aside-path-free';
 
 export type GuardSpec =
   | { kind: 'state'; id: StateGuardId; host: HostRef; description: string }
@@ -64,7 +80,9 @@ export type VerifyExpectation =
   | 'host-stopped'
   | 'host-active'
   | 'gpstate-f-streaming'
-  | 'gpstate-b-active-no-standby';
+  | 'gpstate-b-active-no-standby'
+  | 'lock-file-moved'
+  | 'standby-removed';
 
 export interface VerifySpec {
   expect: VerifyExpectation;
@@ -87,6 +105,8 @@ export interface StepTemplate {
   outputKind: StepOutputKind | null;
   /** How the utility's own Yy|Nn prompt is answered, when it has one. */
   prompts: string | null;
+  /** What the step costs that the DBA must read before confirming it (an outage, lost sessions). */
+  warning?: string;
 }
 
 export interface ProcedureDefinition {
@@ -111,6 +131,13 @@ export interface StepParams {
   /** activate-standby: the coordinator being replaced, which must be confirmed down. */
   oldCoordinatorHost?: string;
   oldCoordinatorPort?: number;
+  /** failover: the host name the DBA typed to confirm the old coordinator is fenced. */
+  fencedHost?: string;
+  /** failover: gpactivatestandby -f, chosen by the DBA after a warning (only when the standby postmaster is down). */
+  force?: boolean;
+  /** move-lock-aside: the lock file and where it goes. */
+  lockPath?: string;
+  lockAsidePath?: string;
 }
 
 /** A step resolved for one cluster and one observed state: what runs, where, and what must hold first. */
@@ -133,5 +160,7 @@ export interface PlannedStep {
   timeoutMs: number;
   outputKind: StepOutputKind | null;
   prompts: string | null;
+  /** Shown with the plan and in the step's confirmation. */
+  warning?: string;
   params: StepParams;
 }

@@ -10,8 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseInventory, resolveCluster } from '../../../src/core/inventory';
 import type { ResolvedCluster } from '../../../src/core/inventory';
-import { buildStep } from '../../../src/core/planner';
+import { buildTemplateStep } from '../../../src/core/lifecycle-planner';
 import { PROCEDURES } from '../../../src/core/procedures/definitions';
+import { RESTART_COORDINATOR } from '../../../src/core/procedures/swap-rollback';
 import type { ProcedureId } from '../../../src/core/procedures/types';
 import type { ClusterState } from '../../../src/core/state';
 import { coordinatorEnv } from '../../../src/core/shell';
@@ -26,16 +27,17 @@ function commandsFor(cluster: ResolvedCluster): string[] {
   const out: string[] = [];
   for (const h of cluster.hosts) out.push(commandFor(cluster, probeScript(h.dataDirectory, h.port), coordinatorEnv(h.dataDirectory, h.port)));
   const state = { hosts: [] } as unknown as ClusterState;
-  const frame = { active: cluster.hosts[1], newStandby: cluster.hosts[0] };
-  for (const id of Object.keys(PROCEDURES) as ProcedureId[]) {
-    PROCEDURES[id].steps.forEach((_, i) => {
-      const step = buildStep(id, i, cluster, frame as Parameters<typeof buildStep>[3], state, new Date(0));
-      out.push(commandFor(cluster, step.command, step.env));
-      for (const g of step.guards) {
-        const script = (g as { script?: unknown }).script;
-        if (typeof script === 'string') out.push(commandFor(cluster, script));
-      }
-    });
+  const [a, b] = [cluster.hosts[1]!, cluster.hosts[0]!];
+  const refs = { active: a, 'new-standby': b, 'original-coordinator': cluster.originalCoordinator, 'original-standby': cluster.originalStandby, 'old-coordinator': b, 'standby-host': a };
+  const templates = [...(Object.keys(PROCEDURES) as ProcedureId[]).flatMap((id) => PROCEDURES[id].steps.map((t) => ({ id, t }))), { id: 'return-to-original' as ProcedureId, t: RESTART_COORDINATOR }];
+  for (const { id, t } of templates) {
+    // -f and a typed fencing name are the values a failover adds; they are plain flags, built in too.
+    const step = buildTemplateStep(id, t, { index: 0, total: 1 }, refs, state, new Date(0), { force: true, fencedHost: b.name });
+    out.push(commandFor(cluster, step.command, step.env));
+    for (const g of step.guards) {
+      const script = (g as { script?: unknown }).script;
+      if (typeof script === 'string') out.push(commandFor(cluster, script));
+    }
   }
   return out;
 }
