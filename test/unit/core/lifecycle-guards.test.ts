@@ -13,7 +13,9 @@ const bash = (script: string): string => execFileSync('bash', ['-c', script], { 
 const PORT = 20000 + (process.pid % 20000);
 const LOCK = `/tmp/.s.PGSQL.${PORT}.lock`;
 
-describe('lifecycle guards in a real shell', () => {
+describe('lifecycle guards in a real shell', function () {
+  // Each check starts a bash; on a busy machine that can take seconds.
+  this.timeout(120_000);
   let root: string;
   let dir: string;
   let fakePostgres: ChildProcess | undefined;
