@@ -57,6 +57,12 @@ export const clusterNameSchema = z
 
 export const vocabularySettingSchema = z.enum(['auto', 'master', 'coordinator']);
 export const productSettingSchema = z.enum(['auto', 'greenplum', 'cloudberry']);
+/** The releases whose utilities differ in flags, prompts and refusals (Greenplum 5, 6, 7; Apache Cloudberry 1, 2). */
+export const RELEASE_PINS = ['5', '6', '7', 'cloudberry-1', 'cloudberry-2'] as const;
+export type ReleasePin = (typeof RELEASE_PINS)[number];
+export const releasePinSchema = z.enum(RELEASE_PINS, {
+  message: 'must be one of "5", "6", "7", "cloudberry-1", "cloudberry-2", quoted (release: "6"); leave it out to detect the release',
+});
 
 export const hostSchema = z
   .object({
@@ -85,6 +91,8 @@ export const clusterSchema = z
     /** "master" for Greenplum 5/6, "coordinator" for Greenplum 7 and Cloudberry; auto detects from the output. */
     vocabulary: vocabularySettingSchema.default('auto'),
     product: productSettingSchema.default('auto'),
+    /** The release the cluster runs; absent: detected through the probe (`postgres --gp-version`). */
+    release: releasePinSchema.optional(),
     /** Where Greenplum is installed on the hosts; the environment script is looked up under it. */
     gphome: absolutePathSchema.optional(),
     /** The script that sets up the utilities' environment (greenplum_path.sh or cloudberry-env.sh). */

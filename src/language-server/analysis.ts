@@ -5,3 +5,4 @@ export { inventoryCompletions, inventoryHover } from './inventory/assist';
 export { maskMarkdown } from './markdown';
 export { SshConfigCache } from './sshConfig';
 export { analyzeShell, shellCompletions, shellHover } from './utilities/analyze';
+export { releasePinnedByInventories } from './utilities/pinnedRelease';

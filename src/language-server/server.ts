@@ -87,10 +87,17 @@ function toDiagnostic(doc: TextDocument, f: Finding): Diagnostic {
   return d;
 }
 
+/** The setting, or under `auto` the one release the open inventories pin. */
+function utilitiesRelease(): ReleaseSetting {
+  if (settings.utilitiesRelease !== 'auto') return settings.utilitiesRelease;
+  const inventories = documents.all().filter((d) => kindOf(d) === 'inventory').map((d) => d.getText());
+  return A!.releasePinnedByInventories(inventories) ?? 'auto';
+}
+
 function analyze(doc: TextDocument): Finding[] {
   const kind = kindOf(doc);
   if (kind === 'inventory') return A!.analyzeInventory(doc.getText(), { sshHosts: () => ssh.get() });
-  if (kind === 'shell' || kind === 'markdown') return A!.analyzeShell(shellText(doc, kind), { release: settings.utilitiesRelease }).findings;
+  if (kind === 'shell' || kind === 'markdown') return A!.analyzeShell(shellText(doc, kind), { release: utilitiesRelease() }).findings;
   return [];
 }
 
@@ -177,7 +184,7 @@ connection.onCompletion(async (params): Promise<CompletionItem[]> => {
   }
   if (kind === 'shell' || kind === 'markdown') {
     const hosts = () => ssh.get().hosts.map((h) => ({ name: h.alias, detail: `ssh config Host${h.hostName ? ` (HostName ${h.hostName})` : ''}` }));
-    return A.shellCompletions(shellText(doc, kind), offset, { release: settings.utilitiesRelease, hosts }).map((c) => ({
+    return A.shellCompletions(shellText(doc, kind), offset, { release: utilitiesRelease(), hosts }).map((c) => ({
       label: c.label,
       kind: c.kind === 'utility' ? CompletionItemKind.Function : c.kind === 'option' ? CompletionItemKind.Property : CompletionItemKind.EnumMember,
       detail: c.detail,
@@ -197,7 +204,7 @@ connection.onHover(async (params) => {
   if (!doc) return null;
   const kind = kindOf(doc);
   const offset = doc.offsetAt(params.position);
-  const h = kind === 'inventory' ? A.inventoryHover(doc.getText(), offset, () => ssh.get()) : kind ? A.shellHover(shellText(doc, kind), offset, { release: settings.utilitiesRelease }) : undefined;
+  const h = kind === 'inventory' ? A.inventoryHover(doc.getText(), offset, () => ssh.get()) : kind ? A.shellHover(shellText(doc, kind), offset, { release: utilitiesRelease() }) : undefined;
   if (!h) return null;
   return { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: { start: doc.positionAt(h.start), end: doc.positionAt(h.end) } };
 });

@@ -4,7 +4,7 @@
 import { nearest } from '../editDistance';
 import type { Finding } from '../findings';
 import type { FlagSpec, ReleaseSetting, UtilitySpec } from './flags';
-import { flagAvailable, flagDocumentation, lookupFlag, releaseNote, UTILITIES, utilityDocumentation } from './flags';
+import { flagAvailable, flagDocumentation, lookupFlag, releaseLabel, releaseNote, UTILITIES, utilityDocumentation } from './flags';
 import type { Invocation, Word } from './shell';
 import { findInvocations } from './shell';
 
@@ -143,8 +143,8 @@ function unknownOption(utility: UtilitySpec, name: string, start: number, end: n
 
 function checkRelease(utility: UtilitySpec, flag: FlagSpec, name: string, start: number, end: number, findings: Finding[], release: ReleaseSetting): void {
   if (!flagAvailable(flag, release)) {
-    const label = release === 'cloudberry' ? 'Cloudberry' : `Greenplum ${release}`;
-    const alt = flag.olderAlternative;
+    const label = release === 'auto' ? '' : releaseLabel(release);
+    const alt = flag.instead && !/[<…]/.test(flag.instead) ? flag.instead : undefined;
     findings.push({
       start, end, severity: 'error', code: 'option-not-in-release',
       message: `${utility.name} ${name} does not exist in ${label}: ${releaseNote(flag) ?? ''}`.trim(),
@@ -335,7 +335,7 @@ export function shellCompletions(text: string, offset: number, options: ShellAna
           if (!name.startsWith(prefix)) continue;
           out.push({
             label: name,
-            detail: `${utility.name} ${name}${flag.arg ? ' ' + flag.arg.name : ''}${flag.since === '7' ? ' (Greenplum 7 / Cloudberry)' : ''}`,
+            detail: `${utility.name} ${name}${flag.arg ? ' ' + flag.arg.name : ''}${flag.releases ? ` (${flag.releases.map(releaseLabel).join(', ')})` : ''}`,
             documentation: flagDocumentation(utility, flag),
             start, end: offset,
             insertText: name + (flag.arg ? ' ' : ''),

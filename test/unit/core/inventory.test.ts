@@ -62,6 +62,21 @@ describe('inventory', () => {
     assert.ok(missing.problems.some((p) => p.field === 'clusters.x.dataDirectory' && /required/.test(p.message)), JSON.stringify(missing.problems));
   });
 
+  it('takes a pinned release and names the quoted values when it is not one of them', () => {
+    const pinned = parseInventory(GOOD.replace('    hosts:', '    release: "cloudberry-2"\n    hosts:'));
+    assert.ok(pinned.ok, JSON.stringify(pinned.problems));
+    assert.equal(pinned.inventory.clusters.prod!.release, 'cloudberry-2');
+    for (const bad of ['6', '"6.24"', 'cloudberry']) {
+      const r = parseInventory(GOOD.replace('    hosts:', `    release: ${bad}\n    hosts:`), 'inv.yaml');
+      assert.equal(r.ok, false, bad);
+      const p = r.problems.find((x) => x.field === 'clusters.prod.release');
+      assert.ok(p, JSON.stringify(r.problems));
+      assert.equal(p.line, 4);
+      assert.equal(p.column, 14);
+      assert.match(p.message, /must be one of "5", "6", "7", "cloudberry-1", "cloudberry-2", quoted \(release: "6"\)/);
+    }
+  });
+
   it('reports YAML syntax errors with a position instead of throwing', () => {
     const r = parseInventory('clusters:\n  x: [\n');
     assert.equal(r.ok, false);

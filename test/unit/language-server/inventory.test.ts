@@ -210,7 +210,7 @@ describe('inventory context, completion and hover', () => {
 
   it('completes cluster keys at cluster level', () => {
     const labels = inventoryCompletions(text, text.length - 1, ssh).map((i) => i.label);
-    assert.deepEqual(labels, ['description', 'vocabulary', 'product', 'gphome', 'environmentScript', 'port']);
+    assert.deepEqual(labels, ['description', 'vocabulary', 'product', 'release', 'gphome', 'environmentScript', 'port']);
   });
 
   it('completes ssh aliases at ssh: and name: values, from the config and its includes', () => {

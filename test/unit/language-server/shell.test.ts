@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import type { Finding } from '../../../src/language-server/findings';
 import { maskMarkdown } from '../../../src/language-server/markdown';
 import { analyzeShell, shellCompletions, shellHover } from '../../../src/language-server/utilities/analyze';
+import type { GpRelease } from '../../../src/language-server/utilities/flags';
 import { UTILITIES } from '../../../src/language-server/utilities/flags';
 import { findInvocations, parseCommands } from '../../../src/language-server/utilities/shell';
 
 /** The findings as "code text" pairs, where text is what the finding's range covers. */
 const spots = (text: string, findings: Finding[]): string[] => findings.map((f) => `${f.code} ${text.slice(f.start, f.end)}`);
-const check = (text: string, release?: '6' | '7'): string[] => spots(text, analyzeShell(text, release ? { release } : {}).findings);
+const check = (text: string, release?: GpRelease): string[] => spots(text, analyzeShell(text, release ? { release } : {}).findings);
 
 describe('shell lexer', () => {
   it('splits commands on ; && || | & and newlines, dropping comments and redirections', () => {
@@ -136,6 +137,35 @@ describe('utility diagnostics', () => {
     assert.deepEqual(spots(text, f), ['option-not-in-release --coordinator_only']);
     assert.match(f[0]!.message, /Greenplum 7 and Cloudberry only/);
     assert.deepEqual(f[0]!.fixes?.map((x) => x.newText), ['-m']);
+  });
+
+  it('knows Greenplum 5\'s gpinitstandby: -F names the standby\'s locations, there is no -S', () => {
+    assert.deepEqual(check('gpinitstandby -a -s cdw -F pg_system:/data/master/gpseg-1', '5'), []);
+    assert.deepEqual(check('gpinitstandby -a -s cdw -S /data/master/gpseg-1', '5'), ['option-not-in-release -S']);
+    assert.deepEqual(check('gpinitstandby -a -s cdw --hba-hostnames', '5'), ['option-not-in-release --hba-hostnames']);
+    const text = 'gpinitstandby -a -s cdw -F pg_system:/data/coordinator/gpseg-1';
+    const f = analyzeShell(text, { release: '6' }).findings;
+    assert.deepEqual(spots(text, f), ['option-not-in-release -F']);
+    assert.match(f[0]!.message, /does not exist in Greenplum 6: Greenplum 5 only \(elsewhere use `-S <standby_data_directory>`\)/);
+  });
+
+  it('knows that --coordinator_data_directory is Greenplum 7\'s alone, not Cloudberry\'s', () => {
+    assert.deepEqual(check('gpstate -f --coordinator_data_directory /data/coordinator/gpseg-1', '7'), []);
+    const text = 'gpstate -f --coordinator_data_directory /data/coordinator/gpseg-1';
+    const f = analyzeShell(text, { release: 'cloudberry' }).findings;
+    assert.deepEqual(spots(text, f), ['option-not-in-release --coordinator_data_directory']);
+    assert.match(f[0]!.message, /does not exist in Cloudberry: Greenplum 7 only/);
+    assert.deepEqual(f[0]!.fixes?.map((x) => x.newText), ['-d']);
+  });
+
+  it('knows the options only Cloudberry has', () => {
+    assert.deepEqual(check('gpinitstandby -a -s scdw -f fts1', 'cloudberry'), []);
+    assert.deepEqual(check('gpstop -a -F /home/gpadmin/fts_hosts -E /home/gpadmin/etcd_hosts', 'cloudberry'), []);
+    assert.deepEqual(check('gpstart -a -F /home/gpadmin/fts_hosts -E /home/gpadmin/etcd_hosts -f /home/gpadmin/segs', 'cloudberry'), []);
+    assert.deepEqual(check('gpstart -a --segment_config_file /home/gpadmin/segs', 'cloudberry'), []);
+    assert.deepEqual(check('gpinitstandby -a -s scdw -f fts1', '7'), ['option-not-in-release -f']);
+    assert.deepEqual(check('gpstop -a -F /home/gpadmin/fts_hosts', '7'), ['option-not-in-release -F']);
+    assert.deepEqual(check('gpstart -a --segment_config_file /home/gpadmin/segs', '6'), ['option-not-in-release --segment_config_file']);
   });
 
   it('finds the problems behind ssh, sudo and line continuations, at their offsets', () => {
