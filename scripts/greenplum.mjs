@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { clearInterval, setInterval } from 'node:timers';
 import { fileURLToPath } from 'node:url';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -162,7 +163,7 @@ async function build() {
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   const logFile = join(work, 'build.log');
-  let tree = source.path;
+  let tree;
   if (source.kind === 'archive') {
     await step('unpacking', 'tar', ['-xf', source.path, '-C', work, '--no-same-owner'], { logFile });
     tree = join(work, spawnSync('tar', ['-tf', source.path], { encoding: 'utf8', maxBuffer: 1 << 30 }).stdout.split('\n')[0].split('/')[0]);
