@@ -20,6 +20,7 @@ import type { ExecOptions, ExecResult, HostTarget, RemoteExecutor } from '../ssh
 import { JournalFile } from './journal';
 import { commandFor, describeExecError, hostTarget, observe } from './observe';
 import type { ObserveOptions } from './observe';
+import { adviceFor, changeHappenedDespiteExit } from './outcomes';
 
 export type RunStatus = 'done' | 'blocked' | 'refused' | 'declined' | 'failed' | 'unknown' | 'needs-attention' | 'cancelled';
 
@@ -250,8 +251,11 @@ export async function runProcedure(o: RunOptions): Promise<RunResult> {
     const output = result.stdout + (result.stderr ? `\n${result.stderr}` : '');
     const notes = harmlessNotes(step, output, result.exitCode);
     for (const n of notes) emit({ type: 'note', step, text: n });
-    if (result.exitCode !== 0) {
-      const parsed = step.outputKind ? parseOutput(step.outputKind, output, result.exitCode === null ? {} : { exitCode: result.exitCode }) : null;
+    const failedParse = result.exitCode !== 0 && step.outputKind ? parseOutput(step.outputKind, output, result.exitCode === null ? {} : { exitCode: result.exitCode }) : null;
+    const changedAnyway = failedParse?.recognized === true && changeHappenedDespiteExit(failedParse.result);
+    if (changedAnyway) emit({ type: 'note', step, text: changedAnyway });
+    if (result.exitCode !== 0 && !changedAnyway) {
+      const parsed = failedParse;
       const problems = parsed?.recognized ? parsed.result.problems.filter((p) => !p.harmless).map((p) => p.text) : [];
       const tail = problems.length ? problems.slice(-3).join(' / ') : (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-3).join(' / ');
       const msg = `exit status ${String(result.exitCode ?? result.signal)}${tail ? `: ${tail}` : ''}`;
@@ -259,7 +263,8 @@ export async function runProcedure(o: RunOptions): Promise<RunResult> {
       write({ type: 'step-finished', stepId: step.id, host: step.host, status: 'failed', exitCode: result.exitCode, message: msg });
       emit({ type: 'step', step, status: 'failed', message: msg });
       await look().catch(() => null);
-      return finish('failed', `"${step.title}" on ${step.host} failed (${msg}). ${step.onFailure}`);
+      const advice = parsed?.recognized ? adviceFor(parsed.result) : undefined;
+      return finish('failed', `"${step.title}" on ${step.host} failed (${msg}). ${advice ? `${advice} ` : ''}${step.onFailure}`);
     }
 
     // Verification: re-observe (and for gpstate steps re-read gpstate) until it holds or the wait is over.

@@ -21,6 +21,10 @@ export const failureReasonSchema = z.enum([
   'force-required',
   'not-a-standby',
   'connection-failed',
+  /** gpinitstandby -a (Greenplum 7, Cloudberry) refuses while a segment host does not answer: nothing was changed. */
+  'hosts-unreachable',
+  /** gpactivatestandby promoted the standby but timed out waiting for it to accept connections: the promotion happened. */
+  'promotion-timed-out',
   'in-recovery',
   'environment',
   'user-aborted',

@@ -57,6 +57,8 @@ function classify(message: string, promoting: boolean): { outcome: Outcome; reas
   if (/Critical required file on standby/i.test(message)) return { outcome: 'refused', reason: 'not-a-standby' };
   if (/set port is incorrect/i.test(message)) return { outcome: 'failed', reason: 'environment' };
   if (/PGPORT|environment variable|not set|is missing/i.test(message)) return { outcome: promoting ? 'failed' : 'refused', reason: 'environment' };
+  // pg_ctl promote had completed: the standby is the coordinator now, it only did not accept connections in time.
+  if (/^Timed out waiting for promoted (?:master|coordinator) to accept database connections/i.test(message)) return { outcome: 'failed', reason: 'promotion-timed-out' };
   if (/could not connect|connection refused|unable to connect/i.test(message)) return { outcome: 'failed', reason: 'connection-failed' };
   if (/^Log directory .* does not exist|^Unknown arguments/i.test(message)) return { outcome: 'refused', reason: 'other' };
   return { outcome: 'failed', reason: 'other' };
@@ -84,7 +86,8 @@ function build(chosen: ChosenRun, opts: ParseOptions | undefined): Gpactivatesta
   const newPrimary = findMessage(run, NEW_PRIMARY);
   const completed = hasMessage(run, COMPLETED) || newPrimary !== null;
   const promoting = hasMessage(run, /^Promoting standby|^found standby postmaster process|^Starting standby (?:master|coordinator) database in utility mode/);
-  const promoted = completed || hasMessage(run, /^Standby (?:master|coordinator) is promoted/);
+  const promoted = completed || hasMessage(run, /^Standby (?:master|coordinator) is promoted/) ||
+    hasMessage(run, /^Error activating standby (?:master|coordinator): Timed out waiting for promoted/);
 
   let outcome: Outcome;
   let reason: FailureReason | null = null;

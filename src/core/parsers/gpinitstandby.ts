@@ -27,6 +27,8 @@ export const gpinitstandbyResultSchema = z.object({
   standbyAlreadyRunning: z.boolean(),
   /** The catalog was changed and then rolled back after a later step failed. */
   rolledBack: z.boolean(),
+  /** Segment hosts gpinitstandby found unreachable ("One or more segment hosts are not currently reachable: …"). */
+  unreachableHosts: z.array(z.string()),
   reason: failureReasonSchema.nullable(),
   /** The utility's own words for the failure, e.g. `master data directory exists`. */
   errorMessage: z.string().nullable(),
@@ -65,6 +67,8 @@ function classify(message: string): { outcome: Outcome; reason: FailureReason } 
   if (/user cancel/i.test(message)) return { outcome: 'aborted', reason: 'user-aborted' };
   if (/data directory exists|directory already exists/i.test(message)) return { outcome: 'refused', reason: 'data-directory-exists' };
   if (/already configured/i.test(message)) return { outcome: 'refused', reason: 'standby-already-configured' };
+  // Greenplum 7 and Cloudberry, under -a: refused before anything changed.
+  if (/^Unable to proceed while one or more hosts are unreachable/i.test(message)) return { outcome: 'refused', reason: 'hosts-unreachable' };
   if (/unreachable|unable to ping/i.test(message)) return { outcome: 'refused', reason: 'connection-failed' };
   if (/failed to retrieve configuration|could not connect|connection refused|unable to connect/i.test(message)) return { outcome: 'failed', reason: 'connection-failed' };
   if (/environment variable|PGPORT|DATA_DIRECTORY|not set/i.test(message)) return { outcome: 'refused', reason: 'environment' };
@@ -154,6 +158,8 @@ function build(chosen: ChosenRun, opts: ParseOptions | undefined): Gpinitstandby
   const alreadyRunning = hasMessage(run, ALREADY_RUNNING);
   if (alreadyRunning) mode = 'restart';
   const rolledBack = hasMessage(run, /^Trying to rollback changes|^Rolling back catalog change/);
+  const unreachable = findMessage(run, /^One or more segment hosts are not currently reachable: (.*)$/);
+  const unreachableHosts = unreachable ? (unreachable[1] ?? '').split(' ').filter((h) => h.length > 0) : [];
 
   let outcome: Outcome;
   let reason: FailureReason | null = null;
@@ -194,6 +200,7 @@ function build(chosen: ChosenRun, opts: ParseOptions | undefined): Gpinitstandby
     ...fields,
     standbyAlreadyRunning: alreadyRunning,
     rolledBack,
+    unreachableHosts,
     reason,
     errorMessage,
   };

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { planNext } from '../../../src/core/planner';
 import { judgeVerification } from '../../../src/core/procedures/guards';
 import type { PlannedStep } from '../../../src/core/procedures/types';
+import { parseOutput } from '../../../src/core/parsers';
+import { adviceFor, changeHappenedDespiteExit } from '../../../src/engine/outcomes';
 import { harmlessNotes, parsedForVerify } from '../../../src/engine/runner';
 import { labCluster, NOW, SITUATIONS } from './facts';
 
@@ -27,6 +29,24 @@ describe('reading real utility output', () => {
     const notes = harmlessNotes(step, capture('30-gpinitstandby-reseed-old-master.txt'), 0);
     assert.equal(notes.length, 1);
     assert.match(notes[0]!, /syncing extensions failed: harmless/);
+  });
+
+  it('judges a gpactivatestandby that timed out after promoting by observation, and a refused one as failed', () => {
+    const sample = (name: string): string => readFileSync(join(__dirname, '..', '..', 'fixtures', 'reference', 'public-samples', name), 'utf8');
+    const timedOut = parseOutput('gpactivatestandby', sample('cbdb_gpactivatestandby_promotion_timed_out_RECONSTRUCTED.txt'), { exitCode: 2 });
+    assert.ok(timedOut.recognized);
+    assert.match(String(changeHappenedDespiteExit(timedOut.result)), /The promotion happened: the cluster is re-observed/);
+    const refused = parseOutput('gpactivatestandby', capture('10-gpactivatestandby-while-master-running.txt'), { exitCode: 2 });
+    assert.ok(refused.recognized);
+    assert.equal(changeHappenedDespiteExit(refused.result), false);
+  });
+
+  it('advises on gpinitstandby -a refused for unreachable segment hosts, naming them', () => {
+    const text = readFileSync(join(__dirname, '..', '..', 'fixtures', 'reference', 'public-samples', 'cbdb_gpinitstandby_-a_segment_host_unreachable_RECONSTRUCTED.txt'), 'utf8');
+    const r = parseOutput('gpinitstandby', text, { exitCode: 2 });
+    assert.ok(r.recognized);
+    assert.match(adviceFor(r.result) ?? '', /refuses while a segment host does not answer \(sdw2, sdw3\); nothing was changed\. Bring the host back/);
+    assert.equal(adviceFor({ reason: 'data-directory-exists' }), undefined);
   });
 
   it('calls gpstop -m\'s "Failed to kill process" with exit 0 spurious, and only with exit 0', () => {

@@ -78,7 +78,7 @@ describe('gpinitstandby parser', () => {
       { outcome: 'refused', reason: 'data-directory-exists', errorMessage: 'coordinator data directory exists', standbyHost: 'scdw', standbyDataDirectory: '/data/coordinator/gpseg-1' },
       { outcome: 'refused', reason: 'data-directory-exists', standbyHost: 'cdw', standbyPort: 5433 },
       { outcome: 'refused', reason: 'other', errorMessage: 'Parent directory /data/coordinator does not exist' },
-      { outcome: 'refused', reason: 'connection-failed', errorMessage: 'Unable to proceed while one or more hosts are unreachable' },
+      { outcome: 'refused', reason: 'hosts-unreachable', errorMessage: 'Unable to proceed while one or more hosts are unreachable' },
       // This run's one line names neither "master" nor "coordinator": the documented default is master.
       { outcome: 'refused', reason: 'connection-failed', errorMessage: 'Unable to ping new standby host nosuchhost', standbyHost: 'nosuchhost', vocabulary: 'master' },
       { outcome: 'refused', reason: 'other', errorMessage: 'no standby configured', mode: 'remove' },
@@ -90,6 +90,16 @@ describe('gpinitstandby parser', () => {
     texts.forEach((text, i) => assertFields(parseRecognised('gpinitstandby', text), { vocabulary: 'coordinator', ...expected[i] }));
     const whole = parseFixture('gpinitstandby', `${PUB}/gp7_gpinitstandby_refusals_RECONSTRUCTED.txt`);
     assertFields(whole, { runsFound: 9, outcome: 'succeeded', standbyAlreadyRunning: true });
+  });
+
+  it('Cloudberry -a with unreachable segment hosts: refused, hosts-unreachable, the hosts named, nothing rolled back', () => {
+    const r = parseFixture('gpinitstandby', `${PUB}/cbdb_gpinitstandby_-a_segment_host_unreachable_RECONSTRUCTED.txt`);
+    assertFields(r, {
+      vocabulary: 'coordinator', outcome: 'refused', reason: 'hosts-unreachable', mode: 'create', standbyHost: 'scdw',
+      errorMessage: 'Unable to proceed while one or more hosts are unreachable', unreachableHosts: ['sdw2', 'sdw3'], rolledBack: false,
+    });
+    const gp7 = cases(`${PUB}/gp7_gpinitstandby_refusals_RECONSTRUCTED.txt`).find((t) => t.includes('not currently reachable'));
+    assertFields(parseRecognised('gpinitstandby', gp7 ?? ''), { outcome: 'refused', reason: 'hosts-unreachable', unreachableHosts: ['sdw2'] });
   });
 
   it('the help text is not a gpinitstandby run', () => {
@@ -150,6 +160,14 @@ describe('gpactivatestandby parser', () => {
     const f = parseRecognised('gpactivatestandby', forced ?? '');
     assertFields(f, { outcome: 'succeeded', forceActivation: true, standbyRunning: false, newCoordinatorHost: null, promoted: true });
     assert.equal(f.unparsedLines.length, 3);
+  });
+
+  it('Cloudberry: promoted, then timed out waiting for connections — promotion-timed-out, promoted', () => {
+    const r = parseFixture('gpactivatestandby', `${PUB}/cbdb_gpactivatestandby_promotion_timed_out_RECONSTRUCTED.txt`);
+    assertFields(r, {
+      vocabulary: 'coordinator', outcome: 'failed', reason: 'promotion-timed-out', promoted: true, newCoordinatorHost: null,
+      errorMessage: 'Timed out waiting for promoted coordinator to accept database connections.', standbyDataDirectory: '/data0/coordinator/gpseg-1',
+    });
   });
 
   it('the help text is not a gpactivatestandby run', () => {
