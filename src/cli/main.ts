@@ -8,6 +8,7 @@ import { statusCommand } from './commands/status';
 import { planCommand } from './commands/plan';
 import { runCommand } from './commands/run';
 import { hostsCommand } from './commands/hosts';
+import { historyCommand } from './commands/history';
 
 export const COMMANDS: Record<string, CliCommand> = {
   parse: parseCommand,
@@ -15,6 +16,7 @@ export const COMMANDS: Record<string, CliCommand> = {
   plan: planCommand,
   run: runCommand,
   hosts: hostsCommand,
+  history: historyCommand,
 };
 
 function overview(): string {

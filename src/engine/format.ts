@@ -55,6 +55,7 @@ export function formatStep(step: PlannedStep, opts: { guards?: boolean } = {}): 
   const lines = [`[${step.index + 1}/${step.total}] ${step.title} — on ${step.host}${step.changesCluster ? ' (changes the cluster)' : ' (read-only)'}`, `      $ ${shownCommand(step)}`];
   if (Object.keys(step.env).length) lines.push(`      environment: ${envAssignments(step.env)}`);
   if (step.prompts) lines.push(`      prompts: ${step.prompts}`);
+  if (step.warning) lines.push(`      WARNING: ${step.warning}`);
   if (opts.guards !== false) for (const g of step.guards) lines.push(`      guard (${g.kind === 'remote' ? `checked on ${g.host}` : `observed ${g.host}`}): ${g.description}`);
   lines.push(`      proves it: ${step.verify.description}`);
   return lines.join('\n');

@@ -1,15 +1,20 @@
 // `gpcoord run <procedure> <cluster>`: runs a procedure step by step on the hosts, with live output, asking y/N
 // before every step that changes the cluster (unless --yes), and a summary at the end.
 import { createInterface } from 'node:readline/promises';
-import type { PlannedStep } from '../../core/procedures/types';
+import type { PlanOptions } from '../../core/lifecycle-planner';
+import type { PlannedStep, ProcedureId } from '../../core/procedures/types';
 import { PROCEDURE_IDS } from '../../core/procedures/types';
+import { dryRun } from '../../engine/dry-run';
 import { formatState, formatStep, shownCommand } from '../../engine/format';
+import { HistoryFile, historyPathFor } from '../../engine/history';
+import { JournalFile } from '../../engine/journal';
 import { runProcedure } from '../../engine/runner';
 import type { RunEvent, RunResult, RunStatus } from '../../engine/runner';
 import { auditWriter, defaultAuditPath, defaultJournalPath } from '../../engine/session';
-import type { CliCommand } from '../args';
+import type { CliCommand, ParsedArgs } from '../args';
 import { EXIT_USAGE, parseArgs } from '../args';
 import { isProcedure } from './plan';
+import { failoverPreamble, formatDryRun, historyRecorder, planOptionsFromArgs, RUN_OPTION_FLAGS, RUN_OPTION_VALUES, RUN_OPTIONS_USAGE } from './run-options';
 import { clusterFromArgs, COMMON_OPTIONS, COMMON_VALUE_OPTIONS, poolFromArgs, usageError } from './status';
 
 export const RUN_EXIT: Record<RunStatus, number> = {
@@ -23,7 +28,8 @@ export const RUN_EXIT: Record<RunStatus, number> = {
   'needs-attention': 6,
 };
 
-const USAGE = `Usage: gpcoord run <procedure> <cluster> [--yes] [--json] [--journal FILE] [--audit FILE]
+const USAGE = `Usage: gpcoord run <procedure> <cluster> [--yes] [--json] [--dry-run] [--journal FILE] [--audit FILE]
+                    [--confirm-fenced HOST] [--force-activation] [--standby-host HOST]
                     [--inventory FILE] [--ssh-config FILE]
 
 Runs a procedure on the cluster's hosts over ssh. Before every step the cluster is observed afresh and the
@@ -35,6 +41,7 @@ the step's guards are checked on the hosts right before it runs; afterwards it i
   --json              print the run's result as JSON on stdout (progress goes to stderr)
   --journal FILE      the procedure journal (default ~/.local/state/gpcoord/journal/<cluster>.jsonl)
   --audit FILE        append-only audit log (default ~/.local/state/gpcoord/audit.jsonl)
+${RUN_OPTIONS_USAGE}
 ${COMMON_OPTIONS}
 
 Exit status: 0 done (or nothing to do), 1 a step failed, 2 bad usage or inventory,
@@ -96,7 +103,7 @@ function summary(r: RunResult): string {
 }
 
 async function run(argv: string[]): Promise<number> {
-  const parsed = parseArgs(argv, { valueOptions: [...COMMON_VALUE_OPTIONS, 'journal', 'audit'], flags: ['yes', 'json', 'help'], aliases: { h: 'help', y: 'yes' } });
+  const parsed = parseArgs(argv, { valueOptions: [...COMMON_VALUE_OPTIONS, 'journal', 'audit', ...RUN_OPTION_VALUES], flags: ['yes', 'json', 'help', ...RUN_OPTION_FLAGS], aliases: { h: 'help', y: 'yes' } });
   if (!parsed.ok) return usageError('run', USAGE, parsed.error);
   const { positionals, flags, values } = parsed.args;
   if (flags.has('help')) {
@@ -107,6 +114,9 @@ async function run(argv: string[]): Promise<number> {
   if (!isProcedure(procedure)) return usageError('run', USAGE, procedure ? `unknown procedure "${procedure}" (expected ${PROCEDURE_IDS.join(', ')})` : 'missing <procedure>');
   if (!name) return usageError('run', USAGE, 'missing <cluster>');
   if (extra.length) return usageError('run', USAGE, `unexpected argument "${extra[0]}"`);
+  const chosen = planOptionsFromArgs(procedure, parsed.args);
+  if (chosen.error) return usageError('run', USAGE, chosen.error);
+  if (flags.has('dry-run')) return dryRunCommand(procedure, name, parsed.args, chosen.options);
   const yes = flags.has('yes');
   if (!yes && !process.stdin.isTTY) return usageError('run', USAGE, 'standard input is not a terminal, so no step can be confirmed: pass --yes to run without asking');
   const cluster = clusterFromArgs('run', name, parsed.args);
@@ -117,7 +127,8 @@ async function run(argv: string[]): Promise<number> {
   const rl = yes ? null : createInterface({ input: process.stdin, output: process.stdout });
   const confirm = async (step: PlannedStep): Promise<boolean> => {
     if (yes || !rl) return true;
-    const answer = await rl.question(`\n  Run on ${step.host}: ${shownCommand(step)}\n  This changes the cluster. Continue? [y/N] `);
+    const warning = step.warning ? `\n  WARNING: ${step.warning}` : '';
+    const answer = await rl.question(`\n  Run on ${step.host}: ${shownCommand(step)}${warning}\n  This changes the cluster. Continue? [y/N] `);
     return /^y(es)?$/i.test(answer.trim());
   };
   // Ctrl-C cancels the running step (its outcome is then unknown and re-observed), a second one exits.
@@ -128,16 +139,25 @@ async function run(argv: string[]): Promise<number> {
     abort.abort();
   };
   process.on('SIGINT', onSigint);
+  const journalPath = values.get('journal') ?? defaultJournalPath(cluster.name);
+  const history = new HistoryFile(historyPathFor(journalPath));
+  if (procedure === 'failover') progress.write(`${failoverPreamble(history, cluster.name, !!chosen.options.force, new Date())}\n`);
+  const show = progressWriter(progress);
+  const record = historyRecorder(history, process.env.USER ?? 'unknown');
   try {
     const result = await runProcedure({
       procedure,
       cluster,
       executor: pool,
-      journalPath: values.get('journal') ?? defaultJournalPath(cluster.name),
+      journalPath,
       audit: auditWriter(values.get('audit') ?? defaultAuditPath()),
       confirm,
-      onEvent: progressWriter(progress),
+      onEvent: (e) => {
+        record(e);
+        show(e);
+      },
       signal: abort.signal,
+      planOptions: chosen.options,
     });
     progress.write(`${summary(result)}\n`);
     if (json) process.stdout.write(`${JSON.stringify({ ...result, steps: result.steps.map((s) => ({ ...s, step: { id: s.step.id, title: s.step.title, host: s.step.host, command: s.step.command } })) }, null, 2)}\n`);
@@ -149,8 +169,24 @@ async function run(argv: string[]): Promise<number> {
   }
 }
 
+async function dryRunCommand(procedure: ProcedureId, name: string, args: ParsedArgs, options: PlanOptions): Promise<number> {
+  const cluster = clusterFromArgs('run', name, args);
+  if (!cluster) return EXIT_USAGE;
+  const pool = poolFromArgs(args);
+  try {
+    const journalPath = args.values.get('journal') ?? defaultJournalPath(cluster.name);
+    const r = await dryRun({ procedure, cluster, executor: pool, journal: new JournalFile(journalPath).read(cluster.name), planOptions: options });
+    if (procedure === 'failover') process.stdout.write(`${failoverPreamble(new HistoryFile(historyPathFor(journalPath)), cluster.name, !!options.force, new Date())}\n`);
+    process.stdout.write(args.flags.has('json') ? `${JSON.stringify(r, null, 2)}\n` : `${formatDryRun(r)}\n`);
+    if (r.decision.kind === 'done') return 0;
+    return r.wouldRun ? 0 : RUN_EXIT.refused;
+  } finally {
+    await pool.dispose();
+  }
+}
+
 export const runCommand: CliCommand = {
-  summary: 'run a procedure (restore-mirroring, return-to-original, check) step by step',
+  summary: 'run a procedure (restore-mirroring, return-to-original, check, failover, start-standby, rebuild-standby) step by step',
   usage: USAGE,
   run,
 };

@@ -5,7 +5,8 @@ import type { ResolvedCluster } from '../../core/inventory';
 import type { ClusterState } from '../../core/state';
 import { formatState } from '../../engine/format';
 import { observe, observeWithGpstate } from '../../engine/observe';
-import { createPool, openCluster } from '../../engine/session';
+import { HistoryFile, historyPathFor } from '../../engine/history';
+import { createPool, defaultJournalPath, openCluster } from '../../engine/session';
 import type { SshPool } from '../../ssh/pool';
 import type { CliCommand, ParsedArgs } from '../args';
 import { EXIT_USAGE, parseArgs } from '../args';
@@ -76,10 +77,20 @@ async function run(argv: string[]): Promise<number> {
   const pool = poolFromArgs(parsed.args);
   try {
     const state = flags.has('gpstate') ? (await observeWithGpstate(cluster, pool)).state : await observe(cluster, pool);
+    recordInHistory(state);
     process.stdout.write(flags.has('json') ? `${JSON.stringify(state, null, 2)}\n` : `${formatState(state)}\n`);
     return statusExitCode(state);
   } finally {
     await pool.dispose();
+  }
+}
+
+/** Every observation that changed something goes to the cluster's history (gpcoord history); never fatal. */
+function recordInHistory(state: ClusterState): void {
+  try {
+    new HistoryFile(historyPathFor(defaultJournalPath(state.cluster))).recordObservation(state);
+  } catch (e) {
+    process.stderr.write(`gpcoord status: the history could not be written: ${e instanceof Error ? e.message : String(e)}\n`);
   }
 }
 

@@ -1,0 +1,64 @@
+// A dry run: observe, plan, and check every guard of every planned step on the hosts as they are now — and
+// change nothing. The step that would run next is judged exactly as a run would judge it; the later steps are
+// judged on today's state too, which the earlier steps would change (so their refusals are expected, and said so).
+import { planNext } from '../core/planner';
+import type { PlanDecision } from '../core/planner';
+import type { PlanOptions } from '../core/lifecycle-planner';
+import type { JournalEntry } from '../core/procedures/journal';
+import type { PlannedStep, ProcedureId } from '../core/procedures/types';
+import type { ResolvedCluster } from '../core/inventory';
+import type { ClusterState } from '../core/state';
+import type { RemoteExecutor } from '../ssh/types';
+import { observe } from './observe';
+import type { ObserveOptions } from './observe';
+import { evaluateGuards } from './runner';
+import type { GuardVerdict } from './runner';
+
+export interface DryRunStep {
+  step: PlannedStep;
+  /** True for the step a run would start with; later steps are judged before their predecessors ran. */
+  next: boolean;
+  verdicts: GuardVerdict[];
+}
+
+export interface DryRunResult {
+  procedure: ProcedureId;
+  cluster: string;
+  state: ClusterState;
+  decision: PlanDecision;
+  steps: DryRunStep[];
+  /** True when the next step's guards all hold: a run would start it. */
+  wouldRun: boolean;
+}
+
+export interface DryRunOptions {
+  procedure: ProcedureId;
+  cluster: ResolvedCluster;
+  executor: RemoteExecutor;
+  journal: readonly JournalEntry[];
+  planOptions?: PlanOptions;
+  observe?: ObserveOptions;
+  signal?: AbortSignal;
+  now?: () => Date;
+  onStep?: (s: DryRunStep) => void;
+}
+
+/** Observes, plans and runs every guard script on its host; runs no step. */
+export async function dryRun(o: DryRunOptions): Promise<DryRunResult> {
+  const now = o.now ?? (() => new Date());
+  const state = await observe(o.cluster, o.executor, { ...o.observe, ...(o.signal ? { signal: o.signal } : {}) });
+  const decision = planNext({ procedure: o.procedure, cluster: o.cluster, state, journal: o.journal, now: now(), ...(o.planOptions ? { options: o.planOptions } : {}) });
+  const steps: DryRunStep[] = [];
+  if (decision.kind === 'step') {
+    const ctx = { cluster: o.cluster, executor: o.executor, ...(o.signal ? { signal: o.signal } : {}), ...(o.observe ? { observe: o.observe } : {}) };
+    for (const [i, step] of [decision.step, ...decision.upcoming].entries()) {
+      // No waiting for the LSNs to converge: a dry run reports what holds now.
+      const { verdicts } = await evaluateGuards(ctx, step, { syncWaitMs: 0 });
+      const s: DryRunStep = { step, next: i === 0, verdicts };
+      steps.push(s);
+      o.onStep?.(s);
+    }
+  }
+  const wouldRun = decision.kind === 'step' && (steps[0]?.verdicts.every((v) => v.ok) ?? false);
+  return { procedure: o.procedure, cluster: o.cluster.name, state, decision, steps, wouldRun };
+}
