@@ -167,6 +167,9 @@ export function planOutOfOrder(input: LifecycleInput): LifecycleDecision | null 
   if (input.procedure === 'return-to-original') {
     const oc = cluster.originalCoordinator;
     const os = cluster.originalStandby;
+    if (ranInRun(input, 'restart-coordinator') && state.activeCoordinator === os.name) {
+      return { kind: 'done', message: `The swap was rolled back: ${os.name} is the active coordinator again (standby ${state.standby.host ?? 'none'}, ${state.standby.status}).` };
+    }
     const last = lastStepStarted(input.journal, cluster.name, 'return-to-original');
     const ocs = seen(state, oc.name);
     const oss = seen(state, os.name);
@@ -202,6 +205,7 @@ function planFailover(input: LifecycleInput): LifecycleDecision {
       return fromIndex(input, 2, { 'standby-host': active });
     }
     const next = state.standby.status === 'not-configured' ? ' It has no standby: restore mirroring next (restore-mirroring).' : '';
+    if (ranInRun(input, 'activate-standby')) return { kind: 'done', message: `${active.name} is the active coordinator now.${next}` };
     return { kind: 'done', message: `${active.name} is the active coordinator: there is nothing to fail over.${next}` };
   }
   const pair = failoverPair(cluster, state);
@@ -295,6 +299,7 @@ function planRebuildStandby(input: LifecycleInput): LifecycleDecision {
   const verifyDue = changedSinceVerified(input.journal, cluster.name, 'rebuild-standby', 'verify-mirroring', ['init-standby']);
   if (verifyDue && !ranInRun(input, 'verify-mirroring')) return fromIndex(input, 4, refs);
   if (state.situation === 'healthy') {
+    if (ranInRun(input, 'init-standby')) return { kind: 'done', message: `The standby on ${target.name} was rebuilt and streams: ${describeReplication(sb)}.` };
     return { kind: 'done', message: `The standby on ${target.name} is passive and streaming (${describeReplication(sb)}): there is nothing to rebuild.` };
   }
   if (t.postmasterRunning) return fromIndex(input, 0, refs);

@@ -65,7 +65,7 @@ export function deriveClusterState(cluster: ResolvedCluster, observations: reado
         host: h.name,
         text:
           `${h.name} has a stale /tmp/.s.PGSQL.${h.port}.lock (PID ${f.lockPid ?? '?'} is not running): a postmaster was killed (e.g. kill -9) and left it. ` +
-          `gpactivatestandby refuses while it exists ("Active postgres process"). Make sure no postgres uses port ${h.port} on ${h.name}, then remove it yourself; gpcoord never deletes it.`,
+          `gpactivatestandby refuses while it exists ("Active postgres process"). Failover moves it aside (never deletes it) once it has checked on ${h.name} that no postgres holds it.`,
       });
     }
     if (f.hostname && f.hostname !== h.name && f.hostname.split('.')[0] !== h.name) {

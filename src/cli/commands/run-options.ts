@@ -74,7 +74,6 @@ function dryRunStepText(s: DryRunStep): string {
   const lines = [formatStep(s.step, { guards: false })];
   if (!s.next) lines.push('      (judged on the cluster as it is now; the steps before it would change that)');
   for (const v of s.verdicts) lines.push(`      ${v.ok ? 'ok  ' : 'FAIL'} ${v.guard.description}${v.guard.kind === 'remote' ? ` [checked on ${v.guard.host}]` : ''}: ${v.message}`);
-  if (s.step.warning) lines.push(`      warning: ${s.step.warning}`);
   return lines.join('\n');
 }
 

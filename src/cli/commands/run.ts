@@ -1,5 +1,6 @@
 // `gpcoord run <procedure> <cluster>`: runs a procedure step by step on the hosts, with live output, asking y/N
 // before every step that changes the cluster (unless --yes), and a summary at the end.
+import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import type { PlanOptions } from '../../core/lifecycle-planner';
 import type { PlannedStep, ProcedureId } from '../../core/procedures/types';
@@ -143,7 +144,7 @@ async function run(argv: string[]): Promise<number> {
   const history = new HistoryFile(historyPathFor(journalPath));
   if (procedure === 'failover') progress.write(`${failoverPreamble(history, cluster.name, !!chosen.options.force, new Date())}\n`);
   const show = progressWriter(progress);
-  const record = historyRecorder(history, process.env.USER ?? 'unknown');
+  const record = historyRecorder(history, localUser());
   try {
     const result = await runProcedure({
       procedure,
@@ -166,6 +167,14 @@ async function run(argv: string[]): Promise<number> {
     process.off('SIGINT', onSigint);
     rl?.close();
     await pool.dispose();
+  }
+}
+
+function localUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? 'unknown';
   }
 }
 
