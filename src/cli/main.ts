@@ -9,6 +9,7 @@ import { planCommand } from './commands/plan';
 import { runCommand } from './commands/run';
 import { hostsCommand } from './commands/hosts';
 import { historyCommand } from './commands/history';
+import { backupsCommand, removeBackupsCommand } from './commands/backups';
 
 export const COMMANDS: Record<string, CliCommand> = {
   parse: parseCommand,
@@ -17,6 +18,8 @@ export const COMMANDS: Record<string, CliCommand> = {
   run: runCommand,
   hosts: hostsCommand,
   history: historyCommand,
+  backups: backupsCommand,
+  'remove-backups': removeBackupsCommand,
 };
 
 function overview(): string {

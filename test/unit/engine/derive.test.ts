@@ -53,7 +53,7 @@ describe('deriving the cluster state', () => {
     });
     const p = s.problems.find((x) => x.code === 'stale-lock-file');
     assert.ok(p);
-    assert.match(p.text, /PID 777 is not running.*kill -9.*gpcoord never deletes it/);
+    assert.match(p.text, /PID 777 is not running.*kill -9.*never deletes it/);
     assert.equal(s.hosts[1]!.lockFileStale, true);
   });
 });
