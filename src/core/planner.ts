@@ -11,6 +11,7 @@ import { PROCEDURES } from './procedures/definitions';
 import { changedSinceVerified, lastStepStarted, stepsFinishedInRun } from './procedures/journal';
 import type { JournalEntry } from './procedures/journal';
 import type { Guard, HostRef, PlannedStep, ProcedureId, RemoteGuardId, StepId, StepParams } from './procedures/types';
+import { releaseLine } from './releases';
 
 export interface PlanInput {
   procedure: ProcedureId;
@@ -64,6 +65,8 @@ export function buildStep(procedure: ProcedureId, index: number, cluster: Resolv
     params.standbyHost = target.name;
     params.standbyDataDirectory = target.dataDirectory;
     params.standbyPort = target.port;
+    const release = cluster.config.release ?? state.release;
+    if (release) params.release = releaseLine(release);
   }
   if (t.id === 'stop-coordinator') {
     params.standbyHost = cluster.originalCoordinator.name;

@@ -1,6 +1,7 @@
 // The observed state of a coordinator pair: what the tree, the panel, the CLI and the planner all work from.
 // Every fact carries when it was observed; nothing here is remembered, it is re-observed.
 import { z } from 'zod';
+import { releasePinSchema } from './inventory';
 
 export const hostRoleSchema = z
   .enum(['active-coordinator', 'standby', 'stale', 'down', 'unknown'])
@@ -120,6 +121,8 @@ export const clusterStateSchema = z.object({
   source: z.enum(['queries', 'gpstate']),
   /** The utilities' vocabulary as observed (recovery.conf → master, standby.signal → coordinator), when known. */
   vocabulary: z.enum(['master', 'coordinator']).optional(),
+  /** The release: pinned in the inventory, else read from `postgres --gp-version` on the hosts; absent when unknown. */
+  release: releasePinSchema.optional(),
 });
 export type ClusterState = z.infer<typeof clusterStateSchema>;
 

@@ -1,6 +1,7 @@
 // From each host's raw facts to one ClusterState: which host is active, the standby and its replication,
 // the situation, and the problems in words an administrator can act on. Pure.
 import type { ResolvedCluster, ResolvedHost } from '../core/inventory';
+import { releaseFromVersion } from '../core/releases';
 import { emptyStandby, lsnDiff } from '../core/state';
 import type { ClusterState, HostRole, HostState, Problem, Situation, StandbyState } from '../core/state';
 import type { CatalogRow, HostFacts, ReplicationRow } from './probe';
@@ -195,6 +196,11 @@ export function deriveClusterState(cluster: ResolvedCluster, observations: reado
   const configured = cluster.config.vocabulary;
   if (configured !== 'auto') state.vocabulary = configured;
   else if (vocabulary) state.vocabulary = vocabulary;
+  // The inventory's pin wins; otherwise the release the hosts' server binaries report (the active coordinator's first).
+  const versions = [...observations].sort((a, b) => Number(b.host === state.activeCoordinator) - Number(a.host === state.activeCoordinator));
+  const detected = versions.map((o) => (o.ok && o.facts.gpVersion ? releaseFromVersion(o.facts.gpVersion) : undefined)).find((r) => r !== undefined);
+  const release = cluster.config.release ?? detected;
+  if (release) state.release = release;
   return state;
 }
 

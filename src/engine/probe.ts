@@ -28,6 +28,8 @@ export interface CatalogRow {
 /** The raw facts of one host, as printed by the probe. */
 export interface HostFacts {
   hostname: string | null;
+  /** The first line of `postgres --gp-version`, when the server binary is on PATH. */
+  gpVersion: string | null;
   dirExists: boolean;
   pidFile: boolean;
   pid: number | null;
@@ -72,6 +74,8 @@ export function probeScript(dataDirectory: string, port: number, database = 'pos
     `D=${D}; P=${P}; PORT=${PORT}`,
     'export LC_ALL=C',
     'echo "@gpc hostname $(hostname)"',
+    // The release, from the server binary the environment script put on PATH (Greenplum and Cloudberry).
+    'v=$(postgres --gp-version 2>/dev/null | head -n1); [ -n "$v" ] && echo "@gpc gpversion $v"',
     'if [ -d "$D" ]; then echo "@gpc dir 1"; else echo "@gpc dir 0"; fi',
     'pid=; running=0',
     'if [ -e "$D/postmaster.pid" ]; then echo "@gpc pidfile 1"; pid=$(head -n1 "$D/postmaster.pid" 2>/dev/null | tr -cd 0-9); else echo "@gpc pidfile 0"; fi',
@@ -110,6 +114,7 @@ const str = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v
 export function emptyHostFacts(): HostFacts {
   return {
     hostname: null,
+    gpVersion: null,
     dirExists: false,
     pidFile: false,
     pid: null,
@@ -145,6 +150,7 @@ export function parseProbe(stdout: string): HostFacts {
     const value = sp < 0 ? '' : rest.slice(sp + 1);
     switch (key) {
       case 'hostname': f.hostname = value.trim() || null; break;
+      case 'gpversion': f.gpVersion = value.trim() || null; break;
       case 'dir': f.dirExists = bool(value); break;
       case 'pidfile': f.pidFile = bool(value); break;
       case 'pid': f.pid = int(value); break;

@@ -3,6 +3,7 @@
 import { coordinatorEnv, parentDirectory, safeAbsolutePath, safeHostName, safePort, shellQuote } from '../shell';
 import { lifecycleGuardBody, lifecycleStepCommand } from './lifecycle-commands';
 import { fail, LIVE_PID, LOCK, ok } from './script-fragments';
+import { standbyLocationArgs } from '../releases';
 import type { RemoteGuardId, StepId, StepParams } from './types';
 
 function need<T>(value: T | undefined, what: string, step: StepId): T {
@@ -24,8 +25,10 @@ export function stepCommand(id: StepId, p: StepParams): { command: string; env: 
       const host = shellQuote(safeHostName(need(p.standbyHost, 'the standby host', id), 'standby host'));
       const sdir = need(p.standbyDataDirectory, 'the standby data directory', id);
       const sport = need(p.standbyPort, 'the standby port', id);
-      // gpinitstandby defaults to the coordinator's directory and port; name them only when they differ.
-      const extra = sdir !== p.dataDirectory || sport !== p.port ? ` -S ${shellQuote(safeAbsolutePath(sdir, 'standby data directory'))} -P ${safePort(sport)}` : '';
+      // gpinitstandby defaults to the coordinator's directory and port; name them only when they differ
+      // (Greenplum 5: -F pg_system:<dir>, elsewhere -S <dir>).
+      const differs = sdir !== p.dataDirectory || sport !== p.port;
+      const extra = differs ? standbyLocationArgs(p.release, sdir, sport) : '';
       return { command: `gpinitstandby -a -s ${host}${extra}`, env };
     }
     case 'stop-coordinator':

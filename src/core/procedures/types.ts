@@ -1,5 +1,7 @@
 // The shape of a procedure: an ordered list of steps, each a piece of data the engine executes and the UIs show.
 
+import type { ReleaseLine } from '../releases';
+
 export const PROCEDURE_IDS = ['restore-mirroring', 'return-to-original', 'check', 'failover', 'start-standby', 'rebuild-standby'] as const;
 export type ProcedureId = (typeof PROCEDURE_IDS)[number];
 
@@ -128,6 +130,8 @@ export interface StepParams {
   standbyHost?: string;
   standbyDataDirectory?: string;
   standbyPort?: number;
+  /** The cluster's release (pinned or observed): gpinitstandby's flags depend on it. */
+  release?: ReleaseLine;
   /** activate-standby: the coordinator being replaced, which must be confirmed down. */
   oldCoordinatorHost?: string;
   oldCoordinatorPort?: number;

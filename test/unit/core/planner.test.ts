@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { parseInventory, resolveCluster } from '../../../src/core/inventory';
+import type { ResolvedCluster } from '../../../src/core/inventory';
 import { planNext } from '../../../src/core/planner';
 import type { PlanDecision, PlanInput } from '../../../src/core/planner';
 import type { JournalEntry } from '../../../src/core/procedures/journal';
@@ -72,6 +74,30 @@ describe('planner: restore-mirroring', () => {
     const st = stateOf(c, { cdw: activeFacts('cdw', null), scdw: movedFacts('scdw') });
     const s = step(planNext({ procedure: 'restore-mirroring', cluster: c, state: st, journal: [], now: NOW }));
     assert.equal(s.command, 'gpinitstandby -a -s scdw -S /data/standby/gpseg-1 -P 5433');
+  });
+
+  it('names the standby directory with -F pg_system:<dir> and no -S on Greenplum 5, pinned or detected', () => {
+    const inventory = (release: string): ResolvedCluster => {
+      const r = parseInventory(`clusters:\n  lab:\n${release}    dataDirectory: /data/master/gpseg-1\n    hosts:\n      - name: cdw\n        role: coordinator\n      - name: scdw\n        dataDirectory: /data/standby/gpseg-1\n`);
+      if (!r.ok) throw new Error(JSON.stringify(r.problems));
+      return resolveCluster('lab', r.inventory.clusters.lab!);
+    };
+    const pinned = inventory('    release: "5"\n');
+    const st = stateOf(pinned, { cdw: activeFacts('cdw', null), scdw: movedFacts('scdw') });
+    assert.equal(st.release, '5');
+    const s = step(planNext({ procedure: 'restore-mirroring', cluster: pinned, state: st, journal: [], now: NOW }));
+    assert.equal(s.command, 'gpinitstandby -a -s scdw -F pg_system:/data/standby/gpseg-1 -P 5432');
+    assert.doesNotMatch(s.command, / -S /);
+
+    const unpinned = inventory('');
+    const gp5 = 'postgres (Greenplum Database) 5.29.10 build commit:ce4c4bb1a2dcdb1b0a1bf2a7d4d70e3ff1a6a2b3';
+    const detected = stateOf(unpinned, { cdw: activeFacts('cdw', null), scdw: { ...movedFacts('scdw'), gpVersion: gp5 } });
+    assert.equal(detected.release, '5');
+    assert.match(step(planNext({ procedure: 'restore-mirroring', cluster: unpinned, state: detected, journal: [], now: NOW })).command, / -F pg_system:\/data\/standby\/gpseg-1 /);
+
+    const cbdb = stateOf(unpinned, { cdw: { ...activeFacts('cdw', null), gpVersion: 'postgres (Apache Cloudberry) 2.0.0-incubating build 1' }, scdw: { ...movedFacts('scdw'), gpVersion: gp5 } });
+    assert.equal(cbdb.release, 'cloudberry-2', 'the active coordinator\'s binary decides');
+    assert.equal(step(planNext({ procedure: 'restore-mirroring', cluster: unpinned, state: cbdb, journal: [], now: NOW })).command, 'gpinitstandby -a -s scdw -S /data/standby/gpseg-1 -P 5432');
   });
 
   it('verifies with gpstate -f after gpinitstandby, then is done', () => {
