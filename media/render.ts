@@ -12,6 +12,10 @@ const COMMAND_LABEL: Record<PanelCommand, string> = {
   returnToOriginalHost: 'Return Coordinator to Original Host…',
   showAuditLog: 'Show Audit Log',
   addCluster: 'Add Cluster…',
+  activateStandby: 'Activate the Standby…',
+  startStandby: 'Start the Standby…',
+  rebuildStandby: 'Rebuild the Standby…',
+  dryRun: 'Dry Run…',
 };
 
 type Child = Node | string | null | undefined | false;

@@ -9,6 +9,7 @@ import type { PlannedStep, ProcedureId } from '../core/procedures/types';
 import type { ResolvedCluster } from '../core/inventory';
 import type { ClusterState } from '../core/state';
 import type { RemoteExecutor } from '../ssh/types';
+import { formatState, formatStep } from './format';
 import { observe } from './observe';
 import type { ObserveOptions } from './observe';
 import { evaluateGuards } from './runner';
@@ -61,4 +62,23 @@ export async function dryRun(o: DryRunOptions): Promise<DryRunResult> {
   }
   const wouldRun = decision.kind === 'step' && (steps[0]?.verdicts.every((v) => v.ok) ?? false);
   return { procedure: o.procedure, cluster: o.cluster.name, state, decision, steps, wouldRun };
+}
+
+function dryRunStepText(s: DryRunStep): string {
+  const lines = [formatStep(s.step, { guards: false })];
+  if (!s.next) lines.push('      (judged on the cluster as it is now; the steps before it would change that)');
+  for (const v of s.verdicts) lines.push(`      ${v.ok ? 'ok  ' : 'FAIL'} ${v.guard.description}${v.guard.kind === 'remote' ? ` [checked on ${v.guard.host}]` : ''}: ${v.message}`);
+  return lines.join('\n');
+}
+
+export function formatDryRun(r: DryRunResult): string {
+  const lines = [`Dry run of ${r.procedure} on ${r.cluster}: nothing was changed on any host.`, '', formatState(r.state), ''];
+  if (r.decision.kind === 'done') lines.push(`Nothing to do: ${r.decision.message}`);
+  else if (r.decision.kind === 'blocked') lines.push(`Blocked: ${r.decision.reason}`);
+  else {
+    lines.push('Would run, in this order:');
+    for (const s of r.steps) lines.push(dryRunStepText(s));
+    lines.push('', r.wouldRun ? 'A run would start with the first step: its guards hold now.' : 'A run would refuse the first step: a guard above does not hold.');
+  }
+  return lines.join('\n');
 }

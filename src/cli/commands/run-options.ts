@@ -3,8 +3,6 @@
 import { describeLastReplication } from '../../core/history';
 import type { PlanOptions } from '../../core/lifecycle-planner';
 import type { ProcedureId } from '../../core/procedures/types';
-import type { DryRunResult, DryRunStep } from '../../engine/dry-run';
-import { formatState, formatStep } from '../../engine/format';
 import type { HistoryFile } from '../../engine/history';
 import type { RunEvent } from '../../engine/runner';
 import type { ParsedArgs } from '../args';
@@ -68,23 +66,4 @@ export function historyRecorder(history: HistoryFile, user: string): (e: RunEven
       // The history is a record, not a condition of the run: a full disk must not stop a failover.
     }
   };
-}
-
-function dryRunStepText(s: DryRunStep): string {
-  const lines = [formatStep(s.step, { guards: false })];
-  if (!s.next) lines.push('      (judged on the cluster as it is now; the steps before it would change that)');
-  for (const v of s.verdicts) lines.push(`      ${v.ok ? 'ok  ' : 'FAIL'} ${v.guard.description}${v.guard.kind === 'remote' ? ` [checked on ${v.guard.host}]` : ''}: ${v.message}`);
-  return lines.join('\n');
-}
-
-export function formatDryRun(r: DryRunResult): string {
-  const lines = [`Dry run of ${r.procedure} on ${r.cluster}: nothing was changed on any host.`, '', formatState(r.state), ''];
-  if (r.decision.kind === 'done') lines.push(`Nothing to do: ${r.decision.message}`);
-  else if (r.decision.kind === 'blocked') lines.push(`Blocked: ${r.decision.reason}`);
-  else {
-    lines.push('Would run, in this order:');
-    for (const s of r.steps) lines.push(dryRunStepText(s));
-    lines.push('', r.wouldRun ? 'A run would start with the first step: its guards hold now.' : 'A run would refuse the first step: a guard above does not hold.');
-  }
-  return lines.join('\n');
 }

@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline/promises';
 import type { PlanOptions } from '../../core/lifecycle-planner';
 import type { PlannedStep, ProcedureId } from '../../core/procedures/types';
 import { PROCEDURE_IDS } from '../../core/procedures/types';
-import { dryRun } from '../../engine/dry-run';
+import { dryRun, formatDryRun } from '../../engine/dry-run';
 import { formatState, formatStep, shownCommand } from '../../engine/format';
 import { HistoryFile, historyPathFor } from '../../engine/history';
 import { JournalFile } from '../../engine/journal';
@@ -15,7 +15,7 @@ import { auditWriter, defaultAuditPath, defaultJournalPath } from '../../engine/
 import type { CliCommand, ParsedArgs } from '../args';
 import { EXIT_USAGE, parseArgs } from '../args';
 import { isProcedure } from './plan';
-import { failoverPreamble, formatDryRun, historyRecorder, planOptionsFromArgs, RUN_OPTION_FLAGS, RUN_OPTION_VALUES, RUN_OPTIONS_USAGE } from './run-options';
+import { failoverPreamble, historyRecorder, planOptionsFromArgs, RUN_OPTION_FLAGS, RUN_OPTION_VALUES, RUN_OPTIONS_USAGE } from './run-options';
 import { clusterFromArgs, COMMON_OPTIONS, COMMON_VALUE_OPTIONS, poolFromArgs, usageError } from './status';
 
 export const RUN_EXIT: Record<RunStatus, number> = {

@@ -7,6 +7,7 @@ import { forgetCredentials } from './forgetCredentials';
 import { openGpstateOutput } from './openGpstateOutput';
 import { openTerminal } from './openTerminal';
 import { refresh } from './refresh';
+import { activateStandby, dryRunProcedure, rebuildStandby, startStandby } from './lifecycleProcedures';
 import { restoreMirroring } from './restoreMirroring';
 import { returnToOriginalHost } from './returnToOriginalHost';
 import { showAuditLog } from './showAuditLog';
@@ -23,6 +24,10 @@ interface CommandEntry {
 export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   'greenplumCoordinator.restoreMirroring': { title: () => vscode.l10n.t('Restore Coordinator Mirroring'), run: restoreMirroring },
   'greenplumCoordinator.returnToOriginalHost': { title: () => vscode.l10n.t('Return Coordinator to Original Host'), run: returnToOriginalHost },
+  'greenplumCoordinator.activateStandby': { title: () => vscode.l10n.t('Activate the Standby'), run: activateStandby },
+  'greenplumCoordinator.startStandby': { title: () => vscode.l10n.t('Start the Standby'), run: startStandby },
+  'greenplumCoordinator.rebuildStandby': { title: () => vscode.l10n.t('Rebuild the Standby'), run: rebuildStandby },
+  'greenplumCoordinator.dryRun': { title: () => vscode.l10n.t('Dry Run a Procedure'), run: dryRunProcedure },
   'greenplumCoordinator.checkMirroring': { title: () => vscode.l10n.t('Check Coordinator Mirroring'), run: checkMirroring },
   'greenplumCoordinator.addCluster': { title: () => vscode.l10n.t('Add Cluster'), run: addCluster },
   'greenplumCoordinator.openTerminal': { title: () => vscode.l10n.t('Open Terminal on Host'), run: openTerminal },

@@ -47,7 +47,18 @@ export const linkSchema = z.object({
 });
 
 /** The extension commands a panel button may ask for; anything else is rejected. */
-export const panelCommandSchema = z.enum(['openGpstateOutput', 'checkMirroring', 'restoreMirroring', 'returnToOriginalHost', 'showAuditLog', 'addCluster']);
+export const panelCommandSchema = z.enum([
+  'openGpstateOutput',
+  'checkMirroring',
+  'restoreMirroring',
+  'returnToOriginalHost',
+  'showAuditLog',
+  'addCluster',
+  'activateStandby',
+  'startStandby',
+  'rebuildStandby',
+  'dryRun',
+]);
 export type PanelCommand = z.infer<typeof panelCommandSchema>;
 
 /** Where the facts came from and when they were true. */

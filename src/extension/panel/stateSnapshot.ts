@@ -101,6 +101,10 @@ export function actionsFor(state: ClusterState, cluster: ResolvedCluster, proced
     const swapped = state.activeCoordinator !== null && state.activeCoordinator !== cluster.originalCoordinator.name;
     return swapped ? ['checkMirroring', 'returnToOriginalHost', 'showAuditLog'] : ['checkMirroring', 'showAuditLog'];
   }
+  // The lifecycle procedures where they fit: a running standby without a coordinator is activated; a configured
+  // standby that is down is started (or rebuilt when it cannot be started).
+  if (state.situation === 'coordinator-down') return ['activateStandby', 'dryRun', 'checkMirroring', 'showAuditLog'];
+  if (state.situation === 'standby-down') return ['startStandby', 'rebuildStandby', 'dryRun', 'checkMirroring', 'showAuditLog'];
   return ['checkMirroring', 'restoreMirroring', 'showAuditLog'];
 }
 

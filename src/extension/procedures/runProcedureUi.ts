@@ -7,6 +7,8 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { planNext } from '../../core/planner';
+import type { PlanOptions } from '../../core/lifecycle-planner';
+import { HistoryFile, historyPathFor } from '../../engine/history';
 import { PROCEDURES } from '../../core/procedures/definitions';
 import type { PlannedStep, ProcedureId } from '../../core/procedures/types';
 import { shownCommand } from '../../engine/format';
@@ -75,7 +77,7 @@ export interface ProcedureOutcome {
   result?: RunResult;
 }
 
-export async function runProcedureUi(services: Services, loaded: LoadedCluster, procedure: ProcedureId): Promise<ProcedureOutcome> {
+export async function runProcedureUi(services: Services, loaded: LoadedCluster, procedure: ProcedureId, planOptions: PlanOptions = {}): Promise<ProcedureOutcome> {
   const def = PROCEDURES[procedure];
   const cluster = loaded.cluster;
   const name = cluster.name;
@@ -86,7 +88,7 @@ export async function runProcedureUi(services: Services, loaded: LoadedCluster, 
   // 1. The plan, from a fresh observation.
   const state = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Observing ${name} to plan "${def.title}"…` },
     () => observe(cluster, executor));
-  const decision = planNext({ procedure, cluster, state, journal: journal.read(name), now: new Date() });
+  const decision = planNext({ procedure, cluster, state, journal: journal.read(name), now: new Date(), options: planOptions });
   const previous = services.clusters.get(name)?.result;
   services.clusters.record(name, { ...(previous ?? { gpstateF: null, gpstateB: null, raw: { gpstateF: null, gpstateB: null } }), state });
   if (decision.kind === 'done') {
@@ -136,6 +138,15 @@ export async function runProcedureUi(services: Services, loaded: LoadedCluster, 
     // The step as planned now (hosts and command from the fresh observation) replaces the earlier plan.
     Object.assign(v, { title: step.title, host: step.host, command: shownCommand(step), changesCluster: step.changesCluster });
     return v;
+  };
+  const history = new HistoryFile(historyPathFor(journal.path));
+  const recordHistory = (e: RunEvent): void => {
+    try {
+      if (e.type === 'observed') history.recordObservation(e.state);
+      if (e.type === 'run-finished') history.recordRun({ ts: new Date().toISOString(), cluster: name, procedure, runId: e.result.runId, status: e.result.status, message: e.result.message });
+    } catch (error) {
+      services.output.warn(`history: ${error instanceof Error ? error.message : String(error)}`);
+    }
   };
   let pendingPanelUpdate: NodeJS.Timeout | undefined;
   const refreshPanel = (): void => {
@@ -195,6 +206,7 @@ export async function runProcedureUi(services: Services, loaded: LoadedCluster, 
       cluster,
       executor,
       journalPath: journal.path,
+      planOptions,
       signal: abort.signal,
       confirm: async (step) => {
         progress.report({ message: `waiting for your confirmation: ${step.title} on ${step.host}` });
@@ -203,6 +215,7 @@ export async function runProcedureUi(services: Services, loaded: LoadedCluster, 
         return ok;
       },
       onEvent: (e) => {
+        recordHistory(e);
         if (e.type === 'step' && e.status === 'running') progress.report({ message: `step ${e.step.index + 1} of ${e.step.total}: ${e.step.title} on ${e.step.host}` });
         onEvent(e);
       },
