@@ -28,7 +28,7 @@ suite('Activation', () => {
     assert.strictEqual(ext.isActive, true, 'running greenplumCoordinator.refresh did not activate the extension');
     const registered = new Set(await vscode.commands.getCommands(true));
     const contributed = (ext.packageJSON as Manifest).contributes.commands.map((c) => c.command);
-    assert.strictEqual(contributed.length, 10);
+    assert.strictEqual(contributed.length, 14);
     const missing = contributed.filter((id) => !registered.has(id));
     assert.deepStrictEqual(missing, [], `contributed but not registered: ${missing.join(', ')}`);
   });
@@ -37,16 +37,20 @@ suite('Activation', () => {
     const commands = (extension().packageJSON as Manifest).contributes.commands;
     const titles = commands.map((c) => `${c.category ?? ''}: ${c.title}`).sort();
     assert.deepStrictEqual(titles, [
+      'Greenplum: Activate the Standby…',
       'Greenplum: Add Cluster…',
       'Greenplum: Check Coordinator Mirroring',
+      'Greenplum: Dry Run a Procedure…',
       'Greenplum: Forget Saved Credentials',
       'Greenplum: Open Terminal on Host…',
       'Greenplum: Open gpstate Output…',
+      'Greenplum: Rebuild the Standby…',
       'Greenplum: Refresh',
       'Greenplum: Restore Coordinator Mirroring…',
       'Greenplum: Return Coordinator to Original Host…',
       'Greenplum: Show Audit Log',
       'Greenplum: Show Status Panel',
+      'Greenplum: Start the Standby…',
     ]);
   });
 });
