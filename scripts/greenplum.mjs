@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Builds real Greenplum from source into a cache outside the checkout, keyed by the source's hash, so every clone and
-// CI run on the machine reuses one build. `npm run greenplum -- build` builds (or finds) it; `path` prints its GPHOME.
+// CI run on the machine reuses one build. `npm run greenplum -- build` builds (or finds) it; `path` prints its GPHOME,
+// `source` the source it would build.
 // Without a source it prints one "skipped" line and exits 0.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -140,6 +141,15 @@ function registerPythonLibrary(gphome) {
   run('ldconfig', []);
 }
 
+/** gpinitsystem initialises the cluster in en_US.UTF-8, which Debian generates only on request. */
+function ensureLocale() {
+  if (/^en_US\.utf8$/m.test(spawnSync('locale', ['-a'], { encoding: 'utf8' }).stdout ?? '')) return;
+  log('generating the en_US.UTF-8 locale');
+  const gen = existsSync('/etc/locale.gen') ? readFileSync('/etc/locale.gen', 'utf8') : '';
+  writeFileSync('/etc/locale.gen', gen.replace(/^#\s*en_US\.UTF-8 UTF-8/m, 'en_US.UTF-8 UTF-8') + (/^en_US\.UTF-8 UTF-8/m.test(gen) || /^#\s*en_US\.UTF-8 UTF-8/m.test(gen) ? '' : 'en_US.UTF-8 UTF-8\n'));
+  run('locale-gen', []);
+}
+
 async function build() {
   const t0 = Date.now();
   const source = findSource();
@@ -153,30 +163,48 @@ async function build() {
   const gphome = installDirFor(key);
   if (existsSync(join(gphome, '.gpcoord-build.json')) && JSON.parse(readFileSync(join(gphome, '.gpcoord-build.json'), 'utf8')).recipe === RECIPE) {
     installMissingPackages();
+    ensureLocale();
     registerPythonLibrary(gphome);
     log(`cached: ${gphome} (${elapsed(t0)})`);
     return;
   }
   installMissingPackages();
+  ensureLocale();
   const python2 = findPython2();
-  const work = `${gphome}.work-${process.pid}`;
-  rmSync(work, { recursive: true, force: true });
+  // A stable work directory with a marker per finished step: a build stopped part-way resumes where it stopped.
+  const work = `${gphome}.work`;
   mkdirSync(work, { recursive: true });
   const logFile = join(work, 'build.log');
-  let tree;
-  if (source.kind === 'archive') {
-    await step('unpacking', 'tar', ['-xf', source.path, '-C', work, '--no-same-owner'], { logFile });
-    tree = join(work, spawnSync('tar', ['-tf', source.path], { encoding: 'utf8', maxBuffer: 1 << 30 }).stdout.split('\n')[0].split('/')[0]);
-  } else {
-    await step('copying the source tree', 'cp', ['-a', source.path, join(work, 'src')], { logFile });
-    tree = join(work, 'src');
+  const done = (name) => existsSync(join(work, `.${name}-done`));
+  const mark = (name) => writeFileSync(join(work, `.${name}-done`), new Date().toISOString() + '\n');
+  const tree = join(work, 'src');
+  if (!done('unpack')) {
+    rmSync(tree, { recursive: true, force: true });
+    if (source.kind === 'archive') {
+      mkdirSync(join(work, 'unpacked'), { recursive: true });
+      await step('unpacking', 'tar', ['-xf', source.path, '-C', join(work, 'unpacked'), '--no-same-owner'], { logFile });
+      const top = spawnSync('tar', ['-tf', source.path], { encoding: 'utf8', maxBuffer: 1 << 30 }).stdout.split('\n')[0].split('/')[0];
+      renameSync(join(work, 'unpacked', top), tree);
+      rmSync(join(work, 'unpacked'), { recursive: true, force: true });
+    } else {
+      await step('copying the source tree', 'cp', ['-a', source.path, tree], { logFile });
+    }
+    mark('unpack');
   }
   const env = { ...process.env, PATH: `${python2}/bin:${process.env.PATH}`, PYTHON: join(python2, 'bin', 'python2.7'), CFLAGS: '-O1 -fcommon' };
   const opts = { cwd: tree, env, logFile };
-  await step('configure', './configure', [`--prefix=${gphome}`, ...CONFIGURE_FLAGS], opts);
-  await step('make', 'make', [`-j${Math.max(2, Number(process.env.GPCOORD_BUILD_JOBS ?? 0) || 2)}`, '-s'], opts);
+  if (!done('configure')) {
+    await step('configure', './configure', [`--prefix=${gphome}`, ...CONFIGURE_FLAGS], opts);
+    mark('configure');
+  }
+  if (!done('make')) {
+    await step('make', 'make', [`-j${Math.max(2, Number(process.env.GPCOORD_BUILD_JOBS ?? 0) || 2)}`, '-s'], opts);
+    mark('make');
+  }
   const dest = join(work, 'dest');
-  await step('make install', 'make', ['-s', 'install', `DESTDIR=${dest}`], opts);
+  rmSync(dest, { recursive: true, force: true });
+  // PyGreSQL, built by make install, falls through switch cases that the tree's -Werror=implicit-fallthrough rejects.
+  await step('make install', 'make', ['-s', 'install', `DESTDIR=${dest}`, 'CFLAGS=-O1 -fcommon -Wno-error=implicit-fallthrough'], opts);
   const staged = join(dest, gphome);
   bundlePython(python2, staged);
   writeFileSync(join(staged, '.gpcoord-build.json'), JSON.stringify({ recipe: RECIPE, key, source: source.path, builtAt: new Date().toISOString() }, null, 2) + '\n');
@@ -196,10 +224,11 @@ async function printPath() {
   if (existsSync(join(gphome, '.gpcoord-build.json'))) process.stdout.write(gphome + '\n');
 }
 
-const USAGE = 'usage: npm run greenplum -- build | path';
+const USAGE = 'usage: npm run greenplum -- build | path | source';
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const command = process.argv[2];
   if (command === 'build') await build();
   else if (command === 'path') await printPath();
+  else if (command === 'source') process.stdout.write(findSource() ? `${findSource().path}\n` : '');
   else die(`unknown command "${command ?? ''}"; ${USAGE}`);
 }
