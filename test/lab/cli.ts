@@ -2,12 +2,15 @@
 import { spawnSync } from 'node:child_process';
 import { stop as stopEsbuild } from 'esbuild';
 import { FAULTS, defaultLabDir, down, fault, readLab, status, up } from './lab';
-import type { FaultName, Product, Scenario, Vocabulary } from './lab';
+import type { FaultName, LabKind, Product, Scenario, Vocabulary } from './lab';
 
 const HELP = `Usage: npm run lab -- <command> [options]
 
   up [--scenario healthy|after-failover] [--vocabulary master|coordinator] [--product greenplum|cloudberry]
      [--hosts N] [--subnet X] [--dir D]      start a lab (127.0.X.1 cdw, 127.0.X.2 scdw, ..., 127.0.X.254 bastion)
+  up --greenplum real [--scenario S] [--subnet X] [--dir D]
+                                             real Greenplum 6 (npm run greenplum -- build first): cdw, scdw, sdw1
+                                             in their own network namespaces on 10.99.X.0/24, sshd on port 22
   down   [--subnet X | --dir D]              stop everything the lab started
   status [--subnet X | --dir D]              hosts, sshd and PostgreSQL roles
   fault <name> [host] [--subnet X | --dir D] inject a fault: ${FAULTS.join(', ')}
@@ -18,7 +21,7 @@ The default run directory is .lab/<subnet> (subnet 10).`;
 function parse(argv: string[]): { positional: string[]; options: Map<string, string> } {
   const positional: string[] = [];
   const options = new Map<string, string>();
-  const known = new Set(['--scenario', '--vocabulary', '--product', '--hosts', '--subnet', '--dir']);
+  const known = new Set(['--scenario', '--vocabulary', '--product', '--hosts', '--subnet', '--dir', '--greenplum']);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--help' || a === '-h') { positional.unshift('help'); continue; }
@@ -56,11 +59,11 @@ async function mainCli(): Promise<number> {
       const lab = await up({
         dir: options.get('--dir'), subnet, hosts: numberOption(options, '--hosts'),
         scenario: options.get('--scenario') as Scenario | undefined, vocabulary: options.get('--vocabulary') as Vocabulary | undefined,
-        product: options.get('--product') as Product | undefined,
+        product: options.get('--product') as Product | undefined, greenplum: options.get('--greenplum') as LabKind | undefined,
       });
       // esbuild's service process would outlive this short-lived command as an unreaped child.
       await stopEsbuild();
-      console.log(`Lab is up in ${((Date.now() - t0) / 1000).toFixed(1)} s (${options.get('--scenario') ?? 'healthy'}, ${lab.vocabulary} vocabulary).`);
+      console.log(`Lab is up in ${((Date.now() - t0) / 1000).toFixed(1)} s (${options.get('--scenario') ?? 'healthy'}, ${lab.greenplum === 'real' ? 'real Greenplum' : 'emulated utilities'}, ${lab.vocabulary} vocabulary).`);
       console.log(`  run directory : ${lab.dir}`);
       console.log(`  ssh config    : ${lab.sshConfigPath}`);
       console.log(`  inventory     : ${lab.inventoryPath} (cluster "${lab.clusterName}")`);

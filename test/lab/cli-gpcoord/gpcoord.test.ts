@@ -43,7 +43,8 @@ describe('gpcoord against the lab (master vocabulary)', function () {
   it('hosts lists both hosts as ssh reaches them, without connecting', async () => {
     const r = await gpcoord(['hosts', 'lab', ...opts]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /cdw\s+original coordinator\s+\/data\/master\/gpseg-1 port 5432\s+ssh gpadmin@127\.0\.38\.1:2222/);
+    const cdw = lab!.hosts[0]!;
+    assert.match(r.stdout, new RegExp(`cdw\\s+original coordinator\\s+/data/master/gpseg-1 port 5432\\s+ssh gpadmin@${cdw.address.replace(/\./g, '\\.')}:${cdw.sshPort}`));
     assert.match(r.stdout, /scdw\s+original standby/);
   });
 

@@ -10,14 +10,17 @@ import { runProcedure } from '../../../src/engine/runner';
 import type { RunEvent, RunOptions, RunResult } from '../../../src/engine/runner';
 import { SshPool } from '../../../src/ssh/pool';
 import { defaultLabDir, down, hostDataPath, up } from '../lab';
-import type { Lab, Scenario, Vocabulary } from '../lab';
+import type { Lab, LabKind, Scenario, Vocabulary } from '../lab';
+
+/** The kind of lab the suites start: GPCOORD_LAB_GREENPLUM=real (npm run test:real) runs them on real Greenplum. */
+export const LAB_KIND: LabKind = process.env.GPCOORD_LAB_GREENPLUM === 'real' ? 'real' : 'emulated';
 
 /** Starts a lab; a start that fails (the lab reports why) is retried twice before the suite fails. */
 export async function startLab(subnet: number, scenario: Scenario, vocabulary: Vocabulary): Promise<Lab> {
   let last: unknown;
   for (let i = 0; i < 3; i++) {
     try {
-      return await up({ subnet, scenario, vocabulary });
+      return await up({ subnet, scenario, vocabulary, greenplum: LAB_KIND });
     } catch (e) {
       last = e;
       // A start that failed early leaves a run directory without state.json, which up() refuses to reuse.

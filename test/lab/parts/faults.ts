@@ -1,7 +1,7 @@
 // Faults injected into a running lab.
 import { chownSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FAULTS, PG_BIN, SLOW_SECONDS, SSH_PORT, hostDataPath, hostDir, readState, writeState } from './layout';
+import { FAULTS, PG_BIN, SLOW_SECONDS, hostDataPath, hostDir, readState, writeState } from './layout';
 import type { FaultName, Lab, LabState } from './layout';
 import { must, startSshd } from './hosts';
 import { fingerprint } from './keys';
@@ -12,14 +12,17 @@ import { listProcesses, portOpen, processAlive, sh, signal, userIds, waitFor } f
 
 export interface PostgresOnHost { host: string; pid: number; standby: boolean }
 
-/** The PostgreSQL servers running on the lab hosts, read from outside: postmaster.pid and standby.signal. */
+/**
+ * The coordinators and standbys running on the lab hosts, read from outside: postmaster.pid, and standby.signal
+ * (PostgreSQL 15) or recovery.conf (Greenplum 6) for a standby.
+ */
 export function runningPostgres(lab: Lab): PostgresOnHost[] {
   const out: PostgresOnHost[] = [];
   for (const h of lab.hosts) {
     const dir = hostDataPath(lab, h.name);
     try {
       const pid = Number(readFileSync(join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-      if (processAlive(pid)) out.push({ host: h.name, pid, standby: existsSync(join(dir, 'standby.signal')) });
+      if (processAlive(pid)) out.push({ host: h.name, pid, standby: existsSync(join(dir, 'standby.signal')) || existsSync(join(dir, 'recovery.conf')) });
     } catch {
       // not running on this host
     }
@@ -39,6 +42,10 @@ export function hostOrDefault(lab: Lab, host: string | undefined, fallback: stri
   return name;
 }
 
+/** Real Greenplum's pg_ctl (its ~/.bashrc puts it on PATH), or PostgreSQL 15's. */
+const pgCtl = (lab: Lab): string => lab.greenplum === 'real' ? 'pg_ctl' : `${PG_BIN}/pg_ctl`;
+const sshdOptions = (lab: Lab): { sshPort: number; ownNetwork: boolean } => ({ sshPort: lab.hosts[0]!.sshPort, ownNetwork: lab.greenplum === 'real' });
+
 export async function fault(lab: Lab, name: FaultName, host?: string): Promise<void> {
   const state = stateOf(lab);
   const addressOf = (n: string): string => [...lab.hosts, lab.bastion].find((h) => h.name === n)!.address;
@@ -53,21 +60,21 @@ export async function fault(lab: Lab, name: FaultName, host?: string): Promise<v
     case 'stop-standby': {
       const standbys = runningPostgres(lab).filter((p) => p.standby && (!host || p.host === host));
       if (!standbys.length) throw new Error(`lab: no running standby${host ? ` on ${host}` : ''} to stop`);
-      for (const p of standbys) await must(lab, p.host, `${PG_BIN}/pg_ctl stop -D ${lab.dataDirectory} -m fast -w >/dev/null`, 'stopping the standby');
+      for (const p of standbys) await must(lab, p.host, `${pgCtl(lab)} stop -D ${lab.dataDirectory} -m fast -w >/dev/null`, 'stopping the standby');
       return;
     }
     case 'host-down': {
       const n = hostOrDefault(lab, host, lab.hosts[1]!.name);
       const p = state.processes[n]!;
       signal(p.sshdPid, 'SIGTERM');
-      await waitFor(`sshd of ${n} to stop`, async () => !processAlive(p.sshdPid) && !(await portOpen(addressOf(n), SSH_PORT)), 5_000);
+      await waitFor(`sshd of ${n} to stop`, async () => !processAlive(p.sshdPid) && !(await portOpen(addressOf(n), sshdOptions(lab).sshPort)), 5_000);
       return;
     }
     case 'host-up': {
       const n = hostOrDefault(lab, host, lab.hosts[1]!.name);
       const p = state.processes[n]!;
       if (processAlive(p.sshdPid)) return;
-      p.sshdPid = await startSshd(lab.dir, n, addressOf(n), p.anchorPid);
+      p.sshdPid = await startSshd(lab.dir, n, addressOf(n), p.anchorPid, sshdOptions(lab));
       writeState(state);
       return;
     }
@@ -89,7 +96,7 @@ export async function fault(lab: Lab, name: FaultName, host?: string): Promise<v
       const p = state.processes[n]!;
       signal(p.sshdPid, 'SIGTERM');
       await waitFor(`sshd of ${n} to stop`, () => !processAlive(p.sshdPid), 5_000);
-      p.sshdPid = await startSshd(lab.dir, n, addressOf(n), p.anchorPid);
+      p.sshdPid = await startSshd(lab.dir, n, addressOf(n), p.anchorPid, sshdOptions(lab));
       // known_hosts keeps the old key on purpose: clients must now see a changed host key.
       const entry = [...state.lab.hosts, state.lab.bastion].find((h) => h.name === n)!;
       entry.hostKeyFingerprint = fingerprint(key + '.pub');

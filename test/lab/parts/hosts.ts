@@ -2,34 +2,54 @@
 import { spawn } from 'node:child_process';
 import { chmodSync, closeSync, copyFileSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { PG_PORT, SLOW_SECONDS, SSH_PORT, USER, USER_HOME, hostDir, writeState } from './layout';
+import { PG_PORT, SLOW_SECONDS, USER, USER_HOME, hostDir, writeState } from './layout';
 import type { Lab, LabState, Vocabulary } from './layout';
+import { attachHost } from './network';
 import { chownTree, mountNamespaceOf, portOpen, processAlive, runAsync, signal, userIds, waitFor } from './process';
 
-export function writeHostFiles(dir: string, name: string, address: string, all: Record<string, string>, bastion: { name: string; address: string }, s: { vocabulary: Vocabulary; gphome: string; dataDirectory: string; withData: boolean }): void {
-  const base = hostDir(dir, name);
-  const { uid, gid } = userIds();
-  for (const d of ['data', 'tmp', 'home/.ssh', 'home/.lab', 'home/gpAdminLogs']) mkdirSync(join(base, d), { recursive: true });
-  chmodSync(join(base, 'tmp'), 0o1777);
-  if (s.withData) mkdirSync(join(base, 'data', dirname(s.dataDirectory).slice('/data/'.length)), { recursive: true });
-  const home = join(base, 'home');
+/** How a host is set up: `real` hosts run real Greenplum, whose environment script ~/.bashrc sources. */
+export interface HostSetup { vocabulary: Vocabulary; gphome: string; environmentScript: string; dataDirectory: string; withData: boolean; sshPort: number; real: boolean }
+
+function bashrc(s: HostSetup): string {
   const dataVar = s.vocabulary === 'master' ? 'MASTER_DATA_DIRECTORY' : 'COORDINATOR_DATA_DIRECTORY';
-  writeFileSync(join(home, '.bashrc'), [
+  const slow = ['# The slow-host fault: every command on this host starts late.', `if [ -f ~/.lab/slow ]; then sleep "$(cat ~/.lab/slow 2>/dev/null || echo ${SLOW_SECONDS})"; fi`];
+  if (s.real) {
+    return [
+      '# gpadmin environment on this lab host. The Greenplum utilities run commands on the other hosts over',
+      '# non-interactive ssh, so the environment script is sourced here, before anything else.',
+      `source ${s.environmentScript}`,
+      `export ${dataVar}=${s.dataDirectory}`,
+      `export PGPORT=${PG_PORT}`,
+      'export LANG=en_US.UTF-8',
+      ...slow,
+      '',
+    ].join('\n');
+  }
+  return [
     '# gpadmin environment on this lab host. The Greenplum environment script is NOT sourced here:',
     '# callers run `source $GPHOME/greenplum_path.sh` (or cloudberry-env.sh) themselves.',
     `export GPHOME=${s.gphome}`,
     `export ${dataVar}=${s.dataDirectory}`,
     `export PGPORT=${PG_PORT}`,
     'export LANG=C.UTF-8',
-    '# The slow-host fault: every command on this host starts late.',
-    `if [ -f ~/.lab/slow ]; then sleep "$(cat ~/.lab/slow 2>/dev/null || echo ${SLOW_SECONDS})"; fi`,
+    ...slow,
     '',
-  ].join('\n'));
+  ].join('\n');
+}
+
+export function writeHostFiles(dir: string, name: string, address: string, all: Record<string, string>, bastion: { name: string; address: string }, s: HostSetup): void {
+  const base = hostDir(dir, name);
+  const { uid, gid } = userIds();
+  for (const d of ['data', 'tmp', 'home/.ssh', 'home/.lab', 'home/gpAdminLogs']) mkdirSync(join(base, d), { recursive: true });
+  chmodSync(join(base, 'tmp'), 0o1777);
+  if (s.withData) mkdirSync(join(base, 'data', dirname(s.dataDirectory).slice('/data/'.length)), { recursive: true });
+  const home = join(base, 'home');
+  writeFileSync(join(home, '.bashrc'), bashrc(s));
   writeFileSync(join(home, '.bash_profile'), '# Login shells read the same environment as ssh commands.\n[ -f ~/.bashrc ] && . ~/.bashrc\n');
   writeFileSync(join(home, '.lab', 'postgresql-host.conf'), `# included by every postgresql.conf on this host: the server binds only this host's address\nlisten_addresses = '${address}'\nunix_socket_directories = '/tmp'\n`);
   // gpadmin's own ssh setup, used by the utilities to reach the other hosts.
   const sshConfig = [...Object.entries(all), [bastion.name, bastion.address] as [string, string]].map(([n, a]) => [
-    `Host ${n}`, `  HostName ${a}`, `  Port ${SSH_PORT}`, `  User ${USER}`, '  IdentityFile ~/.ssh/id_ed25519', '  IdentitiesOnly yes',
+    `Host ${n}`, `  HostName ${a}`, `  Port ${s.sshPort}`, `  User ${USER}`, '  IdentityFile ~/.ssh/id_ed25519', '  IdentitiesOnly yes',
     '  StrictHostKeyChecking yes', '  UserKnownHostsFile ~/.ssh/known_hosts', '  LogLevel ERROR', '',
   ].join('\n')).join('\n');
   writeFileSync(join(home, '.ssh', 'config'), sshConfig);
@@ -42,7 +62,7 @@ export function writeHostFiles(dir: string, name: string, address: string, all: 
   chownTree(home, uid, gid);
   chownTree(join(base, 'data'), uid, gid);
   writeFileSync(join(base, 'sshd_config'), [
-    `ListenAddress ${address}:${SSH_PORT}`,
+    `ListenAddress ${address}:${s.sshPort}`,
     `HostKey ${join(dir, 'keys', `ssh_host_${name}_ed25519`)}`,
     `PidFile ${join(base, 'sshd.pid')}`,
     'UsePAM no',
@@ -66,7 +86,10 @@ export function writeHostFiles(dir: string, name: string, address: string, all: 
 }
 
 
-export async function startHost(state: LabState, name: string, address: string, withData: boolean): Promise<void> {
+/** `net`: the host gets its own network and IPC namespaces, attached to the lab's bridge (real Greenplum labs). */
+export interface HostNetwork { sshPort: number; net?: { subnet: number; index: number } }
+
+export async function startHost(state: LabState, name: string, address: string, withData: boolean, network: HostNetwork): Promise<void> {
   const dir = state.lab.dir;
   const base = hostDir(dir, name);
   const logs = join(dir, 'logs');
@@ -83,7 +106,8 @@ export async function startHost(state: LabState, name: string, address: string, 
     'exec sleep infinity',
   ].join('\n');
   const logFd = openSync(join(logs, `${name}-anchor.log`), 'a');
-  const anchor = spawn('unshare', ['--mount', '--uts', '--propagation', 'private', 'sh', '-c', script], { detached: true, stdio: ['ignore', logFd, logFd] });
+  const namespaces = network.net ? ['--net', '--ipc'] : [];
+  const anchor = spawn('unshare', ['--mount', '--uts', ...namespaces, '--propagation', 'private', 'sh', '-c', script], { detached: true, stdio: ['ignore', logFd, logFd] });
   closeSync(logFd);
   anchor.unref();
   const anchorPid = anchor.pid ?? 0;
@@ -105,7 +129,8 @@ export async function startHost(state: LabState, name: string, address: string, 
   state.processes[name] = { anchorPid, sshdPid: 0, mountNamespace: mountNamespaceOf(anchorPid) ?? '' };
   writeState(state);
   writePidFile(dir, `${name}-anchor`, anchorPid);
-  state.processes[name].sshdPid = await startSshd(dir, name, address, anchorPid);
+  if (network.net) attachHost(network.net.subnet, network.net.index, anchorPid, address);
+  state.processes[name].sshdPid = await startSshd(dir, name, address, anchorPid, { sshPort: network.sshPort, ownNetwork: Boolean(network.net) });
   writeState(state);
 }
 
@@ -115,16 +140,17 @@ export function writePidFile(dir: string, name: string, pid: number): void {
   writeFileSync(join(dir, 'pids', `${name}.pid`), `${pid}\n`);
 }
 
-export async function startSshd(dir: string, name: string, address: string, anchorPid: number): Promise<number> {
+export async function startSshd(dir: string, name: string, address: string, anchorPid: number, o: { sshPort: number; ownNetwork: boolean }): Promise<number> {
   const logFd = openSync(join(dir, 'logs', `${name}-sshd.log`), 'a');
-  const sshd = spawn('nsenter', ['--target', String(anchorPid), '--mount', '--uts', '/usr/sbin/sshd', '-D', '-e', '-f', join(hostDir(dir, name), 'sshd_config')], { detached: true, stdio: ['ignore', logFd, logFd] });
+  const namespaces = o.ownNetwork ? ['--net', '--ipc'] : [];
+  const sshd = spawn('nsenter', ['--target', String(anchorPid), '--mount', '--uts', ...namespaces, '/usr/sbin/sshd', '-D', '-e', '-f', join(hostDir(dir, name), 'sshd_config')], { detached: true, stdio: ['ignore', logFd, logFd] });
   closeSync(logFd);
   sshd.unref();
   const pid = sshd.pid ?? 0;
   writePidFile(dir, `${name}-sshd`, pid);
-  await waitFor(`sshd of ${name} on ${address}:${SSH_PORT}`, async () => {
+  await waitFor(`sshd of ${name} on ${address}:${o.sshPort}`, async () => {
     if (!processAlive(pid)) throw new Error(`lab: sshd of ${name} exited: ${readFileSync(join(dir, 'logs', `${name}-sshd.log`), 'utf8').trim().split('\n').slice(-3).join(' | ')}`);
-    return portOpen(address, SSH_PORT);
+    return portOpen(address, o.sshPort);
   }, 30_000);
   return pid;
 }

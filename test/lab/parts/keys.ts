@@ -26,6 +26,8 @@ export function knownHostNames(h: LabHost): string[] {
   return [`[${h.address}]:${h.sshPort}`, `[${h.name}]:${h.sshPort}`];
 }
 
+const networkOf = (lab: Lab, subnet: number): string => lab.greenplum === 'real' ? `10.99.${subnet}.0/24 (real Greenplum)` : `127.0.${subnet}.0/24`;
+
 export function writeClientFiles(lab: Lab, subnet: number): void {
   const all = [...lab.hosts, lab.bastion];
   const pub = (name: string): string => readFileSync(join(lab.dir, 'keys', `ssh_host_${name}_ed25519.pub`), 'utf8').trim().split(' ').slice(0, 2).join(' ');
@@ -39,7 +41,7 @@ export function writeClientFiles(lab: Lab, subnet: number): void {
     `  UserKnownHostsFile ${lab.knownHostsPath}`, '  StrictHostKeyChecking yes', '  BatchMode yes', '  ConnectTimeout 10', '  LogLevel ERROR', ...extra, '',
   ].join('\n');
   const config = [
-    `# ssh config of the Greenplum test lab on 127.0.${subnet}.0/24 (${lab.dir}).`,
+    `# ssh config of the Greenplum test lab on ${networkOf(lab, subnet)} (${lab.dir}).`,
     '# Use it with `ssh -F <this file> cdw`; clients that read ~/.ssh/config must be pointed at this file instead.',
     '',
     ...all.map((h) => entry(h.name, h)),
@@ -59,7 +61,7 @@ export function writeClientFiles(lab: Lab, subnet: number): void {
     version: 1,
     clusters: {
       [lab.clusterName]: {
-        description: `Test lab on 127.0.${subnet}.0/24; ssh aliases resolve through ${lab.sshConfigPath}`,
+        description: `Test lab on ${networkOf(lab, subnet)}; ssh aliases resolve through ${lab.sshConfigPath}`,
         vocabulary: lab.vocabulary,
         product: lab.environmentScript.endsWith('cloudberry-env.sh') ? 'cloudberry' : 'greenplum',
         gphome: lab.gphome,

@@ -7,6 +7,8 @@ const { labRoot } = require('../root.cjs') as { labRoot: (repoRoot: string) => s
 export type Scenario = 'healthy' | 'after-failover';
 export type Vocabulary = 'master' | 'coordinator';
 export type Product = 'greenplum' | 'cloudberry';
+/** Which utilities and database a lab runs: emulated ones on PostgreSQL 15, or a real Greenplum build. */
+export type LabKind = 'emulated' | 'real';
 export type FaultName = 'kill-coordinator' | 'stop-standby' | 'host-down' | 'host-up' | 'drop-connections' | 'change-host-key' | 'slow-host' | 'fast-host';
 export const FAULTS: readonly FaultName[] = ['kill-coordinator', 'stop-standby', 'host-down', 'host-up', 'drop-connections', 'change-host-key', 'slow-host', 'fast-host'];
 
@@ -27,9 +29,10 @@ export interface Lab {
   vocabulary: Vocabulary;
   gphome: string;              // GPHOME on the hosts
   environmentScript: string;   // $GPHOME/greenplum_path.sh (or cloudberry-env.sh)
+  greenplum: LabKind;          // emulated utilities on PostgreSQL 15, or real Greenplum (its hosts have their own network namespaces)
 }
 
-export interface UpOptions { dir?: string; scenario?: Scenario; vocabulary?: Vocabulary; hosts?: number; subnet?: number; product?: Product }
+export interface UpOptions { dir?: string; scenario?: Scenario; vocabulary?: Vocabulary; hosts?: number; subnet?: number; product?: Product; greenplum?: LabKind }
 
 /** What a run records about itself in <dir>/state.json: the Lab plus the processes and namespaces it started. */
 export interface LabState {
@@ -43,6 +46,8 @@ export interface LabState {
 export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 export const PG_BIN = '/usr/lib/postgresql/15/bin';
 export const SSH_PORT = 2222;
+/** A real-Greenplum lab's hosts each have their own network namespace, so their sshd listens on the standard port. */
+export const REAL_SSH_PORT = 22;
 export const PG_PORT = 5432;
 export const USER = 'gpadmin';
 export const USER_HOME = '/home/gpadmin';

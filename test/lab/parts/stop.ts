@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readState, writeState } from './layout';
 import type { Lab, LabState } from './layout';
+import { removeBridge } from './network';
 import { listProcesses, mountNamespaceOf, processAlive, signal, waitFor } from './process';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -16,6 +17,8 @@ export async function down(labOrDir: Lab | string): Promise<void> {
     return;
   }
   await stopProcesses(() => findOwnProcesses(dir, namespacesOf(state)));
+  // The hosts' network namespaces went with their processes; the bridge they hung off is the run's to remove.
+  if (state.lab.greenplum === 'real') removeBridge(state.subnet);
   state.running = false;
   writeState(state);
 }
