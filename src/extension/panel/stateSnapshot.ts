@@ -1,6 +1,7 @@
 // A cluster's observed state (the engine's ClusterState, plus gpstate -b's segment summary) as the panel's
 // snapshot. Pure: no vscode, no I/O (words are translated through ../l10n). The saved-output path (snapshot.ts) and this one share the panel's vocabulary.
 import type { ResolvedCluster } from '../../core/inventory';
+import { releaseName } from '../../core/releases';
 import { l10n } from '../l10n';
 import type { ClusterState, HostState, Situation } from '../../core/state';
 import { formatBytes } from './snapshot';
@@ -144,7 +145,7 @@ export function snapshotFromState({ cluster, state, gpstateB, procedure }: State
   return {
     title: cluster.name,
     clusterName: cluster.name,
-    subtitle: (state.source === 'gpstate' ? l10n.t('Observed over SSH (host probes and gpstate -f / -b)') : l10n.t('Observed over SSH (host probes)')) + (cluster.config.description ? ` · ${cluster.config.description}` : ''),
+    subtitle: (state.source === 'gpstate' ? l10n.t('Observed over SSH (host probes and gpstate -f / -b)') : l10n.t('Observed over SSH (host probes)')) + (state.release ? ` · ${l10n.t('Release: {0}', releaseName(state.release))}` : '') + (cluster.config.description ? ` · ${cluster.config.description}` : ''),
     verdict: verdict(state, cluster),
     product: cluster.config.product === 'auto' ? null : cluster.config.product,
     vocabulary: state.vocabulary ?? null,

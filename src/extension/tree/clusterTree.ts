@@ -10,6 +10,7 @@ import { loadInventory } from '../inventory/loadInventory';
 import { describeHost, SITUATION_TEXT } from '../panel/stateSnapshot';
 import { formatBytes } from '../panel/snapshot';
 import type { Health } from '../panel/protocol';
+import { releaseName } from '../../core/releases';
 
 export type ClusterTreeNode =
   | { type: 'cluster'; clusterName: string; loaded: LoadedCluster }
@@ -97,6 +98,7 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterTreeN
     item.contextValue = `cluster.${state?.situation ?? 'unobserved'}${swapped}`;
     if (state) {
       tip.appendMarkdown(vscode.l10n.t('Active coordinator: **{0}** · standby: **{1}** ({2})', state.activeCoordinator ?? vscode.l10n.t('none'), state.standby.host ?? vscode.l10n.t('none'), state.standby.status) + '\n\n');
+      if (state.release) tip.appendMarkdown(vscode.l10n.t('Release: {0}', releaseName(state.release)) + (c.config.release ? ' ' + vscode.l10n.t('(pinned in the inventory)') : '') + '\n\n');
       tip.appendMarkdown(vscode.l10n.t('Observed {0}', state.observedAt) + '\n\n');
       for (const p of state.problems.slice(0, 5)) tip.appendMarkdown(`- ${p.level}: ${p.text.replace(/[*_`[\]]/g, '\\$&')}\n`);
     } else {
