@@ -10,8 +10,10 @@ const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs'
 // uses its JavaScript implementations, so the bundles stay portable across Node and Electron versions.
 const optionalNative = ['cpu-features', '*.node'];
 const entries = [
-  // The language client library is its own bundle, required by the extension only when a served document opens.
-  { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', './language-client.js'] },
+  // The extension's entry is tiny: activation loads only it. The body (dist/main.js: services, engine, ssh2, zod,
+  // parsers) is required on first use, the language client library only when a served document opens.
+  { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', './main.js', './language-client.js'], metafile: true },
+  { entryPoints: ['src/extension/main.ts'], outfile: 'dist/main.js', external: ['vscode'] },
   { entryPoints: ['src/extension/languageClientLibrary.ts'], outfile: 'dist/language-client.js', external: ['vscode'] },
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: ['src/language-server/server.ts'], outfile: 'dist/language-server.js' },
@@ -25,5 +27,17 @@ if (watch) {
   for (const e of entries) await (await esbuild.context({ ...common, ...e, external: [...optionalNative, ...(e.external ?? [])] })).watch();
   console.log('watching…');
 } else {
-  await Promise.all(entries.map(e => esbuild.build({ ...common, ...e, external: [...optionalNative, ...(e.external ?? [])] })));
+  const results = await Promise.all(entries.map(e => esbuild.build({ ...common, ...e, external: [...optionalNative, ...(e.external ?? [])] })));
+  checkEntryStaysSmall(results[0].metafile);
+}
+
+// Activation time is the time to load dist/extension.js: an import that drags the body into the entry (a value
+// import instead of `import type`) fails the build here rather than silently costing every activation.
+function checkEntryStaysSmall(metafile) {
+  const allowed = new Set(['src/extension/extension.ts', 'src/extension/ids.ts', 'src/extension/languageClient.ts']);
+  const extra = Object.keys(metafile.inputs).filter(f => !allowed.has(f));
+  if (extra.length) {
+    console.error(`dist/extension.js must hold only the entry (${[...allowed].join(', ')}), but it also bundles:\n  ${extra.join('\n  ')}\nImport these with \`import type\` in the entry and reach them through dist/main.js.`);
+    process.exit(1);
+  }
 }

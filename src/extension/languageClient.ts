@@ -1,6 +1,7 @@
 // Starts the language server (dist/language-server.js, its own process over IPC) the first time a document it
-// serves is open: an inventory file, a shell script or a Markdown runbook. Nothing starts with the extension itself;
-// the client library is loaded only then too.
+// serves is open: an inventory file, or a shell script or Markdown runbook that uses the Greenplum utilities.
+// Nothing starts with the extension itself; the client library is loaded only then too. This file is part of the
+// entry bundle (activation), so it imports nothing but vscode and node.
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
@@ -84,20 +85,41 @@ export async function stopLanguageClient(): Promise<void> {
   if (c?.isRunning()) await c.stop();
 }
 
+/** What makes a shell script or runbook worth the server: a utility it knows, or a coordinator data directory. */
+const USES_UTILITIES = /\bgp(?:initstandby|activatestandby|state|stop|start)\b|gpseg-1|(?:COORDINATOR|MASTER)_DATA_DIRECTORY/;
+
+function usesUtilities(doc: vscode.TextDocument, lines?: readonly number[]): boolean {
+  if (doc.languageId !== 'shellscript' && doc.languageId !== 'markdown') return true;
+  if (!lines) return USES_UTILITIES.test(doc.getText());
+  return lines.some((l) => l < doc.lineCount && USES_UTILITIES.test(doc.lineAt(l).text));
+}
+
+/** The lines a change wrote, in the document after the change. */
+function changedLines(e: vscode.TextDocumentChangeEvent): number[] {
+  return e.contentChanges.flatMap((c) => {
+    const count = c.text.split('\n').length;
+    return Array.from({ length: count }, (_, i) => c.range.start.line + i);
+  });
+}
+
 export function registerLanguageClient(context: vscode.ExtensionContext): void {
   const served = (doc: vscode.TextDocument): boolean => vscode.languages.match(documentSelector() as vscode.DocumentSelector, doc) > 0;
-  const maybeStart = (doc: vscode.TextDocument): void => {
-    if (!starting && served(doc)) void ensureStarted(context);
+  const maybeStart = (doc: vscode.TextDocument, lines?: readonly number[]): void => {
+    if (!starting && served(doc) && usesUtilities(doc, lines)) void ensureStarted(context);
   };
-  vscode.workspace.textDocuments.forEach(maybeStart);
+  vscode.workspace.textDocuments.forEach((d) => maybeStart(d));
   context.subscriptions.push(
-    vscode.workspace.onDidOpenTextDocument(maybeStart),
+    vscode.workspace.onDidOpenTextDocument((d) => maybeStart(d)),
+    // A script or runbook that starts using a utility while open: only the lines the change wrote are read.
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (!starting && e.contentChanges.length) maybeStart(e.document, changedLines(e));
+    }),
     // The document selector is fixed when the client starts: a new inventory path needs a new client.
     // The restart waits a moment: the running client is itself sending this change to the server, and stopping it
     // in the middle of that makes the client log a failed start.
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration(`${SECTION}.inventoryPaths`) || !starting) return;
-      setTimeout(() => void stopLanguageClient().then(() => vscode.workspace.textDocuments.forEach(maybeStart)), 200);
+      setTimeout(() => void stopLanguageClient().then(() => vscode.workspace.textDocuments.forEach((d) => maybeStart(d))), 200);
     }),
     { dispose: () => void stopLanguageClient() },
   );

@@ -2,7 +2,8 @@
 import * as assert from 'assert';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { GreenplumCoordinatorApi } from '../../src/extension/extension';
+import type { GreenplumCoordinatorEntry } from '../../src/extension/extension';
+import type { GreenplumCoordinatorApi } from '../../src/extension/main';
 
 export const EXTENSION_ID = 'gpcoord.greenplum-coordinator';
 
@@ -16,14 +17,15 @@ export function fixture(...parts: string[]): vscode.Uri {
   return vscode.Uri.file(path.join(fixturesDir(), ...parts));
 }
 
-export function extension(): vscode.Extension<GreenplumCoordinatorApi> {
-  const ext = vscode.extensions.getExtension<GreenplumCoordinatorApi>(EXTENSION_ID);
+export function extension(): vscode.Extension<GreenplumCoordinatorEntry> {
+  const ext = vscode.extensions.getExtension<GreenplumCoordinatorEntry>(EXTENSION_ID);
   assert.ok(ext, `extension ${EXTENSION_ID} is not loaded in this extension host`);
   return ext;
 }
 
 export async function api(): Promise<GreenplumCoordinatorApi> {
-  return extension().activate();
+  // Activation loads only the entry; load() brings in the extension's body, as its first use would.
+  return (await extension().activate()).load();
 }
 
 export function tabLabels(): string[] {

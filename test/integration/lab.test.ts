@@ -7,7 +7,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { GreenplumCoordinatorApi } from '../../src/extension/extension';
+import type { GreenplumCoordinatorApi } from '../../src/extension/main';
 import type { ClusterTreeNode } from '../../src/extension/tree/clusterTree';
 import { api, waitFor } from './helpers';
 

@@ -8,7 +8,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { GreenplumCoordinatorApi } from '../../src/extension/extension';
+import type { GreenplumCoordinatorApi } from '../../src/extension/main';
 import { api, waitFor } from './helpers';
 
 interface LabInfo { dir: string; inventoryPath: string; sshConfigPath: string; clusterName: string }

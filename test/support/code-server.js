@@ -70,7 +70,7 @@ function launchChromium() {
  * gets the development extension and the test entry through ?payload= (as VS Code does for web extension debugging)
  * and reports the tests' exit code through window.codeAutomationExit. The extension host's console is echoed here.
  */
-async function runExtensionTests({ extensionDevelopmentPath, extensionTestsPath, folder, env = {}, timeoutMs = 300000 }) {
+async function runExtensionTests({ extensionDevelopmentPath, extensionTestsPath, folder, env = {}, timeoutMs = 900000 }) {
   const t0 = Date.now();
   const cs = await startCodeServer({});
   const browser = await launchChromium();
@@ -91,7 +91,7 @@ async function runExtensionTests({ extensionDevelopmentPath, extensionTestsPath,
     const payload = [['extensionDevelopmentPath', remote(extensionDevelopmentPath)], ['extensionTestsPath', remote(extensionTestsPath)],
       ['extensionEnvironment', JSON.stringify(env)]];
     const where = folder ? `folder=${encodeURIComponent(path.resolve(folder))}&` : 'ew=true&';
-    await page.goto(`${cs.base}/?${where}payload=${encodeURIComponent(JSON.stringify(payload))}`);
+    await page.goto(`${cs.base}/?${where}payload=${encodeURIComponent(JSON.stringify(payload))}`, { timeout: 180000 });   // the workbench loads slowly on a loaded machine
     const code = await Promise.race([exited, new Promise(r => setTimeout(() => r('timeout'), timeoutMs))]);
     await queue;
     console.log(`extension-host tests exited with ${code} after ${Date.now() - t0} ms`);

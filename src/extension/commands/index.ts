@@ -1,5 +1,7 @@
-// Every command of the extension, in one table, registered in one loop. Each handler lives in its own file.
+// Every command of the extension, in one table; the entry registers each id (ids.ts) and calls runCommand on first
+// use. Each handler lives in its own file.
 import * as vscode from 'vscode';
+import type { CommandId } from '../ids';
 import type { Services } from '../services';
 import { addCluster } from './addCluster';
 import { checkMirroring } from './checkMirroring';
@@ -21,7 +23,7 @@ interface CommandEntry {
   run: CommandHandler;
 }
 
-export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+export const COMMANDS: Readonly<Record<CommandId, CommandEntry>> = {
   'greenplumCoordinator.restoreMirroring': { title: () => vscode.l10n.t('Restore Coordinator Mirroring'), run: restoreMirroring },
   'greenplumCoordinator.returnToOriginalHost': { title: () => vscode.l10n.t('Return Coordinator to Original Host'), run: returnToOriginalHost },
   'greenplumCoordinator.activateStandby': { title: () => vscode.l10n.t('Activate the Standby'), run: activateStandby },
@@ -38,14 +40,13 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   'greenplumCoordinator.refresh': { title: () => vscode.l10n.t('Refresh'), run: refresh },
 };
 
-export function registerCommands(services: Services): vscode.Disposable[] {
-  return Object.entries(COMMANDS).map(([id, { title, run }]) =>
-    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-      try {
-        return await run(services, ...args);
-      } catch (error) {
-        services.reportError(vscode.l10n.t('Greenplum: {0}', title()), error);
-        return undefined;
-      }
-    }));
+/** Runs a command of the table; a failure is reported to the user (and the log), not thrown at VS Code. */
+export async function runCommand(services: Services, id: CommandId, args: unknown[]): Promise<unknown> {
+  const { title, run } = COMMANDS[id];
+  try {
+    return await run(services, ...args);
+  } catch (error) {
+    services.reportError(vscode.l10n.t('Greenplum: {0}', title()), error);
+    return undefined;
+  }
 }

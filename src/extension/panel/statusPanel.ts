@@ -6,8 +6,8 @@ import * as vscode from 'vscode';
 import { randomBytes } from 'crypto';
 import { fromPanelSchema, statusSnapshotSchema, toPanelSchema } from './protocol';
 import type { PanelCommand, RenderedState, StatusSnapshot, ToPanel } from './protocol';
+import { STATUS_PANEL_VIEW_TYPE } from '../ids';
 
-export const STATUS_PANEL_VIEW_TYPE = 'greenplumCoordinator.status';
 
 interface PanelEntry {
   panel: vscode.WebviewPanel;
@@ -21,18 +21,19 @@ export class StatusPanels implements vscode.Disposable {
   private nextRequestId = 1;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly log: (line: string) => void) {
-    this.disposables.push(vscode.window.registerWebviewPanelSerializer(STATUS_PANEL_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => {
-        // The webview kept its snapshot in its state: it re-renders it, and the panel is filed under the same key
-        // as before the reload, so live updates and its buttons reach it again.
-        const saved = statusSnapshotSchema.safeParse((state as { snapshot?: unknown } | undefined)?.snapshot);
-        const snapshot = saved.success ? saved.data : null;
-        const key = snapshot?.clusterName ? `cluster:${snapshot.clusterName}` : snapshot ? 'saved-output' : `restored:${Date.now()}`;
-        if (this.panels.has(key)) panel.dispose();
-        else this.attach(key, panel, snapshot);
-      },
-    }));
+  constructor(private readonly extensionUri: vscode.Uri, private readonly log: (line: string) => void) {}
+
+  /**
+   * Takes back a panel VS Code restores after a window reload (the entry registers the serializer at activation).
+   * The webview kept its snapshot in its state: it re-renders it, and the panel is filed under the same key as
+   * before the reload, so live updates and its buttons reach it again.
+   */
+  restore(panel: vscode.WebviewPanel, state: unknown): void {
+    const saved = statusSnapshotSchema.safeParse((state as { snapshot?: unknown } | undefined)?.snapshot);
+    const snapshot = saved.success ? saved.data : null;
+    const key = snapshot?.clusterName ? `cluster:${snapshot.clusterName}` : snapshot ? 'saved-output' : `restored:${Date.now()}`;
+    if (this.panels.has(key)) panel.dispose();
+    else this.attach(key, panel, snapshot);
   }
 
   /** Shows the snapshot in the panel for `key`, creating or revealing it. */
