@@ -9,6 +9,7 @@ import { coordinatorEnv } from '../core/shell';
 import { remoteCommand } from '../ssh/quote';
 import { RemoteExecError } from '../ssh/types';
 import type { ExecOptions, HostTarget, RemoteExecutor } from '../ssh/types';
+import type { DbEndpoint, DbSessions } from './dbsession';
 import { deriveClusterState } from './derive';
 import type { HostObservation } from './derive';
 import { parseProbe, probeScript } from './probe';
@@ -20,6 +21,13 @@ export interface ObserveOptions {
   /** Database the catalog is read from. Default postgres. */
   database?: string;
   now?: () => Date;
+  /**
+   * Database sessions kept per coordinator host: when given, a routine observation asks the session (one query)
+   * and runs the exec probe only when the session cannot answer or something changed (dbsession.ts).
+   */
+  sessions?: DbSessions;
+  /** Run the exec probe even where a session could answer (full checks: fresh file-system facts). */
+  execProbe?: boolean;
 }
 
 /** How the ssh layer reaches an inventory host. */
@@ -39,8 +47,14 @@ export function describeExecError(e: unknown): string {
 
 export async function observeHost(cluster: ResolvedCluster, host: ResolvedHost, executor: RemoteExecutor, opts: ObserveOptions = {}): Promise<HostObservation> {
   const now = opts.now ?? (() => new Date());
+  const timeoutMs = opts.timeoutMs ?? 20_000;
+  const endpoint: DbEndpoint = { target: hostTarget(host), port: host.port, database: opts.database ?? 'postgres', dataDirectory: host.dataDirectory };
+  if (opts.sessions && !opts.execProbe) {
+    const facts = await opts.sessions.facts(endpoint, timeoutMs);
+    if (facts) return { host: host.name, ok: true, facts, observedAt: now().toISOString() };
+  }
   const command = commandFor(cluster, probeScript(host.dataDirectory, host.port, opts.database), coordinatorEnv(host.dataDirectory, host.port));
-  const execOpts: ExecOptions = { timeoutMs: opts.timeoutMs ?? 20_000 };
+  const execOpts: ExecOptions = { timeoutMs };
   if (opts.signal) execOpts.signal = opts.signal;
   try {
     const r = await executor.exec(hostTarget(host), command, execOpts);
@@ -49,6 +63,7 @@ export async function observeHost(cluster: ResolvedCluster, host: ResolvedHost, 
       const why = r.stderr.trim().split('\n').slice(-2).join(' ') || `exit status ${String(r.exitCode)}`;
       return { host: host.name, ok: false, error: `the observation script failed on ${host.name}: ${why}`, observedAt: now().toISOString() };
     }
+    opts.sessions?.remember(endpoint, facts, r.stdout);
     return { host: host.name, ok: true, facts, observedAt: now().toISOString() };
   } catch (e) {
     return { host: host.name, ok: false, error: describeExecError(e), observedAt: now().toISOString() };
@@ -74,7 +89,7 @@ export interface GpstateObservation {
  * The standby's status and replication come from gpstate's own words; disagreements are listed as problems.
  */
 export async function observeWithGpstate(cluster: ResolvedCluster, executor: RemoteExecutor, opts: ObserveOptions = {}): Promise<GpstateObservation> {
-  const state = await observe(cluster, executor, opts);
+  const state = await observe(cluster, executor, { ...opts, execProbe: true });
   const active = cluster.hosts.find((h) => h.name === state.activeCoordinator);
   if (!active) return { state, gpstateF: null, gpstateB: null, raw: { gpstateF: null, gpstateB: null } };
   const env = coordinatorEnv(active.dataDirectory, active.port);

@@ -55,6 +55,29 @@ export interface HostFacts {
   complete: boolean;
 }
 
+/**
+ * The statements the observation asks the coordinator, each printing `@gpc` lines: the exec probe sends them through
+ * psql, the database session (dbsession.ts) over its forwarded socket, and parseProbe reads both the same way.
+ * `started` (the postmaster's start time) tells the session that the server it knows was not restarted.
+ */
+export const PROBE_STATEMENTS = [
+  "SELECT '@gpc recovery ' || pg_is_in_recovery();",
+  "SELECT '@gpc seg ' || row_to_json(s)::text FROM gp_segment_configuration s WHERE content = -1;",
+  "SELECT '@gpc segsum ' || count(*) || ' ' || sum(CASE WHEN status = 'd' THEN 1 ELSE 0 END) || ' ' || sum(CASE WHEN role <> preferred_role THEN 1 ELSE 0 END) FROM gp_segment_configuration WHERE content >= 0;",
+  "SELECT '@gpc repl ' || row_to_json(r)::text FROM pg_stat_replication r;",
+  "SELECT '@gpc started ' || pg_postmaster_start_time();",
+];
+
+/** The WAL position statement with the function the server has (9.4: xlog, 10+: wal). */
+export function lsnStatement(lsnFunction: string): string {
+  return `SELECT '@gpc lsn ' || ${lsnFunction}() WHERE NOT pg_is_in_recovery();`;
+}
+
+/** The postmaster start time a probe or session printed (`@gpc started …`), or null. */
+export function postmasterStarted(output: string): string | null {
+  return /^@gpc started (.+)$/m.exec(output)?.[1]?.trim() ?? null;
+}
+
 /** The probe script for one host's data directory and port. `database` is where gp_segment_configuration is read. */
 export function probeScript(dataDirectory: string, port: number, database = 'postgres'): string {
   const D = shellQuote(safeAbsolutePath(dataDirectory, 'data directory'));
@@ -63,12 +86,9 @@ export function probeScript(dataDirectory: string, port: number, database = 'pos
   const DB = shellQuote(database);
   // The SQL is a fixed text; \gset picks the WAL function by server version (9.4: xlog, 10+: wal).
   const sql = [
-    "SELECT '@gpc recovery ' || pg_is_in_recovery();",
-    "SELECT '@gpc seg ' || row_to_json(s)::text FROM gp_segment_configuration s WHERE content = -1;",
-    "SELECT '@gpc segsum ' || count(*) || ' ' || sum(CASE WHEN status = 'd' THEN 1 ELSE 0 END) || ' ' || sum(CASE WHEN role <> preferred_role THEN 1 ELSE 0 END) FROM gp_segment_configuration WHERE content >= 0;",
-    "SELECT '@gpc repl ' || row_to_json(r)::text FROM pg_stat_replication r;",
+    ...PROBE_STATEMENTS,
     "SELECT CASE WHEN current_setting('server_version_num')::int >= 100000 THEN 'pg_current_wal_lsn' ELSE 'pg_current_xlog_location' END AS lsnfn \\gset",
-    "SELECT '@gpc lsn ' || :lsnfn() WHERE NOT pg_is_in_recovery();",
+    lsnStatement(':lsnfn'),
   ].join('\n');
   return [
     `D=${D}; P=${P}; PORT=${PORT}`,

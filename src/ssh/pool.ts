@@ -11,7 +11,7 @@ import type { ConfigEnvironment, ResolvedSshHost } from './config';
 import { appendKnownHostsLine, checkHostKey, fingerprintSha256, formatKnownHostsLine, hostFieldMatches, keyTypeOfBlob, knownHostsName, readKnownHostsFiles } from './knownhosts';
 import type { KnownHostEntry } from './knownhosts';
 import { RemoteExecError } from './types';
-import type { ExecOptions, ExecResult, HostTarget, PoolStats, RemoteExecutor, ShellOptions, ShellSession, SshCallbacks } from './types';
+import type { ExecOptions, ExecResult, HostTarget, LocalStream, PoolStats, RemoteExecutor, ShellOptions, ShellSession, SshCallbacks } from './types';
 
 export interface SshPoolOptions extends SshCallbacks {
   /** ~/.ssh/config to read; null reads none. Default <homeDir>/.ssh/config. */
@@ -42,6 +42,12 @@ export interface SshPoolOptions extends SshCallbacks {
 class NotStarted extends Error {}
 
 type FailFn = (reason: string) => void;
+
+/** RFC 4254's channel open failure reason codes, as words. */
+function openFailureReason(e: Error): string {
+  const code = (e as Error & { reason?: unknown }).reason;
+  return ({ 1: 'administratively prohibited', 2: 'connect failed', 3: 'unknown channel type', 4: 'resource shortage' } as Record<string, string>)[String(code)] ?? 'no reason given';
+}
 
 /** Runs a question to the user with the handshake timer stopped. */
 type PromptGuard = <T>(ask: () => Promise<T>) => Promise<T>;
@@ -601,7 +607,7 @@ export class SshPool implements RemoteExecutor {
    * out of sessions. `attach` runs synchronously in ssh2's callback: the exit status of a fast command can arrive
    * in the same packet batch as the channel confirmation, before any awaiting code would run.
    */
-  private async channel<T>(host: HostTarget, signal: AbortSignal | undefined, open: (c: Client, cb: (err: Error | undefined, ch: ClientChannel) => void) => void, attach: (conn: Connection, ch: ClientChannel) => T): Promise<T> {
+  private async channel<T>(host: HostTarget, signal: AbortSignal | undefined, open: (c: Client, cb: (err: Error | undefined, ch: ClientChannel) => void) => void, attach: (conn: Connection, ch: ClientChannel) => T, isSession = true): Promise<T> {
     const r = this.resolve(host);
     let deadRetries = 0;
     let busyRetries = 0;
@@ -652,10 +658,11 @@ export class SshPool implements RemoteExecutor {
       }
       // sshd frees a session slightly after the channel closes, so a burst can briefly exceed MaxSessions:
       // wait for the other channels and try again rather than failing a command that never started.
-      if (othersBusy && busyRetries++ < 40) {
+      if (isSession && othersBusy && busyRetries++ < 40) {
         await new Promise((res) => setTimeout(res, Math.min(25 * busyRetries, 250)));
         continue;
       }
+      if (!isSession) throw new RemoteExecError('connect-failed', host.name, `${conn.describe()} refused the channel (${openFailureReason(result)}): ${result.message}.`);
       throw new RemoteExecError('connect-failed', host.name, `${conn.describe()} refused a new session channel: ${result.message}. The command did not run. If many commands run at once, the server's MaxSessions may be lower than maxChannelsPerConnection.`);
     }
   }
@@ -744,6 +751,27 @@ export class SshPool implements RemoteExecutor {
       if (options.stdin !== undefined) ch.end(options.stdin);
       else ch.end();
     });
+  }
+
+  // ---------------------------------------------------------------- Unix socket forwarding
+
+  /**
+   * Opens a stream to `socketPath` on the host over the pooled connection (one channel slot while it is open).
+   * A server that forbids it (AllowStreamLocalForwarding no) refuses the channel: the caller falls back to exec.
+   * Not a session channel (MaxSessions does not count it), so a refusal is final, not retried.
+   */
+  async openStreamLocal(host: HostTarget, socketPath: string, options: { signal?: AbortSignal } = {}): Promise<LocalStream> {
+    const user = this.resolve(host).user;
+    return this.channel(host, options.signal, (c, cb) => c.openssh_forwardOutStreamLocal(socketPath, cb), (conn, ch) => {
+      // The reader sees the stream close: a session on a lost connection ends, its next use reconnects.
+      const lost: FailFn = () => ch.destroy();
+      conn.inflight.add(lost);
+      ch.once('close', () => {
+        conn.inflight.delete(lost);
+        this.release(conn);
+      });
+      return { stream: ch, user };
+    }, false);
   }
 
   // ---------------------------------------------------------------- PTY

@@ -1,5 +1,6 @@
 // The contract between the ssh layer and the engine: run a command on a host, stream its output, get its status.
 // The engine depends on this interface only, so it can be driven by the pooled ssh2 client.
+import type { Duplex } from 'node:stream';
 
 /** Everything needed to reach one host; resolved from the inventory and ~/.ssh/config. */
 export interface HostTarget {
@@ -44,6 +45,18 @@ export class RemoteExecError extends Error {
 
 export interface RemoteExecutor {
   exec(host: HostTarget, command: string, options?: ExecOptions): Promise<ExecResult>;
+  /**
+   * A byte stream to a Unix socket on the host (OpenSSH `direct-streamlocal`), over the same connection, as the
+   * login user. Optional: an executor without it (or a server with AllowStreamLocalForwarding no) is only exec'd.
+   */
+  openStreamLocal?(host: HostTarget, socketPath: string, options?: { signal?: AbortSignal }): Promise<LocalStream>;
+}
+
+/** A forwarded Unix-socket stream and who it was opened as (peer authentication sees that user). */
+export interface LocalStream {
+  stream: Duplex;
+  /** The ssh login user on the host. */
+  user: string;
 }
 
 // ---- Interactive decisions and secrets, supplied by the extension (SecretStorage, modal prompts) or the CLI. ----

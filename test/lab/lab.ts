@@ -15,7 +15,7 @@ import { buildCluster, buildUtilities, writeGphome } from './parts/postgres';
 import { portOpen, sh, tracer } from './parts/process';
 import { down, stopOrphans } from './parts/stop';
 
-export { FAULTS, LAB_ROOT, defaultLabDir, hostDataPath, isDirectory } from './parts/layout';
+export { FAULTS, LAB_ROOT, defaultLabDir, hostDataPath, hostDir, isDirectory } from './parts/layout';
 export type { FaultName, Lab, LabHost, LabKind, Product, Scenario, UpOptions, Vocabulary } from './parts/layout';
 export { labExec } from './parts/hosts';
 export { down, labProcesses, readLab } from './parts/stop';
