@@ -4,6 +4,8 @@
 import * as vscode from 'vscode';
 import { observe, observeWithGpstate } from '../../engine/observe';
 import type { GpstateObservation } from '../../engine/observe';
+import { DbSessions } from '../../engine/dbsession';
+import { observeFleet } from '../../engine/fleet';
 import type { SshPool } from '../../ssh/pool';
 import type { Credentials } from '../credentials';
 import type { LoadedCluster } from '../inventory/loadInventory';
@@ -19,6 +21,8 @@ export interface ClusterObservation {
 
 export class ClusterService implements vscode.Disposable {
   private pool: SshPool | undefined;
+  /** A database session per coordinator host over the pool: routine observations are one query each. */
+  private sessions: DbSessions | undefined;
   private readonly observations = new Map<string, ClusterObservation>();
   private readonly inFlight = new Map<string, Promise<ClusterObservation>>();
   private readonly changed = new vscode.EventEmitter<string>();
@@ -38,9 +42,16 @@ export class ClusterService implements vscode.Disposable {
     return this.pool;
   }
 
+  private dbSessions(): DbSessions {
+    this.sessions ??= new DbSessions(this.executor());
+    return this.sessions;
+  }
+
   /** Drops every connection (and passphrases the pool remembers); the next command reconnects. */
   async resetPool(): Promise<void> {
     const old = this.pool;
+    this.sessions?.dispose();
+    this.sessions = undefined;
     this.pool = undefined;
     await old?.dispose();
   }
@@ -51,6 +62,8 @@ export class ClusterService implements vscode.Disposable {
 
   /** Records an observation made elsewhere (the procedure runner re-observes after every step). */
   record(cluster: string, result: GpstateObservation): void {
+    // A procedure changed the hosts: the next routine observation reads their files again.
+    this.sessions?.forgetFacts();
     this.observations.set(cluster, { result, observing: false });
     this.changed.fire(cluster);
   }
@@ -68,7 +81,7 @@ export class ClusterService implements vscode.Disposable {
     this.observations.set(name, { ...previous, observing: true });
     this.changed.fire(name);
     const started = Date.now();
-    const options = { timeoutMs: vscode.workspace.getConfiguration('greenplumCoordinator').get<number>('connectTimeoutSeconds', 15) * 1000 + 5000 };
+    const options = this.observeOptions();
     const observed: Promise<GpstateObservation> = depth === 'full'
       ? observeWithGpstate(loaded.cluster, this.executor(), options)
       // The last gpstate outputs (segment summary) stay until the next full check; the state itself is fresh.
@@ -90,6 +103,36 @@ export class ClusterService implements vscode.Disposable {
       });
     this.inFlight.set(name, work);
     return work;
+  }
+
+  /**
+   * The routine observation of many clusters (Refresh, auto-refresh): each distinct host once, a bounded number at
+   * a time, each cluster recorded (and shown) as soon as its own hosts answered; clusters already being observed
+   * are left to that observation.
+   */
+  async checkRoutine(loaded: LoadedCluster[]): Promise<void> {
+    const todo = loaded.filter((l) => !this.inFlight.has(l.cluster.name));
+    if (!todo.length) return;
+    const byName = new Map(todo.map((l) => [l.cluster.name, l]));
+    for (const name of byName.keys()) this.observations.set(name, { ...this.observations.get(name), observing: true });
+    const work = observeFleet(todo.map((l) => l.cluster), this.executor(), {
+      ...this.observeOptions(),
+      onCluster: (cluster, state) => {
+        const previous = this.observations.get(cluster.name)?.result;
+        this.observations.set(cluster.name, { result: { ...(previous ?? { gpstateF: null, gpstateB: null, raw: { gpstateF: null, gpstateB: null } }), state }, observing: false });
+        this.changed.fire(cluster.name);
+      },
+    }).then(() => undefined);
+    for (const name of byName.keys()) this.inFlight.set(name, work.then(() => this.observations.get(name) ?? { observing: false }));
+    try {
+      await work;
+    } finally {
+      for (const name of byName.keys()) this.inFlight.delete(name);
+    }
+  }
+
+  private observeOptions(): { timeoutMs: number; sessions: DbSessions } {
+    return { timeoutMs: vscode.workspace.getConfiguration('greenplumCoordinator').get<number>('connectTimeoutSeconds', 15) * 1000 + 5000, sessions: this.dbSessions() };
   }
 
   dispose(): void {

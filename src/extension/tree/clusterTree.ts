@@ -34,15 +34,24 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterTreeN
   readonly onDidChangeTreeData = this.changed.event;
   private inventory: Promise<LoadedInventory> | undefined;
   private readonly subscription: vscode.Disposable;
+  private pending: NodeJS.Timeout | undefined;
 
   constructor(private readonly observations: ClusterService) {
-    // Observations change often; a full refresh of this small tree is cheap and keeps items consistent.
-    this.subscription = observations.onDidChange(() => this.changed.fire(undefined));
+    // Observations change often (a refresh of many clusters reports each as it arrives): one full refresh per
+    // 50 ms at most shows them as they come without redrawing the tree for every cluster.
+    this.subscription = observations.onDidChange(() => {
+      this.pending ??= setTimeout(() => {
+        this.pending = undefined;
+        this.changed.fire(undefined);
+      }, 50);
+    });
   }
 
   /** Re-reads the inventory on the next getChildren. */
   refresh(): void {
     this.inventory = undefined;
+    clearTimeout(this.pending);
+    this.pending = undefined;
     this.changed.fire(undefined);
   }
 
@@ -169,6 +178,7 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterTreeN
   }
 
   dispose(): void {
+    clearTimeout(this.pending);
     this.subscription.dispose();
     this.changed.dispose();
   }
