@@ -1,7 +1,9 @@
 // The pooled ssh2 executor: one connection per resolved user@host:port (and jump chain), reused by every command,
 // many commands at once as channels on it (capped), keepalive, reconnect on the next use after a drop, idle close.
 // Host keys are verified against known_hosts before anything is sent; authentication follows OpenSSH's order.
-import { promises as fs } from 'node:fs';
+import { promises as fs, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import { Client, OpenSSHAgent, utils } from 'ssh2';
@@ -111,6 +113,7 @@ export class SshPool implements RemoteExecutor {
   private readonly counters = { opened: new Map<string, number>(), execs: new Map<string, number>(), byHost: new Map<string, { connectionsOpened: number; execs: number }>() };
   private disposed = false;
   private readonly warned = new Set<string>();
+  private readonly resolved = new Map<string, { version: string; r: ResolvedSshHost }>();
 
   constructor(private readonly options: SshPoolOptions = {}) {}
 
@@ -131,7 +134,14 @@ export class SshPool implements RemoteExecutor {
 
   /** What a host resolves to (inventory > ~/.ssh/config > defaults); useful to show before connecting. */
   resolve(host: HostTarget): ResolvedSshHost {
+    // Resolution runs before every command, so a changed ssh config applies to the next one; it is reused while
+    // the config file is unchanged (size and mtime), which spares a read and parse per command on a large fleet.
+    const key = `${host.sshTarget}\u0000${host.user ?? ''}\u0000${host.port ?? ''}\u0000${host.identityFile ?? ''}`;
+    const version = this.configVersion();
+    const cached = this.resolved.get(key);
+    if (cached && cached.version === version) return cached.r;
     const r = resolveSshHost({ sshTarget: host.sshTarget, user: host.user, port: host.port, identityFile: host.identityFile }, this.env);
+    this.resolved.set(key, { version, r });
     for (const w of r.warnings) {
       // Resolution runs before every command; say each problem once.
       if (this.warned.has(w)) continue;
@@ -139,6 +149,19 @@ export class SshPool implements RemoteExecutor {
       this.log(`ssh config: ${w}`);
     }
     return r;
+  }
+
+  /** Size and mtime of the ssh config file ('' when there is none to read). */
+  private configVersion(): string {
+    const o = this.options;
+    if (o.sshConfigPath === null) return '';
+    const path = o.sshConfigPath ?? join(o.homeDir ?? homedir(), '.ssh', 'config');
+    try {
+      const st = statSync(path);
+      return `${st.size}:${st.mtimeMs}`;
+    } catch {
+      return 'absent';
+    }
   }
 
   stats(): PoolStats {
