@@ -59,7 +59,8 @@ export async function main(argv: string[]): Promise<number> {
   return command.run(rest);
 }
 
-if (require.main === module) {
+/** Runs gpcoord with the process's arguments and sets its exit code (the launcher, dist/cli.js, calls this). */
+export function runFromCommandLine(): void {
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
@@ -70,3 +71,5 @@ if (require.main === module) {
     },
   );
 }
+
+if (require.main === module) runFromCommandLine();
