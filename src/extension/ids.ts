@@ -11,6 +11,10 @@ export const COMMAND_IDS = [
   'greenplumCoordinator.forgetCredentials',
   'greenplumCoordinator.showAuditLog',
   'greenplumCoordinator.refresh',
+  'greenplumCoordinator.activateStandby',
+  'greenplumCoordinator.startStandby',
+  'greenplumCoordinator.rebuildStandby',
+  'greenplumCoordinator.dryRun',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];
