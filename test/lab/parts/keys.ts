@@ -23,7 +23,8 @@ export function fingerprint(pubKeyFile: string): string {
 
 /** Host names a known_hosts line carries for one host: what `ssh -F` looks up, and the alias. */
 export function knownHostNames(h: LabHost): string[] {
-  return [`[${h.address}]:${h.sshPort}`, `[${h.name}]:${h.sshPort}`];
+  // ssh writes a host on the standard port without brackets or port.
+  return h.sshPort === 22 ? [h.address, h.name] : [`[${h.address}]:${h.sshPort}`, `[${h.name}]:${h.sshPort}`];
 }
 
 const networkOf = (lab: Lab, subnet: number): string => lab.greenplum === 'real' ? `10.99.${subnet}.0/24 (real Greenplum)` : `127.0.${subnet}.0/24`;
