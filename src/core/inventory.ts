@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
+import { describeCharacter, pathCharacterProblem } from './shell';
 
 /** A DNS host name or IPv4 address: letters, digits, dots and dashes only, so it can never carry shell syntax. */
 export const hostNameSchema = z
@@ -31,13 +32,25 @@ export function hasControlCharacter(text: string): boolean {
   return false;
 }
 
-/** An absolute POSIX path without control characters or `..` segments. */
+/** True when the text holds a character that does not show, or reorders what is shown (U+200B, U+202E…). */
+export function hasInvisibleCharacter(text: string): boolean {
+  return /[\p{Cf}\u2028\u2029]/u.test(text);
+}
+
+/**
+ * An absolute POSIX path of the characters Greenplum paths use, without `..` segments. These paths reach the
+ * utilities (gpinitstandby -S, gpactivatestandby -d, the exported *_DATA_DIRECTORY), which pass them on inside
+ * `sh -c`: shell syntax, quotes, whitespace and invisible characters are refused, not quoted.
+ */
 export const absolutePathSchema = z
   .string()
   .min(2)
   .max(4096)
   .refine((p) => p.startsWith('/'), { message: 'must be an absolute path (start with "/")' })
-  .refine((p) => !hasControlCharacter(p), { message: 'must not contain control characters' })
+  .superRefine((p, ctx) => {
+    const problem = pathCharacterProblem(p);
+    if (problem) ctx.addIssue({ code: 'custom', message: `${problem}. Use a path without it (rename the directory on the hosts if it has such a name)` });
+  })
   .refine((p) => !p.split('/').includes('..'), { message: 'must not contain ".." segments' })
   .refine((p) => p === '/' || !p.endsWith('/'), { message: 'must not end with "/"' });
 
@@ -47,7 +60,11 @@ export const keyPathSchema = z
   .min(2)
   .max(4096)
   .refine((p) => p.startsWith('/') || p.startsWith('~/'), { message: 'must be an absolute path or start with "~/"' })
-  .refine((p) => !hasControlCharacter(p), { message: 'must not contain control characters' });
+  .refine((p) => !hasControlCharacter(p), { message: 'must not contain control characters' })
+  .superRefine((p, ctx) => {
+    const ch = [...p].find((c) => hasInvisibleCharacter(c));
+    if (ch) ctx.addIssue({ code: 'custom', message: `contains ${describeCharacter(ch)}, which does not show as it is; type the path again without it` });
+  });
 
 export const portSchema = z.number().int({ message: 'must be a whole number' }).min(1, { message: 'must be between 1 and 65535' }).max(65535, { message: 'must be between 1 and 65535' });
 

@@ -236,6 +236,10 @@ export function planNext(input: PlanInput): PlanDecision {
   if ('done' in d) return { kind: 'done', message: d.done };
   if ('blocked' in d) return { kind: 'blocked', reason: d.blocked };
   const def = PROCEDURES[input.procedure];
+  const unsafe = input.state.problems.filter((p) => p.code === 'unsafe-host-value');
+  if (unsafe.length && def.steps[d.index]!.changesCluster) {
+    return { kind: 'blocked', reason: `Refused: ${unsafe.map((p) => p.text).join(' ')}` };
+  }
   const step = buildStep(input.procedure, d.index, input.cluster, d.frame, input.state, input.now);
   // Later steps are shown with the hosts they will use; the restore frame keeps its hosts, the swap uses fixed ones.
   const upcoming: PlannedStep[] = [];

@@ -5,9 +5,19 @@
 /** Thrown when a value cannot be used in a command; the message says which value and why. */
 export class UnsafeValueError extends Error {
   constructor(readonly what: string, readonly value: string, reason: string) {
-    super(`${what} ${JSON.stringify(value)} cannot be used in a remote command: ${reason}`);
+    super(`${what} ${visibleText(value)} cannot be used in a remote command: ${reason}`);
     this.name = 'UnsafeValueError';
   }
+}
+
+/** The text in double quotes with every character outside printable ASCII as \u{…}: invisible and bidi characters show. */
+export function visibleText(value: string): string {
+  let out = '';
+  for (const ch of value) {
+    const cp = ch.codePointAt(0) ?? 0;
+    out += cp < 0x20 || cp > 0x7e ? `\\u{${cp.toString(16).toUpperCase()}}` : ch === '"' || ch === '\\' ? `\\${ch}` : ch;
+  }
+  return `"${out}"`;
 }
 
 /**
@@ -35,13 +45,44 @@ export function safeHostName(value: string, what = 'host name'): string {
   return value;
 }
 
-/** An absolute path without control characters, `..` segments or a trailing slash. */
+/**
+ * The characters a path that reaches a remote command may hold: what Greenplum data directories and installs use.
+ * Anything else is refused, not quoted: the utilities pass data directories on inside `sh -c` (pg_ctl's
+ * `-D "<dir>"`), where quoting by this product no longer protects them, and a confirmation must show the exact
+ * path that is used (no invisible or bidirectional-override characters).
+ */
+export const PATH_CHARACTERS = 'letters, digits and / . _ - + @ : , =';
+const PATH_CHARACTER = /^[A-Za-z0-9/._+@:,=-]$/;
+
+/** Names a character so that a message shows it even when it is invisible or reorders text. */
+export function describeCharacter(ch: string): string {
+  const cp = ch.codePointAt(0) ?? 0;
+  const hex = `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
+  if (ch === ' ') return 'a space';
+  if (ch === '\n') return `a newline (${hex})`;
+  if (ch === '\t') return `a tab (${hex})`;
+  if (/^[\p{Cc}]$/u.test(ch)) return `a control character (${hex})`;
+  if (/^[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]$/u.test(ch)) return `a bidirectional-override character (${hex})`;
+  if (/^[\p{Cf}\p{Z}]$/u.test(ch)) return `an invisible or space character (${hex})`;
+  if (cp > 0x7e) return `the non-ASCII character ${hex}`;
+  return `"${ch}"`;
+}
+
+/** Why a path may not reach a remote command (its first character outside PATH_CHARACTERS), or null. */
+export function pathCharacterProblem(value: string): string | null {
+  let position = 0;
+  for (const ch of value) {
+    position++;
+    if (!PATH_CHARACTER.test(ch)) return `it contains ${describeCharacter(ch)} at character ${position}; a path here may hold only ${PATH_CHARACTERS}`;
+  }
+  return null;
+}
+
+/** An absolute path of PATH_CHARACTERS only, without `..` segments or a trailing slash. */
 export function safeAbsolutePath(value: string, what = 'path'): string {
   if (!value.startsWith('/')) throw new UnsafeValueError(what, value, 'it must be an absolute path');
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c < 0x20 || c === 0x7f) throw new UnsafeValueError(what, value, 'it contains a control character');
-  }
+  const problem = pathCharacterProblem(value);
+  if (problem) throw new UnsafeValueError(what, value, problem);
   if (value.split('/').includes('..')) throw new UnsafeValueError(what, value, 'it contains a ".." segment');
   if (value.length > 1 && value.endsWith('/')) throw new UnsafeValueError(what, value, 'it ends with "/"');
   if (value === '/') throw new UnsafeValueError(what, value, 'it is the root directory');

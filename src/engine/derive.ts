@@ -2,6 +2,7 @@
 // the situation, and the problems in words an administrator can act on. Pure.
 import type { ResolvedCluster, ResolvedHost } from '../core/inventory';
 import { releaseFromVersion } from '../core/releases';
+import { pathCharacterProblem, visibleText } from '../core/shell';
 import { emptyStandby, lsnDiff } from '../core/state';
 import type { ClusterState, HostRole, HostState, Problem, Situation, StandbyState } from '../core/state';
 import type { CatalogRow, HostFacts, ReplicationRow } from './probe';
@@ -69,6 +70,7 @@ export function deriveClusterState(cluster: ResolvedCluster, observations: reado
           `gpactivatestandby refuses while it exists ("Active postgres process"). Failover moves it aside (never deletes it) once it has checked on ${h.name} that no postgres holds it.`,
       });
     }
+    problems.push(...unsafeHostValues(h.name, f));
     if (f.hostname && f.hostname !== h.name && f.hostname.split('.')[0] !== h.name) {
       problems.push({ level: 'info', code: 'hostname-differs', host: h.name, text: `${h.name} reports its host name as ${f.hostname}` });
     }
@@ -223,4 +225,27 @@ function decideSituation(claimants: number, hasActive: boolean, standby: Standby
   if (hosts.some((h) => h.role === 'standby')) return 'coordinator-down';
   if (hosts.every((h) => h.reachable && !h.postmasterRunning)) return 'both-down';
   return 'unknown';
+}
+
+const HOST_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
+
+/**
+ * Values a host returned that could become part of a later command (backup names next to the data directory, the
+ * catalog's coordinator and standby rows) but hold characters no path or host name here may hold. Each is an
+ * error with code unsafe-host-value: the planner refuses every step that changes the cluster while one is seen.
+ */
+function unsafeHostValues(host: string, f: HostFacts): Problem[] {
+  const out: Problem[] = [];
+  const add = (what: string, value: string, why: string, fix: string): void => {
+    out.push({ level: 'error', code: 'unsafe-host-value', host, text: `${host} returned ${what} ${visibleText(value)}, which gpcoord will not put in a command: ${why}. ${fix}` });
+  };
+  for (const name of f.unsafeBackups) {
+    add('a backup entry named', name, pathCharacterProblem(name) ?? 'it holds characters outside the path characters', 'Rename or remove that entry next to the data directory yourself, then run this again.');
+  }
+  for (const row of f.catalog) {
+    const dirProblem = row.datadir === null ? null : pathCharacterProblem(row.datadir);
+    if (row.datadir !== null && dirProblem) add(`a catalog data directory (dbid ${row.dbid ?? '?'})`, row.datadir, dirProblem, 'Check gp_segment_configuration; the inventory\'s data directory must be a plain path.');
+    if (!HOST_NAME.test(row.hostname)) add(`a catalog host name (dbid ${row.dbid ?? '?'})`, row.hostname, 'a host name holds only letters, digits, ".", "-" and "_"', 'Check gp_segment_configuration.');
+  }
+  return out;
 }

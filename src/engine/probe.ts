@@ -41,6 +41,8 @@ export interface HostFacts {
   lockAlive: boolean;
   lockDir: string | null;
   backups: string[];
+  /** Entries named backup_* whose names hold characters no path here may hold (decoded from the probe's hex). */
+  unsafeBackups: string[];
   clusterStateText: string | null;
   timeline: number | null;
   /** Set when psql answered. */
@@ -110,7 +112,9 @@ export function probeScript(dataDirectory: string, port: number, database = 'pos
     'if [ -e "$lock" ]; then lpid=$(head -n1 "$lock" 2>/dev/null | tr -cd 0-9); lalive=0;',
     '  if live "$lpid"; then lalive=1; fi',
     '  echo "@gpc lock 1 ${lpid:-0} $lalive"; echo "@gpc lockdir $(sed -n 2p "$lock" 2>/dev/null)"; else echo "@gpc lock 0"; fi',
-    'for b in "$P"/backup_*; do [ -e "$b" ] && echo "@gpc backup ${b##*/}"; done',
+    // A name outside the path characters is printed as hex: it may hold a newline that would forge a fact line.
+    'for b in "$P"/backup_*; do [ -e "$b" ] || continue; n=${b##*/}; case "$n" in',
+    '  *[!A-Za-z0-9._+@:,=-]*) echo "@gpc backupbad $(printf %s "$n" | od -An -v -tx1 | tr -d " \\n")";; *) echo "@gpc backup $n";; esac; done',
     'if [ -d "$D" ] && command -v pg_controldata >/dev/null 2>&1; then',
     '  pg_controldata "$D" 2>/dev/null | sed -n -e "s/^Database cluster state: *\\(.*\\)$/@gpc cstate \\1/p" -e "s/^Latest checkpoint.s TimeLineID: *\\([0-9]*\\)$/@gpc timeline \\1/p"',
     'fi',
@@ -146,6 +150,7 @@ export function emptyHostFacts(): HostFacts {
     lockAlive: false,
     lockDir: null,
     backups: [],
+    unsafeBackups: [],
     clusterStateText: null,
     timeline: null,
     inRecovery: null,
@@ -186,6 +191,7 @@ export function parseProbe(stdout: string): HostFacts {
       }
       case 'lockdir': f.lockDir = value || null; break;
       case 'backup': if (value) f.backups.push(value); break;
+      case 'backupbad': if (/^(?:[0-9a-f]{2})+$/.test(value.trim())) f.unsafeBackups.push(Buffer.from(value.trim(), 'hex').toString('utf8')); break;
       case 'cstate': f.clusterStateText = value.trim() || null; break;
       case 'timeline': f.timeline = int(value); break;
       case 'recovery': f.inRecovery = value.trim() === 't' || value.trim() === 'true'; break;

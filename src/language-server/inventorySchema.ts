@@ -21,8 +21,8 @@ export function buildInventoryJsonSchema(): Json {
     io: 'input',
     override: (ctx) => {
       const js = ctx.jsonSchema as Json;
-      if (ctx.zodSchema === absolutePathSchema) js.pattern = '^(?!.*(^|/)\\.\\.(/|$))/[^\\u0000-\\u001f\\u007f]*[^/\\u0000-\\u001f\\u007f]$';
-      if (ctx.zodSchema === keyPathSchema) js.pattern = '^(/|~/)[^\\u0000-\\u001f\\u007f]*$';
+      if (ctx.zodSchema === absolutePathSchema) js.pattern = '^(?!.*(^|/)\\.\\.(/|$))/[A-Za-z0-9/._+@:,=-]*[A-Za-z0-9._+@:,=-]$';
+      if (ctx.zodSchema === keyPathSchema) js.pattern = '^(/|~/)[^\\u0000-\\u001f\\u007f\\u00ad\\u200b-\\u200f\\u202a-\\u202e\\u2028\\u2029\\u2060-\\u2069\\ufeff]*$';
       const checks = (ctx.zodSchema as { _zod?: { def?: { checks?: Array<{ _zod?: { def?: { pattern?: unknown } } }> } } })._zod?.def?.checks;
       for (const check of checks ?? []) {
         const re = check._zod?.def?.pattern;

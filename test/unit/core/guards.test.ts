@@ -10,7 +10,8 @@ import { judgeRemoteGuards, remoteGuardScript, stepCommand } from '../../../src/
 import { judgeStateGuard } from '../../../src/core/procedures/guards';
 import { planNext } from '../../../src/core/planner';
 import type { RemoteGuardId } from '../../../src/core/procedures/types';
-import { activeFacts, labCluster, NOW, SITUATIONS, standbyFacts, stateOf, streaming } from '../engine/facts';
+import { activeFacts, labCluster, NOW, SITUATIONS, staleFacts, standbyFacts, stateOf, streaming } from '../engine/facts';
+import { PROCEDURES } from '../../../src/core/procedures/definitions';
 
 const bash = (script: string): string => execFileSync('bash', ['-c', script], { encoding: 'utf8' });
 const PORT = 40000 + (process.pid % 20000);
@@ -102,11 +103,10 @@ describe('remote guards in a real shell', () => {
     assert.equal(run('same-filesystem').ok, true);
   });
 
-  it('keeps hostile directory names literal in the guard scripts', () => {
+  it('refuses hostile directory names before any guard script exists', () => {
     const evil = join(root, "gp$(touch pwned)`touch pwned2`'; touch pwned3 #");
     mkdirSync(evil);
-    const out = bash(`cd ${root} && ${remoteGuardScript('data-directory-present', { dataDirectory: evil, port: PORT })}`);
-    assert.match(out, /GUARD data-directory-present OK/);
+    assert.throws(() => remoteGuardScript('data-directory-present', { dataDirectory: evil, port: PORT }), /data directory .* cannot be used in a remote command: it contains "\$"/);
     assert.deepEqual(readdirSync(root).filter((n) => n.startsWith('pwned')), []);
   });
 
@@ -135,6 +135,44 @@ describe('state guards', () => {
     assert.match(r.message, /cdw is the active coordinator/);
     const sb = judgeStateGuard(guard, step, stateOf(cluster, { cdw: standbyFacts('cdw'), scdw: activeFacts('scdw', null) }));
     assert.equal(sb.ok, false, 'a directory a postmaster runs on is refused');
+  });
+
+  it('restore and swap steps need exactly one active coordinator: none (coordinator killed) and two (split brain) are refused', () => {
+    const d = planNext({ procedure: 'restore-mirroring', cluster, state: SITUATIONS.afterFailover(cluster), journal: [], now: NOW });
+    const step = (d as Extract<typeof d, { kind: 'step' }>).step;
+    const guard = step.guards.find((g) => g.id === 'one-active-coordinator')!;
+    assert.equal(guard.description, 'exactly one host is the active coordinator (not none, not two: no split brain)');
+    assert.equal(judgeStateGuard(guard, step, SITUATIONS.afterFailover(cluster)).ok, true);
+    const none = judgeStateGuard(guard, step, SITUATIONS.bothDown(cluster));
+    assert.equal(none.ok, false, 'no coordinator at all is not "at most one"');
+    assert.match(none.message, /^no host is the active coordinator \(situation both-down\)$/);
+    const unreachable = judgeStateGuard(guard, step, stateOf(cluster, { cdw: staleFacts('cdw'), scdw: 'timeout' }));
+    assert.match(unreachable.message, /no host is the active coordinator .*not observed: scdw/);
+    const two = judgeStateGuard(guard, step, SITUATIONS.splitBrain(cluster));
+    assert.equal(two.ok, false);
+    assert.match(two.message, /^split brain: /);
+    for (const p of ['restore-mirroring', 'return-to-original'] as const) {
+      for (const t of (p === 'restore-mirroring' ? [0, 1] : [0, 3, 4]).map((i) => PROCEDURES[p].steps[i]!)) {
+        assert.ok(t.guards.some((g) => g.id === 'one-active-coordinator'), `${p} ${t.id}`);
+      }
+    }
+  });
+
+  it('the activation has its own words: every host observed, none active', () => {
+    const journal = [{ ts: NOW.toISOString(), runId: 'r', cluster: 'lab', procedure: 'return-to-original' as const, type: 'step-started' as const, stepId: 'stop-coordinator' }];
+    const d = planNext({ procedure: 'return-to-original', cluster, state: SITUATIONS.swapStopped(cluster), journal, now: NOW });
+    const step = (d as Extract<typeof d, { kind: 'step' }>).step;
+    assert.equal(step.id, 'activate-standby');
+    assert.ok(!step.guards.some((g) => g.id === 'one-active-coordinator'));
+    const guard = step.guards.find((g) => g.id === 'no-active-coordinator')!;
+    assert.equal(guard.description, 'every host was observed and none is the active coordinator (so activating one makes exactly one)');
+    assert.equal(judgeStateGuard(guard, step, SITUATIONS.swapStopped(cluster)).ok, true);
+    const running = judgeStateGuard(guard, step, stateOf(cluster, { cdw: standbyFacts('cdw'), scdw: activeFacts('scdw', null) }));
+    assert.equal(running.ok, false);
+    assert.match(running.message, /^scdw runs as the active coordinator: activating another would make two$/);
+    const hidden = judgeStateGuard(guard, step, stateOf(cluster, { cdw: standbyFacts('cdw'), scdw: 'connect timeout' }));
+    assert.equal(hidden.ok, false);
+    assert.match(hidden.message, /^scdw could not be observed \(connect timeout\): it may run a coordinator$/);
   });
 
   it('refuses gpstop -m unless the standby is streaming, sync, sent = flush = replay, and shows the numbers', () => {

@@ -1,7 +1,6 @@
 // Hostile inventory values, end to end: seeded data directories, GPHOME and environment-script paths full of
-// shell syntax go through the real loader, the planner and the engine's command builder, and every command the
-// product would send (the observation probe, each step of both procedures, and each step's guard scripts) is run
-// through a real `bash -c`, as sshd would run it. A successful injection would create a canary file; none may.
+// shell syntax are refused by the real loader (naming each field) and, were it bypassed, by the engine's command
+// builder (the observation probe, each step of both procedures, each step's guard scripts). No canary may appear.
 // The utilities, mv and psql are shell functions from a stub environment script, so nothing is really moved.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -15,7 +14,7 @@ import { PROCEDURES } from '../../../src/core/procedures/definitions';
 import { RESTART_COORDINATOR } from '../../../src/core/procedures/swap-rollback';
 import type { ProcedureId } from '../../../src/core/procedures/types';
 import type { ClusterState } from '../../../src/core/state';
-import { coordinatorEnv } from '../../../src/core/shell';
+import { coordinatorEnv, pathCharacterProblem, UnsafeValueError } from '../../../src/core/shell';
 import { commandFor } from '../../../src/engine/observe';
 import { probeScript } from '../../../src/engine/probe';
 import { hostilePath, int, pick, prng } from './generators';
@@ -75,46 +74,45 @@ describe('fuzz: hostile inventory values never reach the shell as syntax', funct
     assert.ok(fired >= CASES / 3, `only ${fired} of ${CASES} payloads fire unquoted; the test would prove little`);
   });
 
-  it(`keeps ${CASES} seeded hostile inventories literal in every command`, function () {
+  it(`refuses ${CASES} seeded hostile inventories at the loader, naming each field, and at the command builder`, function () {
     this.timeout(600000);
-    let ran = 0;
-    let reachedStubs = 0;
+    let refused = 0;
     for (let seed = 1; seed <= CASES; seed++) {
       const r = prng(seed);
       const canary = join(canaries, `pwned-${seed}`);
       const dataDirectory = hostilePath(r, canary);
       const standbyDir = hostilePath(r, canary);
-      // GPHOME and the environment script are hostile in some cases (then the script is refused as unreadable).
       const hostileEnv = int(r, 3) === 0;
-      const inventory = JSON.stringify({
-        version: 1,
-        clusters: {
-          c: {
-            description: pick(r, [dataDirectory, `$(touch ${canary})`]),
-            gphome: hostileEnv ? hostilePath(r, canary) : dir,
-            environmentScript: hostileEnv ? hostilePath(r, canary) : envScript,
-            dataDirectory,
-            port: 5432,
-            hosts: [{ name: 'cdw', role: 'coordinator' }, { name: 'scdw', role: 'standby', dataDirectory: standbyDir }],
-          },
-        },
-      });
-      const parsed = parseInventory(inventory);
-      assert.ok(parsed.ok, `seed ${seed}: the inventory was refused: ${parsed.ok ? '' : parsed.problems.map((p) => p.message).join('; ')}`);
-      if (!parsed.ok) continue;
-      const cluster = resolveCluster('c', parsed.inventory.clusters.c!);
-      for (const command of commandsFor(cluster)) {
-        try {
-          const out = execFileSync('bash', ['-c', command], { cwd: dir, stdio: 'pipe', timeout: 20000, env: { PATH: '/usr/bin:/bin', HOME: dir }, encoding: 'utf8' });
-          if (/^(mv|gp[a-z]+|psql) /m.test(out)) reachedStubs++;
-        } catch {
-          // Commands fail here (no PostgreSQL, no data directory); only what they leave behind matters.
+      const config = {
+        description: pick(r, [dataDirectory, `$(touch ${canary})`]),
+        gphome: hostileEnv ? hostilePath(r, canary) : dir,
+        environmentScript: hostileEnv ? hostilePath(r, canary) : envScript,
+        dataDirectory,
+        port: 5432,
+        hosts: [{ name: 'cdw', role: 'coordinator' as const }, { name: 'scdw', role: 'standby' as const, dataDirectory: standbyDir }],
+      };
+      const parsed = parseInventory(JSON.stringify({ version: 1, clusters: { c: config } }));
+      const fields: Array<[string, string]> = [
+        ['clusters.c.dataDirectory', dataDirectory],
+        ['clusters.c.hosts[1].dataDirectory', standbyDir],
+        ['clusters.c.gphome', config.gphome],
+        ['clusters.c.environmentScript', config.environmentScript],
+      ];
+      const hostile = fields.filter(([, v]) => pathCharacterProblem(v) !== null);
+      if (hostile.length) {
+        refused++;
+        assert.equal(parsed.ok, false, `seed ${seed}: a hostile inventory was accepted`);
+        for (const [field] of hostile) assert.ok(parsed.problems.some((p) => p.field === field), `seed ${seed}: ${field} not named: ${JSON.stringify(parsed.problems)}`);
+        // Were the loader bypassed, the builder refuses a hostile data directory before any command exists.
+        if (pathCharacterProblem(dataDirectory) || pathCharacterProblem(standbyDir)) {
+          assert.throws(() => commandsFor(resolveCluster('c', { ...config, vocabulary: 'auto', product: 'auto' })), UnsafeValueError, `seed ${seed}`);
         }
-        ran++;
-        assert.deepEqual(readdirSync(canaries), [], `seed ${seed}: a hostile value ran as a command:\n${command.slice(0, 600)}`);
+        continue;
       }
+      assert.ok(parsed.ok, `seed ${seed}: ${parsed.problems.map((p) => p.message).join('; ')}`);
     }
-    console.log(`      (${ran} command lines run through bash, ${reachedStubs} reached the stubbed utilities, no canary created)`);
-    assert.ok(reachedStubs > 0, 'no command got past the environment script: the test would prove little');
+    assert.deepEqual(readdirSync(canaries), [], 'a hostile value ran as a command');
+    console.log(`      (${refused} of ${CASES} hostile inventories refused, no canary created)`);
+    assert.ok(refused >= CASES / 2, `only ${refused} of ${CASES} seeds produced a hostile path: the test would prove little`);
   });
 });
