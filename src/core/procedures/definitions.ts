@@ -8,11 +8,28 @@ import type { TemplateKit } from './template-kit';
 import { MINUTE } from './template-kit';
 import type { GuardSpec, ProcedureDefinition, ProcedureId, StepTemplate } from './types';
 
+/** Steps that work through the active coordinator: exactly one, neither none nor two (split brain). */
+const oneActiveCoordinator = (host: GuardSpec['host']): GuardSpec => ({
+  kind: 'state',
+  id: 'one-active-coordinator',
+  host,
+  description: 'exactly one host is the active coordinator (not none, not two: no split brain)',
+});
+
+/** The activation, where none is expected: no host runs an active coordinator (two would be a split brain). */
+const noActiveCoordinator = (host: GuardSpec['host']): GuardSpec => ({
+  kind: 'state',
+  id: 'no-active-coordinator',
+  host,
+  description: 'no host runs an active coordinator, and no two claim to (observed right before the step)',
+});
+
+/** At most one active coordinator: for steps that may run with none (the failover's). */
 const noSplitBrain = (host: GuardSpec['host']): GuardSpec => ({
   kind: 'state',
   id: 'no-split-brain',
   host,
-  description: 'exactly one host claims to be the active coordinator (no split brain)',
+  description: 'no two hosts claim to be the active coordinator (no split brain)',
 });
 
 /** Moves the stale data directory aside (never deletes it): the only step that touches a data directory. */
@@ -22,12 +39,12 @@ const moveAside = (host: GuardSpec['host']): StepTemplate => ({
   host,
   changesCluster: true,
   guards: [
-    noSplitBrain(host),
-    { kind: 'state', id: 'host-not-active', host, description: 'the host is not the active coordinator (observed right before the move)' },
-    { kind: 'remote', id: 'data-directory-present', host, description: 'the data directory exists on the host' },
+    oneActiveCoordinator(host),
+    { kind: 'state', id: 'host-not-active', host, description: 'the host was observed and is not the active coordinator, and no postmaster runs on its data directory' },
+    { kind: 'remote', id: 'data-directory-present', host, description: 'the data directory exists on the host (as a directory)' },
     { kind: 'remote', id: 'data-directory-not-in-use', host, description: 'no running postmaster uses the data directory (postmaster.pid and the port lock file, checked on the host)' },
-    { kind: 'remote', id: 'backup-path-free', host, description: 'the backup name is not taken (an existing backup is never overwritten)' },
-    { kind: 'remote', id: 'same-filesystem', host, description: 'the data directory is not a mount point, so mv is a rename on one filesystem' },
+    { kind: 'remote', id: 'backup-path-free', host, description: 'nothing (not even a symbolic link) has the backup name: an existing backup is never overwritten' },
+    { kind: 'remote', id: 'same-filesystem', host, description: 'the data directory is on its parent\'s filesystem (not a mount point), so mv is a rename, and the login user can write to the parent' },
   ],
   verify: { expect: 'directory-moved', description: 'the data directory is gone and the backup holds it', waitMs: 0 },
   onFailure: 'Nothing was deleted. Check the message, the permissions of the parent directory, and that no process uses the directory; then run the procedure again.',
@@ -42,10 +59,10 @@ const initStandby = (host: GuardSpec['host'], target: GuardSpec['host']): StepTe
   host,
   changesCluster: true,
   guards: [
-    noSplitBrain(host),
+    oneActiveCoordinator(host),
     { kind: 'state', id: 'host-is-active', host, description: 'the host runs the active coordinator' },
     { kind: 'state', id: 'no-standby-configured', host, description: 'the catalog lists no standby yet' },
-    { kind: 'remote', id: 'data-directory-absent', host: target, description: 'the standby data directory does not exist on the target host (gpinitstandby would refuse)' },
+    { kind: 'remote', id: 'data-directory-absent', host: target, description: 'nothing (not even a symbolic link) is at the standby data directory on the target host (gpinitstandby would refuse)' },
   ],
   verify: { expect: 'standby-streaming', description: 'the new standby is passive and its WAL sender is streaming', waitMs: 60_000 },
   onFailure:
@@ -105,7 +122,7 @@ export const RETURN_TO_ORIGINAL: ProcedureDefinition = {
       host: 'original-standby',
       changesCluster: true,
       guards: [
-        noSplitBrain('original-standby'),
+        oneActiveCoordinator('original-standby'),
         { kind: 'state', id: 'host-is-active', host: 'original-standby', description: 'the host runs the active coordinator' },
         {
           kind: 'state',
@@ -129,17 +146,17 @@ export const RETURN_TO_ORIGINAL: ProcedureDefinition = {
       host: 'original-coordinator',
       changesCluster: true,
       guards: [
-        noSplitBrain('original-coordinator'),
+        noActiveCoordinator('original-coordinator'),
         {
           kind: 'state',
           id: 'old-coordinator-confirmed-down',
           host: 'original-standby',
-          description: 'the coordinator being replaced was observed down (reachable, no postmaster, no lock file)',
+          description: 'the coordinator being replaced was observed down: reachable, no postmaster, no port lock file',
         },
         { kind: 'remote', id: 'postmaster-stopped', host: 'original-standby', description: 'no postmaster runs on the old coordinator\'s data directory (checked on that host)' },
         { kind: 'remote', id: 'no-lock-file', host: 'original-standby', description: 'no /tmp/.s.PGSQL.<port>.lock on the old coordinator host (gpactivatestandby would refuse)' },
         { kind: 'state', id: 'host-is-running-standby', host: 'original-coordinator', description: 'the original host runs a standby postmaster' },
-        { kind: 'remote', id: 'standby-marker-present', host: 'original-coordinator', description: 'the data directory is a standby (standby.signal or recovery.conf)' },
+        { kind: 'remote', id: 'standby-marker-present', host: 'original-coordinator', description: 'the data directory is a standby (standby.signal or recovery.conf) and a postmaster runs on it (checked on the host)' },
       ],
       verify: { expect: 'host-active', description: 'the original host runs the active coordinator (not in recovery)', waitMs: 60_000 },
       onFailure:
@@ -164,7 +181,7 @@ export const CHECK: ProcedureDefinition = {
   steps: [verifyMirroring('active', 'check-mirroring')],
 };
 
-const KIT: TemplateKit = { noSplitBrain, moveAside, initStandby, verifyMirroring: (host) => verifyMirroring(host), checkActivation };
+const KIT: TemplateKit = { noSplitBrain, oneActiveCoordinator, moveAside, initStandby, verifyMirroring: (host) => verifyMirroring(host), checkActivation };
 
 export const PROCEDURES: Record<ProcedureId, ProcedureDefinition> = {
   'restore-mirroring': RESTORE_MIRRORING,

@@ -12,7 +12,7 @@ const moveLockAside = (k: TemplateKit): StepTemplate => ({
   changesCluster: true,
   guards: [
     k.noSplitBrain('old-coordinator'),
-    { kind: 'state', id: 'no-active-coordinator', host: 'old-coordinator', description: 'no host runs an active coordinator (observed right before the step)' },
+    { kind: 'state', id: 'no-active-coordinator', host: 'old-coordinator', description: 'no host runs an active coordinator, and no two claim to (observed right before the step)' },
     { kind: 'remote', id: 'postmaster-stopped', host: 'old-coordinator', description: 'no postmaster runs on the old coordinator\'s data directory (checked on that host)' },
     { kind: 'remote', id: 'lock-file-stale', host: 'old-coordinator', description: 'the lock file exists and the PID in it is not a running postgres (left by a postmaster killed with kill -9)' },
     { kind: 'remote', id: 'lock-aside-path-free', host: 'old-coordinator', description: 'the name the lock file is moved to is not taken' },
@@ -34,7 +34,7 @@ const activate = (k: TemplateKit): StepTemplate => ({
   changesCluster: true,
   guards: [
     k.noSplitBrain('standby-host'),
-    { kind: 'state', id: 'no-active-coordinator', host: 'old-coordinator', description: 'no host runs an active coordinator (observed right before the step)' },
+    { kind: 'state', id: 'no-active-coordinator', host: 'old-coordinator', description: 'no host runs an active coordinator, and no two claim to (observed right before the step)' },
     { kind: 'state', id: 'down-or-unreachable', host: 'old-coordinator', description: 'the old coordinator\'s host answers and runs no postmaster, or does not answer at all' },
     { kind: 'state', id: 'fencing-confirmed', host: 'old-coordinator', description: 'the DBA typed the old coordinator\'s host name to confirm it is fenced (powered off or isolated)' },
   ],

@@ -11,15 +11,25 @@ export interface Judgement {
 
 const hostIn = (state: ClusterState, name: string): HostState | undefined => state.hosts.find((h) => h.name === name);
 
+const splitBrainText = (state: ClusterState): string => state.problems.find((p) => p.code === 'split-brain')?.text ?? 'more than one host claims to be the active coordinator';
+
+const unobserved = (state: ClusterState): string => {
+  const missing = state.hosts.filter((h) => !h.reachable).map((h) => h.name);
+  return missing.length ? `; not observed: ${missing.join(', ')}` : '';
+};
+
 /** Judges a state guard on a state observed right before the step. */
 export function judgeStateGuard(guard: Guard, step: PlannedStep, state: ClusterState): Judgement {
   const host = hostIn(state, guard.host);
   const id = guard.id as StateGuardId;
   switch (id) {
+    case 'one-active-coordinator': {
+      if (state.situation === 'split-brain') return { ok: false, message: `split brain: ${splitBrainText(state)}` };
+      if (!state.activeCoordinator) return { ok: false, message: `no host is the active coordinator (situation ${state.situation})${unobserved(state)}` };
+      return { ok: true, message: `${state.activeCoordinator} is the one active coordinator` };
+    }
     case 'no-split-brain':
-      return state.situation === 'split-brain'
-        ? { ok: false, message: `split brain: ${state.problems.find((p) => p.code === 'split-brain')?.text ?? 'more than one host claims to be the active coordinator'}` }
-        : { ok: true, message: 'one active coordinator at most' };
+      return state.situation === 'split-brain' ? { ok: false, message: `split brain: ${splitBrainText(state)}` } : { ok: true, message: 'no two hosts claim to be the active coordinator' };
     case 'host-is-active':
       return state.activeCoordinator === guard.host
         ? { ok: true, message: `${guard.host} is the active coordinator` }
@@ -45,7 +55,6 @@ export function judgeStateGuard(guard: Guard, step: PlannedStep, state: ClusterS
       return { ok: true, message: `standby ${guard.host} is synchronized: ${describeReplication(s)}` };
     }
     case 'old-coordinator-confirmed-down': {
-      if (state.activeCoordinator) return { ok: false, message: `${state.activeCoordinator} still runs as the active coordinator` };
       if (!host?.reachable) return { ok: false, message: `${guard.host} could not be observed (${host?.error ?? 'no observation'}): it is not confirmed down` };
       if (host.postmasterRunning) return { ok: false, message: `a postmaster (PID ${host.postmasterPid ?? '?'}) still runs on ${guard.host}` };
       if (host.lockFilePresent) {

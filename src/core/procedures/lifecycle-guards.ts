@@ -12,6 +12,8 @@ export function judgeLifecycleStateGuard(guard: Guard, step: PlannedStep, state:
   const host = state.hosts.find((h) => h.name === guard.host);
   switch (guard.id) {
     case 'no-active-coordinator': {
+      // Two claimants leave activeCoordinator null and neither host's role active: a split brain is not "none".
+      if (state.situation === 'split-brain') return { ok: false, message: `split brain: ${state.problems.find((p) => p.code === 'split-brain')?.text ?? 'two hosts claim to be the active coordinator'}` };
       const active = state.activeCoordinator ?? state.hosts.find((h) => h.role === 'active-coordinator')?.name;
       return active ? { ok: false, message: `${active} runs as the active coordinator` } : { ok: true, message: 'no host runs an active coordinator' };
     }

@@ -10,7 +10,7 @@ const stopStandby = (k: TemplateKit): StepTemplate => ({
   host: 'new-standby',
   changesCluster: true,
   guards: [
-    k.noSplitBrain('new-standby'),
+    k.oneActiveCoordinator('new-standby'),
     { kind: 'state', id: 'host-not-active', host: 'new-standby', description: 'the host is not the active coordinator (observed right before the stop)' },
     { kind: 'state', id: 'standby-listed', host: 'new-standby', description: 'the catalog lists the host as the standby' },
     { kind: 'remote', id: 'standby-marker-present', host: 'new-standby', description: 'a standby postmaster runs on a standby data directory (standby.signal or recovery.conf)' },
@@ -28,7 +28,7 @@ const removeStandby = (k: TemplateKit): StepTemplate => ({
   host: 'active',
   changesCluster: true,
   guards: [
-    k.noSplitBrain('active'),
+    k.oneActiveCoordinator('active'),
     { kind: 'state', id: 'host-is-active', host: 'active', description: 'the host runs the active coordinator' },
     { kind: 'state', id: 'standby-listed', host: 'new-standby', description: 'the catalog lists the host as the standby' },
     {

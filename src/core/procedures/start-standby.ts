@@ -15,7 +15,7 @@ export function startStandbyProcedure(k: TemplateKit): ProcedureDefinition {
         host: 'active',
         changesCluster: true,
         guards: [
-          k.noSplitBrain('active'),
+          k.oneActiveCoordinator('active'),
           { kind: 'state', id: 'host-is-active', host: 'active', description: 'the host runs the active coordinator' },
           { kind: 'state', id: 'standby-listed', host: 'new-standby', description: 'the catalog lists the host as the standby' },
           {

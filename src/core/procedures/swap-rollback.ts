@@ -14,7 +14,7 @@ export const RESTART_COORDINATOR: StepTemplate = {
   host: 'original-standby',
   changesCluster: true,
   guards: [
-    { kind: 'state', id: 'no-active-coordinator', host: 'original-standby', description: 'no host runs an active coordinator (observed right before the step)' },
+    { kind: 'state', id: 'no-active-coordinator', host: 'original-standby', description: 'no host runs an active coordinator, and no two claim to (observed right before the step)' },
     { kind: 'remote', id: 'postmaster-stopped', host: 'original-standby', description: 'no postmaster runs on the stopped coordinator\'s data directory (checked on that host)' },
     { kind: 'remote', id: 'not-a-standby-directory', host: 'original-standby', description: 'the data directory there is the coordinator\'s, not a standby' },
     {

@@ -32,6 +32,7 @@ export type StepOutputKind = 'gpstate-f' | 'gpstate-b' | 'gpinitstandby' | 'gpac
 
 /** Guards judged against a ClusterState observed right before the step (never a cached one). */
 export type StateGuardId =
+  | 'one-active-coordinator'
   | 'no-split-brain'
   | 'host-is-active'
   | 'host-not-active'

@@ -42,7 +42,7 @@ describe('planner: restore-mirroring', () => {
     assert.doesNotMatch(s.command, /\brm\b/);
     const ids = s.guards.map((g) => `${g.kind}:${g.id}@${g.host}`);
     assert.deepEqual(ids, [
-      'state:no-split-brain@cdw',
+      'state:one-active-coordinator@cdw',
       'state:host-not-active@cdw',
       'remote:data-directory-present@cdw',
       'remote:data-directory-not-in-use@cdw',
