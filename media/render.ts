@@ -117,6 +117,7 @@ const STEP_STATUS: Record<StepView['status'], { text: string; health: Health; sy
   skipped: { text: 'skipped', health: 'unknown', symbol: '–' },
   unknown: { text: 'outcome unknown', health: 'warning', symbol: '?' },
   'needs-attention': { text: 'needs attention', health: 'warning', symbol: '!' },
+  refused: { text: 'refused', health: 'error', symbol: '✕' },
 };
 
 function procedureSection(doc: Document, p: ProcedureView): HTMLElement {

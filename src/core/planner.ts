@@ -84,7 +84,7 @@ export function buildStep(procedure: ProcedureId, index: number, cluster: Resolv
       id: g.id,
       host: gh.name,
       description: g.description,
-      script: remoteGuardScript(g.id as RemoteGuardId, { dataDirectory: gh.dataDirectory, port: gh.port, backupPath: params.backupPath }),
+      script: remoteGuardScript(g.id as RemoteGuardId, { host: gh.name, dataDirectory: gh.dataDirectory, port: gh.port, backupPath: params.backupPath }),
     };
   });
   return {

@@ -206,8 +206,8 @@ export async function runProcedure(o: RunOptions): Promise<RunResult> {
     // Guards, on the state and the hosts as they are now (the confirmation may have taken minutes).
     const refusal = await checkGuards(step);
     if (refusal) {
-      records.push({ step, status: 'needs-attention', message: refusal, exitCode: null, durationMs: 0, notes: [] });
-      emit({ type: 'step', step, status: 'needs-attention', message: refusal });
+      records.push({ step, status: 'refused', message: refusal, exitCode: null, durationMs: 0, notes: [] });
+      emit({ type: 'step', step, status: 'refused', message: refusal });
       return finish('refused', `Refused "${step.title}" on ${step.host}: ${refusal}`);
     }
 

@@ -49,10 +49,12 @@ export function stepCommand(id: StepId, p: StepParams): { command: string; env: 
 
 /**
  * The script that checks one guard on its host; it prints one `GUARD <id> OK|FAIL <why>` line.
- * Values enter only as single-quoted assignments to D (data directory), P (parent), B (backup); messages use
+ * Values enter only as single-quoted assignments to D (data directory), P (parent), B (backup), H (inventory host); messages use
  * "$D" inside double quotes, where the value is substituted but never evaluated.
  */
 export interface RemoteGuardParams {
+  /** The host's inventory name: the name guard messages use. */
+  host: string;
   dataDirectory: string;
   port: number;
   backupPath?: string | undefined;
@@ -63,7 +65,8 @@ export interface RemoteGuardParams {
 export function remoteGuardScript(id: RemoteGuardId, p: RemoteGuardParams): string {
   const dirRaw = safeAbsolutePath(p.dataDirectory, 'data directory');
   const port = safePort(p.port);
-  const vars = `D=${shellQuote(dirRaw)}; P=${shellQuote(parentDirectory(dirRaw))}; H=$(hostname)`;
+  // H is the inventory's name of the host, the one the user knows: never the OS host name.
+  const vars = `D=${shellQuote(dirRaw)}; P=${shellQuote(parentDirectory(dirRaw))}; H=${shellQuote(safeHostName(p.host, 'host name'))}`;
   const body = ((): string => {
     switch (id) {
       case 'data-directory-present':

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { PROCEDURE_IDS } from './types';
 import type { ProcedureId, StepId } from './types';
 
-export const stepStatusSchema = z.enum(['pending', 'running', 'succeeded', 'failed', 'skipped', 'unknown', 'needs-attention']);
+export const stepStatusSchema = z.enum(['pending', 'running', 'succeeded', 'failed', 'skipped', 'unknown', 'needs-attention', 'refused']);
 export type StepStatus = z.infer<typeof stepStatusSchema>;
 
 export const journalEntrySchema = z.object({

@@ -77,7 +77,7 @@ export const stepViewSchema = z.object({
   /** The exact command, as it runs on the host (after the environment script). */
   command: z.string(),
   changesCluster: z.boolean(),
-  status: z.enum(['planned', 'pending', 'running', 'succeeded', 'failed', 'skipped', 'unknown', 'needs-attention']),
+  status: z.enum(['planned', 'pending', 'running', 'succeeded', 'failed', 'skipped', 'unknown', 'needs-attention', 'refused']),
   message: z.string(),
   /** The step's output so far (shown on demand), cut to its last 64 KiB. */
   output: z.string(),

@@ -168,7 +168,7 @@ export async function runProcedureUi(services: Services, loaded: LoadedCluster, 
           terminal.heading(vscode.l10n.t('[{0}/{1}] {2} — on {3}', e.step.index + 1, e.step.total, e.step.title, e.step.host));
           terminal.command(e.step.host, shownCommand(e.step));
         } else if (e.status === 'succeeded') terminal.ok(`${e.step.title}: ${e.message ?? 'done'}`);
-        else if (e.status === 'failed') terminal.fail(`${e.step.title}: ${e.message ?? 'failed'}`);
+        else if (e.status === 'failed' || e.status === 'refused') terminal.fail(`${e.step.title}: ${e.message ?? 'failed'}`);
         else if (e.status === 'unknown' || e.status === 'needs-attention') terminal.warn(`${e.step.title}: ${e.message ?? e.status}`);
         else if (e.status === 'skipped') terminal.warn(`${e.step.title}: skipped (${e.message ?? 'declined'})`);
         services.updateClusterPanel(name);

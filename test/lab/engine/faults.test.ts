@@ -143,7 +143,7 @@ describe('engine: faults and refusals (master vocabulary)', function () {
     assert.equal(first.result.status, 'refused', first.result.message);
     assert.match(first.result.message, /Activate the standby.*lock/s);
     assert.match(first.result.message, /gpcoord never deletes it/);
-    assert.deepEqual(first.result.steps.map((s) => `${s.step.id}:${s.status}`), ['stop-coordinator:succeeded', 'activate-standby:needs-attention']);
+    assert.deepEqual(first.result.steps.map((s) => `${s.step.id}:${s.status}`), ['stop-coordinator:succeeded', 'activate-standby:refused']);
     const present = await labExec(lab!, 'scdw', `cat ${lockPath}`);
     assert.match(present.stdout, /^999999/, 'the lock file is left for the user to judge');
     // The user checks no postgres uses the port and removes it; the next run resumes with the activation.

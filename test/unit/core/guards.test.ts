@@ -34,7 +34,7 @@ describe('remote guards in a real shell', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  const run = (id: RemoteGuardId, backupPath?: string) => judgeRemoteGuards([id], bash(remoteGuardScript(id, { dataDirectory: dir, port: PORT, backupPath }))).get(id)!;
+  const run = (id: RemoteGuardId, backupPath?: string) => judgeRemoteGuards([id], bash(remoteGuardScript(id, { host: 'cdw', dataDirectory: dir, port: PORT, backupPath }))).get(id)!;
 
   async function startPostgres(): Promise<number> {
     const bin = join(root, 'postgres');
@@ -93,8 +93,9 @@ describe('remote guards in a real shell', () => {
     mkdirSync(backup);
     const r = run('backup-path-free', backup);
     assert.equal(r.ok, false);
-    assert.match(r.message, /already exists.*never overwritten/);
+    assert.match(r.message, /already exists on cdw: an existing backup is never overwritten/, 'the host is named as the inventory names it, not by $(hostname)');
     rmSync(dir, { recursive: true });
+    assert.match(run('data-directory-present').message, /does not exist on cdw$/);
     assert.equal(run('data-directory-present').ok, false);
     assert.equal(run('data-directory-absent').ok, true);
   });
@@ -106,7 +107,7 @@ describe('remote guards in a real shell', () => {
   it('refuses hostile directory names before any guard script exists', () => {
     const evil = join(root, "gp$(touch pwned)`touch pwned2`'; touch pwned3 #");
     mkdirSync(evil);
-    assert.throws(() => remoteGuardScript('data-directory-present', { dataDirectory: evil, port: PORT }), /data directory .* cannot be used in a remote command: it contains "\$"/);
+    assert.throws(() => remoteGuardScript('data-directory-present', { host: 'cdw', dataDirectory: evil, port: PORT }), /data directory .* cannot be used in a remote command: it contains "\$"/);
     assert.deepEqual(readdirSync(root).filter((n) => n.startsWith('pwned')), []);
   });
 

@@ -33,7 +33,7 @@ describe('lifecycle guards in a real shell', function () {
   });
 
   const run = (id: RemoteGuardId, lockAsidePath?: string) =>
-    judgeRemoteGuards([id], bash(remoteGuardScript(id, { dataDirectory: dir, port: PORT, lockAsidePath }))).get(id)!;
+    judgeRemoteGuards([id], bash(remoteGuardScript(id, { host: 'cdw', dataDirectory: dir, port: PORT, lockAsidePath }))).get(id)!;
 
   async function startPostgres(): Promise<number> {
     const bin = join(root, 'postgres');
