@@ -145,7 +145,7 @@ function decide(input: PlanInput): { index: number; frame: Frame } | { done: str
   const { procedure, cluster, state, journal } = input;
   if (state.situation === 'split-brain') {
     const text = state.problems.find((p) => p.code === 'split-brain')?.text ?? 'more than one host claims to be the active coordinator';
-    return { blocked: `SPLIT BRAIN — ${text}. No procedure runs until only one coordinator is left.` };
+    return { blocked: `SPLIT BRAIN — ${text.replace(/[.\s]+$/, '')}. No procedure runs until only one coordinator is left.` };
   }
   const active = findHost(cluster, state.activeCoordinator);
   const ranInThisRun = (id: StepId): boolean => !!input.runId && stepsFinishedInRun(journal, input.runId).some((e) => e.stepId === id);

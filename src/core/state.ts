@@ -4,9 +4,10 @@ import { z } from 'zod';
 import { releasePinSchema } from './inventory';
 
 export const hostRoleSchema = z
-  .enum(['active-coordinator', 'standby', 'stale', 'down', 'unknown'])
+  .enum(['active-coordinator', 'standby', 'utility-mode', 'stale', 'down', 'unknown'])
   .describe(
     'active-coordinator: a postmaster runs on the data directory and is not in recovery. ' +
+      'utility-mode: a postmaster runs but refuses client sessions (started in master-only / coordinator-only utility mode): it serves no clients as a coordinator. ' +
       'standby: a postmaster runs on a standby data directory (standby.signal / recovery.conf). ' +
       'stale: a data directory without a running postmaster that is not a standby (a former coordinator). ' +
       'down: reachable, but no postmaster and nothing to act as (standby stopped, or no data directory). ' +

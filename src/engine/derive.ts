@@ -9,10 +9,15 @@ import type { CatalogRow, HostFacts, ReplicationRow } from './probe';
 
 export type HostObservation = { host: string; ok: true; facts: HostFacts; observedAt: string } | { host: string; ok: false; error: string; observedAt: string };
 
-/** True when the host runs a postmaster that is (or, not answering, may be) a read-write coordinator. */
+/**
+ * True when the host runs a postmaster that accepts client sessions as a read-write coordinator (it answered, not
+ * in recovery) or, not answering for an unknown reason, may do so. A postmaster that refused the session because it
+ * runs in utility mode serves no clients: it runs, but it is not a coordinator clients can write to.
+ */
 function claimsActive(f: HostFacts): boolean {
   if (!f.running) return false;
   if (f.inRecovery !== null) return !f.inRecovery;
+  if (f.utilityMode) return false;
   return !f.standbySignal && !f.recoveryConf;
 }
 
@@ -49,7 +54,17 @@ export function deriveClusterState(cluster: ResolvedCluster, observations: reado
     const f = o.facts;
     const isStandbyDir = f.standbySignal || f.recoveryConf;
     let role: HostRole;
-    if (f.running) {
+    if (f.running && f.inRecovery === null && f.utilityMode && !isStandbyDir) {
+      role = 'utility-mode';
+      problems.push({
+        level: 'warning',
+        code: 'utility-mode-postmaster',
+        host: h.name,
+        text:
+          `a postmaster (PID ${f.pid ?? '?'}) runs on ${h.dataDirectory} on ${h.name} in utility mode: it refuses client sessions ("${f.psqlMessages.find((m) => /utility mode/.test(m))?.replace(/^.*?FATAL:\s*/, '') ?? 'utility mode'}"), so it is not a second active coordinator. ` +
+          `No step touches ${h.name}'s data directory while it runs: stop it (pg_ctl stop -D ${h.dataDirectory}) when it is no longer needed.`,
+      });
+    } else if (f.running) {
       if (claimsActive(f)) role = claimants.length === 1 ? 'active-coordinator' : 'unknown';
       else role = 'standby';
       if (f.inRecovery === null && !isStandbyDir) {
@@ -97,13 +112,18 @@ export function deriveClusterState(cluster: ResolvedCluster, observations: reado
   if (claimants.length > 1) {
     const names = claimants.map((c) => c.host);
     const tl = claimants.map((c) => `${c.host}${c.facts.timeline !== null ? ` (timeline ${c.facts.timeline})` : ''}`).join(' and ');
+    // Observed, not inferred: say which hosts accepted a session as coordinator and which did not answer.
+    const silent = claimants.filter((c) => c.facts.inRecovery === null).map((c) => c.host);
+    const how = silent.length
+      ? `run a coordinator postmaster that is not a standby, and ${silent.join(' and ')} did not answer a session (so it may accept clients)`
+      : 'both accept client sessions as a coordinator (not in recovery)';
     problems.unshift({
       level: 'error',
       code: 'split-brain',
       text:
-        `${tl} both run a coordinator postmaster that is not in recovery: two hosts claim to be the active coordinator (split brain). ` +
+        `${tl} ${how}: two hosts claim to be the active coordinator (split brain). ` +
         `Clients may be writing to either. Stop the one that must not be coordinator (usually the lower timeline) before anything else; ` +
-        `no procedure will run while ${names.join(' and ')} both claim the role.`,
+        `no procedure will run while ${names.join(' and ')} both claim the role`,
     });
   }
 

@@ -7,6 +7,7 @@ import { envAssignments } from '../core/shell';
 const ROLE: Record<HostState['role'], string> = {
   'active-coordinator': 'active coordinator',
   standby: 'standby',
+  'utility-mode': 'postmaster in utility mode',
   stale: 'stale (former coordinator)',
   down: 'down',
   unknown: 'unknown',

@@ -53,6 +53,8 @@ export interface HostFacts {
   segments: { total: number; down: number; notInPreferredRole: number } | null;
   /** psql's own messages (connection refused, in recovery…), for problems. */
   psqlMessages: string[];
+  /** The postmaster refused the session because it was started in master-only / coordinator-only utility mode. */
+  utilityMode: boolean;
   /** True when the script reached its end marker; false means its output was cut. */
   complete: boolean;
 }
@@ -127,6 +129,9 @@ export function probeScript(dataDirectory: string, port: number, database = 'pos
   ].join('\n');
 }
 
+/** GP6: "FATAL:  System was started in master-only utility mode - only utility mode connections are allowed"; GP7: coordinator-only. */
+const UTILITY_MODE = /System was started in (?:master|coordinator)-only utility mode/;
+
 const bool = (v: string | undefined): boolean => v === '1' || v === 't' || v === 'true';
 const int = (v: string | undefined | null): number | null => {
   if (v === undefined || v === null || !/^-?\d+$/.test(v.trim())) return null;
@@ -159,6 +164,7 @@ export function emptyHostFacts(): HostFacts {
     currentLsn: null,
     segments: null,
     psqlMessages: [],
+    utilityMode: false,
     complete: false,
   };
 }
@@ -233,7 +239,10 @@ export function parseProbe(stdout: string): HostFacts {
         }
         break;
       }
-      case 'psqlmsg': if (f.psqlMessages.length < 5) f.psqlMessages.push(value); break;
+      case 'psqlmsg':
+        if (UTILITY_MODE.test(value)) f.utilityMode = true;
+        if (f.psqlMessages.length < 5) f.psqlMessages.push(value);
+        break;
       case 'end': f.complete = true; break;
     }
   }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { clusterStateSchema } from '../../../src/core/state';
 import { parseProbe } from '../../../src/engine/probe';
-import { activeFacts, labCluster, SITUATIONS, standbyFacts, stateOf, streaming } from './facts';
+import { planNext } from '../../../src/core/planner';
+import { activeFacts, labCluster, NOW, SITUATIONS, standbyFacts, stateOf, streaming } from './facts';
 
 const cluster = labCluster();
 
@@ -44,6 +45,53 @@ describe('deriving the cluster state', () => {
     const p = s.problems.find((x) => x.code === 'split-brain');
     assert.ok(p && p.level === 'error');
     assert.match(p.text, /cdw \(timeline 2\) and scdw \(timeline 2\)/);
+  });
+
+  it('a postmaster in utility mode runs but is no coordinator: no split brain, the real active coordinator keeps its role', () => {
+    // What the probe prints on the old coordinator started with gpstart -m (GP6 psql's refusal).
+    const out = [
+      '@gpc hostname cdw',
+      '@gpc dir 1',
+      '@gpc pidfile 1',
+      '@gpc pid 812',
+      '@gpc running 1',
+      '@gpc lock 1 812 1',
+      '@gpc cstate in production',
+      '@gpc timeline 1',
+      '@gpc psqlmsg psql: FATAL:  System was started in master-only utility mode - only utility mode connections are allowed',
+      '@gpc end',
+    ].join('\n');
+    const utility = parseProbe(out);
+    assert.equal(utility.utilityMode, true);
+    assert.equal(utility.inRecovery, null);
+    const s = stateOf(cluster, { cdw: utility, scdw: activeFacts('scdw', null) });
+    assert.equal(s.situation, 'after-failover');
+    assert.equal(s.activeCoordinator, 'scdw');
+    assert.equal(s.hosts.find((h) => h.name === 'scdw')!.role, 'active-coordinator');
+    assert.equal(s.hosts.find((h) => h.name === 'cdw')!.role, 'utility-mode');
+    assert.ok(!s.problems.some((p) => p.code === 'split-brain'), JSON.stringify(s.problems));
+    const p = s.problems.find((x) => x.code === 'utility-mode-postmaster');
+    assert.ok(p);
+    assert.match(p.text, /PID 812\) runs on .* on cdw in utility mode: it refuses client sessions \("System was started in master-only utility mode - only utility mode connections are allowed"\), so it is not a second active coordinator/);
+    // GP7 / Cloudberry say coordinator-only.
+    assert.equal(parseProbe('@gpc psqlmsg psql: error: connection to server on socket "/tmp/.s.PGSQL.5432" failed: FATAL:  System was started in coordinator-only utility mode - only utility mode connections are allowed').utilityMode, true);
+    // Its directory is never a target while it runs.
+    const d = planNext({ procedure: 'restore-mirroring', cluster, state: s, journal: [], now: NOW });
+    assert.equal(d.kind, 'blocked');
+    assert.match(d.kind === 'blocked' ? d.reason : '', /A postmaster \(PID 812\) runs on .* on cdw/);
+  });
+
+  it('split brain says what was observed, and the planner\'s message reads cleanly', () => {
+    const s = SITUATIONS.splitBrain(cluster);
+    const p = s.problems.find((x) => x.code === 'split-brain')!;
+    assert.match(p.text, /both accept client sessions as a coordinator \(not in recovery\)/);
+    const silent = stateOf(cluster, { cdw: { ...activeFacts('cdw', null), inRecovery: null, psqlMessages: ['psql: FATAL: sorry, too many clients already'] }, scdw: activeFacts('scdw', null) });
+    assert.equal(silent.situation, 'split-brain', 'a coordinator that did not answer for another reason may still accept clients');
+    assert.match(silent.problems.find((x) => x.code === 'split-brain')!.text, /cdw did not answer a session \(so it may accept clients\)/);
+    const d = planNext({ procedure: 'check', cluster, state: s, journal: [], now: NOW });
+    const reason = d.kind === 'blocked' ? d.reason : '';
+    assert.match(reason, /both claim the role\. No procedure runs until only one coordinator is left\.$/);
+    assert.doesNotMatch(reason, /\.\./);
   });
 
   it('explains a stale lock file after kill -9', () => {
