@@ -170,3 +170,17 @@ export function describeReplication(s: StandbyState): string {
   const lag = s.lagBytes === null ? '' : `, lag ${s.lagBytes} bytes`;
   return `WAL sender ${s.walState}, sync state ${s.syncState ?? '?'}, sent ${s.sentLsn ?? '?'} flush ${s.flushLsn ?? '?'} replay ${s.replayLsn ?? '?'}${lag}`;
 }
+
+/**
+ * The inventory host whose own host name (`hostname`, read by the probe) is `reported`: the utilities print the OS
+ * host name (e.g. "<host> is now the new primary master"), which may differ from the inventory name. An exact match
+ * first, then the short name (before the first dot) on either side; null when no host, or more than one, matches.
+ */
+export function inventoryHostByReportedName(state: ClusterState, reported: string): string | null {
+  const exact = state.hosts.filter((h) => h.reportedHostName === reported);
+  if (exact.length === 1) return exact[0]!.name;
+  if (exact.length > 1) return null;
+  const short = (n: string): string => n.split('.')[0] ?? n;
+  const loose = state.hosts.filter((h) => h.reportedHostName !== undefined && short(h.reportedHostName) === short(reported));
+  return loose.length === 1 ? loose[0]!.name : null;
+}

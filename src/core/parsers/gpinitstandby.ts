@@ -65,6 +65,8 @@ export function parseGpinitstandby(text: string, opts?: ParseOptions): ParseResu
 
 function classify(message: string): { outcome: Outcome; reason: FailureReason } {
   if (/user cancel/i.test(message)) return { outcome: 'aborted', reason: 'user-aborted' };
+  // A command the utility ran failed (e.g. pg_ctl under -n: "directory … does not exist"): the work failed, no check refused it.
+  if (message.startsWith('ExecutionError:')) return { outcome: 'failed', reason: /could not connect|connection refused/i.test(message) ? 'connection-failed' : 'other' };
   if (/data directory exists|directory already exists/i.test(message)) return { outcome: 'refused', reason: 'data-directory-exists' };
   if (/already configured/i.test(message)) return { outcome: 'refused', reason: 'standby-already-configured' };
   // Greenplum 7 and Cloudberry, under -a: refused before anything changed.
@@ -117,6 +119,8 @@ function build(chosen: ChosenRun, opts: ParseOptions | undefined): Gpinitstandby
     if ((match = /^Stopping standby (?:master|coordinator) on (\S+)/.exec(m))) { fields.standbyHost ??= match[1] ?? null; continue; }
     if (/standby (?:master|coordinator) initialization parameters$/.test(m) || /^Validating environment and parameters for standby initialization/.test(m)) { mode ??= 'create'; continue; }
     if (/standby removal parameters$/.test(m) || /^Removing standby (?:master|coordinator) from catalog/.test(m)) { mode = 'remove'; continue; }
+    // -s prints its summary and validation first; "Starting standby …" before any of that is -n.
+    if (/^Starting standby (?:master|coordinator)$/.test(m)) { mode ??= 'restart'; continue; }
     const row = parseTableRow(m);
     if (!row) continue;
     const standbyField = /(?:^|\s)standby (?:master|coordinator) (hostname|port|data directory)$/.exec(row.key);

@@ -80,8 +80,15 @@ function build(chosen: ChosenRun, opts: ParseOptions | undefined): GpstateSResul
   let warningsGenerated = false;
   const segments = { count: 0, primaries: 0, mirrors: 0, notUp: 0 };
   let segmentDown = false;
+  let segmentRoleSeen = false;
 
-  const closeSegment = (): void => { if (segmentDown) segments.notUp++; segmentDown = false; };
+  // Without mirrors gpstate suppresses the "Mirroring Info" rows (no "Current role"): every segment is a primary.
+  const closeSegment = (): void => {
+    if (segmentDown) segments.notUp++;
+    if (!segmentRoleSeen) segments.primaries++;
+    segmentDown = false;
+    segmentRoleSeen = false;
+  };
 
   for (const r of run.records) {
     const m = r.message;
@@ -99,6 +106,7 @@ function build(chosen: ChosenRun, opts: ParseOptions | undefined): GpstateSResul
       let k = 0;
       while (m.charCodeAt(k) === 32) k++;
       if (m.startsWith('Current role', k)) {
+        segmentRoleSeen = true;
         if (m.startsWith('Primary', eq + 3)) segments.primaries++;
         else if (m.startsWith('Mirror', eq + 3)) segments.mirrors++;
       } else if (m.startsWith('Configuration reports status as', k) || m.startsWith('Database status', k) || m.startsWith('Segment status', k)) {

@@ -50,6 +50,12 @@ function isBlankOrDots(line: string): boolean {
   return true;
 }
 
+/** `  stderr='…` without its closing quote on the same line (an ExecutionError's captured stderr). */
+function opensStderrQuote(line: string): boolean {
+  const t = line.trimStart();
+  return t.startsWith("stderr='") && (t.length === 8 || !t.endsWith("'"));
+}
+
 function isContinuationShape(line: string): boolean {
   const c = line.charCodeAt(0);
   return c === 9 || c === 32 || line.startsWith('DETAIL:') || line.startsWith('HINT:') || line.startsWith('- VERSION:') || line.startsWith("')") || line.startsWith('")');
@@ -108,6 +114,9 @@ export function readEntries(text: string): Entry[] {
   let previous: { prefix: string; fields: LogLine } | null = null;
   // A `Reason='…` exception text stays open until its closing quote.
   let openQuote = false;
+  // So does the `  stderr='…` of an ExecutionError: the captured stderr usually ends with a newline, leaving the
+  // closing quote alone on the next line.
+  let openStderr = false;
   for (let i = 0; i < lines.length; i++) {
     const line = stripTerminalEscapes(lines[i] ?? '');
     let record: LogRecord | null = null;
@@ -125,6 +134,7 @@ export function readEntries(text: string): Entry[] {
       entries.push(record);
       lastRecord = record;
       openQuote = record.message.includes("(Reason='") && !/'\)\s*exiting\.\.\.\s*$/.test(record.message);
+      openStderr = false;
       continue;
     }
     // A capture footer or a pasted command always ends what came before, even an unterminated exception text.
@@ -133,6 +143,7 @@ export function readEntries(text: string): Entry[] {
       entries.push({ type: 'exit', code: Number(exit[1]) });
       lastRecord = null;
       openQuote = false;
+      openStderr = false;
       continue;
     }
     // An indented paste (a Markdown block) indents the shell prompts too.
@@ -142,17 +153,21 @@ export function readEntries(text: string): Entry[] {
       entries.push({ type: 'command', text: unindented.slice(shell[0].length).trim() });
       lastRecord = null;
       openQuote = false;
+      openStderr = false;
       continue;
     }
     if (BARE_COMMAND.test(unindented)) {
       entries.push({ type: 'command', text: unindented.trim() });
       lastRecord = null;
       openQuote = false;
+      openStderr = false;
       continue;
     }
-    if (lastRecord && lastRecord.continuation.length < MAX_CONTINUATION && (openQuote || (line.length > 0 && isContinuationShape(line)))) {
+    if (lastRecord && lastRecord.continuation.length < MAX_CONTINUATION && (openQuote || openStderr || (line.length > 0 && isContinuationShape(line)))) {
       addContinuation(lastRecord, line);
       if (openQuote && /^'\)|'\)\s*exiting\.\.\.\s*$/.test(line)) openQuote = false;
+      if (openStderr) openStderr = !line.endsWith("'");
+      else openStderr = opensStderrQuote(line);
       continue;
     }
     if (line.startsWith('#') || isBlankOrDots(line) || CHILD_OUTPUT.test(line)) {
