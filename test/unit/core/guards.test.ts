@@ -159,21 +159,24 @@ describe('state guards', () => {
     }
   });
 
-  it('the activation has its own words: every host observed, none active', () => {
+  it('the activation has its own words: none active, none claiming to be', () => {
     const journal = [{ ts: NOW.toISOString(), runId: 'r', cluster: 'lab', procedure: 'return-to-original' as const, type: 'step-started' as const, stepId: 'stop-coordinator' }];
     const d = planNext({ procedure: 'return-to-original', cluster, state: SITUATIONS.swapStopped(cluster), journal, now: NOW });
     const step = (d as Extract<typeof d, { kind: 'step' }>).step;
     assert.equal(step.id, 'activate-standby');
     assert.ok(!step.guards.some((g) => g.id === 'one-active-coordinator'));
     const guard = step.guards.find((g) => g.id === 'no-active-coordinator')!;
-    assert.equal(guard.description, 'every host was observed and none is the active coordinator (so activating one makes exactly one)');
+    assert.equal(guard.description, 'no host runs an active coordinator, and no two claim to (observed right before the step)');
     assert.equal(judgeStateGuard(guard, step, SITUATIONS.swapStopped(cluster)).ok, true);
     const running = judgeStateGuard(guard, step, stateOf(cluster, { cdw: standbyFacts('cdw'), scdw: activeFacts('scdw', null) }));
     assert.equal(running.ok, false);
-    assert.match(running.message, /^scdw runs as the active coordinator: activating another would make two$/);
-    const hidden = judgeStateGuard(guard, step, stateOf(cluster, { cdw: standbyFacts('cdw'), scdw: 'connect timeout' }));
-    assert.equal(hidden.ok, false);
-    assert.match(hidden.message, /^scdw could not be observed \(connect timeout\): it may run a coordinator$/);
+    assert.match(running.message, /^scdw runs as the active coordinator$/);
+    const two = judgeStateGuard(guard, step, SITUATIONS.splitBrain(cluster));
+    assert.equal(two.ok, false, 'a split brain is not "none active"');
+    assert.match(two.message, /^split brain: /);
+    // The other host being observed down is the job of old-coordinator-confirmed-down on the same step.
+    const hidden = stateOf(cluster, { cdw: standbyFacts('cdw'), scdw: 'connect timeout' });
+    assert.equal(judgeStateGuard(step.guards.find((g) => g.id === 'old-coordinator-confirmed-down')!, step, hidden).ok, false);
   });
 
   it('refuses gpstop -m unless the standby is streaming, sync, sent = flush = replay, and shows the numbers', () => {

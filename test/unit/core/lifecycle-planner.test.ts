@@ -133,7 +133,7 @@ describe('planner: start-standby', () => {
     assert.equal(s.host, 'cdw');
     assert.equal(s.command, 'gpinitstandby -n');
     assert.deepEqual(s.guards.map((g) => `${g.kind}:${g.id}@${g.host}`), [
-      'state:no-split-brain@cdw',
+      'state:one-active-coordinator@cdw',
       'state:host-is-active@cdw',
       'state:standby-listed@scdw',
       'state:no-wal-sender@cdw',

@@ -25,7 +25,7 @@ describe('releases', () => {
     assert.equal(standbyLocationArgs('6', '/data/master/gpseg-1', undefined), ' -S /data/master/gpseg-1');
     assert.equal(standbyLocationArgs('cloudberry', undefined, 7000), ' -P 7000');
     assert.equal(standbyLocationArgs(undefined, undefined, undefined), '');
-    assert.equal(standbyLocationArgs('5', '/data/my master', undefined), " -F 'pg_system:/data/my master'");
+    assert.throws(() => standbyLocationArgs('5', '/data/my master', undefined), /it contains a space/);
     assert.throws(() => standbyLocationArgs('5', 'data/x', undefined), /absolute/);
     assert.equal(hasHbaHostnames('5'), false);
     assert.equal(hasHbaHostnames('cloudberry'), true);
