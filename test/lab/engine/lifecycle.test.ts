@@ -43,7 +43,7 @@ describe('engine: the coordinator lifecycle end to end', function () {
     assert.deepEqual(await lockFiles(lab!, 'cdw'), ['.s.PGSQL.5432.lock']);
     const { result } = await runAll('failover', cluster(), pool!, journal, record);
     assert.equal(result.status, 'refused', result.message);
-    assert.deepEqual(result.steps.map((s) => `${s.step.id}@${s.step.host}:${s.status}`), ['move-lock-aside@cdw:succeeded', 'activate-standby@scdw:needs-attention']);
+    assert.deepEqual(result.steps.map((s) => `${s.step.id}@${s.step.host}:${s.status}`), ['move-lock-aside@cdw:succeeded', 'activate-standby@scdw:refused']);
     assert.match(result.message, /not confirmed fenced.*--confirm-fenced cdw/);
     const left = await lockFiles(lab!, 'cdw');
     assert.equal(left.length, 1);
