@@ -63,6 +63,8 @@ export function writeHostFiles(dir: string, name: string, address: string, all: 
   chownTree(join(base, 'data'), uid, gid);
   writeFileSync(join(base, 'sshd_config'), [
     `ListenAddress ${address}:${s.sshPort}`,
+    // The real utilities also ssh to localhost (gpactivatestandby checks its own standby that way).
+    ...(s.real ? [`ListenAddress 127.0.0.1:${s.sshPort}`] : []),
     `HostKey ${join(dir, 'keys', `ssh_host_${name}_ed25519`)}`,
     `PidFile ${join(base, 'sshd.pid')}`,
     'UsePAM no',

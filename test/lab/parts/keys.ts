@@ -54,7 +54,8 @@ export function writeClientFiles(lab: Lab, subnet: number): void {
   // gpadmin's hosts trust each other with the same known_hosts.
   for (const h of lab.hosts.concat(lab.bastion)) {
     const target = join(hostDir(lab.dir, h.name), 'home', '.ssh', 'known_hosts');
-    writeFileSync(target, all.map((x) => `${[...knownHostNames(x), x.name, x.address].join(',')} ${pub(x.name)}`).join('\n') + '\n');
+    const self = lab.greenplum === 'real' ? [`localhost,127.0.0.1 ${pub(h.name)}`] : [];
+    writeFileSync(target, [...all.map((x) => `${[...knownHostNames(x), x.name, x.address].join(',')} ${pub(x.name)}`), ...self].join('\n') + '\n');
     const { uid, gid } = userIds();
     chownSync(target, uid, gid);
   }
