@@ -70,7 +70,8 @@ export function writeClientFiles(lab: Lab, subnet: number): void {
         environmentScript: lab.environmentScript,
         dataDirectory: lab.dataDirectory,
         port: lab.pgPort,
-        hosts: lab.hosts.map((h, i) => ({
+        // A real lab's segment host (sdw1) is no coordinator host: the inventory lists cdw and scdw.
+        hosts: (lab.greenplum === 'real' ? lab.hosts.slice(0, 2) : lab.hosts).map((h, i) => ({
           name: h.name,
           ...(i === 0 ? { role: 'coordinator' } : i === 1 ? { role: 'standby' } : {}),
           ssh: h.name,
