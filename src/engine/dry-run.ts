@@ -8,7 +8,7 @@ import type { JournalEntry } from '../core/procedures/journal';
 import type { PlannedStep, ProcedureId } from '../core/procedures/types';
 import type { ResolvedCluster } from '../core/inventory';
 import type { ClusterState } from '../core/state';
-import type { RemoteExecutor } from '../ssh/types';
+import type { ExecResult, RemoteExecutor } from '../ssh/types';
 import { formatState, formatStep } from './format';
 import { observe } from './observe';
 import type { ObserveOptions } from './observe';
@@ -42,6 +42,8 @@ export interface DryRunOptions {
   signal?: AbortSignal;
   now?: () => Date;
   onStep?: (s: DryRunStep) => void;
+  /** Each guard script run on a host, for the audit log. */
+  audit?: (step: PlannedStep, host: string, started: Date, result: ExecResult | null, error?: string) => void;
 }
 
 /** Observes, plans and runs every guard script on its host; runs no step. */
@@ -54,7 +56,7 @@ export async function dryRun(o: DryRunOptions): Promise<DryRunResult> {
     const ctx = { cluster: o.cluster, executor: o.executor, ...(o.signal ? { signal: o.signal } : {}), ...(o.observe ? { observe: o.observe } : {}) };
     for (const [i, step] of [decision.step, ...decision.upcoming].entries()) {
       // No waiting for the LSNs to converge: a dry run reports what holds now.
-      const { verdicts } = await evaluateGuards(ctx, step, { syncWaitMs: 0 });
+      const { verdicts } = await evaluateGuards(ctx, step, { syncWaitMs: 0, ...(o.audit ? { audit: (host: string, started: Date, r: ExecResult | null, error?: string) => o.audit?.(step, host, started, r, error) } : {}) });
       const s: DryRunStep = { step, next: i === 0, verdicts };
       steps.push(s);
       o.onStep?.(s);

@@ -84,6 +84,11 @@ export interface GpstateObservation {
   raw: { gpstateF: string | null; gpstateB: string | null };
 }
 
+/** A fresh state with the gpstate outputs of an earlier observation kept (none when there was none). */
+export function withState(previous: GpstateObservation | undefined, state: ClusterState): GpstateObservation {
+  return { ...(previous ?? { gpstateF: null, gpstateB: null, raw: { gpstateF: null, gpstateB: null } }), state };
+}
+
 /**
  * The observation plus `gpstate -f` and `gpstate -b` on the active coordinator, as the utilities report it.
  * The standby's status and replication come from gpstate's own words; disagreements are listed as problems.
@@ -91,7 +96,7 @@ export interface GpstateObservation {
 export async function observeWithGpstate(cluster: ResolvedCluster, executor: RemoteExecutor, opts: ObserveOptions = {}): Promise<GpstateObservation> {
   const state = await observe(cluster, executor, { ...opts, execProbe: true });
   const active = cluster.hosts.find((h) => h.name === state.activeCoordinator);
-  if (!active) return { state, gpstateF: null, gpstateB: null, raw: { gpstateF: null, gpstateB: null } };
+  if (!active) return withState(undefined, state);
   const env = coordinatorEnv(active.dataDirectory, active.port);
   const run = async (args: string): Promise<{ text: string; exitCode: number | null } | { error: string }> => {
     try {

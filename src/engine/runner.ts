@@ -3,7 +3,6 @@
 // the hosts as they are at that moment, runs the command with its output streamed, then re-observes to verify.
 // Every step is journaled; a step whose outcome is unknown is re-observed and the run stops there, resumable.
 import { randomBytes } from 'node:crypto';
-import { userInfo } from 'node:os';
 import { parseOutput } from '../core/parsers';
 import { planNext } from '../core/planner';
 import type { PlanDecision } from '../core/planner';
@@ -17,6 +16,8 @@ import type { ResolvedCluster } from '../core/inventory';
 import type { ClusterState } from '../core/state';
 import { RemoteExecError } from '../ssh/types';
 import type { ExecOptions, ExecResult, HostTarget, RemoteExecutor } from '../ssh/types';
+import { auditRecord, localUser } from './audit';
+import type { AuditOutcome, AuditRecord } from './audit';
 import { JournalFile } from './journal';
 import { commandFor, describeExecError, hostTarget, observe } from './observe';
 import type { ObserveOptions } from './observe';
@@ -44,21 +45,7 @@ export interface RunResult {
   state: ClusterState | null;
 }
 
-export interface AuditRecord {
-  user: string;
-  cluster: string;
-  procedure: ProcedureId;
-  stepId: string;
-  kind: 'step' | 'guard';
-  host: string;
-  command: string;
-  startedAt: string;
-  endedAt: string;
-  exitCode: number | null;
-  /** Set when the command has no known outcome (connection lost, timeout, cancelled). */
-  error?: string;
-  durationMs: number;
-}
+export type { AuditRecord } from './audit';
 
 export type RunEvent =
   | { type: 'run-started'; runId: string; procedure: ProcedureId; cluster: string }
@@ -141,7 +128,7 @@ export async function runProcedure(o: RunOptions): Promise<RunResult> {
   const now = o.now ?? (() => new Date());
   const journal = new JournalFile(o.journalPath);
   const runId = `${now().toISOString().replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`;
-  const user = o.user ?? safeUser();
+  const user = o.user ?? localUser();
   const emit = (e: RunEvent): void => o.onEvent?.(e);
   const records: StepRecord[] = [];
   const poll = o.pollIntervalMs ?? 2000;
@@ -161,18 +148,19 @@ export async function runProcedure(o: RunOptions): Promise<RunResult> {
     emit({ type: 'run-finished', result });
     return result;
   };
+  const audit = (step: PlannedStep, kind: AuditRecord['kind'], host: string, started: Date, outcome: AuditOutcome): void =>
+    o.audit?.(auditRecord({ user, cluster: o.cluster.name, procedure: o.procedure }, { stepId: step.id, kind, host, command: kind === 'step' ? step.command : `guards of ${step.id}` }, started, now(), outcome));
   const exec = async (step: PlannedStep, kind: 'step' | 'guard', host: string, script: string, env: Record<string, string>, opts: ExecOptions, inTerminal = true): Promise<ExecResult> => {
     const h = o.cluster.hosts.find((x) => x.name === host);
     if (!h) throw new Error(`host ${host} is not in cluster ${o.cluster.name}`);
     const started = now();
-    const shown = kind === 'step' ? step.command : `guards of ${step.id}`;
     try {
       const line = commandFor(o.cluster, script, env);
       const r = kind === 'step' && inTerminal && o.runStepCommand ? await o.runStepCommand(hostTarget(h), line, opts, step) : await o.executor.exec(hostTarget(h), line, opts);
-      o.audit?.({ user, cluster: o.cluster.name, procedure: o.procedure, stepId: step.id, kind, host, command: shown, startedAt: started.toISOString(), endedAt: now().toISOString(), exitCode: r.exitCode, durationMs: r.durationMs });
+      audit(step, kind, host, started, { exitCode: r.exitCode });
       return r;
     } catch (e) {
-      o.audit?.({ user, cluster: o.cluster.name, procedure: o.procedure, stepId: step.id, kind, host, command: shown, startedAt: started.toISOString(), endedAt: now().toISOString(), exitCode: null, error: describeExecError(e), durationMs: now().getTime() - started.getTime() });
+      audit(step, kind, host, started, { exitCode: null, error: describeExecError(e) });
       throw e;
     }
   };
@@ -306,8 +294,7 @@ export async function runProcedure(o: RunOptions): Promise<RunResult> {
           emit({ type: 'observed', state: s });
         },
         onVerdict: (v) => emit({ type: 'guard', step, guard: v.guard, ok: v.ok, message: v.message }),
-        audit: (host, started, r, error) =>
-          o.audit?.({ user, cluster: o.cluster.name, procedure: o.procedure, stepId: step.id, kind: 'guard', host, command: `guards of ${step.id}`, startedAt: started.toISOString(), endedAt: now().toISOString(), exitCode: r?.exitCode ?? null, ...(error ? { error } : {}), durationMs: now().getTime() - started.getTime() }),
+        audit: (host, started, r, error) => audit(step, 'guard', host, started, { exitCode: r?.exitCode ?? null, ...(error ? { error } : {}) }),
       },
     );
     const failed = verdicts.find((v) => !v.ok);
@@ -397,12 +384,4 @@ export async function evaluateGuards(
     }
   }
   return { state: fresh, verdicts };
-}
-
-function safeUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return process.env.USER ?? 'unknown';
-  }
 }

@@ -1,7 +1,9 @@
 // The long-lived parts every command works with, created once in activate(). Creating them does no network work:
 // the ssh pool is made on first use, clusters are observed only on request or while the view is visible.
 import * as vscode from 'vscode';
-import { AuditLog } from './audit/auditLog';
+import type { StateLocations } from '../engine/locations';
+import type { ProcedureSession } from '../engine/procedureSession';
+import { AuditLog, extensionLocations } from './audit/auditLog';
 import { ClusterService } from './clusters/clusterService';
 import { Credentials } from './credentials';
 import type { LoadedCluster } from './inventory/loadInventory';
@@ -18,6 +20,8 @@ export function clusterPanelKey(cluster: string): string {
 export class Services implements vscode.Disposable {
   readonly output: vscode.LogOutputChannel;
   readonly panels: StatusPanels;
+  /** Where the journals and the audit log are. */
+  readonly locations: StateLocations;
   readonly audit: AuditLog;
   readonly credentials: Credentials;
   readonly clusters: ClusterService;
@@ -36,9 +40,10 @@ export class Services implements vscode.Disposable {
     useTranslator(vscode.l10n.t);
     this.output = vscode.window.createOutputChannel('Greenplum Coordinator', { log: true });
     this.panels = new StatusPanels(context.extensionUri, (line) => this.output.warn(line));
-    this.audit = new AuditLog(context.globalStorageUri);
+    this.locations = extensionLocations(context.globalStorageUri);
+    this.audit = new AuditLog(this.locations);
     this.credentials = new Credentials(context.secrets, context.globalState);
-    this.clusters = new ClusterService(this.credentials, this.output);
+    this.clusters = new ClusterService(this.credentials, this.output, this.locations);
     this.tree = new ClusterTreeProvider(this.clusters);
     this.statusBar = vscode.window.createStatusBarItem('greenplumCoordinator.health', vscode.StatusBarAlignment.Left, 50);
     this.statusBar.name = vscode.l10n.t('Greenplum Coordinator Mirroring');
@@ -47,6 +52,11 @@ export class Services implements vscode.Disposable {
       this.updateStatusBar();
       this.updateClusterPanel(name);
     }));
+  }
+
+  /** The engine's session on a cluster of the inventory. */
+  session(loaded: LoadedCluster): ProcedureSession {
+    return this.clusters.session(loaded.cluster);
   }
 
   async refreshClusters(): Promise<void> {

@@ -45,6 +45,8 @@ export class RemoteExecError extends Error {
 
 export interface RemoteExecutor {
   exec(host: HostTarget, command: string, options?: ExecOptions): Promise<ExecResult>;
+  /** A PTY channel running `options.command` (or the login shell), for terminals and steps run in one. */
+  openShell(host: HostTarget, options: ShellOptions): Promise<ShellSession>;
   /**
    * A byte stream to a Unix socket on the host (OpenSSH `direct-streamlocal`), over the same connection, as the
    * login user. Optional: an executor without it (or a server with AllowStreamLocalForwarding no) is only exec'd.

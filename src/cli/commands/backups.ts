@@ -6,10 +6,10 @@ import { defaultRemovals, formatBytes, newestBackup } from '../../core/backups';
 import type { BackupEntry } from '../../core/backups';
 import { appendRemovalAudit, listBackups, removeBackup } from '../../engine/backups';
 import type { HostBackups } from '../../engine/backups';
-import { defaultAuditPath } from '../../engine/session';
+import { cliLocations } from '../../engine/locations';
 import type { CliCommand } from '../args';
 import { EXIT_USAGE, parseArgs } from '../args';
-import { clusterFromArgs, COMMON_OPTIONS, COMMON_VALUE_OPTIONS, poolFromArgs, usageError } from './status';
+import { clusterFromArgs, COMMON_OPTIONS, COMMON_VALUE_OPTIONS, poolFromArgs, usageError } from '../preamble';
 
 const LIST_USAGE = `Usage: gpcoord backups <cluster> [--json] [--inventory FILE] [--ssh-config FILE]
 
@@ -118,7 +118,7 @@ async function remove(argv: string[]): Promise<number> {
   const includeNewest = flags.has('include-newest');
   const pool = poolFromArgs(parsed.args);
   const rl = yes || dry ? null : createInterface({ input: process.stdin, output: process.stdout });
-  const auditPath = values.get('audit') ?? defaultAuditPath();
+  const auditPath = values.get('audit') ?? cliLocations().auditPath();
   let failures = 0;
   try {
     const hosts = (await listBackups(cluster, pool)).filter((h) => onlyHost === undefined || h.host === onlyHost);

@@ -2,10 +2,10 @@
 // over time, and every procedure run — oldest first.
 import { formatHistoryLine } from '../../core/history';
 import { historyPathFor, HistoryFile } from '../../engine/history';
-import { defaultJournalPath } from '../../engine/session';
+import { cliLocations } from '../../engine/locations';
 import type { CliCommand } from '../args';
 import { parseArgs } from '../args';
-import { usageError } from './status';
+import { usageError } from '../preamble';
 
 const USAGE = `Usage: gpcoord history <cluster> [--json] [--limit N] [--journal FILE]
 
@@ -30,7 +30,7 @@ async function run(argv: string[]): Promise<number> {
   const limitText = values.get('limit');
   const limit = limitText === undefined ? undefined : Number(limitText);
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) return usageError('history', USAGE, `--limit needs a whole number of entries, 1 or more (got "${limitText ?? ''}")`);
-  const path = historyPathFor(values.get('journal') ?? defaultJournalPath(name));
+  const path = historyPathFor(values.get('journal') ?? cliLocations().journalPath(name));
   const entries = new HistoryFile(path).read().filter((e) => e.cluster === name);
   const shown = limit === undefined ? entries : entries.slice(-limit);
   if (!entries.length) {

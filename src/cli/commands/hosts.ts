@@ -1,8 +1,8 @@
 // `gpcoord hosts <cluster>`: the cluster's hosts as the inventory and ~/.ssh/config resolve them, without connecting.
 import type { CliCommand } from '../args';
-import { EXIT_USAGE, parseArgs } from '../args';
+import { EXIT_USAGE } from '../args';
 import { hostTarget } from '../../engine/observe';
-import { clusterFromArgs, COMMON_OPTIONS, COMMON_VALUE_OPTIONS, poolFromArgs, usageError } from './status';
+import { COMMON_OPTIONS, COMMON_VALUE_OPTIONS, openSession, readArgs, usageError } from '../preamble';
 
 const USAGE = `Usage: gpcoord hosts <cluster> [--json] [--inventory FILE] [--ssh-config FILE]
 
@@ -15,17 +15,13 @@ ${COMMON_OPTIONS}
 Exit status: 0 listed, 2 bad usage or inventory.`;
 
 async function run(argv: string[]): Promise<number> {
-  const parsed = parseArgs(argv, { valueOptions: [...COMMON_VALUE_OPTIONS], flags: ['json', 'help'], aliases: { h: 'help' } });
-  if (!parsed.ok) return usageError('hosts', USAGE, parsed.error);
-  const { positionals, flags } = parsed.args;
-  if (flags.has('help')) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+  const read = readArgs('hosts', USAGE, argv, { valueOptions: [...COMMON_VALUE_OPTIONS], flags: ['json'] });
+  if ('exit' in read) return read.exit;
+  const { positionals, flags } = read.args;
   if (positionals.length !== 1) return usageError('hosts', USAGE, positionals.length ? `unexpected argument "${positionals[1]}"` : 'missing <cluster>');
-  const cluster = clusterFromArgs('hosts', positionals[0]!, parsed.args);
-  if (!cluster) return EXIT_USAGE;
-  const pool = poolFromArgs(parsed.args);
+  const opened = openSession('hosts', positionals[0]!, read.args);
+  if (!opened) return EXIT_USAGE;
+  const { session: { cluster }, pool } = opened;
   try {
     const rows = cluster.hosts.map((h) => {
       const r = pool.resolve(hostTarget(h));

@@ -1,16 +1,12 @@
 // `gpcoord plan <procedure> <cluster>`: observes the cluster and shows what the procedure would do from here —
 // each step's host, exact command, guards and check — without running anything.
-import { planNext } from '../../core/planner';
 import { PROCEDURES } from '../../core/procedures/definitions';
 import { PROCEDURE_IDS } from '../../core/procedures/types';
 import type { ProcedureId } from '../../core/procedures/types';
 import { formatState, formatStep } from '../../engine/format';
-import { JournalFile } from '../../engine/journal';
-import { observe } from '../../engine/observe';
-import { defaultJournalPath } from '../../engine/session';
 import type { CliCommand } from '../args';
-import { EXIT_USAGE, parseArgs } from '../args';
-import { clusterFromArgs, COMMON_OPTIONS, COMMON_VALUE_OPTIONS, poolFromArgs, usageError } from './status';
+import { EXIT_USAGE } from '../args';
+import { COMMON_OPTIONS, COMMON_VALUE_OPTIONS, openSession, readArgs, usageError } from '../preamble';
 
 const USAGE = `Usage: gpcoord plan <procedure> <cluster> [--json] [--journal FILE] [--inventory FILE] [--ssh-config FILE]
 
@@ -31,24 +27,19 @@ export function isProcedure(p: string | undefined): p is ProcedureId {
 }
 
 async function run(argv: string[]): Promise<number> {
-  const parsed = parseArgs(argv, { valueOptions: [...COMMON_VALUE_OPTIONS, 'journal'], flags: ['json', 'help'], aliases: { h: 'help' } });
-  if (!parsed.ok) return usageError('plan', USAGE, parsed.error);
-  const { positionals, flags, values } = parsed.args;
-  if (flags.has('help')) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+  const read = readArgs('plan', USAGE, argv, { valueOptions: [...COMMON_VALUE_OPTIONS, 'journal'], flags: ['json'] });
+  if ('exit' in read) return read.exit;
+  const { positionals, flags } = read.args;
   const [procedure, name, ...extra] = positionals;
   if (!isProcedure(procedure)) return usageError('plan', USAGE, procedure ? `unknown procedure "${procedure}" (expected ${PROCEDURE_IDS.join(', ')})` : 'missing <procedure>');
   if (!name) return usageError('plan', USAGE, 'missing <cluster>');
   if (extra.length) return usageError('plan', USAGE, `unexpected argument "${extra[0]}"`);
-  const cluster = clusterFromArgs('plan', name, parsed.args);
-  if (!cluster) return EXIT_USAGE;
-  const pool = poolFromArgs(parsed.args);
+  const opened = openSession('plan', name, read.args);
+  if (!opened) return EXIT_USAGE;
+  const { session, pool } = opened;
   try {
-    const state = await observe(cluster, pool);
-    const journal = new JournalFile(values.get('journal') ?? defaultJournalPath(cluster.name)).read(cluster.name);
-    const decision = planNext({ procedure, cluster, state, journal, now: new Date() });
+    const { state, decision } = await session.preview(procedure);
+    const cluster = session.cluster;
     if (flags.has('json')) {
       process.stdout.write(`${JSON.stringify({ procedure, cluster: cluster.name, situation: state.situation, decision, state }, null, 2)}\n`);
     } else {

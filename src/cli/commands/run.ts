@@ -1,22 +1,23 @@
 // `gpcoord run <procedure> <cluster>`: runs a procedure step by step on the hosts, with live output, asking y/N
 // before every step that changes the cluster (unless --yes), and a summary at the end.
-import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import type { PlanOptions } from '../../core/lifecycle-planner';
+import { PROCEDURES } from '../../core/procedures/definitions';
 import type { PlannedStep, ProcedureId } from '../../core/procedures/types';
 import { PROCEDURE_IDS } from '../../core/procedures/types';
-import { dryRun, formatDryRun } from '../../engine/dry-run';
+import { formatDryRun } from '../../engine/dry-run';
+import { localUser } from '../../engine/audit';
 import { formatState, formatStep, shownCommand } from '../../engine/format';
 import { HistoryFile, historyPathFor } from '../../engine/history';
-import { JournalFile } from '../../engine/journal';
-import { runProcedure } from '../../engine/runner';
-import type { RunEvent, RunResult, RunStatus } from '../../engine/runner';
-import { auditWriter, defaultAuditPath, defaultJournalPath } from '../../engine/session';
+import type { SessionEvent } from '../../engine/procedureSession';
+import type { RunResult, RunStatus } from '../../engine/runner';
 import type { CliCommand, ParsedArgs } from '../args';
-import { EXIT_USAGE, parseArgs } from '../args';
+import { EXIT_USAGE } from '../args';
+import { COMMON_OPTIONS, COMMON_VALUE_OPTIONS, openSession, readArgs, usageError } from '../preamble';
 import { isProcedure } from './plan';
 import { failoverPreamble, historyRecorder, planOptionsFromArgs, RUN_OPTION_FLAGS, RUN_OPTION_VALUES, RUN_OPTIONS_USAGE } from './run-options';
-import { clusterFromArgs, COMMON_OPTIONS, COMMON_VALUE_OPTIONS, poolFromArgs, usageError } from './status';
+
+const CANCEL_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 export const RUN_EXIT: Record<RunStatus, number> = {
   done: 0,
@@ -38,7 +39,8 @@ next step planned from what is seen (so an interrupted run resumes, and a finish
 the step's guards are checked on the hosts right before it runs; afterwards it is verified by observation.
 
   <procedure>         ${PROCEDURE_IDS.join(', ')}
-  --yes               do not ask before steps that change the cluster (otherwise y/N on the terminal)
+  --yes               do not ask before steps that change the cluster (otherwise y/N on the terminal;
+                      a procedure that changes nothing, such as check, never asks)
   --json              print the run's result as JSON on stdout (progress goes to stderr)
   --journal FILE      the procedure journal (default ~/.local/state/gpcoord/journal/<cluster>.jsonl)
   --audit FILE        append-only audit log (default ~/.local/state/gpcoord/audit.jsonl)
@@ -50,7 +52,7 @@ Exit status: 0 done (or nothing to do), 1 a step failed, 2 bad usage or inventor
 5 a step's outcome is unknown (connection lost, timeout, cancelled) — run again to resume,
 6 a step ran but its result did not verify (needs attention).`;
 
-function progressWriter(out: NodeJS.WritableStream): (e: RunEvent) => void {
+function progressWriter(out: NodeJS.WritableStream): (e: SessionEvent) => void {
   // Remote output arrives in chunks; print it line by line with the host in front.
   let pending = '';
   let prefix = '';
@@ -89,6 +91,9 @@ function progressWriter(out: NodeJS.WritableStream): (e: RunEvent) => void {
         flush();
         out.write(`  note: ${e.text}\n`);
         break;
+      case 'audit':
+        if (e.error) out.write(`gpcoord: ${e.error}\n`);
+        break;
       case 'observed':
       case 'run-finished':
         break;
@@ -104,27 +109,24 @@ function summary(r: RunResult): string {
 }
 
 async function run(argv: string[]): Promise<number> {
-  const parsed = parseArgs(argv, { valueOptions: [...COMMON_VALUE_OPTIONS, 'journal', 'audit', ...RUN_OPTION_VALUES], flags: ['yes', 'json', 'help', ...RUN_OPTION_FLAGS], aliases: { h: 'help', y: 'yes' } });
-  if (!parsed.ok) return usageError('run', USAGE, parsed.error);
-  const { positionals, flags, values } = parsed.args;
-  if (flags.has('help')) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+  const read = readArgs('run', USAGE, argv, { valueOptions: [...COMMON_VALUE_OPTIONS, 'journal', 'audit', ...RUN_OPTION_VALUES], flags: ['yes', 'json', ...RUN_OPTION_FLAGS], aliases: { y: 'yes' } });
+  if ('exit' in read) return read.exit;
+  const { positionals, flags } = read.args;
   const [procedure, name, ...extra] = positionals;
   if (!isProcedure(procedure)) return usageError('run', USAGE, procedure ? `unknown procedure "${procedure}" (expected ${PROCEDURE_IDS.join(', ')})` : 'missing <procedure>');
   if (!name) return usageError('run', USAGE, 'missing <cluster>');
   if (extra.length) return usageError('run', USAGE, `unexpected argument "${extra[0]}"`);
-  const chosen = planOptionsFromArgs(procedure, parsed.args);
+  const chosen = planOptionsFromArgs(procedure, read.args);
   if (chosen.error) return usageError('run', USAGE, chosen.error);
-  if (flags.has('dry-run')) return dryRunCommand(procedure, name, parsed.args, chosen.options);
-  const yes = flags.has('yes');
+  if (flags.has('dry-run')) return dryRunCommand(procedure, name, read.args, chosen.options);
+  // A procedure none of whose steps changes the cluster (check) asks nothing, so it needs no terminal.
+  const yes = flags.has('yes') || !PROCEDURES[procedure].steps.some((s) => s.changesCluster);
   if (!yes && !process.stdin.isTTY) return usageError('run', USAGE, 'standard input is not a terminal, so no step can be confirmed: pass --yes to run without asking');
-  const cluster = clusterFromArgs('run', name, parsed.args);
-  if (!cluster) return EXIT_USAGE;
+  const opened = openSession('run', name, read.args);
+  if (!opened) return EXIT_USAGE;
+  const { session, pool } = opened;
   const json = flags.has('json');
   const progress = json ? process.stderr : process.stdout;
-  const pool = poolFromArgs(parsed.args);
   const rl = yes ? null : createInterface({ input: process.stdin, output: process.stdout });
   const confirm = async (step: PlannedStep): Promise<boolean> => {
     if (yes || !rl) return true;
@@ -132,60 +134,44 @@ async function run(argv: string[]): Promise<number> {
     const answer = await rl.question(`\n  Run on ${step.host}: ${shownCommand(step)}${warning}\n  This changes the cluster. Continue? [y/N] `);
     return /^y(es)?$/i.test(answer.trim());
   };
-  // Ctrl-C cancels the running step (its outcome is then unknown and re-observed), a second one exits.
+  // Ctrl-C (or SIGTERM, SIGHUP) cancels the running step (its outcome is then unknown and re-observed) and ends the
+  // run with its journal closed; a second one exits at once.
   const abort = new AbortController();
-  const onSigint = (): void => {
-    if (abort.signal.aborted) process.exit(130);
-    progress.write('\ngpcoord: cancelling (the current step is marked unknown and the cluster re-observed); Ctrl-C again to quit at once\n');
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (abort.signal.aborted) process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGHUP' ? 1 : 15));
+    progress.write(`\ngpcoord: ${signal === 'SIGINT' ? 'Ctrl-C' : signal}: cancelling (the current step is marked unknown and the cluster re-observed); Ctrl-C again to quit at once\n`);
     abort.abort();
   };
-  process.on('SIGINT', onSigint);
-  const journalPath = values.get('journal') ?? defaultJournalPath(cluster.name);
-  const history = new HistoryFile(historyPathFor(journalPath));
-  if (procedure === 'failover') progress.write(`${failoverPreamble(history, cluster.name, !!chosen.options.force, new Date())}\n`);
+  for (const signal of CANCEL_SIGNALS) process.on(signal, onSignal);
+  const history = new HistoryFile(historyPathFor(session.journalPath));
+  if (procedure === 'failover') progress.write(`${failoverPreamble(history, session.cluster.name, !!chosen.options.force, new Date())}\n`);
   const show = progressWriter(progress);
   const record = historyRecorder(history, localUser());
   try {
-    const result = await runProcedure({
-      procedure,
-      cluster,
-      executor: pool,
-      journalPath,
-      audit: auditWriter(values.get('audit') ?? defaultAuditPath()),
-      confirm,
-      onEvent: (e) => {
-        record(e);
+    const result = await session.runSteps(procedure, {
+      confirmStep: confirm,
+      report: (e) => {
+        if (e.type !== 'audit') record(e);
         show(e);
       },
-      signal: abort.signal,
-      planOptions: chosen.options,
-    });
+    }, { signal: abort.signal, planOptions: chosen.options });
     progress.write(`${summary(result)}\n`);
     if (json) process.stdout.write(`${JSON.stringify({ ...result, steps: result.steps.map((s) => ({ ...s, step: { id: s.step.id, title: s.step.title, host: s.step.host, command: s.step.command } })) }, null, 2)}\n`);
     return RUN_EXIT[result.status];
   } finally {
-    process.off('SIGINT', onSigint);
+    for (const signal of CANCEL_SIGNALS) process.off(signal, onSignal);
     rl?.close();
     await pool.dispose();
   }
 }
 
-function localUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return process.env.USER ?? 'unknown';
-  }
-}
-
 async function dryRunCommand(procedure: ProcedureId, name: string, args: ParsedArgs, options: PlanOptions): Promise<number> {
-  const cluster = clusterFromArgs('run', name, args);
-  if (!cluster) return EXIT_USAGE;
-  const pool = poolFromArgs(args);
+  const opened = openSession('run', name, args);
+  if (!opened) return EXIT_USAGE;
+  const { session, pool } = opened;
   try {
-    const journalPath = args.values.get('journal') ?? defaultJournalPath(cluster.name);
-    const r = await dryRun({ procedure, cluster, executor: pool, journal: new JournalFile(journalPath).read(cluster.name), planOptions: options });
-    if (procedure === 'failover') process.stdout.write(`${failoverPreamble(new HistoryFile(historyPathFor(journalPath)), cluster.name, !!options.force, new Date())}\n`);
+    const r = await session.dryRun(procedure, { planOptions: options });
+    if (procedure === 'failover') process.stdout.write(`${failoverPreamble(new HistoryFile(historyPathFor(session.journalPath)), session.cluster.name, !!options.force, new Date())}\n`);
     process.stdout.write(args.flags.has('json') ? `${JSON.stringify(r, null, 2)}\n` : `${formatDryRun(r)}\n`);
     if (r.decision.kind === 'done') return 0;
     return r.wouldRun ? 0 : RUN_EXIT.refused;

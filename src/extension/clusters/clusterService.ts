@@ -2,10 +2,14 @@
 // status bar and the panel. Nothing is observed at activation: only when the user asks, or while the view is
 // visible (auto-refresh). The ssh pool is created on first use and recreated when its settings change.
 import * as vscode from 'vscode';
-import { observe, observeWithGpstate } from '../../engine/observe';
+import type { ResolvedCluster } from '../../core/inventory';
+import type { ClusterState } from '../../core/state';
+import type { StateLocations } from '../../engine/locations';
+import { withState } from '../../engine/observe';
 import type { GpstateObservation } from '../../engine/observe';
 import { DbSessions } from '../../engine/dbsession';
 import { observeFleet } from '../../engine/fleet';
+import { ProcedureSession } from '../../engine/procedureSession';
 import type { SshPool } from '../../ssh/pool';
 import type { Credentials } from '../credentials';
 import type { LoadedCluster } from '../inventory/loadInventory';
@@ -30,7 +34,7 @@ export class ClusterService implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly credentials: Credentials, private readonly log: vscode.LogOutputChannel) {
+  constructor(private readonly credentials: Credentials, private readonly log: vscode.LogOutputChannel, private readonly locations: StateLocations) {
     this.disposables.push(vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('greenplumCoordinator.sshConfigPath') || e.affectsConfiguration('greenplumCoordinator.connectTimeoutSeconds')) void this.resetPool();
     }));
@@ -47,6 +51,11 @@ export class ClusterService implements vscode.Disposable {
     return this.sessions;
   }
 
+  /** The engine's session on a cluster, over the pooled executor (procedure runs re-observe every 1 s). */
+  session(cluster: ResolvedCluster): ProcedureSession {
+    return new ProcedureSession({ cluster, executor: this.executor(), locations: this.locations, pollIntervalMs: 1000 });
+  }
+
   /** Drops every connection (and passphrases the pool remembers); the next command reconnects. */
   async resetPool(): Promise<void> {
     const old = this.pool;
@@ -54,6 +63,11 @@ export class ClusterService implements vscode.Disposable {
     this.sessions = undefined;
     this.pool = undefined;
     await old?.dispose();
+  }
+
+  /** Records a state observed elsewhere (a procedure's observations), keeping the last gpstate outputs. */
+  recordState(cluster: string, state: ClusterState): void {
+    this.record(cluster, withState(this.observations.get(cluster)?.result, state));
   }
 
   get(cluster: string): ClusterObservation | undefined {
@@ -82,10 +96,11 @@ export class ClusterService implements vscode.Disposable {
     this.changed.fire(name);
     const started = Date.now();
     const options = this.observeOptions();
+    const session = this.session(loaded.cluster);
     const observed: Promise<GpstateObservation> = depth === 'full'
-      ? observeWithGpstate(loaded.cluster, this.executor(), options)
+      ? session.observeWithGpstate(options)
       // The last gpstate outputs (segment summary) stay until the next full check; the state itself is fresh.
-      : observe(loaded.cluster, this.executor(), options).then((state) => ({ ...(previous?.result ?? { gpstateF: null, gpstateB: null, raw: { gpstateF: null, gpstateB: null } }), state }));
+      : session.observe(options).then((state) => withState(previous?.result, state));
     const work = observed
       .then((result): ClusterObservation => {
         this.log.info(`${name}: ${result.state.situation}, active coordinator ${result.state.activeCoordinator ?? 'none'}, standby ${result.state.standby.status} (${Date.now() - started} ms)`);

@@ -2,14 +2,11 @@
 // DBA to type the old coordinator's host name, confirming it is fenced (powered off or isolated), before its plan.
 import * as vscode from 'vscode';
 import { describeLastReplication } from '../../core/history';
-import { planNext } from '../../core/planner';
 import type { ProcedureId } from '../../core/procedures/types';
-import { dryRun, formatDryRun } from '../../engine/dry-run';
+import { formatDryRun } from '../../engine/dry-run';
 import { HistoryFile, historyPathFor } from '../../engine/history';
-import { JournalFile } from '../../engine/journal';
-import { observe } from '../../engine/observe';
 import type { Services } from '../services';
-import { journalPath, runProcedureUi } from '../procedures/runProcedureUi';
+import { runProcedureUi } from '../procedures/runProcedureUi';
 import type { ProcedureOutcome } from '../procedures/runProcedureUi';
 import { pickCluster } from './pickCluster';
 
@@ -23,13 +20,12 @@ export async function activateStandby(services: Services, arg?: unknown): Promis
   const loaded = await pickCluster(arg, vscode.l10n.t('Activate the Standby'));
   if (!loaded) return undefined;
   const cluster = loaded.cluster;
-  const journal = new JournalFile(journalPath(services, cluster.name)).read(cluster.name);
-  const state = await observe(cluster, services.clusters.executor());
-  const d = planNext({ procedure: 'failover', cluster, state, journal, now: new Date() });
+  const session = services.session(loaded);
+  const { decision: d } = await session.preview('failover');
   const activation = d.kind === 'step' ? [d.step, ...d.upcoming].find((s) => s.id === 'activate-standby') : undefined;
   const old = activation?.params.oldCoordinatorHost;
   if (!old) return runProcedureUi(services, loaded, 'failover');
-  const last = describeLastReplication(new HistoryFile(historyPathFor(journalPath(services, cluster.name))).read(), new Date());
+  const last = describeLastReplication(new HistoryFile(historyPathFor(session.journalPath)).read(), new Date());
   const typed =
     fencingOverride ??
     (await vscode.window.showInputBox({
@@ -66,7 +62,7 @@ export async function dryRunProcedure(services: Services, arg?: unknown, procedu
   if (!procedure) return undefined;
   const cluster = loaded.cluster;
   const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Dry run of {0} on {1}: checking every guard on the hosts…', procedure, cluster.name) }, () =>
-    dryRun({ procedure, cluster, executor: services.clusters.executor(), journal: new JournalFile(journalPath(services, cluster.name)).read(cluster.name) }),
+    services.session(loaded).dryRun(procedure),
   );
   const text = formatDryRun(result);
   services.output.appendLine(text);

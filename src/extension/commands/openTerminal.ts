@@ -1,8 +1,8 @@
 // "Greenplum: Open Terminal on Host…": an integrated terminal on a coordinator host, over the pooled ssh2
 // connection with a PTY (live output, keyboard input, resize). The session is recorded in the audit log.
-import * as os from 'os';
 import * as vscode from 'vscode';
 import type { ResolvedHost } from '../../core/inventory';
+import { localUser } from '../../engine/audit';
 import { hostTarget } from '../../engine/observe';
 import type { ShellSession } from '../../ssh/types';
 import type { Services } from '../services';
@@ -44,7 +44,11 @@ export async function openTerminal(services: Services, arg?: unknown): Promise<v
         session = s;
         s.onData((data) => write.fire(data));
         s.onExit((exitCode) => {
-          void services.audit.append({ user: os.userInfo().username, cluster: cluster.name, kind: 'terminal', host: host.name, command: 'interactive shell', startedAt: started.toISOString(), endedAt: new Date().toISOString(), exitCode, durationMs: Date.now() - started.getTime() });
+          try {
+            services.audit.append({ user: localUser(), cluster: cluster.name, kind: 'terminal', host: host.name, command: 'interactive shell', startedAt: started.toISOString(), endedAt: new Date().toISOString(), exitCode, durationMs: Date.now() - started.getTime() });
+          } catch (error) {
+            services.output.error(`audit log: ${error instanceof Error ? error.message : String(error)}`);
+          }
           close.fire(exitCode ?? undefined);
         });
       }, (error: unknown) => {

@@ -1,8 +1,10 @@
 // Finds and reads the cluster inventories: every greenplum-clusters.yaml in the workspace, plus the files named in
-// the greenplumCoordinator.inventoryPaths setting. Problems are kept per file so the tree can point at them.
+// the greenplumCoordinator.inventoryPaths setting, through the engine's loader (the CLI's). Problems are kept per
+// file so the tree can point at them.
 import * as vscode from 'vscode';
-import { parseInventory, resolveCluster } from '../../core/inventory';
 import type { InventoryProblem, ResolvedCluster } from '../../core/inventory';
+import { loadInventorySources } from '../../engine/inventory-files';
+import type { InventoryInput } from '../../engine/inventory-files';
 
 export const INVENTORY_FILE_NAME = 'greenplum-clusters.yaml';
 
@@ -50,32 +52,22 @@ export async function inventoryFiles(): Promise<vscode.Uri[]> {
 
 export async function loadInventory(): Promise<LoadedInventory> {
   const files = await inventoryFiles();
-  const clusters: LoadedCluster[] = [];
-  const broken: InventoryFileProblem[] = [];
-  const names = new Set<string>();
-  for (const file of files) {
-    let text: string;
+  const uris = new Map(files.map((u) => [u.fsPath, u]));
+  const inputs = await Promise.all(files.map(async (file): Promise<InventoryInput> => {
     try {
-      text = new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(file));
+      return { file: file.fsPath, text: new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(file)) };
     } catch (error) {
-      broken.push({ file, problems: [{ file: file.fsPath, line: 1, column: 1, endLine: 1, endColumn: 1, offset: 0, endOffset: 0, field: '', severity: 'error',
-        message: vscode.l10n.t('cannot read the inventory file ({0}); fix the path in the {1} setting', error instanceof Error ? error.message : String(error), 'greenplumCoordinator.inventoryPaths') }] });
-      continue;
+      return { file: file.fsPath, unreadable: error instanceof Error ? error.message : String(error) };
     }
-    const result = parseInventory(text, file.fsPath);
-    if (!result.ok) {
-      broken.push({ file, problems: result.problems });
-      continue;
-    }
-    for (const [name, config] of Object.entries(result.inventory.clusters)) {
-      if (names.has(name)) {
-        broken.push({ file, problems: [{ file: file.fsPath, line: 1, column: 1, endLine: 1, endColumn: 1, offset: 0, endOffset: 0, field: `clusters.${name}`, severity: 'warning',
-          message: vscode.l10n.t('cluster "{0}" is also defined in an earlier inventory file; the first definition is used, rename one of them', name) }] });
-        continue;
-      }
-      names.add(name);
-      clusters.push({ cluster: resolveCluster(name, config), file });
-    }
-  }
-  return { clusters, broken, files };
+  }));
+  const load = loadInventorySources(inputs, {
+    unreadable: (_file, why) => vscode.l10n.t('cannot read the inventory file ({0}); fix the path in the {1} setting', why, 'greenplumCoordinator.inventoryPaths'),
+    duplicate: (name) => vscode.l10n.t('cluster "{0}" is also defined in an earlier inventory file; the first definition is used, rename one of them', name),
+  });
+  const uriOf = (file: string): vscode.Uri => uris.get(file) ?? vscode.Uri.file(file);
+  const broken: InventoryFileProblem[] = [
+    ...load.files.filter((f) => !f.ok).map((f) => ({ file: uriOf(f.file), problems: f.problems })),
+    ...load.duplicates.map((p) => ({ file: uriOf(p.file), problems: [p] })),
+  ];
+  return { clusters: load.clusters.map((c) => ({ cluster: c.cluster, file: uriOf(c.file) })), broken, files };
 }

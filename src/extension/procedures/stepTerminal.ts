@@ -4,9 +4,8 @@
 // output and the exit status go back to the engine for parsing and verification. One terminal serves every step of
 // a run; each step gets a banner with its host and command, and a line with its result.
 import * as vscode from 'vscode';
-import type { SshPool } from '../../ssh/pool';
 import { RemoteExecError } from '../../ssh/types';
-import type { ExecOptions, ExecResult, HostTarget, ShellSession } from '../../ssh/types';
+import type { ExecOptions, ExecResult, HostTarget, RemoteExecutor, ShellSession } from '../../ssh/types';
 
 const BOLD = '\x1b[1m';
 const DIM = '\x1b[2m';
@@ -99,11 +98,11 @@ export class StepTerminal implements vscode.Disposable {
    * Rejects with RemoteExecError when the outcome is unknown: 'cancelled' (Ctrl+C, the signal, the terminal closed),
    * 'timeout', 'connection-lost', or a connection that could not be made.
    */
-  async runStep(pool: SshPool, host: HostTarget, command: string, options: ExecOptions): Promise<ExecResult> {
+  async runStep(executor: RemoteExecutor, host: HostTarget, command: string, options: ExecOptions): Promise<ExecResult> {
     if (this.running) throw new Error('a step is already running in this terminal');
     if (options.signal?.aborted) throw new RemoteExecError('cancelled', host.name, vscode.l10n.t('Cancelled before it started: the command did not run on {0}.', host.name));
     const t0 = Date.now();
-    const session = await pool.openShell(host, { command, cols: this.columns, rows: this.rows });
+    const session = await executor.openShell(host, { command, cols: this.columns, rows: this.rows });
     let stopped: 'cancelled' | 'timeout' | undefined;
     let hangUp: NodeJS.Timeout | undefined;
     const stop = (why: 'cancelled' | 'timeout'): void => {

@@ -139,6 +139,7 @@ function injection(lab: Lab, kind: FaultKind, host: string, active: string): Inj
 function withShortTimeout(executor: RemoteExecutor, command: () => string | null): RemoteExecutor {
   return {
     exec: (host, cmd, options) => executor.exec(host, cmd, command() !== null && cmd.includes(command()!) ? { ...options, timeoutMs: 1500 } : options),
+    openShell: (host, options) => executor.openShell(host, options),
   };
 }
 

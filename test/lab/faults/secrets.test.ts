@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { auditWriter } from '../../../src/engine/session';
+import { auditWriter } from '../../../src/engine/audit';
 import { SshPool } from '../../../src/ssh/pool';
 import { clusterOf, runAll, startLab, stopLab, tempJournal } from '../engine/helpers';
 import type { Lab } from '../lab';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { parseInventory, resolveCluster } from '../../../src/core/inventory';
 import type { ResolvedCluster } from '../../../src/core/inventory';
 import { observeFleet } from '../../../src/engine/fleet';
-import type { ExecResult, HostTarget, RemoteExecutor } from '../../../src/ssh/types';
+import type { ExecResult, HostTarget, RemoteExecutor, ShellSession } from '../../../src/ssh/types';
 
 function cluster(name: string, coordinator: string, standby: string): ResolvedCluster {
   const r = parseInventory(`clusters:\n  ${name}:\n    dataDirectory: /data/coordinator/gpseg-1\n    port: 5432\n    hosts:\n      - name: ${coordinator}\n        role: coordinator\n      - name: ${standby}\n`);
@@ -31,6 +31,10 @@ class ScriptedExecutor implements RemoteExecutor {
   private readonly gates = new Map<string, () => void>();
 
   constructor(private readonly held: Set<string> = new Set()) {}
+
+  openShell(): Promise<ShellSession> {
+    return Promise.reject(new Error('no PTY in this test'));
+  }
 
   async exec(host: HostTarget): Promise<ExecResult> {
     this.started.push(host.name);
