@@ -136,8 +136,10 @@ export async function runProcedure(o: RunOptions): Promise<RunResult> {
   const write = (e: Omit<JournalEntry, 'ts' | 'runId' | 'cluster' | 'procedure' | 'user'>): void =>
     journal.append({ ts: now().toISOString(), runId, cluster: o.cluster.name, procedure: o.procedure, user, ...e });
 
-  const look = async (): Promise<ClusterState> => {
-    const s = await observe(o.cluster, o.executor, { ...o.observe, ...(o.signal ? { signal: o.signal } : {}) });
+  // An observation stops with the run's signal, except the one after a cancelled step (reobserveAfterUnknown),
+  // which must happen although the run's signal has fired: it takes no signal and ends by the probe's own timeout.
+  const look = async (signal: AbortSignal | null = o.signal ?? null): Promise<ClusterState> => {
+    const s = await observe(o.cluster, o.executor, { ...o.observe, ...(signal ? { signal } : {}) });
     lastState = s;
     emit({ type: 'observed', state: s });
     return s;
@@ -172,6 +174,7 @@ export async function runProcedure(o: RunOptions): Promise<RunResult> {
   for (let iteration = 0; iteration < 10; iteration++) {
     if (o.signal?.aborted) return finish('cancelled', 'cancelled before the next step; nothing is running');
     const state = await look();
+    if (o.signal?.aborted) return finish('cancelled', 'cancelled before the next step; nothing is running');
     const decision = planNext({ procedure: o.procedure, cluster: o.cluster, state, journal: journal.read(o.cluster.name), runId, now: now(), ...(o.planOptions ? { options: o.planOptions } : {}) });
     emit({ type: 'plan', decision });
     if (decision.kind === 'done') return finish('done', decision.message);
@@ -255,9 +258,11 @@ export async function runProcedure(o: RunOptions): Promise<RunResult> {
       return finish('failed', `"${step.title}" on ${step.host} failed (${msg}). ${advice ? `${advice} ` : ''}${step.onFailure}`);
     }
 
-    // Verification: re-observe (and for gpstate steps re-read gpstate) until it holds or the wait is over.
+    // Verification: re-observe (and for gpstate steps re-read gpstate) until it holds or the wait is over. Only a
+    // change of this run is worth waiting for: a read-only step on a cluster this run has not touched answers at once.
     let parsed = parsedForVerify(step, output, result.exitCode);
-    const deadline = Date.now() + step.verify.waitMs;
+    const changedInThisRun = step.changesCluster || records.some((r) => r.step.changesCluster && r.status === 'succeeded');
+    const deadline = Date.now() + (changedInThisRun ? step.verify.waitMs : 0);
     let verdict = judgeVerification(step, await look(), parsed);
     while (!verdict.ok && Date.now() < deadline && !o.signal?.aborted) {
       await sleep(poll, o.signal);
@@ -305,7 +310,7 @@ export async function runProcedure(o: RunOptions): Promise<RunResult> {
     // The host may be back in a moment (dropped connection) or not (host down); try a few times.
     for (let i = 0; i < 3; i++) {
       try {
-        const s = await look();
+        const s = await look(null);
         if (s.hosts.every((h) => h.reachable)) return s;
       } catch {
         // keep trying

@@ -108,6 +108,8 @@ class FilteredAgent extends OpenSSHAgent {
 export class SshPool implements RemoteExecutor {
   private readonly conns = new Map<string, Connection>();
   private readonly opening = new Map<string, Promise<Connection>>();
+  /** Connections in their handshake, so dispose() can end them too. */
+  private readonly starting = new Set<Connection>();
   private readonly passphrases = new Map<string, ParsedKey>();
   private readonly acceptedOnce = new Map<string, Buffer>();
   private readonly counters = { opened: new Map<string, number>(), execs: new Map<string, number>(), byHost: new Map<string, { connectionsOpened: number; execs: number }>() };
@@ -341,12 +343,14 @@ export class SshPool implements RemoteExecutor {
       },
     };
     arm();
+    this.starting.add(conn);
     conn.client.connect(config);
     // Small request/response packets: without this, Nagle's algorithm adds tens of ms to every command.
     conn.client.setNoDelay(true);
     try {
       await conn.ready;
     } catch (err) {
+      this.starting.delete(conn);
       this.conns.delete(key);
       if (via) {
         via.dependents--;
@@ -354,6 +358,7 @@ export class SshPool implements RemoteExecutor {
       }
       throw err;
     }
+    this.starting.delete(conn);
     if (conn.closed) throw new RemoteExecError('connect-failed', label, `Connection to ${conn.describe()} closed right after it was established.`);
     if (this.disposed) {
       // dispose() ran during the handshake and could not see this connection yet.
@@ -638,7 +643,7 @@ export class SshPool implements RemoteExecutor {
       new RemoteExecError('connection-lost', host.name, `Connection to ${conn.describe()} was lost before the command started (${why}); it did not run.`, { exitCode: null, signal: null, stdout: '', stderr: '' });
     for (;;) {
       if (signal?.aborted) throw new RemoteExecError('cancelled', host.name, `Cancelled before the command started on ${host.name}; it did not run.`, { exitCode: null, signal: null, stdout: '', stderr: '' });
-      const conn = await this.connectionFor(r, host.name).catch((err: unknown) => {
+      const conn = await untilAborted(this.connectionFor(r, host.name), signal, () => new RemoteExecError('cancelled', host.name, `Cancelled while connecting to ${host.name}; the command did not run.`, { exitCode: null, signal: null, stdout: '', stderr: '' })).catch((err: unknown) => {
         // A jump host's failure is this host's failure for the caller; the message keeps naming the jump host.
         if (err instanceof RemoteExecError && err.host !== host.name) throw new RemoteExecError(err.kind, host.name, `${host.name} is reached through ${err.host}: ${err.message}`, err.partial);
         throw err;
@@ -884,6 +889,8 @@ export class SshPool implements RemoteExecutor {
   /** Closes every connection (targets before the jump hosts they run through). */
   async dispose(): Promise<void> {
     this.disposed = true;
+    // A handshake in progress is not waited for: its connection would only be closed once made.
+    for (const c of this.starting) c.client.destroy();
     const all = [...this.conns.values()].sort((a, b) => depthOf(b) - depthOf(a));
     await Promise.all(
       all.map(
@@ -937,4 +944,18 @@ async function readPublicKey(file: string): Promise<Buffer | undefined> {
     }
   }
   return undefined;
+}
+
+/**
+ * The promise's outcome, or the abort's error as soon as the signal fires. The work goes on (a connection being made
+ * is pooled for the next command, or fails quietly).
+ */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined, aborted: () => Error): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(aborted());
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

@@ -122,6 +122,31 @@ describe('the runner, driven by a scripted executor', () => {
     assert.ok(c.executor.calls.slice(moveAt + 1).some((x) => x.command.includes(PROBE)));
   });
 
+  it('Ctrl-C during a step: cancelled, and the cluster is really re-observed afterwards (not with the aborted signal)', async () => {
+    const c = afterFailover();
+    c.executor.on('cdw', MOVE, { hang: true });
+    const abort = new AbortController();
+    const { result } = await run(c, {
+      signal: abort.signal,
+      onEvent: (e) => {
+        if (e.type === 'step' && e.status === 'running') setTimeout(() => abort.abort(), 5);
+      },
+    });
+    assert.equal(result.status, 'cancelled', result.message);
+    assert.equal(result.steps[0]!.status, 'unknown');
+    assert.match(result.message, /re-observed: situation after-failover, active coordinator scdw/);
+    assert.ok(result.state?.hosts.every((h) => h.reachable), 'both hosts were observed, not "unreachable: cancelled"');
+  });
+
+  it('a read-only check answers at once: it does not poll a cluster it did not change', async () => {
+    const c = scriptedCluster({ cdw: activeFacts('cdw', 'scdw'), scdw: standbyFacts('scdw') });
+    c.executor.on(undefined, 'gpstate -f', { stdout: '' });
+    const { result } = await run(c, { procedure: 'check', pollIntervalMs: 1000 });
+    assert.equal(c.executor.callsMatching('gpstate -f').length, 1, 'gpstate -f ran once');
+    assert.ok(result.steps.length === 1 && result.steps[0]!.status !== 'succeeded', JSON.stringify(result.steps.map((x) => x.status)));
+    assert.ok(result.steps[0]!.durationMs < 1000, `answered in ${result.steps[0]!.durationMs} ms, without waiting`);
+  });
+
   it('an abort before the first step ends the run cancelled without observing', async () => {
     const c = afterFailover();
     const abort = new AbortController();
