@@ -15,6 +15,10 @@ export const hostRoleSchema = z
   );
 export type HostRole = z.infer<typeof hostRoleSchema>;
 
+/** Why a host could not be observed: the ssh layer's failure kinds, or the observation script's own failure. */
+export const hostFailureSchema = z.enum(['connect-failed', 'auth-failed', 'host-key-unknown', 'host-key-changed', 'connection-lost', 'timeout', 'cancelled', 'probe-failed']);
+export type HostFailure = z.infer<typeof hostFailureSchema>;
+
 export const hostStateSchema = z.object({
   /** Inventory name of the host. */
   name: z.string(),
@@ -22,6 +26,8 @@ export const hostStateSchema = z.object({
   reachable: z.boolean(),
   /** Why the host could not be observed (ssh error, timeout, environment), when it could not. */
   error: z.string().optional(),
+  /** What kind of failure `error` describes, for the fix to offer (a changed host key, failed authentication…). */
+  failure: hostFailureSchema.optional(),
   /** The host's own name (`hostname`), as a cross-check of the ssh target. */
   reportedHostName: z.string().optional(),
   dataDirectory: z.string(),

@@ -4,10 +4,10 @@ import type { ResolvedCluster, ResolvedHost } from '../core/inventory';
 import { releaseFromVersion } from '../core/releases';
 import { pathCharacterProblem, visibleText } from '../core/shell';
 import { emptyStandby, lsnDiff } from '../core/state';
-import type { ClusterState, HostRole, HostState, Problem, Situation, StandbyState } from '../core/state';
+import type { ClusterState, HostFailure, HostRole, HostState, Problem, Situation, StandbyState } from '../core/state';
 import type { CatalogRow, HostFacts, ReplicationRow } from './probe';
 
-export type HostObservation = { host: string; ok: true; facts: HostFacts; observedAt: string } | { host: string; ok: false; error: string; observedAt: string };
+export type HostObservation = { host: string; ok: true; facts: HostFacts; observedAt: string } | { host: string; ok: false; error: string; failure?: HostFailure; observedAt: string };
 
 /**
  * True when the host runs a postmaster that accepts client sessions as a read-write coordinator (it answered, not
@@ -42,6 +42,7 @@ export function deriveClusterState(cluster: ResolvedCluster, observations: reado
         ...base,
         reachable: false,
         error,
+        ...(o && !o.ok && o.failure ? { failure: o.failure } : {}),
         dataDirectoryExists: null,
         postmasterRunning: null,
         postmasterPid: null,

@@ -15,7 +15,7 @@ const ROLE: Record<HostState['role'], string> = {
 
 function hostLine(h: HostState, state: ClusterState): string {
   const parts: string[] = [];
-  if (!h.reachable) parts.push(`unreachable: ${h.error ?? '?'}`);
+  if (!h.reachable) parts.push(`unreachable: ${h.failure ? `${h.failure}: ` : ''}${h.error ?? '?'}`);
   else {
     parts.push(`${h.dataDirectory}${h.dataDirectoryExists ? '' : ' (absent)'} port ${h.port}`);
     parts.push(h.postmasterRunning ? `postmaster PID ${h.postmasterPid ?? '?'}` : 'no postmaster');

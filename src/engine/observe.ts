@@ -61,12 +61,13 @@ export async function observeHost(cluster: ResolvedCluster, host: ResolvedHost, 
     const facts = parseProbe(r.stdout);
     if (!facts.hostname && r.exitCode !== 0) {
       const why = r.stderr.trim().split('\n').slice(-2).join(' ') || `exit status ${String(r.exitCode)}`;
-      return { host: host.name, ok: false, error: `the observation script failed on ${host.name}: ${why}`, observedAt: now().toISOString() };
+      return { host: host.name, ok: false, failure: 'probe-failed', error: `the observation script failed on ${host.name}: ${why}`, observedAt: now().toISOString() };
     }
     opts.sessions?.remember(endpoint, facts, r.stdout);
     return { host: host.name, ok: true, facts, observedAt: now().toISOString() };
   } catch (e) {
-    return { host: host.name, ok: false, error: describeExecError(e), observedAt: now().toISOString() };
+    if (e instanceof RemoteExecError) return { host: host.name, ok: false, failure: e.kind, error: e.message, observedAt: now().toISOString() };
+    return { host: host.name, ok: false, failure: 'probe-failed', error: describeExecError(e), observedAt: now().toISOString() };
   }
 }
 

@@ -28,10 +28,10 @@ export function describeHost(h: HostState, state: ClusterState): { label: string
   const w = words(state);
   if (!h.reachable) {
     const error = h.error ?? l10n.t('the host could not be observed');
-    // The ssh layer prefixes its failures with their kind; each has its own fix.
-    if (error.startsWith('host-key-changed')) return { label: l10n.t('host key changed: refused'), health: 'error', detail: error };
-    if (error.startsWith('host-key-unknown')) return { label: l10n.t('unknown host key: not accepted'), health: 'error', detail: error };
-    if (error.startsWith('auth-failed')) return { label: l10n.t('authentication failed'), health: 'error', detail: error };
+    // Each kind of ssh failure has its own fix.
+    if (h.failure === 'host-key-changed') return { label: l10n.t('host key changed: refused'), health: 'error', detail: error };
+    if (h.failure === 'host-key-unknown') return { label: l10n.t('unknown host key: not accepted'), health: 'error', detail: error };
+    if (h.failure === 'auth-failed') return { label: l10n.t('authentication failed'), health: 'error', detail: error };
     return { label: l10n.t('unreachable'), health: 'error', detail: error };
   }
   const sb = state.standby;

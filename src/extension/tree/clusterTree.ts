@@ -136,9 +136,8 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterTreeN
     } else {
       const d = describeHost(observed, state);
       item.description = d.label;
-      const error = observed.reachable ? '' : observed.error ?? '';
-      const authFailed = error.startsWith('auth-failed');
-      const keyProblem = error.startsWith('host-key');
+      const authFailed = !observed.reachable && observed.failure === 'auth-failed';
+      const keyProblem = !observed.reachable && (observed.failure === 'host-key-changed' || observed.failure === 'host-key-unknown');
       item.contextValue = !observed.reachable ? (authFailed ? 'host.auth-failed' : keyProblem ? 'host.host-key' : 'host.unreachable') : `host.${observed.role}`;
       item.iconPath = !observed.reachable
         ? icon(authFailed || keyProblem ? 'lock' : 'debug-disconnect', 'error')

@@ -5,7 +5,8 @@ import { statusSnapshotSchema } from '../../../src/extension/panel/protocol';
 import { kindsToTry, readGpstateOutput } from '../../../src/extension/panel/readOutput';
 import { formatBytes, observedAtFromText } from '../../../src/extension/panel/snapshot';
 import { actionsFor, describeHost, snapshotFromState } from '../../../src/extension/panel/stateSnapshot';
-import { activeFacts, labCluster, SITUATIONS, staleFacts, stateOf } from '../engine/facts';
+import { deriveClusterState } from '../../../src/engine/derive';
+import { activeFacts, labCluster, NOW, SITUATIONS, staleFacts, stateOf } from '../engine/facts';
 import { readFixture } from '../parsers/helpers';
 
 const cluster = labCluster();
@@ -79,10 +80,18 @@ describe('an observed state in the panel', () => {
     assert.deepEqual(running.actions, []);
   });
 
-  it('an unreachable host says why, by the kind of the ssh failure', () => {
-    const state = stateOf(cluster, { cdw: 'host-key-changed: the host key of cdw changed', scdw: activeFacts('scdw', null) });
+  it('an unreachable host says why, by the kind of the ssh failure (a field, not a prefix of the message)', () => {
+    const at = NOW.toISOString();
+    const state = deriveClusterState(cluster, [
+      { host: 'cdw', ok: false, failure: 'host-key-changed', error: 'Host key for cdw has CHANGED', observedAt: at },
+      { host: 'scdw', ok: true, facts: activeFacts('scdw', null), observedAt: at },
+    ], NOW);
     const cdw = state.hosts.find((h) => h.name === 'cdw')!;
+    assert.equal(cdw.failure, 'host-key-changed');
     assert.equal(describeHost(cdw, state).label, 'host key changed: refused');
+    assert.equal(describeHost(cdw, state).detail, 'Host key for cdw has CHANGED');
+    const auth = deriveClusterState(cluster, [{ host: 'cdw', ok: false, failure: 'auth-failed', error: 'host-key-changed: not a prefix any more', observedAt: at }], NOW);
+    assert.equal(describeHost(auth.hosts[0]!, auth).label, 'authentication failed');
     const other = stateOf(cluster, { cdw: 'connect ETIMEDOUT', scdw: staleFacts('scdw') });
     assert.equal(describeHost(other.hosts[0]!, other).label, 'unreachable');
   });
