@@ -85,7 +85,8 @@ describe('engine: faults and refusals (master vocabulary)', function () {
     const cdw = state.hosts.find((h) => h.name === 'cdw')!;
     assert.equal(cdw.reachable, false);
     assert.equal(cdw.role, 'unknown');
-    assert.match(cdw.error ?? '', /timeout/);
+    assert.equal(cdw.failure, 'timeout');
+    assert.match(cdw.error ?? '', /Timed out after 1000 ms on cdw/);
   });
 
   it('a connection dropped during the move leaves the step unknown, re-observed, and the next run resumes without losing anything', async () => {
