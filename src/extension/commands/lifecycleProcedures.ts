@@ -19,7 +19,6 @@ export function setFencingOverride(name: string | undefined): void {
 export async function activateStandby(services: Services, arg?: unknown): Promise<ProcedureOutcome | undefined> {
   const loaded = await pickCluster(arg, vscode.l10n.t('Activate the Standby'));
   if (!loaded) return undefined;
-  const cluster = loaded.cluster;
   const session = services.session(loaded);
   const { decision: d } = await session.preview('failover');
   const activation = d.kind === 'step' ? [d.step, ...d.upcoming].find((s) => s.id === 'activate-standby') : undefined;
