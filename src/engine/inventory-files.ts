@@ -1,8 +1,9 @@
 // Reading inventory files from disk: the workspace file, then the user-level one, merged (first wins).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { mergeInventories, parseInventory, resolveCluster } from '../core/inventory';
+import { inventoryTooLarge, MAX_INVENTORY_CHARS, mergeInventories, parseInventory, resolveCluster } from '../core/inventory';
+import { readFileCappedSync } from './boundedRead';
 import type { Inventory, InventoryProblem, InventorySource, ResolvedCluster } from '../core/inventory';
 
 export const DEFAULT_INVENTORY = 'greenplum-clusters.yaml';
@@ -29,7 +30,9 @@ export function loadInventories(files: readonly string[], opts: { explicit: bool
       if (opts.explicit) missing.push(file);
       continue;
     }
-    const r = parseInventory(readFileSync(file, 'utf8'), file);
+    const read = readFileCappedSync(file, 4 * MAX_INVENTORY_CHARS);
+    // Past 4 bytes per allowed character the text is certainly too long: refused without decoding it.
+    const r = read.ok ? parseInventory(read.bytes.toString('utf8'), file) : { ok: false as const, problems: [inventoryTooLarge(file)] };
     problems.push(...r.problems);
     if (r.ok) sources.push({ file, inventory: r.inventory });
   }
