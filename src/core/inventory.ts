@@ -212,6 +212,13 @@ const FIXES: Record<string, string> = {
 export const DUPLICATE_KEY_MESSAGE = 'YAML syntax: Map keys must be unique';
 
 /** The range of every key that repeats an earlier key of the same mapping, with one Set per mapping. */
+/** Keys of the raw `clusters` mapping that the validated clusters lack (all of them when validation failed early). */
+function droppedClusterKeys(data: unknown, parsed: Record<string, unknown> | undefined): string[] {
+  const raw = data && typeof data === 'object' ? (data as { clusters?: unknown }).clusters : undefined;
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return [];
+  return Object.keys(raw).filter((k) => (parsed ? !Object.hasOwn(parsed, k) : k === '__proto__'));
+}
+
 /** The refusal of a file past MAX_INVENTORY_CHARS, on its first line (or its start when the text was not read). */
 export function inventoryTooLarge(file: string, text = ''): InventoryProblem {
   const firstLineEnd = text.indexOf('\n') < 0 ? text.length : text.indexOf('\n');
@@ -277,7 +284,19 @@ export function parseInventory(text: string, file = 'greenplum-clusters.yaml'): 
     return { ok: false, problems };
   }
   const result = inventorySchema.safeParse(data);
-  if (result.success) return { ok: true, inventory: result.data, problems };
+  // zod's records assign keys to plain objects, where `__proto__` sets the prototype instead: such a cluster would
+  // vanish unvalidated. Every cluster key must come through; one that did not is reported on the key.
+  for (const key of droppedClusterKeys(data, result.success ? result.data.clusters : undefined)) {
+    const range = keyRange(doc.contents, ['clusters', key]) ?? [0, 0];
+    const name = clusterNameSchema.safeParse(key);
+    problems.push(at(range[0], range[1], `clusters.${key}`, `clusters: cluster name "${key}": ${name.success ? 'not usable as a name' : name.error.issues[0]!.message}`));
+  }
+  if (result.success && !problems.some((p) => p.severity === 'error')) {
+    // Without a prototype, names like `constructor` and `toString` are only clusters, never inherited members.
+    const clusters: Inventory['clusters'] = Object.assign(Object.create(null) as Inventory['clusters'], result.data.clusters);
+    return { ok: true, inventory: { ...result.data, clusters }, problems };
+  }
+  if (result.success) return { ok: false, problems };
   for (const issue of result.error.issues) {
     const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
     const field = formatPath(path);
@@ -374,8 +393,9 @@ export interface InventorySource {
  * A cluster defined in two files is taken from the first, with a warning naming both files.
  */
 export function mergeInventories(sources: readonly InventorySource[]): { inventory: Inventory; origin: Record<string, string>; problems: InventoryProblem[] } {
-  const clusters: Inventory['clusters'] = {};
-  const origin: Record<string, string> = {};
+  // Prototype-less: a cluster named `constructor` or `toString` must not find Object's members here.
+  const clusters = Object.create(null) as Inventory['clusters'];
+  const origin = Object.create(null) as Record<string, string>;
   const problems: InventoryProblem[] = [];
   for (const s of sources) {
     for (const [name, cluster] of Object.entries(s.inventory.clusters)) {
