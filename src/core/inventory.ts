@@ -1,8 +1,8 @@
 // The cluster inventory: which clusters exist, their coordinator hosts, and how to reach them.
 // Pure: parses YAML text handed in by the caller and reports every problem at its exact position.
 import { z } from 'zod';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
-import type { Node as YamlNode } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
+import type { Node as YamlNode, Pair, YAMLMap } from 'yaml';
 import { describeCharacter, pathCharacterProblem } from './shell';
 
 /** A DNS host name or IPv4 address: letters, digits, dots and dashes only, so it can never carry shell syntax. */
@@ -208,10 +208,56 @@ const FIXES: Record<string, string> = {
   unrecognized_keys: 'remove it or check its spelling',
 };
 
+/** The message yaml gives a repeated key, kept so that editors and tests recognise it. */
+export const DUPLICATE_KEY_MESSAGE = 'YAML syntax: Map keys must be unique';
+
+/** The range of every key that repeats an earlier key of the same mapping, with one Set per mapping. */
+/** Keys of the raw `clusters` mapping that the validated clusters lack (all of them when validation failed early). */
+function droppedClusterKeys(data: unknown, parsed: Record<string, unknown> | undefined): string[] {
+  const raw = data && typeof data === 'object' ? (data as { clusters?: unknown }).clusters : undefined;
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return [];
+  return Object.keys(raw).filter((k) => (parsed ? !Object.hasOwn(parsed, k) : k === '__proto__'));
+}
+
+/** The refusal of a file past MAX_INVENTORY_CHARS, on its first line (or its start when the text was not read). */
+export function inventoryTooLarge(file: string, text = ''): InventoryProblem {
+  const firstLineEnd = text.indexOf('\n') < 0 ? text.length : text.indexOf('\n');
+  const end = Math.min(firstLineEnd, 200);
+  const message = `the inventory is larger than ${MAX_INVENTORY_CHARS / 1024} KiB, the most that is read. A cluster inventory is far smaller: check that this is the right file, or split the clusters into several inventory files`;
+  return { file, line: 1, column: 1, endLine: 1, endColumn: end + 1, offset: 0, endOffset: end, field: '', message, severity: 'error' };
+}
+
+function duplicateKeyRanges(root: YamlNode | null | undefined): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  if (!root) return out;
+  visit(root, {
+    Map(_, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        const key = pair.key;
+        // Scalars by value (`1` and `"1"` differ, as in yaml, which compares other keys by identity only).
+        if (!isScalar(key)) continue;
+        const id = `${typeof key.value}:${String(key.value)}`;
+        if (seen.has(id)) out.push(rangeOf(key) ?? [0, 0]);
+        else seen.add(id);
+      }
+    },
+  });
+  return out;
+}
+
+/**
+ * The largest inventory read, in characters: hundreds of clusters fit; past it a file is refused before YAML parses
+ * it (40,000 keys cost the YAML library alone about a second), with this limit in the message.
+ */
+export const MAX_INVENTORY_CHARS = 128 * 1024;
+
 /** Parses and validates an inventory. Never throws; every problem carries its position. */
 export function parseInventory(text: string, file = 'greenplum-clusters.yaml'): InventoryResult {
+  if (text.length > MAX_INVENTORY_CHARS) return { ok: false, problems: [inventoryTooLarge(file, text)] };
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // yaml's own uniqueKeys check compares every key with every other (40,000 keys: 90 s); duplicateKeyRanges is linear.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const problems: InventoryProblem[] = [];
   const at = (offset: number, endOffset: number, field: string, message: string, severity: 'error' | 'warning' = 'error'): InventoryProblem => {
     // yaml reports some errors just past the end of the input; editors need offsets inside the text.
@@ -227,7 +273,8 @@ export function parseInventory(text: string, file = 'greenplum-clusters.yaml'): 
   for (const warn of doc.warnings) {
     problems.push(at(warn.pos[0], warn.pos[1], '', `YAML: ${warn.message.split('\n')[0]}`, 'warning'));
   }
-  if (doc.errors.length) return { ok: false, problems };
+  for (const [start, end] of duplicateKeyRanges(doc.contents)) problems.push(at(start, end, '', DUPLICATE_KEY_MESSAGE));
+  if (doc.errors.length || problems.some((p) => p.message === DUPLICATE_KEY_MESSAGE)) return { ok: false, problems };
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: 50 }) ?? {};
@@ -237,7 +284,19 @@ export function parseInventory(text: string, file = 'greenplum-clusters.yaml'): 
     return { ok: false, problems };
   }
   const result = inventorySchema.safeParse(data);
-  if (result.success) return { ok: true, inventory: result.data, problems };
+  // zod's records assign keys to plain objects, where `__proto__` sets the prototype instead: such a cluster would
+  // vanish unvalidated. Every cluster key must come through; one that did not is reported on the key.
+  for (const key of droppedClusterKeys(data, result.success ? result.data.clusters : undefined)) {
+    const range = keyRange(doc.contents, ['clusters', key]) ?? [0, 0];
+    const name = clusterNameSchema.safeParse(key);
+    problems.push(at(range[0], range[1], `clusters.${key}`, `clusters: cluster name "${key}": ${name.success ? 'not usable as a name' : name.error.issues[0]!.message}`));
+  }
+  if (result.success && !problems.some((p) => p.severity === 'error')) {
+    // Without a prototype, names like `constructor` and `toString` are only clusters, never inherited members.
+    const clusters: Inventory['clusters'] = Object.assign(Object.create(null) as Inventory['clusters'], result.data.clusters);
+    return { ok: true, inventory: { ...result.data, clusters }, problems };
+  }
+  if (result.success) return { ok: false, problems };
   for (const issue of result.error.issues) {
     const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
     const field = formatPath(path);
@@ -271,7 +330,7 @@ export function nodeRange(root: YamlNode | null | undefined, path: ReadonlyArray
     let next: unknown;
     let keyNode: unknown;
     if (isMap(node)) {
-      const pair = node.items.find((it) => isScalar(it.key) && String(it.key.value) === String(segment));
+      const pair = pairNamed(node, segment);
       next = pair?.value;
       keyNode = pair?.key;
     } else if (isSeq(node) && typeof segment === 'number') {
@@ -293,13 +352,29 @@ export function keyRange(root: YamlNode | null | undefined, path: ReadonlyArray<
   const key = path[path.length - 1];
   let node: unknown = root;
   for (const segment of parent) {
-    if (isMap(node)) node = node.items.find((it) => isScalar(it.key) && String(it.key.value) === String(segment))?.value;
+    if (isMap(node)) node = pairNamed(node, segment)?.value;
     else if (isSeq(node) && typeof segment === 'number') node = node.items[segment];
     else return undefined;
   }
   if (!isMap(node)) return undefined;
-  const pair = node.items.find((it) => isScalar(it.key) && String(it.key.value) === String(key));
-  return rangeOf(pair?.key);
+  return key === undefined ? undefined : rangeOf(pairNamed(node, key)?.key);
+}
+
+/** Each mapping's pairs by key text (the first of duplicates), built once: a search per lookup made reports quadratic. */
+const pairIndex = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+function pairNamed(map: YAMLMap, segment: string | number): Pair | undefined {
+  let index = pairIndex.get(map);
+  if (!index) {
+    index = new Map();
+    for (const it of map.items) {
+      if (!isScalar(it.key)) continue;
+      const name = String(it.key.value);
+      if (!index.has(name)) index.set(name, it as Pair);
+    }
+    pairIndex.set(map, index);
+  }
+  return index.get(String(segment));
 }
 
 function rangeOf(node: unknown): [number, number] | undefined {
@@ -318,8 +393,9 @@ export interface InventorySource {
  * A cluster defined in two files is taken from the first, with a warning naming both files.
  */
 export function mergeInventories(sources: readonly InventorySource[]): { inventory: Inventory; origin: Record<string, string>; problems: InventoryProblem[] } {
-  const clusters: Inventory['clusters'] = {};
-  const origin: Record<string, string> = {};
+  // Prototype-less: a cluster named `constructor` or `toString` must not find Object's members here.
+  const clusters = Object.create(null) as Inventory['clusters'];
+  const origin = Object.create(null) as Record<string, string>;
   const problems: InventoryProblem[] = [];
   for (const s of sources) {
     for (const [name, cluster] of Object.entries(s.inventory.clusters)) {

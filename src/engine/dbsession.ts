@@ -131,7 +131,7 @@ export class DbSessions {
       session.close();
       return undefined;
     } catch (err) {
-      const words = /FATAL: {2}(.+)$/.exec(err instanceof Error ? err.message : String(err))?.[1];
+      const words = fatalWords(err instanceof Error ? err.message : String(err));
       if (!words || !known.facts.psqlMessages.some((m) => m.includes(words))) return undefined;
       this.stats.queries++;
       return { ...known.facts, psqlMessages: [...known.facts.psqlMessages] };
@@ -177,4 +177,15 @@ export class DbSessions {
     for (const key of [...this.sessions.keys()]) this.drop(key);
     this.remembered.clear();
   }
+}
+
+/**
+ * What follows `FATAL:  ` on the message's last line (as /FATAL: {2}(.+)$/ would find, without its quadratic
+ * backtracking over a long message of many FATAL lines).
+ */
+function fatalWords(message: string): string | undefined {
+  const lastLine = message.slice(Math.max(message.lastIndexOf('\n'), message.lastIndexOf('\r'), message.lastIndexOf('\u2028'), message.lastIndexOf('\u2029')) + 1);
+  const at = lastLine.indexOf('FATAL:  ');
+  const words = at < 0 ? '' : lastLine.slice(at + 'FATAL:  '.length);
+  return words || undefined;
 }

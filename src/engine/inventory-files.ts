@@ -1,10 +1,11 @@
 // The one inventory loader of the CLI and the extension: inventory texts (read by the caller, from disk or from
 // the editor's file system) are parsed, and the clusters of the valid ones merged in order — the first file that
 // defines a cluster wins, a later definition is a warning (mergeInventories). Each file's problems stay with it.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { mergeInventories, parseInventory, resolveCluster } from '../core/inventory';
+import { inventoryTooLarge, MAX_INVENTORY_CHARS, mergeInventories, parseInventory, resolveCluster } from '../core/inventory';
+import { readFileCappedSync } from './boundedRead';
 import type { Inventory, InventoryProblem, InventorySource, ResolvedCluster } from '../core/inventory';
 
 export const DEFAULT_INVENTORY = 'greenplum-clusters.yaml';
@@ -72,7 +73,9 @@ export function loadInventorySources(inputs: readonly InventoryInput[], wording:
 export function readInventoryFiles(files: readonly string[]): InventoryInput[] {
   return files.map((file) => {
     try {
-      return { file, text: readFileSync(file, 'utf8') };
+      // Past 4 bytes per allowed character the text is certainly too long: refused without decoding it.
+      const read = readFileCappedSync(file, 4 * MAX_INVENTORY_CHARS);
+      return read.ok ? { file, text: read.bytes.toString('utf8') } : { file, unreadable: inventoryTooLarge(file).message };
     } catch (e) {
       return { file, unreadable: e instanceof Error ? e.message : String(e) };
     }

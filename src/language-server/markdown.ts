@@ -5,6 +5,19 @@ const CONSOLE_INFO = /^(?:console|shell-session|shellsession|terminal)$/i;
 /** A prompt at the start of a console line: `$ `, `# `, `gpadmin@cdw:~$ `, `[gpadmin@cdw ~]$ `. */
 const PROMPT = /^[ \t]*(?:\[[^\]\n]*\][ \t]*|[\w.@~:/-]+[ \t]*)?[$#%][ \t]+/;
 
+/** An opening fence: up to three spaces, then three or more backticks or tildes. */
+const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})/;
+
+/** A closing fence: up to three spaces, at least as many of the opening's character, then only blanks. */
+function closesFence(line: string, marker: string): boolean {
+  let i = 0;
+  while (i < 3 && line[i] === ' ') i++;
+  let run = 0;
+  while (line[i + run] === marker[0]) run++;
+  if (run < marker.length) return false;
+  return /^[ \t]*\r?$/.test(line.slice(i + run));
+}
+
 /**
  * Returns a text of the same length as `text` in which everything that is not shell code is replaced by spaces
  * (newlines kept), so that the shell analysis runs unchanged and its offsets are offsets in the Markdown document.
@@ -18,17 +31,17 @@ export function maskMarkdown(text: string): string {
   const blank = (line: string): string => line.replace(/[^\r]/g, ' ');
   for (const line of lines) {
     if (!fence) {
-      const m = /^ {0,3}(`{3,}|~{3,})[ \t]*([^\s`{]*)?.*$/.exec(line);
+      const m = FENCE_OPEN.exec(line);
       if (m) {
-        const info = (m[2] ?? '').replace(/^\{?\.?/, '');
+        // The info string's first word; the rest of the line is not matched (a pattern for it backtracks).
+        const info = (/^[^\s`{]*/.exec(line.slice(m[0].length).trimStart())?.[0] ?? '').replace(/^\{?\.?/, '');
         fence = { marker: m[1]!, console: CONSOLE_INFO.test(info), shell: SHELL_INFO.test(info) };
         continued = false;
       }
       out.push(blank(line));
       continue;
     }
-    const close = new RegExp(`^ {0,3}${fence.marker[0] === '`' ? '`' : '~'}{${fence.marker.length},}[ \\t]*\\r?$`);
-    if (close.test(line)) {
+    if (closesFence(line, fence.marker)) {
       fence = undefined;
       out.push(blank(line));
       continue;

@@ -94,7 +94,21 @@ function utilitiesRelease(): ReleaseSetting {
   return A!.releasePinnedByInventories(inventories) ?? 'auto';
 }
 
+/**
+ * The most text any request analyses. Every analysis is linear in the text (its regular expressions are checked for
+ * backtracking by the ReDoS test), so this bounds the time of each request; a larger document gets one diagnostic.
+ */
+export const MAX_ANALYSED_CHARS = 2 * 1024 * 1024;
+const tooLarge = (doc: TextDocument): boolean => doc.getText().length > MAX_ANALYSED_CHARS;
+
+function tooLargeFinding(doc: TextDocument): Finding {
+  const firstLine = doc.getText().indexOf('\n');
+  return { start: 0, end: firstLine < 0 ? 0 : Math.min(firstLine, 200), severity: 'information', code: 'too-large',
+    message: `This document is ${(doc.getText().length / 1024 / 1024).toFixed(1)} MiB; documents over ${MAX_ANALYSED_CHARS / 1024 / 1024} MiB are not analysed (no diagnostics, completion or hover). Split it to have it checked.` };
+}
+
 function analyze(doc: TextDocument): Finding[] {
+  if (tooLarge(doc)) return [tooLargeFinding(doc)];
   const kind = kindOf(doc);
   if (kind === 'inventory') return A!.analyzeInventory(doc.getText(), { sshHosts: () => ssh.get() });
   if (kind === 'shell' || kind === 'markdown') return A!.analyzeShell(shellText(doc, kind), { release: utilitiesRelease() }).findings;
@@ -113,6 +127,7 @@ async function validate(uri: string): Promise<void> {
   }
   const doc = documents.get(uri);
   if (!doc) return;
+  const version = doc.version;
   let findings: Finding[];
   try {
     findings = analyze(doc);
@@ -120,7 +135,9 @@ async function validate(uri: string): Promise<void> {
     connection.console.error(`analysis of ${uri} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
     return;
   }
-  void connection.sendDiagnostics({ uri, version: doc.version, diagnostics: findings.map((f) => toDiagnostic(doc, f)) });
+  // A newer version arrived (or the document closed) meanwhile: its own check is scheduled; these findings are stale.
+  if (documents.get(uri)?.version !== version || timers.has(uri)) return;
+  void connection.sendDiagnostics({ uri, version, diagnostics: findings.map((f) => toDiagnostic(doc, f)) });
 }
 
 /** Coalesces bursts of changes: a document is checked once its edits pause for diagnosticsDelayMs. */
@@ -163,10 +180,11 @@ documents.onDidClose((e) => {
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
 
-connection.onCompletion(async (params): Promise<CompletionItem[]> => {
+connection.onCompletion(async (params, token): Promise<CompletionItem[]> => {
   A ??= await loadAnalysis();
   const doc = documents.get(params.textDocument.uri);
-  if (!doc) return [];
+  // Cancelled by the client (the user typed on), or too large to analyse within a request's time.
+  if (!doc || token.isCancellationRequested || tooLarge(doc)) return [];
   const kind = kindOf(doc);
   const offset = doc.offsetAt(params.position);
   const range = (start: number, end: number): Range => ({ start: doc.positionAt(start), end: doc.positionAt(end) });
@@ -198,10 +216,10 @@ connection.onCompletion(async (params): Promise<CompletionItem[]> => {
   return [];
 });
 
-connection.onHover(async (params) => {
+connection.onHover(async (params, token) => {
   A ??= await loadAnalysis();
   const doc = documents.get(params.textDocument.uri);
-  if (!doc) return null;
+  if (!doc || token.isCancellationRequested || tooLarge(doc)) return null;
   const kind = kindOf(doc);
   const offset = doc.offsetAt(params.position);
   const h = kind === 'inventory' ? A.inventoryHover(doc.getText(), offset, () => ssh.get()) : kind ? A.shellHover(shellText(doc, kind), offset, { release: utilitiesRelease() }) : undefined;

@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import SSHConfig from 'ssh-config';
 import type { Line } from 'ssh-config';
+import { globMatch } from '../core/glob';
 
 export interface SshHost {
   /** The alias as written after `Host`. */
@@ -35,9 +36,6 @@ export function expandHome(p: string, home = homedir()): string {
 
 const hasWildcard = (s: string): boolean => /[*?]/.test(s);
 
-function globToRegExp(pattern: string): RegExp {
-  return new RegExp('^' + pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$');
-}
 
 /** Expands a path with * and ? in any segment (what OpenSSH's Include accepts), sorted like glob(3). */
 function expandGlob(pattern: string): string[] {
@@ -50,8 +48,7 @@ function expandGlob(pattern: string): string[] {
       if (!hasWildcard(part)) { next.push(join(dir, part)); continue; }
       let entries: string[];
       try { entries = readdirSync(dir).sort(); } catch { continue; }
-      const re = globToRegExp(part);
-      for (const e of entries) if (re.test(e) && !e.startsWith('.')) next.push(join(dir, e));
+      for (const e of entries) if (globMatch(part, e) && !e.startsWith('.')) next.push(join(dir, e));
     }
     current = next;
   }
@@ -126,7 +123,7 @@ export function readSshHosts(path: string, home = homedir()): SshHosts {
 /** True when ssh would find a Host section for this name (an alias or a wildcard pattern other than `*`). */
 export function sshKnows(hosts: SshHosts, name: string): boolean {
   if (hosts.hosts.some((h) => h.alias === name)) return true;
-  return hosts.patterns.some((p) => globToRegExp(p).test(name));
+  return hosts.patterns.some((p) => globMatch(p, name));
 }
 
 /** Caches the parsed config and re-reads it only when one of its files changed (checked at most once a second). */

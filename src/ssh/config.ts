@@ -6,6 +6,7 @@ import { homedir, hostname, userInfo } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import SSHConfig, { glob, LineType } from 'ssh-config';
 import type { Line, Section } from 'ssh-config';
+import { globMatch } from '../core/glob';
 
 export type StrictHostKeyChecking = 'yes' | 'no' | 'accept-new' | 'ask';
 
@@ -148,7 +149,6 @@ function includeTargets(arg: string, home: string): string[] {
       current = current.map((c) => join(c, seg));
       continue;
     }
-    const re = new RegExp('^' + seg.replace(/[\\^$.+(){}|]/g, (c) => '\\' + c).replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]') + '$');
     const next: string[] = [];
     for (const dir of current) {
       let names: string[];
@@ -157,7 +157,7 @@ function includeTargets(arg: string, home: string): string[] {
       } catch {
         continue;
       }
-      for (const n of names.sort()) if (re.test(n) && !n.startsWith('.')) next.push(join(dir, n));
+      for (const n of names.sort()) if (globMatch(seg, n, { exclude: '/' }) && !n.startsWith('.')) next.push(join(dir, n));
     }
     current = next;
   }

@@ -3,6 +3,7 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { dirname } from 'node:path';
+import { globMatch } from '../core/glob';
 
 export interface KnownHostEntry {
   file: string;
@@ -23,7 +24,7 @@ export type HostKeyVerdict =
 
 /** `SHA256:` + unpadded base64 of sha256(key blob), exactly as `ssh-keygen -lf` prints it. */
 export function fingerprintSha256(blob: Buffer): string {
-  return 'SHA256:' + createHash('sha256').update(blob).digest('base64').replace(/=+$/, '');
+  return 'SHA256:' + createHash('sha256').update(blob).digest('base64').replace(/=/g, '');
 }
 
 /** The key type named inside an SSH wire-format public key blob (its first string). */
@@ -75,11 +76,6 @@ export async function readKnownHostsFiles(files: readonly string[]): Promise<Kno
   return all;
 }
 
-function patternToRegExp(pattern: string): RegExp {
-  const body = pattern.replace(/[\\^$.+(){}[\]|]/g, (c) => '\\' + c).replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${body}$`, 'i');
-}
-
 /** Whether a host field (hashed or a pattern list) names one of `names`; a matching negated pattern excludes. */
 export function hostFieldMatches(field: string, names: readonly string[]): boolean {
   if (field.startsWith('|1|')) {
@@ -92,8 +88,8 @@ export function hostFieldMatches(field: string, names: readonly string[]): boole
   for (const pattern of field.split(',')) {
     if (!pattern) continue;
     const negated = pattern.startsWith('!');
-    const re = patternToRegExp(negated ? pattern.slice(1) : pattern);
-    if (names.some((n) => re.test(n))) {
+    const hostPattern = negated ? pattern.slice(1) : pattern;
+    if (names.some((n) => globMatch(hostPattern, n, { ignoreCase: true }))) {
       if (negated) return false;
       matched = true;
     }

@@ -421,7 +421,7 @@ export class SshPool implements RemoteExecutor {
     const policy = r.strictHostKeyChecking;
     if (policy === 'no' || policy === 'accept-new') return save();
     const unknownMsg = `Host key for ${label} (${where}) is not known: the server offered ${type} ${fp}, and no entry in ${[...r.userKnownHostsFiles, ...r.globalKnownHostsFiles].join(', ')} names ${names[0]}${others.length ? ` (known keys of other types: ${others.join(', ')})` : ''}.`;
-    if (policy === 'yes') throw new RemoteExecError('host-key-unknown', label, `${unknownMsg} StrictHostKeyChecking is yes, so the key is refused. Verify the fingerprint on the host (ssh-keygen -lf /etc/ssh/ssh_host_${type.replace(/^ssh-/, '').replace(/-.*$/, '')}_key.pub) and add it to known_hosts.`);
+    if (policy === 'yes') throw new RemoteExecError('host-key-unknown', label, `${unknownMsg} StrictHostKeyChecking is yes, so the key is refused. Verify the fingerprint on the host (ssh-keygen -lf /etc/ssh/ssh_host_${type.replace(/^ssh-/, '').split('-')[0]}_key.pub) and add it to known_hosts.`);
     const ask = this.options.onUnknownHostKey;
     if (!ask) throw new RemoteExecError('host-key-unknown', label, `${unknownMsg} Nothing can ask whether to trust it here; verify the fingerprint on the host and add it to known_hosts (for example ssh-keyscan -p ${r.port} ${r.hostName}, after comparing the fingerprint).`);
     const decision = await guard(() => ask({ host: label, address: r.hostName, port: r.port, keyType: type, fingerprintSha256: fp, otherKnownKeys: others }));

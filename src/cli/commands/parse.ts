@@ -1,12 +1,16 @@
 // `gpcoord parse <kind> [FILE|-] [--exit-code N]`: parses a saved utility output and prints one JSON object.
 // Exit 0 when the text is that kind of output (whatever the utility's own outcome), 2 on bad usage,
-// 3 when the text is not that kind (the reason on one line of stderr).
-import { readFile } from 'node:fs/promises';
+// 3 when the text is not that kind (the reason on one line of stderr), 4 when the input is larger than the cap.
 import { OUTPUT_KINDS, isOutputKind, parseOutput } from '../../core/parsers';
+import { formatBytes, readFileCapped, readStreamCapped } from '../../engine/boundedRead';
+import type { CappedRead } from '../../engine/boundedRead';
 import type { CliCommand } from '../args';
 import { EXIT_USAGE, parseArgs } from '../args';
 
 export const EXIT_NOT_RECOGNIZED = 3;
+export const EXIT_INPUT_TOO_LARGE = 4;
+/** Far above any utility's output (a gpstate -f is a few KiB, a long gpinitstandby log a few MiB). */
+export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
 
 const USAGE = `Usage: gpcoord parse <kind> [FILE|-] [--exit-code N]
 
@@ -18,7 +22,8 @@ Parses the saved output of a Greenplum / Cloudberry utility and prints it as one
                   when the text stops before the utility's last line
 
 Exit status: 0 the text is that kind of output (see "outcome" for how the utility fared),
-             2 bad usage, 3 the text is not that kind of output.`;
+             2 bad usage, 3 the text is not that kind of output,
+             4 the input is larger than ${formatBytes(MAX_INPUT_BYTES)} (nothing is parsed).`;
 
 /** UTF-8 by default; UTF-16 when the bytes start with its byte-order mark (Windows PowerShell redirections write it). */
 export function decodeCapture(bytes: Buffer): string {
@@ -32,10 +37,9 @@ export function decodeCapture(bytes: Buffer): string {
   return bytes.toString('utf8');
 }
 
-async function readStdin(): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks);
+function tooLarge(source: string): number {
+  process.stderr.write(`gpcoord parse: ${source} is larger than ${formatBytes(MAX_INPUT_BYTES)}, the most this command reads; a utility's output is far smaller. Check that it is the right file, or give only the run to parse (for example the last part: tail -c 1M FILE | gpcoord parse <kind>).\n`);
+  return EXIT_INPUT_TOO_LARGE;
 }
 
 function usageError(message: string): number {
@@ -63,19 +67,21 @@ async function run(argv: string[]): Promise<number> {
     exitCode = Number(rawExit);
   }
 
-  let text: string;
+  let read: CappedRead;
   if (file === undefined || file === '-') {
     if (file === undefined && process.stdin.isTTY) return usageError('no input: give a FILE, or pipe the output into gpcoord parse');
-    text = decodeCapture(await readStdin());
+    read = await readStreamCapped(process.stdin, MAX_INPUT_BYTES);
   } else {
     try {
-      text = decodeCapture(await readFile(file));
+      read = await readFileCapped(file, MAX_INPUT_BYTES);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : String((error as Error).message);
       return usageError(`cannot read "${file}": ${why}`);
     }
   }
+  if (!read.ok) return tooLarge(file === undefined || file === '-' ? 'standard input' : `"${file}"`);
+  const text = decodeCapture(read.bytes);
 
   const result = parseOutput(kind, text, exitCode === undefined ? {} : { exitCode });
   if (!result.recognized) {

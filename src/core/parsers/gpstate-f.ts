@@ -55,7 +55,8 @@ export const gpstateFResultSchema = z.object({
 });
 export type GpstateFResult = z.infer<typeof gpstateFResultSchema>;
 
-const WAL_FIELD = /^-?\s*(WAL Sender State|Sync state|Sent Location|Flush Location|Replay Location)\s*[:：]\s*(.*)$/;
+// The value is the rest of the line after the colon (sliced off, not matched: `\s*(.*)$` backtracks quadratically).
+const WAL_FIELD = /^-?\s*(WAL Sender State|Sync state|Sent Location|Flush Location|Replay Location)\s*[:：]/;
 
 function lsnOrNull(value: string): string | null {
   const v = value.trim();
@@ -107,7 +108,7 @@ function build(chosen: ChosenRun, opts: ParseOptions | undefined): GpstateFResul
     const wal = WAL_FIELD.exec(m);
     if (wal) {
       const field = wal[1];
-      const value = (wal[2] ?? '').trim();
+      const value = m.slice(wal[0].length).trim();
       if (!current) {
         current = { state: null, syncState: null, sentLocation: null, flushLocation: null, replayLocation: null, replayLagBytes: null, flushLagBytes: null };
         replication = [current];

@@ -37,7 +37,7 @@ const SHELL_PROMPT = /^(?:\$ |\$(?=gp)|\[[^\]\n]{1,200}\][$#] ?|[A-Za-z0-9_.-]{1
 // A docker-compose style wrapper in front of an unprefixed line (`cdw_1   | server shutting down`).
 const WRAPPER = /^[A-Za-z0-9_.-]{1,64} {0,16}\| /;
 // A utility invocation without a prompt: the terminal's echo of the typed command, or a transcript's own heading.
-const BARE_COMMAND = /^(?:gpstate|gpinitstandby|gpactivatestandby|gpstop|gpstart)(?:[ \t]+-[^\n]*)?[ \t]*$/;
+const BARE_COMMAND = /^(?:gpstate|gpinitstandby|gpactivatestandby|gpstop|gpstart)(?:[ \t]+-[^\n]*|[ \t]*)$/;
 const EXIT_FOOTER = /^# exit code: (\d{1,3})\b/;
 const PROMPT_MARKERS = ['Yy|Nn (default=', 's|f|i (default=', 'Your_choice', "['(s)mart_mode'"];
 const CHILD_OUTPUT = /^(?:server (?:shutting down|stopped|started|starting|promoting)|waiting for server to (?:shut down|start|promote)|done|\.{1,}\s*done)\b/;
@@ -221,26 +221,31 @@ export function hasFullPrefix(record: LogRecord): boolean {
   return record.timestamp !== '';
 }
 
-/** True when a shell command line runs `program` (as a word, possibly after `echo y |`, `export …;`, a path). */
-export function commandRuns(command: string | null, program: string): boolean {
-  if (!command) return false;
+/** Where the first word `program` on a shell command line ends (after `echo y |`, `export …;`, a path), or -1. */
+function programWordEnd(command: string, program: string): number {
   let from = 0;
   for (;;) {
     const at = command.indexOf(program, from);
-    if (at < 0) return false;
+    if (at < 0) return -1;
     const before = at === 0 ? ' ' : command.charAt(at - 1);
     const after = command.charAt(at + program.length);
-    if (/[\s/;|&(]/.test(before) && (after === '' || /[\s;|&)]/.test(after))) return true;
+    if (/[\s/;|&(]/.test(before) && (after === '' || /[\s;|&)]/.test(after))) return at + program.length;
     from = at + program.length;
   }
 }
 
-/** The arguments given to `program` on a shell command line (up to the next `;`, `|`, `&&`). */
+/** True when a shell command line runs `program` (as a word, possibly after `echo y |`, `export …;`, a path). */
+export function commandRuns(command: string | null, program: string): boolean {
+  return !!command && programWordEnd(command, program) >= 0;
+}
+
+/** The arguments given to `program` on a shell command line (up to the next `;`, `|`, `&&`, `)` or comment). */
 export function commandArgs(command: string | null, program: string): string | null {
-  if (!command || !commandRuns(command, program)) return null;
-  const re = new RegExp(`(?:^|[\\s/;|&(])${program}(?=$|[\\s;|&)])([^;|&)#]*)`);
-  const m = re.exec(command);
-  return m ? (m[1] ?? '').trim() : null;
+  const end = command ? programWordEnd(command, program) : -1;
+  if (!command || end < 0) return null;
+  const rest = command.slice(end);
+  const stop = rest.search(/[;|&)#]/);
+  return (stop < 0 ? rest : rest.slice(0, stop)).trim();
 }
 
 interface RunBuilder {

@@ -3,7 +3,7 @@
 // ~/.ssh/config does not define. Pure apart from the ssh config, which the caller hands in lazily.
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document, Pair, YAMLMap } from 'yaml';
-import { keyRange, nodeRange, parseInventory } from '../../core/inventory';
+import { keyRange, MAX_INVENTORY_CHARS, nodeRange, parseInventory } from '../../core/inventory';
 import type { Inventory, InventoryProblem } from '../../core/inventory';
 import { nearest } from '../editDistance';
 import type { Finding, TextFix } from '../findings';
@@ -26,10 +26,34 @@ const rangeOf = (n: unknown): Range | undefined => {
 
 const scalarText = (n: unknown): string | undefined => (isScalar(n) && (typeof n.value === 'string' || typeof n.value === 'number') ? String(n.value) : undefined);
 
-function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
+/** offset → 1-based line, by binary search over the line starts (found once per text, not once per question). */
+function lineFinder(text: string): (offset: number) => number {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  return (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  };
+}
+
+/** Longest cluster name allowed (clusterNameSchema). */
+const MAX_CLUSTER_NAME = 63;
+
+/** The longest name of `names` that starts `text` at `from` and ends at the end or before `.`, `[`, `"` or a blank. */
+function clusterNameAt(text: string, from: number, names: ReadonlySet<string> | ReadonlyMap<string, string>): string | undefined {
+  for (let len = Math.min(MAX_CLUSTER_NAME, text.length - from); len > 0; len--) {
+    const after = text[from + len];
+    if (after !== undefined && !'.["\' :,'.includes(after)) continue;
+    const name = text.slice(from, from + len);
+    if (names.has(name)) return name;
+  }
+  return undefined;
 }
 
 /** Clips a range to its first line, so a problem with a whole block is not painted over the block. */
@@ -41,10 +65,11 @@ function firstLine(text: string, [s, e]: Range): Range {
 }
 
 /** Splits a parseInventory field path into cluster name, level and key, using the document's cluster names. */
-function locateField(field: string, clusterNames: string[]): { cluster?: string; level: Level; rest: string } {
+function locateField(field: string, clusterNames: ReadonlySet<string>): { cluster?: string; level: Level; rest: string } {
   if (!field.startsWith('clusters.')) return { level: 'top', rest: field };
   const after = field.slice('clusters.'.length);
-  const name = clusterNames.filter((n) => after === n || after.startsWith(n + '.')).sort((a, b) => b.length - a.length)[0];
+  const found = clusterNameAt(after, 0, clusterNames);
+  const name = found !== undefined && (after.length === found.length || after[found.length] === '.') ? found : undefined;
   if (name === undefined) return { level: 'cluster', rest: after };
   const rest = after.slice(name.length + 1);
   return { cluster: name, level: /^hosts\[\d+\]\./.test(rest) ? 'host' : 'cluster', rest };
@@ -59,6 +84,10 @@ export function analyzeInventory(text: string, options: InventoryAnalysisOptions
   const clustersOf = (d: Document): unknown => (isMap(d.contents) ? d.contents.get('clusters', true) : undefined);
 
   let result = safeParseInventory(text);
+  if (text.length > MAX_INVENTORY_CHARS) {
+    // Refused before YAML reads it; the document is not parsed here either.
+    return result.problems.map((p) => ({ start: p.offset, end: p.endOffset, severity: 'error', code: 'too-large', message: p.message }));
+  }
   if (result.ok) {
     // The common case while editing: a valid file. Its values are all the remaining checks need.
     reportProblems(text, result.problems, Object.keys(result.inventory.clusters), document, new Map(), findings);
@@ -86,11 +115,21 @@ export function analyzeInventory(text: string, options: InventoryAnalysisOptions
 }
 
 /** The schema's problems as findings: narrowed ranges, clearer messages, and the certain fixes. */
-function reportProblems(text: string, problems: InventoryProblem[], clusterNames: string[], document: () => Document, renames: Map<string, string>, findings: Finding[]): void {
+function reportProblems(text: string, problems: InventoryProblem[], clusterList: string[], document: () => Document, renames: Map<string, string>, findings: Finding[]): void {
+  const clusterNames = new Set(clusterList);
+  /** `clusters.<temporary name>` back to the name in the document (looked up, not searched for every rename). */
   const unrename = (s: string): string => {
-    let out = s;
-    for (const [tmp, original] of renames) out = out.split(`clusters.${tmp}`).join(`clusters.${original}`);
-    return out;
+    if (!renames.size) return s;
+    let out = '';
+    let from = 0;
+    for (let at = s.indexOf('clusters.'); at >= 0; at = s.indexOf('clusters.', at + 1)) {
+      const start = at + 'clusters.'.length;
+      const tmp = clusterNameAt(s, start, renames);
+      if (tmp === undefined) continue;
+      out += s.slice(from, start) + renames.get(tmp)!;
+      from = start + tmp.length;
+    }
+    return out + s.slice(from);
   };
   for (const p0 of problems) {
     if (/Map keys must be unique/i.test(p0.message)) continue;
@@ -185,6 +224,7 @@ function withoutDuplicates(text: string, doc: Document): { text: string; renames
 
 /** Every mapping that repeats a key: YAML would keep only one of them. */
 function duplicateKeys(text: string, doc: Document, findings: Finding[]): void {
+  const lineOf = lineFinder(text);
   const visit = (node: unknown, path: string[]): void => {
     if (isMap(node)) {
       const seen = new Map<string, Pair>();
@@ -194,7 +234,7 @@ function duplicateKeys(text: string, doc: Document, findings: Finding[]): void {
         const first = seen.get(k);
         const r = rangeOf(pair.key);
         if (first && r) {
-          const line = lineOf(text, rangeOf(first.key)?.[0] ?? 0);
+          const line = lineOf(rangeOf(first.key)?.[0] ?? 0);
           const isCluster = path.length === 1 && path[0] === 'clusters';
           findings.push({
             start: r[0], end: r[1], severity: 'error', code: isCluster ? 'duplicate-cluster' : 'duplicate-key',

@@ -56,7 +56,10 @@ function lineInfo(text: string, start: number, end: number): LineInfo {
   if (m) {
     info.key = m[1]!.replace(/^["']|["']$/g, '');
     info.keyCol = i;
-    info.rest = content.slice(m[0].length).replace(/\s+#.*$/, '').trim();
+    // A comment starts at a `#` after a blank (found with a fixed-width pattern: `\s+#.*$` backtracks).
+    const rest = content.slice(m[0].length);
+    const comment = /\s#/.exec(rest);
+    info.rest = (comment ? rest.slice(0, comment.index) : rest).trim();
   }
   return info;
 }

@@ -202,6 +202,13 @@ function checkCombination(parsed: ParsedInvocation, findings: Finding[]): void {
   }
 }
 
+/** `dir///` → `dir`, in one pass (`/\/+$/` backtracks quadratically on a long run of slashes not at the end). */
+function withoutTrailingSlashes(path: string): string {
+  let end = path.length;
+  while (end > 0 && path.charCodeAt(end - 1) === 47) end--;
+  return path.slice(0, end);
+}
+
 /** `rm -r…` of a coordinator data directory (…/gpseg-1, $COORDINATOR_DATA_DIRECTORY, $MASTER_DATA_DIRECTORY). */
 function checkRemove(inv: Invocation, findings: Finding[]): void {
   let recursive = false;
@@ -216,7 +223,7 @@ function checkRemove(inv: Invocation, findings: Finding[]): void {
   }
   if (!recursive) return;
   for (const t of targets) {
-    const path = t.text.replace(/\/+$/, '');
+    const path = withoutTrailingSlashes(t.text);
     const isDataDir = /(^|\/)gpseg-1$/.test(path) || /^\$\{?(COORDINATOR|MASTER)_DATA_DIRECTORY\}?$/.test(path);
     if (!isDataDir) continue;
     const backup = /\$\{?(COORDINATOR|MASTER)_DATA_DIRECTORY\}?$/.test(path) ? `$(dirname ${path})/backup_gpseg-1` : path.replace(/gpseg-1$/, 'backup_gpseg-1');

@@ -248,7 +248,7 @@ function unwrap(text: string, cmd: SimpleCommand, via: string[], out: Invocation
     if (name === 'bash' || name === 'sh' || name === 'dash' || name === 'zsh' || name === 'ksh') {
       for (let j = k + 1; j < words.length; j++) {
         const t = words[j]!.text;
-        if (/^-[a-z]*c[a-z]*$/.test(t)) return nested(words[j + 1], name);
+        if (/^-[a-z]+$/.test(t) && t.includes('c')) return nested(words[j + 1], name);
         if (!t.startsWith('-')) return;
       }
       return stdinCommands(name);

@@ -34,6 +34,16 @@ describe('gpcoord parse (bundled CLI)', function () {
 
   after(() => rmSync(workDir, { recursive: true, force: true }));
 
+  it('stops reading /dev/zero and standard input past 64 MiB: exit 4, the limit and what to do', () => {
+    const file = gpcoord(['parse', 'gpstop', '/dev/zero']);
+    assert.equal(file.status, 4, file.stderr);
+    assert.equal(file.stdout, '');
+    assert.match(file.stderr, /"\/dev\/zero" is larger than 64 MiB.*right file.*tail -c/);
+    const piped = spawnSync('bash', ['-c', `head -c 100000000 /dev/zero | '${process.execPath}' '${cli}' parse gpstop`], { encoding: 'utf8' });
+    assert.equal(piped.status, 4, piped.stderr);
+    assert.match(piped.stderr, /standard input is larger than 64 MiB/);
+  });
+
   it('prints one JSON object for a real gpstate -f capture and exits 0', () => {
     const r = gpcoord(['parse', 'gpstate-f', join(FIXTURES, 'gp6-lab-capture', '82-gpstate-f-after-gpstart.txt')]);
     assert.equal(r.status, 0, r.stderr);

@@ -48,7 +48,6 @@ describe('language analyses on mutated input', () => {
     it(`${file}: 150 mutations, offsets all through, no exception`, () => {
       const random = rng(file.length * 7919);
       const base = read(file);
-      const t0 = Date.now();
       for (let i = 0; i < 150; i++) {
         const text = mutate(base, random);
         try {
@@ -58,7 +57,6 @@ describe('language analyses on mutated input', () => {
           assert.fail(`case ${i} threw ${e instanceof Error ? e.stack : String(e)}\n--- input ---\n${JSON.stringify(text)}`);
         }
       }
-      assert.ok(Date.now() - t0 < 15000, 'bounded time');
     });
   }
 
