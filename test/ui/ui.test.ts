@@ -125,6 +125,13 @@ function fixtureChecks({ page, shot, webview, base }: Session): Check[] {
       await shot('1b-walkthrough-dark');
       await page.keyboard.press('Escape');
     } },
+    { name: 'the view title\'s "Open gpstate Output…" button opens its picker', run: async () => {
+      await page.locator('.part.sidebar').hover();
+      await page.locator('.part.sidebar a.action-label[aria-label="Open gpstate Output…"]').click({ timeout: 20000 });
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Paste from the clipboard' }).waitFor({ timeout: 20000 });
+      await shot('1c-view-title-picker-dark');
+      await page.keyboard.press('Escape');
+    } },
     { name: 'the palette lists "Greenplum: Open gpstate Output…" and its quick pick offers the workspace outputs', run: async () => {
       await runCommand(page, 'Greenplum: Open gpstate Output…');
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Paste from the clipboard' }).waitFor({ timeout: 20000 });
