@@ -56,6 +56,11 @@ export class ClusterService implements vscode.Disposable {
     await old?.dispose();
   }
 
+  /** The clusters observed (or being observed) so far. */
+  names(): IterableIterator<string> {
+    return this.observations.keys();
+  }
+
   get(cluster: string): ClusterObservation | undefined {
     return this.observations.get(cluster);
   }

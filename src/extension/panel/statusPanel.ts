@@ -22,6 +22,9 @@ export class StatusPanels implements vscode.Disposable {
   private nextRequestId = 1;
   private readonly disposables: vscode.Disposable[] = [];
 
+  /** Called when a cluster panel's "Dismiss" button asks to remove its finished procedure. */
+  onDismissProcedure: ((cluster: string) => void) | undefined;
+
   constructor(private readonly extensionUri: vscode.Uri, private readonly log: (line: string) => void) {}
 
   /**
@@ -127,6 +130,8 @@ export class StatusPanels implements vscode.Disposable {
       } else if (message.type === 'rendered') {
         this.pendingRenders.get(message.requestId)?.(message.state);
         this.pendingRenders.delete(message.requestId);
+      } else if (message.command === 'dismissProcedure') {
+        if (entry.snapshot?.clusterName) this.onDismissProcedure?.(entry.snapshot.clusterName);
       } else {
         void runPanelCommand(message.command, entry.snapshot);
       }

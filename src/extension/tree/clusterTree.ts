@@ -9,6 +9,8 @@ import type { InventoryFileProblem, LoadedCluster, LoadedInventory } from '../in
 import { INVENTORY_FILE_NAME, loadInventory } from '../inventory/loadInventory';
 import { describeHost, SITUATION_TEXT } from '../panel/stateSnapshot';
 import { formatBytes } from '../panel/snapshot';
+import { standbyWords } from '../panel/summary';
+import { ago, formatTime } from '../panel/time';
 import type { Health } from '../panel/protocol';
 import { releaseName } from '../../core/releases';
 
@@ -116,9 +118,9 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterTreeN
     const swapped = state?.activeCoordinator && state.activeCoordinator !== c.originalCoordinator.name ? '.swapped' : '';
     item.contextValue = `cluster.${state?.situation ?? 'unobserved'}${swapped}`;
     if (state) {
-      tip.appendMarkdown(vscode.l10n.t('Active coordinator: **{0}** · standby: **{1}** ({2})', state.activeCoordinator ?? vscode.l10n.t('none'), state.standby.host ?? vscode.l10n.t('none'), state.standby.status) + '\n\n');
+      tip.appendMarkdown(vscode.l10n.t('Active coordinator: **{0}** · standby: **{1}**', state.activeCoordinator ?? vscode.l10n.t('none'), standbyWords(state)) + '\n\n');
       if (state.release) tip.appendMarkdown(vscode.l10n.t('Release: {0}', releaseName(state.release)) + (c.config.release ? ' ' + vscode.l10n.t('(pinned in the inventory)') : '') + '\n\n');
-      tip.appendMarkdown(vscode.l10n.t('Observed {0}', state.observedAt) + '\n\n');
+      tip.appendMarkdown(vscode.l10n.t('Observed {0} ({1})', formatTime(state.observedAt), ago(state.observedAt, Date.now())) + '\n\n');
       for (const p of state.problems.slice(0, 5)) tip.appendMarkdown(`- ${p.level}: ${p.text.replace(/[*_`[\]]/g, '\\$&')}\n`);
     } else {
       tip.appendMarkdown(vscode.l10n.t('Not checked yet: run *Check Coordinator Mirroring*.') + '\n\n');
@@ -169,7 +171,7 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterTreeN
           vscode.l10n.t('sent `{0}` · flush `{1}` · replay `{2}` · lag {3}', sb.sentLsn ?? '?', sb.flushLsn ?? '?', sb.replayLsn ?? '?', sb.lagBytes === null ? vscode.l10n.t('unknown') : formatBytes(sb.lagBytes)) + '\n\n');
       }
       if (observed.backups.length) tip.appendMarkdown(vscode.l10n.t('Backups: {0}', observed.backups.map((b) => `\`${b}\``).join(', ')) + '\n\n');
-      tip.appendMarkdown(vscode.l10n.t('Observed {0}', observed.observedAt));
+      tip.appendMarkdown(vscode.l10n.t('Observed {0} ({1})', formatTime(observed.observedAt), ago(observed.observedAt, Date.now())));
       if (!observed.reachable) {
         // The action that fixes it: credentials for an auth failure, another check otherwise. A changed host key
         // is never accepted from here: the user verifies the new key and edits known_hosts.
