@@ -3,7 +3,7 @@
 // unchanged after being hidden or after a window reload.
 import { fromPanelSchema, statusSnapshotSchema, toPanelSchema } from '../src/extension/panel/protocol';
 import type { FromPanel, PanelCommand, StatusSnapshot } from '../src/extension/panel/protocol';
-import { readRendered, renderEmpty, renderSnapshot } from './render';
+import { readRendered, refreshAgo, renderEmpty, renderSnapshot } from './render';
 
 interface WebviewApi {
   postMessage(message: unknown): void;
@@ -46,3 +46,5 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
 });
 
 post({ type: 'ready' });
+// "12 s ago" stays true while the panel is open.
+setInterval(() => { if (root) refreshAgo(root, Date.now()); }, 5000);

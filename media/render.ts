@@ -2,6 +2,7 @@
 // creates the nodes), and every text goes in through textContent, never as HTML. Elements that carry a fact are
 // marked with data-field so their text can be read back (readRendered) by the extension's tests.
 import type { HostCard, Health, PanelCommand, ProcedureView, StatusSnapshot, StepView } from '../src/extension/panel/protocol';
+import { ago, formatTime } from '../src/extension/panel/time';
 
 const HEALTH_SYMBOL: Record<Health, string> = { ok: '✓', warning: '!', error: '✕', unknown: '?' };
 const HEALTH_WORD: Record<Health, string> = { ok: 'Healthy', warning: 'Needs attention', error: 'Problem', unknown: 'Unknown' };
@@ -16,6 +17,7 @@ const COMMAND_LABEL: Record<PanelCommand, string> = {
   startStandby: 'Start the Standby…',
   rebuildStandby: 'Rebuild the Standby…',
   dryRun: 'Dry Run…',
+  dismissProcedure: 'Dismiss',
 };
 
 type Child = Node | string | null | undefined | false;
@@ -30,6 +32,31 @@ function el<K extends keyof HTMLElementTagNameMap>(doc: Document, tag: K, attrs:
   return node;
 }
 
+/**
+ * Text that wraps only where a reader expects it: a command at its spaces, a path after its slashes. Each piece is
+ * kept whole (CSS .unbroken), so "gpseg-1" or "--standby-host" never splits at a hyphen; copying gives the same text.
+ */
+function unbroken(doc: Document, text: string, breakAfterSlash: boolean): DocumentFragment {
+  const fragment = doc.createDocumentFragment();
+  for (const piece of text.split(breakAfterSlash ? /(?<=[/ ])/ : /(?<= )/)) {
+    fragment.append(el(doc, 'span', { class: 'unbroken' }, piece), el(doc, 'wbr'));
+  }
+  return fragment;
+}
+
+/** " · 12 s ago" for a time, kept current by the panel script (refreshAgo). */
+function agoNote(doc: Document, iso: string): HTMLElement {
+  return el(doc, 'span', { class: 'ago', 'data-at': iso }, ` · ${ago(iso, Date.now())}`);
+}
+
+/** Rewrites every "… ago" note for the current time. */
+export function refreshAgo(root: ParentNode, now: number): void {
+  root.querySelectorAll<HTMLElement>('.ago[data-at]').forEach((node) => {
+    const text = ago(node.dataset.at ?? '', now);
+    node.textContent = text ? ` · ${text}` : '';
+  });
+}
+
 function badge(doc: Document, health: Health, field?: string): HTMLElement {
   const attrs: Record<string, string> = { class: `badge badge--${health}`, role: 'img', 'aria-label': HEALTH_WORD[health] };
   if (field) attrs['data-field'] = field;
@@ -40,7 +67,8 @@ function hostCard(doc: Document, card: HostCard, index: number): HTMLElement {
   const key = `host${index}`;
   const list = el(doc, 'dl', { class: 'details' });
   for (const d of card.details) {
-    list.append(el(doc, 'dt', {}, d.label), el(doc, 'dd', { 'data-field': `${key}.${d.label}` }, d.value));
+    const value = d.value.startsWith('/') ? unbroken(doc, d.value, true) : d.value;
+    list.append(el(doc, 'dt', {}, d.label), el(doc, 'dd', { 'data-field': `${key}.${d.label}` }, value, d.at ? agoNote(doc, d.at) : null));
   }
   return el(doc, 'article', { class: `card card--${card.health}`, 'aria-labelledby': `${key}-name`, 'data-role': card.role },
     el(doc, 'div', { class: 'card-head' },
@@ -53,9 +81,12 @@ function hostCard(doc: Document, card: HostCard, index: number): HTMLElement {
 
 function linkSection(doc: Document, s: StatusSnapshot): HTMLElement {
   const link = s.link;
-  const from = s.hosts[0];
-  const to = s.hosts[1];
-  const direction = from && to?.role === 'standby' ? `WAL: ${from.host} → ${to.host}` : null;
+  // Cards keep their sides, so the arrow points from the active coordinator to the standby, whichever side each is on.
+  const fromIndex = s.hosts.findIndex((h) => h.role === 'active-coordinator');
+  const toIndex = s.hosts.findIndex((h) => h.role === 'standby');
+  const from = s.hosts[fromIndex];
+  const to = s.hosts[toIndex];
+  const direction = from && to ? (fromIndex < toIndex ? `WAL: ${from.host} → ${to.host}` : `WAL: ${to.host} ← ${from.host}`) : null;
   const box = el(doc, 'div', { class: `link link--${link.health}` },
     direction ? el(doc, 'div', { class: 'link-direction', 'data-field': 'link.direction' }, direction) : null,
     el(doc, 'div', { class: 'link-line', 'aria-hidden': 'true' }),
@@ -120,7 +151,7 @@ const STEP_STATUS: Record<StepView['status'], { text: string; health: Health; sy
   refused: { text: 'refused', health: 'error', symbol: '✕' },
 };
 
-function procedureSection(doc: Document, p: ProcedureView): HTMLElement {
+function procedureSection(doc: Document, p: ProcedureView, onCommand?: (command: PanelCommand) => void): HTMLElement {
   const list = el(doc, 'ol', { class: 'stepper' });
   p.steps.forEach((step) => {
     // Fields are named by the step's position in the procedure, so a resumed run's steps keep their numbers.
@@ -137,14 +168,40 @@ function procedureSection(doc: Document, p: ProcedureView): HTMLElement {
           el(doc, 'span', { class: 'step-host' }, ' on ', el(doc, 'strong', { 'data-field': `step${i}.host` }, step.host)),
           el(doc, 'span', { class: 'step-status', 'data-field': `step${i}.status` }, st.text),
           step.changesCluster ? el(doc, 'span', { class: 'changes' }, 'changes the cluster') : null),
-        el(doc, 'code', { class: 'command', 'data-field': `step${i}.command` }, step.command),
+        el(doc, 'code', { class: 'command', 'data-field': `step${i}.command` }, unbroken(doc, step.command, false)),
         step.message ? el(doc, 'p', { class: 'step-message', 'data-field': `step${i}.message` }, step.message) : null,
         output)));
   });
-  return el(doc, 'section', { class: `procedure procedure--${p.status}`, 'aria-labelledby': 'procedure-title' },
-    el(doc, 'h2', { id: 'procedure-title' }, el(doc, 'span', { 'data-field': 'procedure.title' }, p.title), ' — ', el(doc, 'span', { 'data-field': 'procedure.status' }, p.status === 'plan' ? 'plan (nothing has run)' : p.status)),
+  const first = p.steps[0]?.index ?? 0;
+  if (first > 0) {
+    // A resumed run starts where the observed state says it is: the steps before were done already.
+    list.prepend(el(doc, 'li', { class: 'step step--succeeded step--earlier', 'data-field': 'procedure.earlier' },
+      el(doc, 'span', { class: 'badge badge--ok', role: 'img', 'aria-label': 'done earlier' }, '✓'),
+      el(doc, 'div', { class: 'step-body' }, first === 1 ? 'Step 1 was done earlier: the observed state shows it done.' : `Steps 1–${first} were done earlier: the observed state shows them done.`)));
+  }
+  const status = p.status === 'plan' ? 'plan (nothing has run)' : p.status;
+  const when = procedureTimes(doc, p);
+  const dismiss = p.status !== 'running' && onCommand ? el(doc, 'button', { type: 'button', class: 'secondary dismiss', 'data-command': 'dismissProcedure' }, COMMAND_LABEL.dismissProcedure) : null;
+  dismiss?.addEventListener('click', () => onCommand?.('dismissProcedure'));
+  const heading = el(doc, 'h2', { id: 'procedure-title' }, p.past ? 'Earlier: ' : '', el(doc, 'span', { 'data-field': 'procedure.title' }, p.title), ' — ', el(doc, 'span', { 'data-field': 'procedure.status' }, status));
+  const body = [
+    when,
+    p.past ? el(doc, 'p', { class: 'note', 'data-field': 'procedure.past' }, 'The cluster has changed since this ran: the verdict and the hosts above are current, this is history.') : null,
     p.message ? el(doc, 'p', { 'data-field': 'procedure.message' }, p.message) : null,
-    list);
+    list,
+  ];
+  // History is folded away; the run in progress or just finished is open.
+  return el(doc, 'section', { class: `procedure procedure--${p.status}${p.past ? ' procedure--past' : ''}`, 'aria-labelledby': 'procedure-title' },
+    el(doc, 'div', { class: 'procedure-head' }, heading, dismiss),
+    p.past ? el(doc, 'details', {}, el(doc, 'summary', {}, 'Steps'), ...body) : el(doc, 'div', {}, ...body));
+}
+
+/** "Started 2026-12-04 16:02:11 UTC · ended 16:04:40 UTC · 3 min ago", or null when the view carries no times. */
+function procedureTimes(doc: Document, p: ProcedureView): HTMLElement | null {
+  if (!p.startedAt) return null;
+  const ended = p.endedAt ? formatTime(p.endedAt) : null;
+  return el(doc, 'p', { class: 'note procedure-time', 'data-field': 'procedure.time' },
+    `Started ${formatTime(p.startedAt)}`, ended ? ` · ended ${ended.slice(11)}` : ' · running', agoNote(doc, p.endedAt ?? p.startedAt));
 }
 
 /** The empty state shown before anything is loaded. */
@@ -177,14 +234,15 @@ export function renderSnapshot(doc: Document, s: StatusSnapshot, onCommand: (com
         el(doc, 'h2', { 'data-field': 'verdict.headline' }, s.verdict.headline),
         el(doc, 'p', { 'data-field': 'verdict.detail' }, s.verdict.detail),
         s.actions.length ? actions : null)),
-    // A procedure is what the user is watching: right under the verdict.
-    s.procedure ? procedureSection(doc, s.procedure) : null,
+    // A procedure is what the user is watching: right under the verdict; once it is history, below the current facts.
+    s.procedure && !s.procedure.past ? procedureSection(doc, s.procedure, s.clusterName ? onCommand : undefined) : null,
     el(doc, 'section', { class: 'topology', 'aria-label': 'Coordinator hosts and replication' },
       ...s.hosts.slice(0, 1).map((h, i) => hostCard(doc, h, i)),
       linkSection(doc, s),
       ...s.hosts.slice(1).map((h, i) => hostCard(doc, h, i + 1))),
     segmentsSection(doc, s),
     problemsSection(doc, s),
+    s.procedure?.past ? procedureSection(doc, s.procedure, s.clusterName ? onCommand : undefined) : null,
     el(doc, 'footer', {},
       el(doc, 'h2', { class: 'visually-hidden' }, 'Sources'),
       el(doc, 'ul', {}, ...s.sources.map((src, i) => el(doc, 'li', { 'data-field': `source${i}` },

@@ -67,7 +67,7 @@ async function main() {
 
   const tryThis = [
     '1. Open the Greenplum Coordinator view in the activity bar: cluster "lab" with hosts cdw and scdw.',
-    '2. Click the pulse icon (Check Coordinator Mirroring): scdw is the active coordinator, cdw a former one, nothing mirrors.',
+    '2. Hover over "lab" and click the pulse icon that appears (Check Coordinator Mirroring): scdw is the active coordinator, cdw a former one, nothing mirrors.',
     '3. Right-click "lab" → Restore Coordinator Mirroring…: read the plan, confirm each step, watch the terminal and the panel.',
     '4. Check again: cdw is now the passive, streaming standby. Then try Return Coordinator to Original Host….',
     '5. Open gpstate Output… reads a saved output without connecting (two samples are in the workspace).',
@@ -93,7 +93,7 @@ async function main() {
   run('packaging the extension', join(ROOT, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--skip-license', '-o', vsix]);
   const { startCodeServer } = require(join(ROOT, 'test/support/code-server.js'));
   if (!existsSync(join(ROOT, 'test/code-server/node_modules/code-server'))) throw new Error('code-server is not installed: run npm ci first');
-  const cs = await startCodeServer({ folder: workspace, vsix: [vsix], port: Number(process.env.PORT ?? 0), settings: { 'workbench.startupEditor': 'none' } });
+  const cs = await startCodeServer({ folder: workspace, vsix: [vsix], port: Number(process.env.PORT ?? 0), settings: { 'workbench.startupEditor': 'none' }, testDriver: false });
   cleanups.push(() => cs.stop());
   console.log('');
   say(`VS Code is ready: ${cs.base}/?folder=${encodeURIComponent(workspace)}`);

@@ -70,7 +70,7 @@ export const portSchema = z.number().int({ message: 'must be a whole number' }).
 
 export const clusterNameSchema = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, { message: 'cluster names use letters, digits, ".", "_" and "-" (at most 63)' });
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, { message: 'must start with a letter or digit and use only letters, digits, ".", "_" and "-" (at most 63)' });
 
 export const vocabularySettingSchema = z.enum(['auto', 'master', 'coordinator']);
 export const productSettingSchema = z.enum(['auto', 'greenplum', 'cloudberry']);
@@ -312,10 +312,27 @@ export function parseInventory(text: string, file = 'greenplum-clusters.yaml'): 
     // A bad record key (cluster name) is reported on the key itself.
     const range = (issue.code === 'invalid_key' ? keyRange(doc.contents, path) : undefined) ?? nodeRange(doc.contents, path) ?? [0, 0];
     const missing = issue.code === 'invalid_type' && issue.message.includes('received undefined');
-    const message = missing ? `${field}: required, add "${String(path[path.length - 1])}:"` : `${field || 'inventory'}: ${issue.message}`;
+    const message = missing ? `${field}: required, add "${String(path[path.length - 1])}:"` : `${field || 'inventory'}: ${typeMessage(issue.message, path) ?? issue.message}`;
     problems.push(at(range[0], range[1], field, message));
   }
   return { ok: false, problems };
+}
+
+const A_VALUE: Record<string, string> = { string: 'a text value', number: 'a number', object: 'a mapping of keys (key: value lines)', array: 'a list (lines starting with "- ")', boolean: 'true or false' };
+
+/** zod's "Invalid input: expected string, received null" in words a DBA can act on, with the fix. */
+function typeMessage(zodMessage: string, path: ReadonlyArray<string | number>): string | undefined {
+  const m = /expected (\w+), received (\w+)/.exec(zodMessage);
+  if (!m) return undefined;
+  const [, expected = '', received = ''] = m;
+  const key = path[path.length - 1];
+  const wanted = A_VALUE[expected] ?? expected;
+  if (received === 'null' || received === 'undefined') {
+    return typeof key === 'string'
+      ? `needs ${wanted}, but nothing follows "${key}:"; write the value after the colon, or delete the line`
+      : `needs ${wanted}, but the entry is empty; fill it in or delete the line`;
+  }
+  return `needs ${wanted}, found ${A_VALUE[received] ?? received}; write ${wanted}${expected === 'string' ? ' (quote it if it looks like a number)' : ''}`;
 }
 
 export function formatPath(path: ReadonlyArray<string | number>): string {

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { PlannedStep } from '../core/procedures/types';
 import type { ClusterState } from '../core/state';
 import { runCommand } from './commands';
+import { registerHostTerminalProfile } from './commands/openTerminal';
 import type { CommandId } from './ids';
 import type { RenderedState } from './panel/protocol';
 import { procedureTerminalText, setConfirmationOverride } from './procedures/runProcedureUi';
@@ -45,6 +46,8 @@ export function start(context: vscode.ExtensionContext, view: vscode.TreeView<Cl
   context.subscriptions.push(
     services,
     autoRefresh,
+    // The "Greenplum host" terminal profile is offered once the extension's body is loaded (any view or command).
+    registerHostTerminalProfile(services),
     watcher,
     watcher.onDidChange(refreshTree),
     watcher.onDidCreate(refreshTree),

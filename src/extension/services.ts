@@ -10,6 +10,9 @@ import type { LoadedCluster } from './inventory/loadInventory';
 import { StatusPanels } from './panel/statusPanel';
 import type { ProcedureView, StatusSnapshot } from './panel/protocol';
 import { snapshotFromState, SITUATION_TEXT } from './panel/stateSnapshot';
+import { standbyWords, worstCluster } from './panel/summary';
+import { ago, formatTime } from './panel/time';
+import type { Situation } from '../core/state';
 import { useTranslator } from './l10n';
 import { ClusterTreeProvider } from './tree/clusterTree';
 
@@ -31,8 +34,10 @@ export class Services implements vscode.Disposable {
   readonly procedures = new Map<string, ProcedureView>();
   /** Key of the panel shown last, so "Show Status Panel" can bring it back. */
   lastPanelKey: string | undefined;
-  /** The cluster the status bar follows: the one selected in the tree, else the one checked last. */
+  /** The cluster selected in the tree or whose panel was shown last; the status bar prefers it among equally bad ones. */
   selectedCluster: string | undefined;
+  /** When each cluster's procedure view started and ended, and the situation first observed after it ended. */
+  private readonly procedureTimes = new Map<string, { view: ProcedureView; startedAt: string; endedAt?: string; situationAfter?: Situation }>();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(readonly context: vscode.ExtensionContext) {
@@ -40,6 +45,7 @@ export class Services implements vscode.Disposable {
     useTranslator(vscode.l10n.t);
     this.output = vscode.window.createOutputChannel('Greenplum Coordinator', { log: true });
     this.panels = new StatusPanels(context.extensionUri, (line) => this.output.warn(line));
+    this.panels.onDismissProcedure = (name) => this.dismissProcedure(name);
     this.locations = extensionLocations(context.globalStorageUri);
     this.audit = new AuditLog(this.locations);
     this.credentials = new Credentials(context.secrets, context.globalState);
@@ -73,7 +79,7 @@ export class Services implements vscode.Disposable {
     const loaded = await this.findCluster(name);
     if (!loaded) return undefined;
     const result = this.clusters.get(name)?.result;
-    const procedure = this.procedures.get(name) ?? null;
+    const procedure = this.procedureView(name);
     if (result) return snapshotFromState({ cluster: loaded.cluster, state: result.state, gpstateB: result.gpstateB, procedure });
     return {
       title: name,
@@ -96,6 +102,34 @@ export class Services implements vscode.Disposable {
     };
   }
 
+  /**
+   * The cluster's procedure with its times, marked past once the cluster was observed in another situation than the
+   * one first observed after it ended (so "done" never sits under a state it no longer describes).
+   */
+  procedureView(name: string): ProcedureView | null {
+    const view = this.procedures.get(name);
+    if (!view) return null;
+    let times = this.procedureTimes.get(name);
+    if (!times || times.view !== view) {
+      times = { view, startedAt: new Date().toISOString() };
+      this.procedureTimes.set(name, times);
+    }
+    const state = this.clusters.get(name)?.result?.state;
+    if (view.status === 'running' || view.status === 'plan') times.endedAt = undefined;
+    else times.endedAt ??= new Date().toISOString();
+    if (times.endedAt && state && !times.situationAfter && state.observedAt > times.endedAt) times.situationAfter = state.situation;
+    const past = !!times.endedAt && !!state && !!times.situationAfter && state.observedAt > times.endedAt && state.situation !== times.situationAfter;
+    return { ...view, startedAt: times.startedAt, ...(times.endedAt ? { endedAt: times.endedAt } : {}), past };
+  }
+
+  /** Removes a finished procedure from the cluster's panel (its audit records stay). */
+  dismissProcedure(name: string): void {
+    if (this.procedures.get(name)?.status === 'running') return;
+    this.procedures.delete(name);
+    this.procedureTimes.delete(name);
+    this.updateClusterPanel(name);
+  }
+
   async showClusterPanel(name: string): Promise<string> {
     const snapshot = await this.clusterSnapshot(name);
     if (!snapshot) throw new Error(vscode.l10n.t('no cluster named "{0}" in the inventory; check greenplum-clusters.yaml or run "Greenplum: Add Cluster…"', name));
@@ -116,21 +150,25 @@ export class Services implements vscode.Disposable {
     });
   }
 
+  /** The status bar shows the worst cluster (the selected one among equally bad ones), and how many others need care. */
   updateStatusBar(): void {
     const enabled = vscode.workspace.getConfiguration('greenplumCoordinator').get<boolean>('statusBar.enabled', true);
-    const name = this.selectedCluster;
-    if (!enabled || !name) {
+    const names = [...this.clusters.names()];
+    const shown = worstCluster(names.map((n) => ({ name: n, situation: this.clusters.get(n)?.result?.state.situation, procedureRunning: this.procedures.get(n)?.status === 'running' })), this.selectedCluster);
+    if (!enabled || !shown) {
       this.statusBar.hide();
       return;
     }
+    const name = shown.name;
     const obs = this.clusters.get(name);
     const state = obs?.result?.state;
     const running = this.procedures.get(name)?.status === 'running';
     const s = state ? SITUATION_TEXT[state.situation] : undefined;
     const symbol = obs?.observing || running ? '$(sync~spin)' : !s ? '$(circle-outline)' : s.health === 'ok' ? '$(pass-filled)' : s.health === 'error' ? '$(error)' : '$(warning)';
-    this.statusBar.text = `${symbol} ${vscode.l10n.t('{0}: {1}', name, running ? vscode.l10n.t('procedure running') : s?.short ?? vscode.l10n.t('not checked'))}`;
+    const more = shown.othersNotHealthy ? ` ${vscode.l10n.t('(+{0} more)', shown.othersNotHealthy)}` : '';
+    this.statusBar.text = `${symbol} ${vscode.l10n.t('{0}: {1}', name, running ? vscode.l10n.t('procedure running') : s?.short ?? vscode.l10n.t('not checked'))}${more}`;
     this.statusBar.tooltip = state
-      ? vscode.l10n.t('Greenplum cluster {0}: active coordinator {1}, standby {2} ({3}), observed {4}. Click for the status panel.', name, state.activeCoordinator ?? vscode.l10n.t('none'), state.standby.host ?? vscode.l10n.t('none'), state.standby.status, state.observedAt)
+      ? vscode.l10n.t('Greenplum cluster {0}: {1}. Active coordinator {2}, standby {3}; observed {4} ({5}). Click for the status panel.', name, s?.short ?? '', state.activeCoordinator ?? vscode.l10n.t('none'), standbyWords(state), formatTime(state.observedAt), ago(state.observedAt, Date.now()))
       : vscode.l10n.t('Greenplum cluster {0}: not checked yet. Click for the status panel.', name);
     this.statusBar.backgroundColor = s?.health === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : s?.health === 'warning' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.statusBar.command = { command: 'greenplumCoordinator.showPanel', title: vscode.l10n.t('Show Status Panel'), arguments: [name] };

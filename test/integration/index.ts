@@ -9,6 +9,8 @@ const FIRST = 'activation.test.js';
 
 export async function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'tdd', timeout: 30000, color: false, reporter: 'spec' });
+  // GPCOORD_TEST_GREP=<regexp> runs only the matching tests (while working on one area).
+  if (process.env.GPCOORD_TEST_GREP) mocha.grep(new RegExp(process.env.GPCOORD_TEST_GREP));
   const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js'))
     .sort((a, b) => (a === FIRST ? -1 : b === FIRST ? 1 : a.localeCompare(b)));
   for (const f of files) mocha.addFile(path.join(__dirname, f));

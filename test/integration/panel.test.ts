@@ -54,7 +54,8 @@ suite('Status panel: Open gpstate Output', () => {
 
   test('a gpstate -b summary with a failed primary and a down standby', async () => {
     const shown = await open('outputs', 'gp7_gpstate-b_standby_down_and_primary_failed_RECONSTRUCTED.txt');
-    assert.strictEqual(shown['verdict.headline'], 'Standby on scdw is not running');
+    assert.strictEqual(shown['verdict.headline'], 'Standby on scdw is not running; 1 primary segment failed');
+    assert.match(shown['verdict.detail'] ?? '', /1 mirror\(s\) acting as primary.*gprecoverseg/);
     assert.strictEqual(shown['host0.status'], 'Coordinator instance Active');
     assert.strictEqual(shown['segments.primary.total'], '2');
     assert.strictEqual(shown['segments.primary.failures'], '1');

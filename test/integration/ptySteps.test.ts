@@ -87,7 +87,7 @@ suite('Procedure steps in the integrated terminal (ssh2 PTY)', function () {
     assert.match(text, /Standby status\s+= Standby host passive/);
     assert.strictEqual(text.match(/^exit status 0 · \d+\.\d s$/gm)?.length, 3, text);
     // The engine parsed the gpstate -f output captured from the PTY: the verification names what it read.
-    assert.match(text, /✓ .*standby passive, WAL sender streaming/);
+    assert.match(text, /✓ .*standby passive; WAL sender streaming, sync state/);
     assert.match(text, /Restore coordinator mirroring: done/);
     assert.strictEqual(a.observed(lab.clusterName)?.situation, 'healthy');
     const panel = await a.readPanel(a.clusterPanelKey(lab.clusterName));

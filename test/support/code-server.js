@@ -17,10 +17,12 @@ const BASE_SETTINGS = {
 const NOISE = /^(\[(AgentHost|ChatModelSelection|AccountPolicyGate|Service Worker|reconnection-grace-time)|Creating a socket|Resolv|Updating additional|Ignoring fetching|The web worker extension host)/;
 
 /**
- * @param {{ port?: number, folder?: string, vsix?: string[], settings?: object, env?: object }} options
- *   port 0 picks a free port; vsix files are installed before the server starts.
+ * @param {{ port?: number, folder?: string, vsix?: string[], settings?: object, env?: object, testDriver?: boolean }} options
+ *   port 0 picks a free port; vsix files are installed before the server starts. testDriver (default true) starts
+ *   the workbench with the smoke-test driver, which the tests need for ?payload= but under which VS Code shows no
+ *   notification pop-ups: the demo turns it off so users see the product as it is.
  */
-async function startCodeServer({ port = 0, folder, vsix = [], settings = {}, env: extraEnv = {} } = {}) {
+async function startCodeServer({ port = 0, folder, vsix = [], settings = {}, env: extraEnv = {}, testDriver = true } = {}) {
   if (!fs.existsSync(ENTRY)) throw new Error(`code-server is missing at ${ENTRY}: run "npm ci" (its postinstall installs it into test/code-server)`);
   const state = fs.mkdtempSync(path.join(os.tmpdir(), 'gpcoord-cs-'));
   const userData = path.join(state, 'user-data'), extensions = path.join(state, 'extensions');
@@ -34,7 +36,7 @@ async function startCodeServer({ port = 0, folder, vsix = [], settings = {}, env
   for (const file of vsix) execFileSync(NODE, [ENTRY, ...common, '--install-extension', file], { env, stdio: 'pipe' });
   const proc = spawn(NODE, [ENTRY, ...common, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
     '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
-    '--vscode-option', 'enable-smoke-test-driver',   // lets the workbench honour ?payload= (extension dev/test paths)
+    ...(testDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),   // lets the workbench honour ?payload= (extension dev/test paths)
     ...(folder ? [folder] : [])], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   proc.stdout.on('data', d => { log += d; }); proc.stderr.on('data', d => { log += d; });

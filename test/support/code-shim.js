@@ -21,6 +21,8 @@ if (!options.extensionDevelopmentPath || !options.extensionTestsPath) {
   process.exit(2);
 }
 options.folder = positional[0];
+// A busy machine may need longer than the default 5 minutes for the whole suite.
+if (Number(process.env.GPCOORD_TEST_TIMEOUT_MS) > 0) options.timeoutMs = Number(process.env.GPCOORD_TEST_TIMEOUT_MS);
 // runTests passes extensionTestsEnv through the environment; hand the test-related part to the extension host.
 for (const [k, v] of Object.entries(process.env)) if (/^(VSCODE_TEST|MOCHA_|GPCOORD_)/.test(k)) options.env[k] = v;
 runExtensionTests(options).then(code => process.exit(code), e => { console.error(e); process.exit(1); });

@@ -125,6 +125,13 @@ function fixtureChecks({ page, shot, webview, base }: Session): Check[] {
       await shot('1b-walkthrough-dark');
       await page.keyboard.press('Escape');
     } },
+    { name: 'the view title\'s "Open gpstate Output…" button opens its picker', run: async () => {
+      await page.locator('.part.sidebar').hover();
+      await page.locator('.part.sidebar a.action-label[aria-label="Open gpstate Output…"]').click({ timeout: 20000 });
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Paste from the clipboard' }).waitFor({ timeout: 20000 });
+      await shot('1c-view-title-picker-dark');
+      await page.keyboard.press('Escape');
+    } },
     { name: 'the palette lists "Greenplum: Open gpstate Output…" and its quick pick offers the workspace outputs', run: async () => {
       await runCommand(page, 'Greenplum: Open gpstate Output…');
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Paste from the clipboard' }).waitFor({ timeout: 20000 });
@@ -176,7 +183,7 @@ function fixtureChecks({ page, shot, webview, base }: Session): Check[] {
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'gp7_gpstate-b_standby_down' }).first().waitFor({ timeout: 20000 });
       await page.keyboard.press('Enter');
       const view = webview();
-      await expectText(view, 'verdict.headline', 'Standby on scdw is not running');
+      await expectText(view, 'verdict.headline', 'Standby on scdw is not running; 1 primary segment failed');
       await expectText(view, 'segments.primary.failures', '1');
       const theme = await view.locator('body').getAttribute('class');
       if (!theme?.includes('vscode-light')) throw new Error(`the webview body has class "${theme}", expected vscode-light`);
@@ -265,7 +272,9 @@ function labChecks({ page, shot, webview, base }: Session, workspace: string): C
     { name: 'lab: the run ends with cdw the passive, streaming standby in the panel and the tree', run: async () => {
       await expectText(webview(), 'verdict.headline', 'Mirroring healthy: cdw follows scdw', 120000);
       await expectText(webview(), 'procedure.status', 'done');
-      await expectText(webview(), 'host1.role', 'Standby: passive, streaming, sync');
+      // Cards keep their sides: cdw, the original coordinator, stays on the left as the standby now.
+      await expectText(webview(), 'host0.role', 'Standby: passive, streaming, sync');
+      await expectText(webview(), 'link.direction', 'WAL: cdw ← scdw');
       await row('cdw').filter({ hasText: 'standby: passive, streaming, sync' }).waitFor({ timeout: 30000 });
       await shot('16-restored-panel-dark');
     } },

@@ -113,7 +113,7 @@ export function judgeVerification(step: PlannedStep, state: ClusterState, parsed
       if (parsed && parsed.recognized) {
         if (parsed.standbyStatus !== 'passive') return { ok: false, message: `gpstate -f: standby status is ${parsed.standbyStatus ?? 'not configured'}` };
         if (parsed.walState !== 'streaming') return { ok: false, message: `gpstate -f: WAL sender state is ${parsed.walState ?? 'absent (No entries found.)'}` };
-        return { ok: true, message: `gpstate -f: standby passive, WAL sender streaming; ${describeReplication(state.standby)}` };
+        return { ok: true, message: `gpstate -f: standby passive; ${describeReplication(state.standby)}` };
       }
       // gpstate's text was not recognized: fall back to the observation, and say so.
       const s = state.standby;

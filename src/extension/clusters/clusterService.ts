@@ -70,6 +70,11 @@ export class ClusterService implements vscode.Disposable {
     this.record(cluster, withState(this.observations.get(cluster)?.result, state));
   }
 
+  /** The clusters observed (or being observed) so far. */
+  names(): IterableIterator<string> {
+    return this.observations.keys();
+  }
+
   get(cluster: string): ClusterObservation | undefined {
     return this.observations.get(cluster);
   }

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { CommandId } from '../ids';
 import type { Services } from '../services';
+import { allowedHere } from '../trust';
 import { addCluster } from './addCluster';
 import { checkMirroring } from './checkMirroring';
 import { forgetCredentials } from './forgetCredentials';
@@ -43,6 +44,7 @@ export const COMMANDS: Readonly<Record<CommandId, CommandEntry>> = {
 /** Runs a command of the table; a failure is reported to the user (and the log), not thrown at VS Code. */
 export async function runCommand(services: Services, id: CommandId, args: unknown[]): Promise<unknown> {
   const { title, run } = COMMANDS[id];
+  if (!allowedHere(id, title())) return undefined;
   try {
     return await run(services, ...args);
   } catch (error) {

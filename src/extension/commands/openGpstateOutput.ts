@@ -1,5 +1,6 @@
 // "Greenplum: Open gpstate Output…": reads a saved `gpstate -f` or `gpstate -b` output (a workspace file, any file,
-// or the clipboard) and shows it in the status panel. Tests and other commands may pass a Uri or { text, label }.
+// or the clipboard) and shows it in the status panel. Tests and other commands may pass a Uri or { text, label };
+// from a menu (the view's title bar passes the view) it asks where the output is.
 import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { readGpstateOutput } from '../panel/readOutput';
@@ -54,8 +55,9 @@ export async function openGpstateOutput(services: Services, arg?: unknown): Prom
   let source: Source;
   if (arg instanceof vscode.Uri) source = await readUri(arg);
   else if (isTextArgument(arg)) source = { text: arg.text, label: arg.label ?? vscode.l10n.t('gpstate output') };
-  else if (arg === undefined || arg === null) source = await pickSource();
-  else throw new Error(vscode.l10n.t('expected a file Uri or { text, label } as the argument; run the command from the palette to pick a file or the clipboard'));
+  else if (typeof arg === 'string' || typeof arg === 'number') throw new Error(vscode.l10n.t('expected a file Uri or { text, label } as the argument; run the command from the palette to pick a file or the clipboard'));
+  // No argument (the palette), or what a menu passes along (the view from its title bar, a tree item): ask.
+  else source = await pickSource();
   if (!source) return undefined;
 
   const outcome = readGpstateOutput(source.text, source.label);

@@ -1,10 +1,9 @@
 // Finds and reads the cluster inventories: every greenplum-clusters.yaml in the workspace, plus the files named in
-// the greenplumCoordinator.inventoryPaths setting, through the engine's loader (the CLI's). Problems are kept per
-// file so the tree can point at them.
+// the greenplumCoordinator.inventoryPaths setting. Problems are kept per file so the tree can point at them.
 import * as vscode from 'vscode';
+import { resolveCluster } from '../../core/inventory';
+import { parseInventoryByCluster } from '../../core/inventoryClusters';
 import type { InventoryProblem, ResolvedCluster } from '../../core/inventory';
-import { loadInventorySources } from '../../engine/inventory-files';
-import type { InventoryInput } from '../../engine/inventory-files';
 
 export const INVENTORY_FILE_NAME = 'greenplum-clusters.yaml';
 
@@ -16,6 +15,8 @@ export interface LoadedCluster {
 export interface InventoryFileProblem {
   file: vscode.Uri;
   problems: InventoryProblem[];
+  /** The cluster these problems belong to; undefined for problems of the file as a whole. */
+  clusterName?: string;
 }
 
 export interface LoadedInventory {
@@ -50,24 +51,41 @@ export async function inventoryFiles(): Promise<vscode.Uri[]> {
   });
 }
 
+/** The file's text as the user sees it: the editor's (even unsaved), else the disk's. */
+async function currentText(file: vscode.Uri): Promise<string> {
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === file.toString());
+  if (open) return open.getText();
+  return new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(file));
+}
+
 export async function loadInventory(): Promise<LoadedInventory> {
   const files = await inventoryFiles();
-  const uris = new Map(files.map((u) => [u.fsPath, u]));
-  const inputs = await Promise.all(files.map(async (file): Promise<InventoryInput> => {
+  const clusters: LoadedCluster[] = [];
+  const broken: InventoryFileProblem[] = [];
+  const names = new Set<string>();
+  for (const file of files) {
+    let text: string;
     try {
-      return { file: file.fsPath, text: new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(file)) };
+      text = await currentText(file);
     } catch (error) {
-      return { file: file.fsPath, unreadable: error instanceof Error ? error.message : String(error) };
+      broken.push({ file, problems: [{ file: file.fsPath, line: 1, column: 1, endLine: 1, endColumn: 1, offset: 0, endOffset: 0, field: '', severity: 'error',
+        message: vscode.l10n.t('cannot read the inventory file ({0}); fix the path in the {1} setting', error instanceof Error ? error.message : String(error), 'greenplumCoordinator.inventoryPaths') }] });
+      continue;
     }
-  }));
-  const load = loadInventorySources(inputs, {
-    unreadable: (_file, why) => vscode.l10n.t('cannot read the inventory file ({0}); fix the path in the {1} setting', why, 'greenplumCoordinator.inventoryPaths'),
-    duplicate: (name) => vscode.l10n.t('cluster "{0}" is also defined in an earlier inventory file; the first definition is used, rename one of them', name),
-  });
-  const uriOf = (file: string): vscode.Uri => uris.get(file) ?? vscode.Uri.file(file);
-  const broken: InventoryFileProblem[] = [
-    ...load.files.filter((f) => !f.ok).map((f) => ({ file: uriOf(f.file), problems: f.problems })),
-    ...load.duplicates.map((p) => ({ file: uriOf(p.file), problems: [p] })),
-  ];
-  return { clusters: load.clusters.map((c) => ({ cluster: c.cluster, file: uriOf(c.file) })), broken, files };
+    // Cluster by cluster: a typo in one cluster leaves the others usable and is shown under that cluster only.
+    const result = parseInventoryByCluster(text, file.fsPath);
+    const fileErrors = result.fileProblems.filter((p) => p.severity === 'error');
+    if (fileErrors.length) broken.push({ file, problems: fileErrors });
+    for (const b of result.broken) broken.push({ file, problems: b.problems, clusterName: b.name });
+    for (const { name, config } of result.clusters) {
+      if (names.has(name)) {
+        broken.push({ file, clusterName: name, problems: [{ file: file.fsPath, line: 1, column: 1, endLine: 1, endColumn: 1, offset: 0, endOffset: 0, field: `clusters.${name}`, severity: 'warning',
+          message: vscode.l10n.t('cluster "{0}" is also defined in an earlier inventory file; the first definition is used, rename one of them', name) }] });
+        continue;
+      }
+      names.add(name);
+      clusters.push({ cluster: resolveCluster(name, config), file });
+    }
+  }
+  return { clusters, broken, files };
 }

@@ -13,6 +13,21 @@ export interface NewCluster {
   vocabulary: 'auto' | 'master' | 'coordinator';
   product: 'auto' | 'greenplum' | 'cloudberry';
   description?: string | undefined;
+  /** Where Greenplum is installed on the hosts, when the environment script is not found by itself. */
+  gphome?: string | undefined;
+  /** How to reach each host: an ~/.ssh/config alias or host name, and the login user (defaults: the name, gpadmin). */
+  coordinatorSsh?: string | undefined;
+  coordinatorUser?: string | undefined;
+  standbySsh?: string | undefined;
+  standbyUser?: string | undefined;
+  /** The standby host's own data directory and port, when they differ from the coordinator's. */
+  standbyDataDirectory?: string | undefined;
+  standbyPort?: number | undefined;
+}
+
+/** One host's entry: only what differs from the defaults is written. */
+function hostEntry(name: string, role: 'coordinator' | 'standby', ssh: string | undefined, user: string | undefined, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { name, role, ...(ssh && ssh !== name ? { ssh } : {}), ...(user ? { user } : {}), ...overrides };
 }
 
 export type AddClusterResult = { ok: true; text: string } | { ok: false; message: string };
@@ -28,9 +43,17 @@ export function addClusterToInventory(existing: string, cluster: NewCluster, fil
   if (cluster.description) value.description = cluster.description;
   if (cluster.vocabulary !== 'auto') value.vocabulary = cluster.vocabulary;
   if (cluster.product !== 'auto') value.product = cluster.product;
+  if (cluster.gphome) value.gphome = cluster.gphome;
   value.dataDirectory = cluster.dataDirectory;
   value.port = cluster.port;
-  value.hosts = [{ name: cluster.coordinatorHost, role: 'coordinator' }, { name: cluster.standbyHost, role: 'standby' }];
+  const standbyOverrides = {
+    ...(cluster.standbyDataDirectory && cluster.standbyDataDirectory !== cluster.dataDirectory ? { dataDirectory: cluster.standbyDataDirectory } : {}),
+    ...(cluster.standbyPort !== undefined && cluster.standbyPort !== cluster.port ? { port: cluster.standbyPort } : {}),
+  };
+  value.hosts = [
+    hostEntry(cluster.coordinatorHost, 'coordinator', cluster.coordinatorSsh, cluster.coordinatorUser),
+    hostEntry(cluster.standbyHost, 'standby', cluster.standbySsh, cluster.standbyUser, standbyOverrides),
+  ];
   doc.setIn(['clusters', cluster.name], doc.createNode(value));
   const clusters = doc.get('clusters');
   if (isMap(clusters)) clusters.flow = false;

@@ -8,7 +8,8 @@ import * as z from 'zod/mini';
 export const healthSchema = z.enum(['ok', 'warning', 'error', 'unknown']);
 export type Health = z.infer<typeof healthSchema>;
 
-export const detailSchema = z.object({ label: z.string(), value: z.string() });
+/** `at`: the ISO time the value states, so the panel can add how long ago that was ("12 s ago") as time passes. */
+export const detailSchema = z.object({ label: z.string(), value: z.string(), at: z.optional(z.string()) });
 
 /** One coordinator host as a card: its observed role, its status line, and details such as port and PID. */
 export const hostCardSchema = z.object({
@@ -58,6 +59,7 @@ export const panelCommandSchema = z.enum([
   'startStandby',
   'rebuildStandby',
   'dryRun',
+  'dismissProcedure',
 ]);
 export type PanelCommand = z.infer<typeof panelCommandSchema>;
 
@@ -90,6 +92,11 @@ export const procedureViewSchema = z.object({
   status: z.enum(['plan', 'running', 'done', 'blocked', 'refused', 'declined', 'failed', 'unknown', 'needs-attention', 'cancelled']),
   message: z.string(),
   steps: z.array(stepViewSchema),
+  /** When it started and, once it stopped running, when it ended (ISO). */
+  startedAt: z.optional(z.string()),
+  endedAt: z.optional(z.string()),
+  /** The cluster's state has changed since it ended: shown as history, not as the current state. */
+  past: z.optional(z.boolean()),
 });
 export type ProcedureView = z.infer<typeof procedureViewSchema>;
 

@@ -36,8 +36,28 @@ export interface GpstateBView extends ParsedOutputView {
   standby: { host: string; status: StandbyStatus; statusText?: string | null } | null;
   segments?: {
     primary?: { total?: number | null; valid?: number | null; failures?: number | null } | null;
-    mirror?: { total?: number | null; valid?: number | null; failures?: number | null } | null;
+    mirror?: { total?: number | null; valid?: number | null; failures?: number | null; actingAsPrimary?: number | null } | null;
   } | null;
+}
+
+/**
+ * gpstate -b's failed primaries (a mirror acting as primary) added to a verdict: segments are not this product's
+ * procedures, but a DBA must read it in the headline, with the fix.
+ */
+export function withSegmentFailures(verdict: StatusSnapshot['verdict'], segments: GpstateBView['segments'] | undefined): StatusSnapshot['verdict'] {
+  const failed = segments?.primary?.failures ?? 0;
+  const acting = segments?.mirror?.actingAsPrimary ?? 0;
+  if (!failed && !acting) return verdict;
+  const what = failed
+    ? (failed === 1 ? l10n.t('1 primary segment failed') : l10n.t('{0} primary segments failed', failed))
+    : (acting === 1 ? l10n.t('1 mirror acts as primary') : l10n.t('{0} mirrors act as primary', acting));
+  const counts = l10n.t('gpstate -b: {0} primary segment failure(s), {1} mirror(s) acting as primary: those segments run without a mirror.', failed, acting);
+  const fix = l10n.t('Fix: gprecoverseg recovers the failed segments, then gprecoverseg -r returns them to their preferred roles (segment recovery is not one of this product\'s procedures).');
+  return {
+    health: verdict.health === 'ok' || verdict.health === 'unknown' ? 'warning' : verdict.health,
+    headline: `${verdict.headline}; ${what}`,
+    detail: `${verdict.detail} ${counts} ${fix}`.trim(),
+  };
 }
 
 export interface ParsedSource<T> {
@@ -189,7 +209,7 @@ export function buildSnapshot(input: SnapshotInput): StatusSnapshot {
     c ? { total: c.total ?? null, valid: c.valid ?? null, failures: c.failures ?? null } : null;
   const segments = b?.segments ? { primary: counts(b.segments.primary), mirror: counts(b.segments.mirror) } : null;
 
-  const verdict = judge({ ranOk, errorMessage, coordinatorHost, standby, configured, link, w });
+  const verdict = withSegmentFailures(judge({ ranOk, errorMessage, coordinatorHost, standby, configured, link, w }), b?.segments);
   const sources = [
     ...(input.gpstateF ? [{ kind: 'gpstate -f', label: input.gpstateF.label, observedAt: observedAtFromText(input.gpstateF.text) }] : []),
     ...(input.gpstateB ? [{ kind: 'gpstate -b', label: input.gpstateB.label, observedAt: observedAtFromText(input.gpstateB.text) }] : []),

@@ -4,9 +4,10 @@ import type { ResolvedCluster } from '../../core/inventory';
 import { releaseName } from '../../core/releases';
 import { l10n } from '../l10n';
 import type { ClusterState, HostState, Situation } from '../../core/state';
-import { formatBytes } from './snapshot';
+import { formatBytes, withSegmentFailures } from './snapshot';
 import type { GpstateBView } from './snapshot';
 import type { Health, HostCard, PanelCommand, ProcedureView, StatusSnapshot } from './protocol';
+import { formatTime } from './time';
 
 /** Each situation's health and its words in the tree and the status bar (read when shown, in the display language). */
 export const SITUATION_TEXT: Record<Situation, { readonly health: Health; readonly short: string }> = {
@@ -14,10 +15,15 @@ export const SITUATION_TEXT: Record<Situation, { readonly health: Health; readon
   'standby-down': { health: 'error', get short() { return l10n.t('standby not mirroring'); } },
   'coordinator-down': { health: 'error', get short() { return l10n.t('no active coordinator'); } },
   'after-failover': { health: 'error', get short() { return l10n.t('not mirrored'); } },
-  'both-down': { health: 'error', get short() { return l10n.t('both hosts down'); } },
+  'both-down': { health: 'error', get short() { return l10n.t('no coordinator running'); } },
   'split-brain': { health: 'error', get short() { return l10n.t('SPLIT BRAIN: two active coordinators'); } },
   unknown: { health: 'unknown', get short() { return l10n.t('state unknown'); } },
 };
+
+/** Whether the active coordinator answered, so that what it reports (pg_stat_replication) is a fact. */
+function activeObserved(state: ClusterState): boolean {
+  return state.hosts.some((h) => h.name === state.activeCoordinator && h.reachable);
+}
 
 function words(state: ClusterState): { c: string; C: string } {
   return state.vocabulary === 'master' ? { c: l10n.t('master'), C: l10n.t('Master') } : { c: l10n.t('coordinator'), C: l10n.t('Coordinator') };
@@ -39,7 +45,9 @@ export function describeHost(h: HostState, state: ClusterState): { label: string
   if (h.role === 'standby') {
     const isTheStandby = sb.host === h.name;
     const streaming = isTheStandby && sb.walState === 'streaming';
-    const parts = [isTheStandby && sb.status !== 'not-configured' ? sb.status : l10n.t('running'), sb.walState ?? (isTheStandby ? l10n.t('no WAL sender') : null), sb.syncState].filter((x): x is string => !!x);
+    // "no WAL sender" is a fact only when the active coordinator answered; otherwise it is not said at all.
+    const noSender = isTheStandby && activeObserved(state) ? l10n.t('no WAL sender') : null;
+    const parts = [isTheStandby && sb.status !== 'not-configured' ? sb.status : l10n.t('running'), sb.walState ?? noSender, sb.syncState].filter((x): x is string => !!x);
     return { label: l10n.t('standby: {0}', parts.join(', ')), health: streaming && sb.status === 'passive' ? (sb.lagBytes ? 'warning' : 'ok') : 'warning', detail: l10n.t('postmaster PID {0}', h.postmasterPid ?? '?') };
   }
   if (h.role === 'stale') {
@@ -93,10 +101,18 @@ export interface StateSnapshotInput {
   procedure?: ProcedureView | null;
 }
 
-/** Which commands fit the observed situation, most useful first; none while a procedure runs. */
+/**
+ * Which commands fit the observed situation, most useful first; none while a procedure runs. Only what can work is
+ * offered: restoring mirroring needs the former host to answer; a standby that is down is started or rebuilt, a
+ * cluster without an active coordinator gets its standby activated; otherwise (hosts that did not answer, split
+ * brain, nothing running) a new check is what helps.
+ */
 export function actionsFor(state: ClusterState, cluster: ResolvedCluster, procedureRunning: boolean): PanelCommand[] {
   if (procedureRunning) return [];
-  if (state.situation === 'after-failover') return ['restoreMirroring', 'checkMirroring', 'showAuditLog'];
+  if (state.situation === 'after-failover') {
+    const formerAnswers = state.hosts.some((h) => h.name !== state.activeCoordinator && h.reachable);
+    return formerAnswers ? ['restoreMirroring', 'checkMirroring', 'showAuditLog'] : ['checkMirroring', 'showAuditLog'];
+  }
   if (state.situation === 'healthy') {
     // The swap back only makes sense while the roles are swapped.
     const swapped = state.activeCoordinator !== null && state.activeCoordinator !== cluster.originalCoordinator.name;
@@ -106,13 +122,31 @@ export function actionsFor(state: ClusterState, cluster: ResolvedCluster, proced
   // standby that is down is started (or rebuilt when it cannot be started).
   if (state.situation === 'coordinator-down') return ['activateStandby', 'dryRun', 'checkMirroring', 'showAuditLog'];
   if (state.situation === 'standby-down') return ['startStandby', 'rebuildStandby', 'dryRun', 'checkMirroring', 'showAuditLog'];
-  return ['checkMirroring', 'restoreMirroring', 'showAuditLog'];
+  return ['checkMirroring', 'showAuditLog'];
+}
+
+/** The replication link as far as it was observed: "No WAL sender" only when the active coordinator said so. */
+function linkOf(state: ClusterState): { health: Health; summary: string } {
+  const sb = state.standby;
+  if (sb.status === 'not-configured') return { health: 'unknown', summary: l10n.t('No replication: no standby is configured') };
+  if (!activeObserved(state) && !sb.walState && !sb.sentLsn) return { health: 'unknown', summary: l10n.t('Replication not observed: no active coordinator answered') };
+  if (sb.walState === 'streaming') {
+    const health: Health = sb.syncState === 'sync' && sb.lagBytes === 0 ? 'ok' : 'warning';
+    return sb.lagBytes === 0
+      ? { health, summary: l10n.t('streaming, {0}, replay in step (no lag)', sb.syncState ?? '?') }
+      : { health, summary: l10n.t('streaming, {0}, replay behind by {1}', sb.syncState ?? '?', sb.lagBytes === null ? l10n.t('an unknown amount') : formatBytes(sb.lagBytes)) };
+  }
+  return { health: 'error', summary: sb.walState ? l10n.t('WAL sender {0}: not streaming yet', sb.walState) : l10n.t('No WAL sender: the standby is not receiving changes') };
 }
 
 export function snapshotFromState({ cluster, state, gpstateB, procedure }: StateSnapshotInput): StatusSnapshot {
   const w = words(state);
-  // The active coordinator first, then the standby, then any other host.
-  const order = (h: HostState) => (h.name === state.activeCoordinator ? 0 : h.name === state.standby.host ? 1 : 2);
+  // Each host keeps its side whatever its role (the inventory's order: the original coordinator on the left), so a
+  // failover shows as roles changing places, not as cards swapping.
+  const order = (h: HostState) => {
+    const i = cluster.hosts.findIndex((x) => x.name === h.name);
+    return i < 0 ? cluster.hosts.length : i;
+  };
   const hosts: HostCard[] = [...state.hosts].sort((a, b) => order(a) - order(b)).map((h) => {
     const d = describeHost(h, state);
     const details = [
@@ -122,7 +156,7 @@ export function snapshotFromState({ cluster, state, gpstateB, procedure }: State
       ...(h.timeline !== undefined ? [{ label: l10n.t('Timeline'), value: String(h.timeline) }] : []),
       ...(h.backups.length ? [{ label: l10n.t('Backups'), value: h.backups.join(', ') }] : []),
       ...(h.name === cluster.originalCoordinator.name ? [{ label: l10n.t('Built as'), value: l10n.t('original {0}', w.c) }] : h.name === cluster.originalStandby.name ? [{ label: l10n.t('Built as'), value: l10n.t('original standby') }] : []),
-      { label: l10n.t('Observed'), value: h.observedAt },
+      { label: l10n.t('Observed'), value: formatTime(h.observedAt), at: h.observedAt },
     ];
     const role: HostCard['role'] = h.role === 'active-coordinator' ? 'active-coordinator' : h.role === 'standby' ? 'standby' : 'unknown';
     return { host: h.name, role, roleLabel: d.label.charAt(0).toUpperCase() + d.label.slice(1), health: d.health, statusText: d.detail, details };
@@ -131,14 +165,7 @@ export function snapshotFromState({ cluster, state, gpstateB, procedure }: State
   const rows = sb.walState || sb.sentLsn
     ? [{ state: sb.walState, syncState: sb.syncState, sentLocation: sb.sentLsn, flushLocation: sb.flushLsn, replayLocation: sb.replayLsn, replayLagBytes: sb.lagBytes }]
     : [];
-  const linkHealth: Health = sb.status === 'not-configured' ? 'unknown' : sb.walState === 'streaming' && sb.syncState === 'sync' && sb.lagBytes === 0 ? 'ok' : sb.walState === 'streaming' ? 'warning' : 'error';
-  const linkSummary = sb.status === 'not-configured'
-    ? l10n.t('No replication: no standby is configured')
-    : sb.walState === 'streaming'
-      ? sb.lagBytes === 0
-        ? l10n.t('streaming, {0}, replay in step (no lag)', sb.syncState ?? '?')
-        : l10n.t('streaming, {0}, replay behind by {1}', sb.syncState ?? '?', sb.lagBytes === null ? l10n.t('an unknown amount') : formatBytes(sb.lagBytes))
-      : sb.walState ? l10n.t('WAL sender {0}: not streaming yet', sb.walState) : l10n.t('No WAL sender: the standby is not receiving changes');
+  const link = linkOf(state);
   const counts = (c: { total?: number | null; valid?: number | null; failures?: number | null } | null | undefined) =>
     c ? { total: c.total ?? null, valid: c.valid ?? null, failures: c.failures ?? null } : null;
   const fix = (level: string) => (level === 'error' ? 'ERROR' : level === 'warning' ? 'WARNING' : 'INFO');
@@ -146,14 +173,14 @@ export function snapshotFromState({ cluster, state, gpstateB, procedure }: State
     title: cluster.name,
     clusterName: cluster.name,
     subtitle: (state.source === 'gpstate' ? l10n.t('Observed over SSH (host probes and gpstate -f / -b)') : l10n.t('Observed over SSH (host probes)')) + (state.release ? ` · ${l10n.t('Release: {0}', releaseName(state.release))}` : '') + (cluster.config.description ? ` · ${cluster.config.description}` : ''),
-    verdict: verdict(state, cluster),
+    verdict: withSegmentFailures(verdict(state, cluster), gpstateB?.segments),
     product: cluster.config.product === 'auto' ? null : cluster.config.product,
     vocabulary: state.vocabulary ?? null,
     hosts,
-    link: { health: linkHealth, summary: linkSummary, rows: sb.status === 'not-configured' ? [] : rows },
+    link: { ...link, rows: sb.status === 'not-configured' ? [] : rows },
     segments: gpstateB?.segments ? { primary: counts(gpstateB.segments.primary), mirror: counts(gpstateB.segments.mirror) } : null,
     problems: state.problems.map((p) => ({ level: fix(p.level), text: p.host ? `${p.host}: ${p.text}` : p.text, harmless: p.level === 'info' })),
-    sources: [{ kind: state.source === 'gpstate' ? 'probes + gpstate' : 'probes', label: l10n.t('{0} hosts', state.hosts.length), observedAt: state.observedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC') }],
+    sources: [{ kind: state.source === 'gpstate' ? 'probes + gpstate' : 'probes', label: l10n.t('{0} hosts', state.hosts.length), observedAt: formatTime(state.observedAt) }],
     procedure: procedure ?? null,
     actions: actionsFor(state, cluster, procedure?.status === 'running'),
   };

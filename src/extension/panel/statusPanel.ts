@@ -4,6 +4,7 @@
 // serializer brings it back after a window reload.
 import * as vscode from 'vscode';
 import { randomBytes } from 'crypto';
+import { needsTrust } from '../trust';
 import { fromPanelSchema, statusSnapshotSchema, toPanelSchema } from './protocol';
 import type { PanelCommand, RenderedState, StatusSnapshot, ToPanel } from './protocol';
 import { STATUS_PANEL_VIEW_TYPE } from '../ids';
@@ -20,6 +21,9 @@ export class StatusPanels implements vscode.Disposable {
   private readonly pendingRenders = new Map<number, (state: RenderedState) => void>();
   private nextRequestId = 1;
   private readonly disposables: vscode.Disposable[] = [];
+
+  /** Called when a cluster panel's "Dismiss" button asks to remove its finished procedure. */
+  onDismissProcedure: ((cluster: string) => void) | undefined;
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly log: (line: string) => void) {}
 
@@ -126,6 +130,8 @@ export class StatusPanels implements vscode.Disposable {
       } else if (message.type === 'rendered') {
         this.pendingRenders.get(message.requestId)?.(message.state);
         this.pendingRenders.delete(message.requestId);
+      } else if (message.command === 'dismissProcedure') {
+        if (entry.snapshot?.clusterName) this.onDismissProcedure?.(entry.snapshot.clusterName);
       } else {
         void runPanelCommand(message.command, entry.snapshot);
       }
@@ -143,7 +149,7 @@ export class StatusPanels implements vscode.Disposable {
 
   private async post(entry: PanelEntry, message: ToPanel): Promise<void> {
     // Validate before sending: a snapshot the panel would reject is a bug here, and should say so here.
-    const checked = toPanelSchema.parse(message);
+    const checked = toPanelSchema.parse(message.type === 'show' ? { ...message, snapshot: offerableHere(message.snapshot) } : message);
     await entry.panel.webview.postMessage(checked);
   }
 
@@ -179,6 +185,12 @@ export class StatusPanels implements vscode.Disposable {
     this.panels.clear();
     this.disposables.forEach((d) => d.dispose());
   }
+}
+
+/** In Restricted Mode the panel offers only the buttons that can run there (see ../trust). */
+function offerableHere(snapshot: StatusSnapshot): StatusSnapshot {
+  if (vscode.workspace.isTrusted) return snapshot;
+  return { ...snapshot, actions: snapshot.actions.filter((a) => !needsTrust(`greenplumCoordinator.${a}`)) };
 }
 
 function panelTitle(snapshot: StatusSnapshot): string {

@@ -6,9 +6,11 @@ import type { ResolvedHost } from '../../core/inventory';
 import type { HostState } from '../../core/state';
 import type { ClusterObservation, ClusterService } from '../clusters/clusterService';
 import type { InventoryFileProblem, LoadedCluster, LoadedInventory } from '../inventory/loadInventory';
-import { loadInventory } from '../inventory/loadInventory';
+import { INVENTORY_FILE_NAME, loadInventory } from '../inventory/loadInventory';
 import { describeHost, SITUATION_TEXT } from '../panel/stateSnapshot';
 import { formatBytes } from '../panel/snapshot';
+import { standbyWords } from '../panel/summary';
+import { ago, formatTime } from '../panel/time';
 import type { Health } from '../panel/protocol';
 import { releaseName } from '../../core/releases';
 
@@ -36,15 +38,25 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterTreeN
   private readonly subscription: vscode.Disposable;
   private pending: NodeJS.Timeout | undefined;
 
+  private editTimer: NodeJS.Timeout | undefined;
+
   constructor(private readonly observations: ClusterService) {
     // Observations change often (a refresh of many clusters reports each as it arrives): one full refresh per
-    // 50 ms at most shows them as they come without redrawing the tree for every cluster.
-    this.subscription = observations.onDidChange(() => {
-      this.pending ??= setTimeout(() => {
-        this.pending = undefined;
-        this.changed.fire(undefined);
-      }, 50);
-    });
+    // 50 ms at most shows them as they come without redrawing the tree for every cluster. Edits to an open
+    // inventory show in the tree as they are typed (after a pause), saved or not.
+    this.subscription = vscode.Disposable.from(
+      observations.onDidChange(() => {
+        this.pending ??= setTimeout(() => {
+          this.pending = undefined;
+          this.changed.fire(undefined);
+        }, 50);
+      }),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (!e.document.uri.path.endsWith(`/${INVENTORY_FILE_NAME}`)) return;
+        if (this.editTimer) clearTimeout(this.editTimer);
+        this.editTimer = setTimeout(() => this.refresh(), 400);
+      }),
+    );
   }
 
   /** Re-reads the inventory on the next getChildren. */
@@ -106,9 +118,9 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterTreeN
     const swapped = state?.activeCoordinator && state.activeCoordinator !== c.originalCoordinator.name ? '.swapped' : '';
     item.contextValue = `cluster.${state?.situation ?? 'unobserved'}${swapped}`;
     if (state) {
-      tip.appendMarkdown(vscode.l10n.t('Active coordinator: **{0}** · standby: **{1}** ({2})', state.activeCoordinator ?? vscode.l10n.t('none'), state.standby.host ?? vscode.l10n.t('none'), state.standby.status) + '\n\n');
+      tip.appendMarkdown(vscode.l10n.t('Active coordinator: **{0}** · standby: **{1}**', state.activeCoordinator ?? vscode.l10n.t('none'), standbyWords(state)) + '\n\n');
       if (state.release) tip.appendMarkdown(vscode.l10n.t('Release: {0}', releaseName(state.release)) + (c.config.release ? ' ' + vscode.l10n.t('(pinned in the inventory)') : '') + '\n\n');
-      tip.appendMarkdown(vscode.l10n.t('Observed {0}', state.observedAt) + '\n\n');
+      tip.appendMarkdown(vscode.l10n.t('Observed {0} ({1})', formatTime(state.observedAt), ago(state.observedAt, Date.now())) + '\n\n');
       for (const p of state.problems.slice(0, 5)) tip.appendMarkdown(`- ${p.level}: ${p.text.replace(/[*_`[\]]/g, '\\$&')}\n`);
     } else {
       tip.appendMarkdown(vscode.l10n.t('Not checked yet: run *Check Coordinator Mirroring*.') + '\n\n');
@@ -154,11 +166,11 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterTreeN
       }
       const sb = state.standby;
       if (sb.host === h.name && sb.status !== 'not-configured') {
-        tip.appendMarkdown(vscode.l10n.t('WAL sender **{0}**, sync **{1}**', sb.walState ?? vscode.l10n.t('none'), sb.syncState ?? '?') + '\n\n' +
+        tip.appendMarkdown(vscode.l10n.t('WAL sender **{0}**, sync state **{1}**', sb.walState ?? vscode.l10n.t('none'), sb.syncState ?? '?') + '\n\n' +
           vscode.l10n.t('sent `{0}` · flush `{1}` · replay `{2}` · lag {3}', sb.sentLsn ?? '?', sb.flushLsn ?? '?', sb.replayLsn ?? '?', sb.lagBytes === null ? vscode.l10n.t('unknown') : formatBytes(sb.lagBytes)) + '\n\n');
       }
       if (observed.backups.length) tip.appendMarkdown(vscode.l10n.t('Backups: {0}', observed.backups.map((b) => `\`${b}\``).join(', ')) + '\n\n');
-      tip.appendMarkdown(vscode.l10n.t('Observed {0}', observed.observedAt));
+      tip.appendMarkdown(vscode.l10n.t('Observed {0} ({1})', formatTime(observed.observedAt), ago(observed.observedAt, Date.now())));
       if (!observed.reachable) {
         // The action that fixes it: credentials for an auth failure, another check otherwise. A changed host key
         // is never accepted from here: the user verifies the new key and edits known_hosts.
@@ -178,6 +190,7 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterTreeN
 
   dispose(): void {
     clearTimeout(this.pending);
+    if (this.editTimer) clearTimeout(this.editTimer);
     this.subscription.dispose();
     this.changed.dispose();
   }
@@ -185,15 +198,22 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterTreeN
 
 function problemItem(broken: InventoryFileProblem): vscode.TreeItem {
   const count = broken.problems.length;
-  const item = new vscode.TreeItem(count === 1
-    ? vscode.l10n.t('{0}: 1 problem', vscode.workspace.asRelativePath(broken.file))
-    : vscode.l10n.t('{0}: {1} problems', vscode.workspace.asRelativePath(broken.file), count), vscode.TreeItemCollapsibleState.None);
-  item.id = `problem:${broken.file.toString()}`;
-  item.contextValue = 'inventoryProblem';
-  item.iconPath = icon('error', 'error');
+  const where = vscode.workspace.asRelativePath(broken.file);
   const first = broken.problems[0];
-  item.description = first ? vscode.l10n.t('line {0}: {1}', first.line, first.message) : undefined;
-  item.tooltip = broken.problems.map((p) => vscode.l10n.t('line {0}, column {1}: {2}', p.line, p.column, p.message)).join('\n');
+  // A broken cluster is listed under its own name, with its first problem; the file's own problems under the file.
+  const label = broken.clusterName ?? (count === 1 ? vscode.l10n.t('{0}: 1 problem', where) : vscode.l10n.t('{0}: {1} problems', where, count));
+  const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
+  item.id = `problem:${broken.file.toString()}:${broken.clusterName ?? ''}`;
+  item.contextValue = broken.clusterName ? 'clusterProblem' : 'inventoryProblem';
+  item.iconPath = icon('error', 'error');
+  item.description = first ? vscode.l10n.t('line {0}: {1}', first.line, shortProblem(first.message, broken.clusterName)) : undefined;
+  item.tooltip = [...(broken.clusterName ? [vscode.l10n.t('Cluster {0} in {1} cannot be used until this is fixed; the other clusters are not affected.', broken.clusterName, where)] : []),
+    ...broken.problems.map((p) => vscode.l10n.t('line {0}, column {1}: {2}', p.line, p.column, p.message))].join('\n');
   item.command = { command: 'vscode.open', title: vscode.l10n.t('Open the inventory file'), arguments: [broken.file.with({ fragment: first ? `L${first.line},${first.column}` : '' })] };
   return item;
+}
+
+/** The message without the "clusters.<name>." prefix the label already says. */
+function shortProblem(message: string, clusterName: string | undefined): string {
+  return clusterName && message.startsWith(`clusters.${clusterName}.`) ? message.slice(`clusters.${clusterName}.`.length) : message;
 }

@@ -85,6 +85,6 @@ describe('engine: interrupted steps (coordinator vocabulary)', function () {
     assert.equal(result.status, 'done', result.message);
     assert.deepEqual(ptyCommands, ['check-mirroring@scdw']);
     assert.equal(result.steps[0]!.status, 'succeeded', result.steps[0]!.message);
-    assert.match(result.steps[0]!.message, /standby passive, WAL sender streaming/);
+    assert.match(result.steps[0]!.message, /standby passive; WAL sender streaming, sync state/);
   });
 });
