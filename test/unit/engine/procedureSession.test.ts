@@ -74,7 +74,7 @@ describe('the procedure session', () => {
   it('a dry run of a procedure already done checks nothing', async () => {
     const c = scriptedCluster({ cdw: activeFacts('cdw', 'scdw', [streaming()]), scdw: standbyFacts('scdw') });
     const dry = await session(c).dryRun('restore-mirroring');
-    assert.equal(dry.preview.decision.kind, 'done');
+    assert.equal(dry.decision.kind, 'done');
     assert.deepEqual(dry.steps, []);
     assert.equal(c.executor.callsMatching(/GUARD/).length, 0);
   });
