@@ -145,7 +145,7 @@ function decide(input: PlanInput): { index: number; frame: Frame } | { done: str
   const { procedure, cluster, state, journal } = input;
   if (state.situation === 'split-brain') {
     const text = state.problems.find((p) => p.code === 'split-brain')?.text ?? 'more than one host claims to be the active coordinator';
-    return { blocked: `SPLIT BRAIN — ${text.replace(/[.\s]+$/, '')}. No procedure runs until only one coordinator is left.` };
+    return { blocked: `SPLIT BRAIN — ${trimTrailingDotsAndSpace(text)}. No procedure runs until only one coordinator is left.` };
   }
   const active = findHost(cluster, state.activeCoordinator);
   const ranInThisRun = (id: StepId): boolean => !!input.runId && stepsFinishedInRun(journal, input.runId).some((e) => e.stepId === id);
@@ -248,4 +248,11 @@ export function planNext(input: PlanInput): PlanDecision {
     upcoming.push(buildStep(input.procedure, i, input.cluster, frame, input.state, input.now));
   }
   return { kind: 'step', step, upcoming };
+}
+
+/** The text without its trailing dots and white space, in one backward pass (a regex here would backtrack). */
+function trimTrailingDotsAndSpace(text: string): string {
+  let end = text.length;
+  while (end > 0 && (text[end - 1] === '.' || /\s/.test(text[end - 1]!))) end--;
+  return text.slice(0, end);
 }
