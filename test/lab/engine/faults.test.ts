@@ -165,7 +165,7 @@ describe('engine: faults and refusals (master vocabulary)', function () {
     assert.equal(state.situation, 'coordinator-down');
     const lock = state.problems.find((p) => p.code === 'stale-lock-file' && p.host === 'cdw');
     assert.ok(lock, JSON.stringify(state.problems));
-    assert.match(lock.text, /kill -9.*gpactivatestandby refuses.*gpcoord never deletes it/);
+    assert.match(lock.text, /kill -9.*gpactivatestandby refuses.*never deletes it/);
     const swap = await runAll('return-to-original', cluster, pool!, journal);
     assert.equal(swap.result.status, 'blocked');
     assert.match(swap.result.message, /No active coordinator/);

@@ -32,6 +32,9 @@ describe('engine: each guard broken while its confirmation waits (master vocabul
   };
   const pgCtl = (action: string): string => `. ${lab!.environmentScript} && pg_ctl -D ${lab!.dataDirectory} -l /tmp/guards-${action}.log -w -t 60 ${action === 'stop' ? '-m fast stop' : 'start'}`;
   const parent = (): string => dirname(lab!.dataDirectory);
+  /** A restarted standby takes a moment to reconnect: the next test starts from a streaming standby on cdw. */
+  const streamingAgain = (): Promise<void> =>
+    sh('scdw', `. ${lab!.environmentScript} && for i in $(seq 1 60); do [ "$(psql -X -At -h /tmp -d postgres -c "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")" = 1 ] && exit 0; sleep 1; done; exit 1`);
 
   /**
    * Runs the procedure; when `stepId` asks for confirmation, `breakIt` runs, then the answer is yes. The run must be
@@ -66,7 +69,8 @@ describe('engine: each guard broken while its confirmation waits (master vocabul
     await refusedAt('restore-mirroring', 'move-aside', ['one-active-coordinator'], () => fault(lab!, 'kill-coordinator', 'scdw'));
     assert.deepEqual(coordinatorEntries(lab!, 'cdw'), ['gpseg-1']);
     assert.ok(isDataDirectory(lab!, 'cdw', 'gpseg-1'));
-    await sh('scdw', pgCtl('start'));
+    // The killed postmaster's children may still hold its shared memory for a moment: start again until it takes.
+    await sh('scdw', `for i in $(seq 1 30); do (${pgCtl('start')}) && exit 0; sleep 1; done; exit 1`);
   });
 
   it('move-aside: the old coordinator started again (split brain, a postmaster on the directory) → refused', async () => {
@@ -110,11 +114,13 @@ describe('engine: each guard broken while its confirmation waits (master vocabul
     await refusedAt('return-to-original', 'stop-coordinator', ['standby-synchronized'], () => fault(lab!, 'stop-standby', 'cdw'));
     assert.ok(runningPostgres(lab!).some((p) => p.host === 'scdw' && !p.standby), 'scdw still runs as the coordinator');
     await sh('cdw', pgCtl('start'));
+    await streamingAgain();
   });
 
   it('activate-standby: the old coordinator started again, or the standby stopped, meanwhile → refused, nothing activated', async () => {
     await refusedAt('return-to-original', 'activate-standby', ['no-active-coordinator', 'old-coordinator-confirmed-down', 'postmaster-stopped'], () => sh('scdw', pgCtl('start')));
     assert.ok(runningPostgres(lab!).some((p) => p.host === 'cdw' && p.standby), 'cdw is still a standby');
+    await streamingAgain();
     await refusedAt('return-to-original', 'activate-standby', ['host-is-running-standby', 'standby-marker-present'], () => fault(lab!, 'stop-standby', 'cdw'));
     assert.ok(!runningPostgres(lab!).some((p) => p.host === 'cdw'), 'cdw was not activated');
     await sh('cdw', pgCtl('start'));
