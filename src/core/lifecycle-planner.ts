@@ -8,9 +8,9 @@ import type { ClusterState, HostState } from './state';
 import { remoteGuardScript, stepCommand } from './procedures/commands';
 import { PROCEDURES } from './procedures/definitions';
 import { changedSinceVerified, lastStepStarted, stepsFinishedInRun } from './procedures/journal';
-import type { JournalEntry } from './procedures/journal';
 import { lockAsidePath, lockFilePath } from './procedures/lifecycle-commands';
 import { RESTART_COORDINATOR } from './procedures/swap-rollback';
+import type { PlanDecision, PlanInput } from './planner';
 import type { Guard, HostRef, PlannedStep, ProcedureId, RemoteGuardId, StepId, StepParams, StepTemplate } from './procedures/types';
 
 /** What the DBA chose for a run, beyond the procedure: fencing, -f, a replacement standby host. */
@@ -23,20 +23,9 @@ export interface PlanOptions {
   standbyHost?: string;
 }
 
-export interface LifecycleInput {
-  procedure: ProcedureId;
-  cluster: ResolvedCluster;
-  state: ClusterState;
-  journal: readonly JournalEntry[];
-  runId?: string;
-  now: Date;
-  options?: PlanOptions;
-}
-
-export type LifecycleDecision =
-  | { kind: 'step'; step: PlannedStep; upcoming: PlannedStep[] }
-  | { kind: 'done'; message: string }
-  | { kind: 'blocked'; reason: string };
+// The planner's own input and decision: one definition, so the two planners cannot drift apart.
+export type LifecycleInput = PlanInput;
+export type LifecycleDecision = PlanDecision;
 
 type Refs = Partial<Record<HostRef, ResolvedHost>>;
 
