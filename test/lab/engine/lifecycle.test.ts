@@ -146,7 +146,13 @@ describe('engine: the coordinator lifecycle end to end', function () {
   it('a swap stopped after gpstop -m whose standby went down is rolled back: gpstart -a on the host it stopped', async () => {
     // cdw (the original coordinator) is active again: hand the role to scdw first, so that there is something to return.
     await fault(lab!, 'kill-coordinator', 'cdw');
-    assert.equal((await runAll('failover', cluster(), pool!, journal, { ...record, planOptions: { fencedHost: 'cdw' } })).result.status, 'done');
+    // The killed postmaster's children take a moment to exit; until then the failover's guards rightly refuse.
+    let failover = await runAll('failover', cluster(), pool!, journal, { ...record, planOptions: { fencedHost: 'cdw' } });
+    for (let i = 0; i < 15 && failover.result.status === 'refused'; i++) {
+      await new Promise((r) => setTimeout(r, 2000));
+      failover = await runAll('failover', cluster(), pool!, journal, { ...record, planOptions: { fencedHost: 'cdw' } });
+    }
+    assert.equal(failover.result.status, 'done', failover.result.message);
     assert.equal((await runAll('restore-mirroring', cluster(), pool!, journal, record)).result.status, 'done');
     const swap = await runAll('return-to-original', cluster(), pool!, journal, {
       ...record,
