@@ -5,13 +5,13 @@ import type { ResolvedCluster, ResolvedHost } from './inventory';
 import { backupPathFor } from './shell';
 import { describeReplication } from './state';
 import type { ClusterState, HostState } from './state';
-import { remoteGuardScript, stepCommand } from './procedures/commands';
+import { assembleStep } from './procedures/assemble-step';
 import { PROCEDURES } from './procedures/definitions';
 import { changedSinceVerified, lastStepStarted, stepsFinishedInRun } from './procedures/journal';
 import { lockAsidePath, lockFilePath } from './procedures/lifecycle-commands';
 import { RESTART_COORDINATOR } from './procedures/swap-rollback';
 import type { PlanDecision, PlanInput } from './planner';
-import type { Guard, HostRef, PlannedStep, ProcedureId, RemoteGuardId, StepId, StepParams, StepTemplate } from './procedures/types';
+import type { HostRef, PlannedStep, ProcedureId, StepId, StepParams, StepTemplate } from './procedures/types';
 
 /** What the DBA chose for a run, beyond the procedure: fencing, -f, a replacement standby host. */
 export interface PlanOptions {
@@ -69,33 +69,7 @@ export function buildTemplateStep(
     if (options.fencedHost !== undefined) params.fencedHost = options.fencedHost;
     if (options.force) params.force = true;
   }
-  const { command, env } = stepCommand(t.id, params);
-  const guards: Guard[] = t.guards.map((g) => {
-    const gh = resolve(g.host);
-    if (g.kind === 'state') return { kind: 'state', id: g.id, host: gh.name, description: g.description };
-    const script = remoteGuardScript(g.id as RemoteGuardId, { host: gh.name, dataDirectory: gh.dataDirectory, port: gh.port, backupPath: params.backupPath, lockAsidePath: params.lockAsidePath });
-    return { kind: 'remote', id: g.id, host: gh.name, description: g.description, script };
-  });
-  const step: PlannedStep = {
-    procedure,
-    id: t.id,
-    index: at.index,
-    total: at.total,
-    title: t.title,
-    host: host.name,
-    command,
-    env,
-    changesCluster: t.changesCluster,
-    guards,
-    verify: t.verify,
-    onFailure: t.onFailure,
-    timeoutMs: t.timeoutMs,
-    outputKind: t.outputKind,
-    prompts: t.prompts,
-    params,
-  };
-  if (t.warning) step.warning = t.warning;
-  return step;
+  return assembleStep(procedure, t, at, host, params, resolve);
 }
 
 /** Plans `index` of the procedure's own steps, with the rest after it. */

@@ -6,11 +6,11 @@ import { describeReplication } from './state';
 import type { ClusterState, HostState } from './state';
 import { chosenStandby, planLifecycle, planOutOfOrder } from './lifecycle-planner';
 import type { PlanOptions } from './lifecycle-planner';
-import { remoteGuardScript, stepCommand } from './procedures/commands';
+import { assembleStep } from './procedures/assemble-step';
 import { PROCEDURES } from './procedures/definitions';
 import { changedSinceVerified, lastStepStarted, stepsFinishedInRun } from './procedures/journal';
 import type { JournalEntry } from './procedures/journal';
-import type { Guard, HostRef, PlannedStep, ProcedureId, RemoteGuardId, StepId, StepParams } from './procedures/types';
+import type { HostRef, PlannedStep, ProcedureId, StepId, StepParams } from './procedures/types';
 import { releaseLine } from './releases';
 
 export interface PlanInput {
@@ -75,37 +75,7 @@ export function buildStep(procedure: ProcedureId, index: number, cluster: Resolv
     params.oldCoordinatorHost = cluster.originalStandby.name;
     params.oldCoordinatorPort = cluster.originalStandby.port;
   }
-  const { command, env } = stepCommand(t.id, params);
-  const guards: Guard[] = t.guards.map((g) => {
-    const gh = resolveRef(g.host, cluster, frame);
-    if (g.kind === 'state') return { kind: 'state', id: g.id, host: gh.name, description: g.description };
-    return {
-      kind: 'remote',
-      id: g.id,
-      host: gh.name,
-      description: g.description,
-      script: remoteGuardScript(g.id as RemoteGuardId, { host: gh.name, dataDirectory: gh.dataDirectory, port: gh.port, backupPath: params.backupPath }),
-    };
-  });
-  return {
-    procedure,
-    id: t.id,
-    index,
-    total: def.steps.length,
-    title: t.title,
-    host: host.name,
-    command,
-    env,
-    changesCluster: t.changesCluster,
-    guards,
-    verify: t.verify,
-    onFailure: t.onFailure,
-    timeoutMs: t.timeoutMs,
-    outputKind: t.outputKind,
-    prompts: t.prompts,
-    ...(t.warning ? { warning: t.warning } : {}),
-    params,
-  };
+  return assembleStep(procedure, t, { index, total: def.steps.length }, host, params, (ref) => resolveRef(ref, cluster, frame));
 }
 
 /** The host that should become the standby of `active`: the catalog's standby, else the host it was paired with. */
