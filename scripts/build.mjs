@@ -14,7 +14,7 @@ const entries = [
   // parsers) is required on first use, the language client library only when a served document opens.
   { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', './main.js', './language-client.js'], metafile: true },
   { entryPoints: ['src/extension/main.ts'], outfile: 'dist/main.js', external: ['vscode'] },
-  { entryPoints: ['src/extension/languageClientLibrary.ts'], outfile: 'dist/language-client.js', external: ['vscode'] },
+  { entryPoints: ['src/extension/language-client-library.ts'], outfile: 'dist/language-client.js', external: ['vscode'] },
   // gpcoord: a launcher that enables Node's compile cache, then the CLI bundle itself.
   { entryPoints: ['src/cli/launcher.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, external: ['./cli-main.js'] },
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli-main.js' },
@@ -36,7 +36,7 @@ if (watch) {
 // Activation time is the time to load dist/extension.js: an import that drags the body into the entry (a value
 // import instead of `import type`) fails the build here rather than silently costing every activation.
 function checkEntryStaysSmall(metafile) {
-  const allowed = new Set(['src/extension/extension.ts', 'src/extension/ids.ts', 'src/extension/languageClient.ts']);
+  const allowed = new Set(['src/extension/extension.ts', 'src/extension/ids.ts', 'src/extension/language-client.ts']);
   const extra = Object.keys(metafile.inputs).filter(f => !allowed.has(f));
   if (extra.length) {
     console.error(`dist/extension.js must hold only the entry (${[...allowed].join(', ')}), but it also bundles:\n  ${extra.join('\n  ')}\nImport these with \`import type\` in the entry and reach them through dist/main.js.`);

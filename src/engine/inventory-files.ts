@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { inventoryTooLarge, MAX_INVENTORY_CHARS, mergeInventories, parseInventory, resolveCluster } from '../core/inventory';
-import { readFileCappedSync } from './boundedRead';
+import { readFileCappedSync } from './bounded-read';
 import type { Inventory, InventoryProblem, InventorySource, ResolvedCluster } from '../core/inventory';
 
 export const DEFAULT_INVENTORY = 'greenplum-clusters.yaml';

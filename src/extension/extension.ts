@@ -4,10 +4,10 @@
 // asking for its rows, or a panel restored after a reload. No network work happens at activation.
 import * as vscode from 'vscode';
 import { CLUSTERS_VIEW_ID, COMMAND_IDS, STATUS_PANEL_VIEW_TYPE } from './ids';
-import { registerLanguageClient, stopLanguageClient } from './languageClient';
+import { registerLanguageClient, stopLanguageClient } from './language-client';
 import type * as MainBundle from './main';
 import type { ExtensionMain, GreenplumCoordinatorApi } from './main';
-import type { ClusterTreeNode } from './tree/clusterTree';
+import type { ClusterTreeNode } from './tree/cluster-tree';
 
 /** What activate() returns: `load()` brings the body in (if it is not yet) and gives the integration tests' API. */
 export interface GreenplumCoordinatorEntry {

@@ -5,12 +5,12 @@ import * as vscode from 'vscode';
 import type { PlannedStep } from '../core/procedures/types';
 import type { ClusterState } from '../core/state';
 import { runCommand } from './commands';
-import { registerHostTerminalProfile } from './commands/openTerminal';
+import { registerHostTerminalProfile } from './commands/open-terminal';
 import type { CommandId } from './ids';
 import type { RenderedState } from './panel/protocol';
-import { procedureTerminalText, setConfirmationOverride } from './procedures/runProcedureUi';
+import { procedureTerminalText, setConfirmationOverride } from './procedures/run-procedure-ui';
 import { clusterPanelKey, Services } from './services';
-import type { ClusterTreeNode, ClusterTreeProvider } from './tree/clusterTree';
+import type { ClusterTreeNode, ClusterTreeProvider } from './tree/cluster-tree';
 
 /** A small surface for the integration tests, reached through the entry's `load()`. */
 export interface GreenplumCoordinatorApi {

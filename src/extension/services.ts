@@ -2,19 +2,19 @@
 // the ssh pool is made on first use, clusters are observed only on request or while the view is visible.
 import * as vscode from 'vscode';
 import type { StateLocations } from '../engine/locations';
-import type { ProcedureSession } from '../engine/procedureSession';
-import { AuditLog, extensionLocations } from './audit/auditLog';
-import { ClusterService } from './clusters/clusterService';
+import type { ProcedureSession } from '../engine/procedure-session';
+import { AuditLog, extensionLocations } from './audit/audit-log';
+import { ClusterService } from './clusters/cluster-service';
 import { Credentials } from './credentials';
-import type { LoadedCluster } from './inventory/loadInventory';
-import { StatusPanels } from './panel/statusPanel';
+import type { LoadedCluster } from './inventory/load-inventory';
+import { StatusPanels } from './panel/status-panel';
 import type { ProcedureView, StatusSnapshot } from './panel/protocol';
-import { snapshotFromState, SITUATION_TEXT } from './panel/stateSnapshot';
+import { snapshotFromState, SITUATION_TEXT } from './panel/state-snapshot';
 import { standbyWords, worstCluster } from './panel/summary';
 import { ago, formatTime } from './panel/time';
 import type { Situation } from '../core/state';
 import { useTranslator } from './l10n';
-import { ClusterTreeProvider } from './tree/clusterTree';
+import { ClusterTreeProvider } from './tree/cluster-tree';
 
 export function clusterPanelKey(cluster: string): string {
   return `cluster:${cluster}`;
@@ -41,7 +41,7 @@ export class Services implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(readonly context: vscode.ExtensionContext) {
-    // The panel's words (panel/stateSnapshot.ts) are built without vscode; they translate through this.
+    // The panel's words (panel/state-snapshot.ts) are built without vscode; they translate through this.
     useTranslator(vscode.l10n.t);
     this.output = vscode.window.createOutputChannel('Greenplum Coordinator', { log: true });
     this.panels = new StatusPanels(context.extensionUri, (line) => this.output.warn(line));

@@ -3,6 +3,6 @@
 export { analyzeInventory } from './inventory/analyze';
 export { inventoryCompletions, inventoryHover } from './inventory/assist';
 export { maskMarkdown } from './markdown';
-export { SshConfigCache } from './sshConfig';
+export { SshConfigCache } from './ssh-config';
 export { analyzeShell, shellCompletions, shellHover } from './utilities/analyze';
-export { releasePinnedByInventories } from './utilities/pinnedRelease';
+export { releasePinnedByInventories } from './utilities/pinned-release';

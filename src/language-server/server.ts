@@ -6,7 +6,7 @@ import type { CodeAction, CompletionItem, Diagnostic, InitializeResult, Range } 
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type * as AnalysisModule from './analysis';
 import type { Finding } from './findings';
-import type { SshConfigCache } from './sshConfig';
+import type { SshConfigCache } from './ssh-config';
 import type { ReleaseSetting } from './utilities/flags';
 
 type Analysis = typeof AnalysisModule;

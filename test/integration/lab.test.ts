@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { GreenplumCoordinatorApi } from '../../src/extension/main';
-import type { ClusterTreeNode } from '../../src/extension/tree/clusterTree';
+import type { ClusterTreeNode } from '../../src/extension/tree/cluster-tree';
 import { api, waitFor } from './helpers';
 
 interface LabInfo { dir: string; inventoryPath: string; sshConfigPath: string; clusterName: string }

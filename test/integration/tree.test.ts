@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { ClusterTreeNode } from '../../src/extension/tree/clusterTree';
+import type { ClusterTreeNode } from '../../src/extension/tree/cluster-tree';
 import { api, waitFor } from './helpers';
 
 const INVENTORY = `clusters:

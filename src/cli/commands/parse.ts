@@ -2,8 +2,8 @@
 // Exit 0 when the text is that kind of output (whatever the utility's own outcome), 2 on bad usage,
 // 3 when the text is not that kind (the reason on one line of stderr), 4 when the input is larger than the cap.
 import { OUTPUT_KINDS, isOutputKind, parseOutput } from '../../core/parsers';
-import { formatBytes, readFileCapped, readStreamCapped } from '../../engine/boundedRead';
-import type { CappedRead } from '../../engine/boundedRead';
+import { formatBytes, readFileCapped, readStreamCapped } from '../../engine/bounded-read';
+import type { CappedRead } from '../../engine/bounded-read';
 import type { CliCommand } from '../args';
 import { EXIT_USAGE, parseArgs } from '../args';
 

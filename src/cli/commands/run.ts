@@ -9,7 +9,7 @@ import { formatDryRun } from '../../engine/dry-run';
 import { localUser } from '../../engine/audit';
 import { formatState, formatStep, shownCommand } from '../../engine/format';
 import { HistoryFile, historyPathFor } from '../../engine/history';
-import type { SessionEvent } from '../../engine/procedureSession';
+import type { SessionEvent } from '../../engine/procedure-session';
 import type { RunResult, RunStatus } from '../../engine/runner';
 import type { CliCommand, ParsedArgs } from '../args';
 import { EXIT_USAGE } from '../args';

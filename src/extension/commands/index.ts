@@ -4,17 +4,17 @@ import * as vscode from 'vscode';
 import type { CommandId } from '../ids';
 import type { Services } from '../services';
 import { allowedHere } from '../trust';
-import { addCluster } from './addCluster';
-import { checkMirroring } from './checkMirroring';
-import { forgetCredentials } from './forgetCredentials';
-import { openGpstateOutput } from './openGpstateOutput';
-import { openTerminal } from './openTerminal';
+import { addCluster } from './add-cluster';
+import { checkMirroring } from './check-mirroring';
+import { forgetCredentials } from './forget-credentials';
+import { openGpstateOutput } from './open-gpstate-output';
+import { openTerminal } from './open-terminal';
 import { refresh } from './refresh';
-import { activateStandby, dryRunProcedure, rebuildStandby, startStandby } from './lifecycleProcedures';
-import { restoreMirroring } from './restoreMirroring';
-import { returnToOriginalHost } from './returnToOriginalHost';
-import { showAuditLog } from './showAuditLog';
-import { showPanel } from './showPanel';
+import { activateStandby, dryRunProcedure, rebuildStandby, startStandby } from './lifecycle-procedures';
+import { restoreMirroring } from './restore-mirroring';
+import { returnToOriginalHost } from './return-to-original-host';
+import { showAuditLog } from './show-audit-log';
+import { showPanel } from './show-panel';
 
 export type CommandHandler = (services: Services, ...args: unknown[]) => unknown;
 

@@ -3,7 +3,7 @@
 import type { ClusterState, Situation } from '../../core/state';
 import { l10n } from '../l10n';
 import type { Health } from './protocol';
-import { SITUATION_TEXT } from './stateSnapshot';
+import { SITUATION_TEXT } from './state-snapshot';
 
 export interface ClusterSummaryInput {
   name: string;

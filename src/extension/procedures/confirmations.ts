@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { PROCEDURES } from '../../core/procedures/definitions';
 import type { PlannedStep } from '../../core/procedures/types';
 import { shownCommand } from '../../engine/format';
-import type { StepPlan } from '../../engine/procedureSession';
+import type { StepPlan } from '../../engine/procedure-session';
 
 /** The button of a step's confirmation: says exactly what will happen, and where. */
 export function confirmLabel(step: PlannedStep): string {

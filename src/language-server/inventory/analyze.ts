@@ -5,10 +5,10 @@ import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document, Pair, YAMLMap } from 'yaml';
 import { keyRange, MAX_INVENTORY_CHARS, nodeRange, parseInventory } from '../../core/inventory';
 import type { Inventory, InventoryProblem } from '../../core/inventory';
-import { nearest } from '../editDistance';
+import { nearest } from '../edit-distance';
 import type { Finding, TextFix } from '../findings';
-import type { SshHosts } from '../sshConfig';
-import { sshKnows } from '../sshConfig';
+import type { SshHosts } from '../ssh-config';
+import { sshKnows } from '../ssh-config';
 import type { Level } from './keys';
 import { KEY_DOCS, SCHEMA_KEYS } from './keys';
 

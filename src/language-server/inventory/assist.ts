@@ -1,6 +1,6 @@
 // Completion and hover in an inventory: keys by level (cluster or host), enum values, and ssh aliases at `ssh:`
 // and `name:` values. Pure: the ssh config is handed in lazily.
-import type { SshHosts } from '../sshConfig';
+import type { SshHosts } from '../ssh-config';
 import { yamlContextAt } from './context';
 import type { Level } from './keys';
 import { keyDoc, keyMarkdown, SCHEMA_KEYS } from './keys';

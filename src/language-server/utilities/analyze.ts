@@ -1,7 +1,7 @@
 // Checks the coordinator utilities' command lines in a shell text: unknown options, options missing their value,
 // options the utility refuses together, dangerous options, and `rm -rf` of a coordinator data directory.
 // Pure: text in, findings with offsets out.
-import { nearest } from '../editDistance';
+import { nearest } from '../edit-distance';
 import type { Finding } from '../findings';
 import type { FlagSpec, ReleaseSetting, UtilitySpec } from './flags';
 import { flagAvailable, flagDocumentation, lookupFlag, releaseLabel, releaseNote, UTILITIES, utilityDocumentation } from './flags';

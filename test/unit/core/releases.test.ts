@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { hasHbaHostnames, releaseFromVersion, releaseLine, standbyLocationArgs } from '../../../src/core/releases';
-import { releasePinnedByInventories } from '../../../src/language-server/utilities/pinnedRelease';
+import { releasePinnedByInventories } from '../../../src/language-server/utilities/pinned-release';
 
 const inventory = (release?: string): string => `clusters:
   c:

@@ -1,7 +1,7 @@
 // The observed release is shown in the panel's subtitle (the tree tooltip uses the same releaseName).
 import assert from 'node:assert/strict';
 import { parseInventory, resolveCluster } from '../../../src/core/inventory';
-import { snapshotFromState } from '../../../src/extension/panel/stateSnapshot';
+import { snapshotFromState } from '../../../src/extension/panel/state-snapshot';
 import { activeFacts, movedFacts, stateOf } from './facts';
 
 describe('the release in the panel', () => {

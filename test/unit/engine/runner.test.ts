@@ -10,8 +10,8 @@ import { interruptedRun } from '../../../src/engine/journal';
 import { runProcedure } from '../../../src/engine/runner';
 import type { RunEvent, RunOptions, RunResult } from '../../../src/engine/runner';
 import type { AuditRecord } from '../../../src/engine/audit';
-import { PROBE, scriptedCluster } from '../support/scriptedCluster';
-import type { ScriptedCluster } from '../support/scriptedCluster';
+import { PROBE, scriptedCluster } from '../support/scripted-cluster';
+import type { ScriptedCluster } from '../support/scripted-cluster';
 import { activeFacts, labCluster, staleFacts, standbyFacts, streaming } from './facts';
 
 const cluster = labCluster();

@@ -1,5 +1,5 @@
 // Seeded fuzzing of the status panel's message validation, both ways: what the webview sends the extension
-// (fromPanelSchema, checked in statusPanel.ts before anything runs) and what the extension sends the webview
+// (fromPanelSchema, checked in status-panel.ts before anything runs) and what the extension sends the webview
 // (toPanelSchema, checked in media/panel.ts). Nothing may throw; whatever is accepted must be one of the known
 // messages with a known command; and no message, however built, may pollute Object.prototype.
 import assert from 'node:assert/strict';

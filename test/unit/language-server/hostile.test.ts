@@ -2,7 +2,7 @@
 // a document past the analysis cap gets one diagnostic saying so (and no hover or completion work), and a burst of
 // edits never publishes the findings of an older version after a newer one.
 import assert from 'node:assert/strict';
-import { LspClient } from './lspClient';
+import { LspClient } from './lsp-client';
 
 describe('language server on hostile documents (LSP)', function () {
   this.timeout(120000);

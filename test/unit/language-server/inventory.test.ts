@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { absolutePathSchema, hostSchema } from '../../../src/core/inventory';
-import { editDistance, nearest } from '../../../src/language-server/editDistance';
+import { editDistance, nearest } from '../../../src/language-server/edit-distance';
 import type { Finding } from '../../../src/language-server/findings';
 import { analyzeInventory } from '../../../src/language-server/inventory/analyze';
 import { inventoryCompletions, inventoryHover } from '../../../src/language-server/inventory/assist';
 import { yamlContextAt } from '../../../src/language-server/inventory/context';
 import { KEY_DOCS, SCHEMA_KEYS } from '../../../src/language-server/inventory/keys';
-import { buildInventoryJsonSchema, inventoryJsonSchemaText } from '../../../src/language-server/inventorySchema';
-import { readSshHosts, SshConfigCache, sshKnows } from '../../../src/language-server/sshConfig';
+import { buildInventoryJsonSchema, inventoryJsonSchemaText } from '../../../src/language-server/inventory-schema';
+import { readSshHosts, SshConfigCache, sshKnows } from '../../../src/language-server/ssh-config';
 
 const FIXTURES = resolve(__dirname, '../../fixtures/workspace/language');
 const SSH_CONFIG = join(FIXTURES, 'ssh_config');
@@ -275,7 +275,7 @@ describe('ssh config', () => {
 });
 
 describe('JSON Schema', () => {
-  it('the committed schemas/greenplum-clusters.schema.json is the generated one (regenerate: npx tsx src/language-server/generateSchema.ts)', () => {
+  it('the committed schemas/greenplum-clusters.schema.json is the generated one (regenerate: npx tsx src/language-server/generate-schema.ts)', () => {
     const committed = readFileSync(resolve(__dirname, '../../../schemas/greenplum-clusters.schema.json'), 'utf8');
     assert.equal(committed, inventoryJsonSchemaText());
   });

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { analyzeInventory } from '../../../src/language-server/inventory/analyze';
 import { inventoryCompletions, inventoryHover } from '../../../src/language-server/inventory/assist';
 import { maskMarkdown } from '../../../src/language-server/markdown';
-import { readSshHosts } from '../../../src/language-server/sshConfig';
+import { readSshHosts } from '../../../src/language-server/ssh-config';
 import { analyzeShell, shellCompletions, shellHover } from '../../../src/language-server/utilities/analyze';
 
 const FIXTURES = resolve(__dirname, '../../fixtures/workspace/language');

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic, MarkupContent, Range } from 'vscode-languageserver-protocol/node';
-import { LspClient } from './lspClient';
+import { LspClient } from './lsp-client';
 
 const FIXTURES = resolve(__dirname, '../../fixtures/workspace/language');
 const fixture = (name: string): { uri: string; text: string } => ({ uri: pathToFileURL(join(FIXTURES, name)).toString(), text: readFileSync(join(FIXTURES, name), 'utf8') });

@@ -1,10 +1,10 @@
-// The panel's presentation, without VS Code: a saved gpstate output read into a snapshot (readOutput.ts and
-// snapshot.ts) and an observed cluster state turned into one (stateSnapshot.ts). Words are the English ones.
+// The panel's presentation, without VS Code: a saved gpstate output read into a snapshot (read-output.ts and
+// snapshot.ts) and an observed cluster state turned into one (state-snapshot.ts). Words are the English ones.
 import assert from 'node:assert/strict';
 import { statusSnapshotSchema } from '../../../src/extension/panel/protocol';
-import { kindsToTry, readGpstateOutput } from '../../../src/extension/panel/readOutput';
+import { kindsToTry, readGpstateOutput } from '../../../src/extension/panel/read-output';
 import { formatBytes, observedAtFromText } from '../../../src/extension/panel/snapshot';
-import { actionsFor, describeHost, snapshotFromState } from '../../../src/extension/panel/stateSnapshot';
+import { actionsFor, describeHost, snapshotFromState } from '../../../src/extension/panel/state-snapshot';
 import { deriveClusterState } from '../../../src/engine/derive';
 import { activeFacts, labCluster, NOW, SITUATIONS, staleFacts, stateOf } from '../engine/facts';
 import { readFixture } from '../parsers/helpers';

@@ -1,7 +1,7 @@
 // The pure presentation of an observed cluster: what the panel, the tree and the status bar say, built without VS
 // Code from states the engine derives from host facts (the same shapes the probe produces on real hosts).
 import * as assert from 'assert';
-import { snapshotFromState, actionsFor, SITUATION_TEXT } from '../../../src/extension/panel/stateSnapshot';
+import { snapshotFromState, actionsFor, SITUATION_TEXT } from '../../../src/extension/panel/state-snapshot';
 import { withSegmentFailures } from '../../../src/extension/panel/snapshot';
 import { standbyWords, worstCluster } from '../../../src/extension/panel/summary';
 import { ago, formatTime } from '../../../src/extension/panel/time';

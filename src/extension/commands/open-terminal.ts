@@ -6,9 +6,9 @@ import { localUser } from '../../engine/audit';
 import { hostTarget } from '../../engine/observe';
 import type { ShellSession } from '../../ssh/types';
 import type { Services } from '../services';
-import { describeHost } from '../panel/stateSnapshot';
+import { describeHost } from '../panel/state-snapshot';
 import { allowedHere } from '../trust';
-import { clusterNameOf, pickCluster } from './pickCluster';
+import { clusterNameOf, pickCluster } from './pick-cluster';
 
 function hostNameOf(arg: unknown): string | undefined {
   return typeof arg === 'object' && arg !== null && typeof (arg as { hostName?: unknown }).hostName === 'string' ? (arg as { hostName: string }).hostName : undefined;

@@ -4,9 +4,9 @@
 import * as vscode from 'vscode';
 import { absolutePathSchema, clusterNameSchema, hostNameSchema, hostSchema, sshTargetSchema } from '../../core/inventory';
 import type { Services } from '../services';
-import { INVENTORY_FILE_NAME, inventoryFiles, loadInventory } from '../inventory/loadInventory';
-import { addClusterToInventory } from '../inventory/writeInventory';
-import type { NewCluster } from '../inventory/writeInventory';
+import { INVENTORY_FILE_NAME, inventoryFiles, loadInventory } from '../inventory/load-inventory';
+import { addClusterToInventory } from '../inventory/write-inventory';
+import type { NewCluster } from '../inventory/write-inventory';
 
 /** Optional answers, so the wizard can be driven without prompts (tests, links). */
 export interface AddClusterArgs extends Partial<NewCluster> {

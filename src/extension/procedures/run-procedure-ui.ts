@@ -1,18 +1,18 @@
 // Runs a procedure (restore mirroring, return to the original host) from VS Code through the engine's session:
 // observe, show the plan (hosts and exact commands) in the panel and a modal, then step by step with a modal before
-// every step that changes the cluster (procedureRun.ts). Output goes live to an integrated terminal where each
-// step's command runs on an ssh2 PTY channel (stepTerminal.ts); every command lands in the audit log.
+// every step that changes the cluster (procedure-run.ts). Output goes live to an integrated terminal where each
+// step's command runs on an ssh2 PTY channel (step-terminal.ts); every command lands in the audit log.
 import * as vscode from 'vscode';
 import { PROCEDURES } from '../../core/procedures/definitions';
 import type { ProcedureId } from '../../core/procedures/types';
 import type { PlanOptions } from '../../core/lifecycle-planner';
 import { HistoryFile, historyPathFor } from '../../engine/history';
-import type { ProcedureOutcome, SessionEvent } from '../../engine/procedureSession';
-import type { LoadedCluster } from '../inventory/loadInventory';
+import type { ProcedureOutcome, SessionEvent } from '../../engine/procedure-session';
+import type { LoadedCluster } from '../inventory/load-inventory';
 import type { Services } from '../services';
-import { ProcedureRun } from './procedureRun';
-import type { StepConfirmer } from './procedureRun';
-import type { StepTerminal } from './stepTerminal';
+import { ProcedureRun } from './procedure-run';
+import type { StepConfirmer } from './procedure-run';
+import type { StepTerminal } from './step-terminal';
 
 export type { ProcedureOutcome };
 

@@ -2,7 +2,7 @@
 // the greenplumCoordinator.inventoryPaths setting. Problems are kept per file so the tree can point at them.
 import * as vscode from 'vscode';
 import { resolveCluster } from '../../core/inventory';
-import { parseInventoryByCluster } from '../../core/inventoryClusters';
+import { parseInventoryByCluster } from '../../core/inventory-clusters';
 import type { InventoryProblem, ResolvedCluster } from '../../core/inventory';
 
 export const INVENTORY_FILE_NAME = 'greenplum-clusters.yaml';

@@ -6,7 +6,7 @@ import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { DocumentFilter, LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
-import type * as LanguageClientLibrary from './languageClientLibrary';
+import type * as LanguageClientLibrary from './language-client-library';
 
 /** The configuration section the server reads; changes are pushed to it (didChangeConfiguration). */
 const SECTION = 'greenplumCoordinator';

@@ -5,12 +5,12 @@ import * as vscode from 'vscode';
 import { PROCEDURES } from '../../core/procedures/definitions';
 import type { PlannedStep, ProcedureId } from '../../core/procedures/types';
 import { shownCommand } from '../../engine/format';
-import type { ProcedureUi, SessionEvent, StepPlan } from '../../engine/procedureSession';
+import type { ProcedureUi, SessionEvent, StepPlan } from '../../engine/procedure-session';
 import type { ExecOptions, ExecResult, HostTarget, RemoteExecutor } from '../../ssh/types';
 import type { ProcedureView, StepView } from '../panel/protocol';
 import type { Services } from '../services';
 import { approvePlanModal, confirmStepModal } from './confirmations';
-import { StepTerminal } from './stepTerminal';
+import { StepTerminal } from './step-terminal';
 
 const OUTPUT_LIMIT = 64 * 1024;
 

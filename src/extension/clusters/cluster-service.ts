@@ -9,11 +9,11 @@ import { withState } from '../../engine/observe';
 import type { GpstateObservation } from '../../engine/observe';
 import { DbSessions } from '../../engine/dbsession';
 import { observeFleet } from '../../engine/fleet';
-import { ProcedureSession } from '../../engine/procedureSession';
+import { ProcedureSession } from '../../engine/procedure-session';
 import type { SshPool } from '../../ssh/pool';
 import type { Credentials } from '../credentials';
-import type { LoadedCluster } from '../inventory/loadInventory';
-import { createSshPool } from './sshPool';
+import type { LoadedCluster } from '../inventory/load-inventory';
+import { createSshPool } from './ssh-pool';
 
 export interface ClusterObservation {
   /** The last completed observation, or undefined before the first. */

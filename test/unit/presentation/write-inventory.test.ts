@@ -2,7 +2,7 @@
 // differ from the defaults, and the result validates against the inventory schema.
 import * as assert from 'assert';
 import { parseInventory } from '../../../src/core/inventory';
-import { addClusterToInventory } from '../../../src/extension/inventory/writeInventory';
+import { addClusterToInventory } from '../../../src/extension/inventory/write-inventory';
 
 const base = { name: 'prod', coordinatorHost: 'cdw', standbyHost: 'scdw', dataDirectory: '/data/coordinator/gpseg-1', port: 5432, vocabulary: 'auto' as const, product: 'auto' as const };
 

@@ -4,8 +4,8 @@
 import * as vscode from 'vscode';
 import type { ClusterState } from '../../core/state';
 import type { Services } from '../services';
-import { checkAndOffer } from '../procedures/runProcedureUi';
-import { pickCluster } from './pickCluster';
+import { checkAndOffer } from '../procedures/run-procedure-ui';
+import { pickCluster } from './pick-cluster';
 
 export async function checkMirroring(services: Services, arg?: unknown): Promise<ClusterState | undefined> {
   const loaded = await pickCluster(arg, vscode.l10n.t('Check Coordinator Mirroring'));

@@ -2,8 +2,8 @@
 // the test changes as steps "run"), the remote guards answered OK unless the test makes one fail, and the commands
 // the test scripts on top. Built on the facts of test/unit/engine/facts.ts.
 import type { HostFacts } from '../../../src/engine/probe';
-import { FakeExecutor } from './fakeExecutor';
-import type { Answer } from './fakeExecutor';
+import { FakeExecutor } from './fake-executor';
+import type { Answer } from './fake-executor';
 
 /** The probe's `@gpc` lines for these facts (what parseProbe reads back). */
 export function probeOutput(f: HostFacts): string {

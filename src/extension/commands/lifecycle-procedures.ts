@@ -6,9 +6,9 @@ import type { ProcedureId } from '../../core/procedures/types';
 import { formatDryRun } from '../../engine/dry-run';
 import { HistoryFile, historyPathFor } from '../../engine/history';
 import type { Services } from '../services';
-import { runProcedureUi } from '../procedures/runProcedureUi';
-import type { ProcedureOutcome } from '../procedures/runProcedureUi';
-import { pickCluster } from './pickCluster';
+import { runProcedureUi } from '../procedures/run-procedure-ui';
+import type { ProcedureOutcome } from '../procedures/run-procedure-ui';
+import { pickCluster } from './pick-cluster';
 
 /** Test hook: the typed fencing name, since integration tests cannot type into an input box. */
 let fencingOverride: string | undefined;

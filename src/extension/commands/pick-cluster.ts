@@ -1,7 +1,7 @@
 // Shared by the cluster commands: the cluster named by the argument (a tree item or a name), else a quick pick.
 import * as vscode from 'vscode';
-import type { LoadedCluster } from '../inventory/loadInventory';
-import { loadInventory } from '../inventory/loadInventory';
+import type { LoadedCluster } from '../inventory/load-inventory';
+import { loadInventory } from '../inventory/load-inventory';
 
 /** Tree items and panels pass either the cluster's name or an object carrying it. */
 export function clusterNameOf(arg: unknown): string | undefined {

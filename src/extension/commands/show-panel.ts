@@ -1,7 +1,7 @@
 // "Greenplum: Show Status Panel": the panel of the given cluster (tree item, status bar), else the panel shown last,
 // else the only configured cluster's, else an empty panel that offers to read a saved gpstate output.
 import type { Services } from '../services';
-import { clusterNameOf } from './pickCluster';
+import { clusterNameOf } from './pick-cluster';
 
 export const EMPTY_PANEL = 'empty';
 

@@ -1,6 +1,6 @@
 // One broken cluster costs only that cluster: the others stay, each problem is reported under its own cluster.
 import * as assert from 'assert';
-import { parseInventoryByCluster } from '../../../src/core/inventoryClusters';
+import { parseInventoryByCluster } from '../../../src/core/inventory-clusters';
 
 const cluster = (name: string, extra = '', hosts = `      - name: ${name}-cdw\n      - name: ${name}-scdw\n`) =>
   `  ${name}:\n    dataDirectory: /data/coordinator/gpseg-1\n${extra}    hosts:\n${hosts}`;

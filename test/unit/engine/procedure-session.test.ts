@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AuditRecord } from '../../../src/engine/audit';
 import { locationsIn } from '../../../src/engine/locations';
-import { ProcedureSession } from '../../../src/engine/procedureSession';
-import type { ProcedureUi, SessionEvent } from '../../../src/engine/procedureSession';
-import { scriptedCluster } from '../support/scriptedCluster';
-import type { ScriptedCluster } from '../support/scriptedCluster';
+import { ProcedureSession } from '../../../src/engine/procedure-session';
+import type { ProcedureUi, SessionEvent } from '../../../src/engine/procedure-session';
+import { scriptedCluster } from '../support/scripted-cluster';
+import type { ScriptedCluster } from '../support/scripted-cluster';
 import { activeFacts, labCluster, staleFacts, standbyFacts, streaming } from './facts';
 
 const cluster = labCluster();

@@ -4,10 +4,10 @@
 import * as vscode from 'vscode';
 import type { ResolvedHost } from '../../core/inventory';
 import type { HostState } from '../../core/state';
-import type { ClusterObservation, ClusterService } from '../clusters/clusterService';
-import type { InventoryFileProblem, LoadedCluster, LoadedInventory } from '../inventory/loadInventory';
-import { INVENTORY_FILE_NAME, loadInventory } from '../inventory/loadInventory';
-import { describeHost, SITUATION_TEXT } from '../panel/stateSnapshot';
+import type { ClusterObservation, ClusterService } from '../clusters/cluster-service';
+import type { InventoryFileProblem, LoadedCluster, LoadedInventory } from '../inventory/load-inventory';
+import { INVENTORY_FILE_NAME, loadInventory } from '../inventory/load-inventory';
+import { describeHost, SITUATION_TEXT } from '../panel/state-snapshot';
 import { formatBytes } from '../panel/snapshot';
 import { standbyWords } from '../panel/summary';
 import { ago, formatTime } from '../panel/time';

@@ -3,8 +3,8 @@
 // from a menu (the view's title bar passes the view) it asks where the output is.
 import * as vscode from 'vscode';
 import type { Services } from '../services';
-import { readGpstateOutput } from '../panel/readOutput';
-import type { ReadOutcome } from '../panel/readOutput';
+import { readGpstateOutput } from '../panel/read-output';
+import type { ReadOutcome } from '../panel/read-output';
 
 /** Files whose names look like saved gpstate outputs, offered first in the quick pick. */
 const OUTPUT_GLOB = '**/*gpstate*.{txt,log,out}';

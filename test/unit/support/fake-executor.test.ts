@@ -2,7 +2,7 @@
 // signal (cancelled) or its timeout, a dropped one is connection-lost, rules match by host and pattern, newest first.
 import assert from 'node:assert/strict';
 import { RemoteExecError } from '../../../src/ssh/types';
-import { FakeExecutor } from './fakeExecutor';
+import { FakeExecutor } from './fake-executor';
 
 const host = (name: string) => ({ name, sshTarget: name });
 const kindOf = async (p: Promise<unknown>): Promise<string> => p.then(() => 'resolved', (e: unknown) => (e instanceof RemoteExecError ? e.kind : String(e)));
