@@ -37,8 +37,10 @@ let current: Promise<{ lab: Lab; mod: LabModule }> | undefined;
 export function benchLab(log: (t: string) => void): Promise<{ lab: Lab; mod: LabModule }> {
   current ??= (async () => {
     if (process.getuid?.() !== 0) throw new Skip('the lab needs root (mount namespaces, sshd per host)');
-    if (!existsSync('/usr/sbin/sshd')) throw new Skip('openssh-server is not installed (the lab runs a real sshd per host)');
-    if (!existsSync('/usr/lib/postgresql')) throw new Skip('postgresql is not installed (the lab runs real streaming replication)');
+    if (!existsSync('/usr/sbin/sshd'))
+      throw new Skip('openssh-server is not installed (the lab runs a real sshd per host)');
+    if (!existsSync('/usr/lib/postgresql'))
+      throw new Skip('postgresql is not installed (the lab runs real streaming replication)');
     const mod = await importOptional<LabModule>('test/lab/lab', 'The test lab (test/lab/lab.ts)');
     log(`starting the lab on 127.0.${BENCH_SUBNET}.0/24…`);
     const t0 = Date.now();
@@ -52,7 +54,9 @@ export function benchLab(log: (t: string) => void): Promise<{ lab: Lab; mod: Lab
         log(`lab start attempt ${attempt} failed (${(e as Error).message.split('\n')[0]}); retrying`);
       }
     }
-    log(`lab up in ${((Date.now() - t0) / 1000).toFixed(1)} s (${lab.hosts.map((h) => `${h.name} ${h.address}`).join(', ')})`);
+    log(
+      `lab up in ${((Date.now() - t0) / 1000).toFixed(1)} s (${lab.hosts.map(h => `${h.name} ${h.address}`).join(', ')})`,
+    );
     return { lab, mod };
   })();
   current.catch(() => undefined);
@@ -67,17 +71,34 @@ export async function stopBenchLab(): Promise<void> {
 }
 
 export interface SshPoolLike {
-  exec(host: { name: string; sshTarget: string }, command: string, options?: { timeoutMs?: number }): Promise<{ exitCode: number | null; stdout: string; stderr: string }>;
-  stats(): { connectionsOpened: Record<string, number>; execs: Record<string, number>; byHost: Record<string, { connectionsOpened: number; execs: number }> };
+  exec(
+    host: { name: string; sshTarget: string },
+    command: string,
+    options?: { timeoutMs?: number },
+  ): Promise<{ exitCode: number | null; stdout: string; stderr: string }>;
+  stats(): {
+    connectionsOpened: Record<string, number>;
+    execs: Record<string, number>;
+    byHost: Record<string, { connectionsOpened: number; execs: number }>;
+  };
   close?(): void | Promise<void>;
   dispose?(): void | Promise<void>;
 }
 
 /** A pooled ssh2 client that reads the lab's ssh config (host aliases, keys, known_hosts), and nothing of ~/.ssh. */
 export async function labPool(lab: Lab, extra: Record<string, unknown> = {}): Promise<SshPoolLike> {
-  const mod = await importOptional<{ SshPool?: new (o: Record<string, unknown>) => SshPoolLike }>('src/ssh/index', 'The ssh layer (src/ssh)');
+  const mod = await importOptional<{ SshPool?: new (o: Record<string, unknown>) => SshPoolLike }>(
+    'src/ssh/index',
+    'The ssh layer (src/ssh)',
+  );
   if (!mod.SshPool) throw new Skip('src/ssh does not export SshPool yet');
-  return new mod.SshPool({ sshConfigPath: lab.sshConfigPath, homeDir: join(ROOT, '.bench'), agentSocket: '', globalKnownHostsFiles: [], ...extra });
+  return new mod.SshPool({
+    sshConfigPath: lab.sshConfigPath,
+    homeDir: join(ROOT, '.bench'),
+    agentSocket: '',
+    globalKnownHostsFiles: [],
+    ...extra,
+  });
 }
 
 export async function closePool(pool: SshPoolLike): Promise<void> {

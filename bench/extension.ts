@@ -10,7 +10,15 @@ import { gzipSync } from 'node:zlib';
 import type { Benchmark, Row } from './lib';
 import { median, ROOT, row, Skip } from './lib';
 
-const BUNDLES = ['dist/extension.js', 'dist/main.js', 'dist/language-client.js', 'dist/cli.js', 'dist/cli-main.js', 'dist/language-server.js', 'dist/media/panel.js'];
+const BUNDLES = [
+  'dist/extension.js',
+  'dist/main.js',
+  'dist/language-client.js',
+  'dist/cli.js',
+  'dist/cli-main.js',
+  'dist/language-server.js',
+  'dist/media/panel.js',
+];
 /** Size budgets (KiB): the entry is all that activation loads; the body is loaded on first use. */
 const BUDGETS: Record<string, { kib: number; goal: string }> = {
   'dist/extension.js': { kib: 16, goal: '< 16 KiB (activation loads only this)' },
@@ -21,8 +29,9 @@ export const bundleBench: Benchmark = {
   name: 'bundle',
   title: 'Bundle sizes (minified, as shipped)',
   async run(ctx) {
-    const present = BUNDLES.filter((b) => existsSync(join(ROOT, b)));
-    if (!present.includes('dist/extension.js')) throw new Skip('dist/extension.js is missing: run "npm run build" (npm run bench does)');
+    const present = BUNDLES.filter(b => existsSync(join(ROOT, b)));
+    if (!present.includes('dist/extension.js'))
+      throw new Skip('dist/extension.js is missing: run "npm run build" (npm run bench does)');
     const rows: Row[] = [];
     for (const b of present) {
       const bytes = statSync(join(ROOT, b)).size;
@@ -35,14 +44,27 @@ export const bundleBench: Benchmark = {
           unit: 'KiB',
           baseline: budget ? { name: 'budget', value: budget.kib } : undefined,
           goal: budget?.goal,
-          check: budget ? (m) => m < budget.kib : undefined,
+          check: budget ? m => m < budget.kib : undefined,
         }),
       );
     }
     // What the extension's body is made of: the same esbuild options as scripts/build.mjs, with a metafile.
     try {
       const esbuild = await import('esbuild');
-      const r = await esbuild.build({ entryPoints: [join(ROOT, 'src/extension/main.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', minify: true, keepNames: true, write: false, metafile: true, external: ['vscode', 'cpu-features', '*.node'], outfile: join(ROOT, '.bench/main-meta.js'), logLevel: 'silent' });
+      const r = await esbuild.build({
+        entryPoints: [join(ROOT, 'src/extension/main.ts')],
+        bundle: true,
+        platform: 'node',
+        target: 'node20',
+        format: 'cjs',
+        minify: true,
+        keepNames: true,
+        write: false,
+        metafile: true,
+        external: ['vscode', 'cpu-features', '*.node'],
+        outfile: join(ROOT, '.bench/main-meta.js'),
+        logLevel: 'silent',
+      });
       const out = Object.values(r.metafile.outputs)[0];
       const by = new Map<string, number>();
       for (const [f, v] of Object.entries(out?.inputs ?? {})) {
@@ -51,11 +73,13 @@ export const bundleBench: Benchmark = {
         by.set(k, (by.get(k) ?? 0) + v.bytesInOutput);
       }
       const top = [...by].sort((a, b) => b[1] - a[1]).slice(0, 8);
-      ctx.note(`dist/main.js by origin (minified bytes): ${top.map(([k, v]) => `${k} ${(v / 1024).toFixed(0)} KiB`).join(', ')}.`);
+      ctx.note(
+        `dist/main.js by origin (minified bytes): ${top.map(([k, v]) => `${k} ${(v / 1024).toFixed(0)} KiB`).join(', ')}.`,
+      );
     } catch (e) {
       ctx.note(`Bundle composition not measured: ${(e as Error).message.split('\n')[0]}.`);
     }
-    const missing = BUNDLES.filter((b) => !present.includes(b));
+    const missing = BUNDLES.filter(b => !present.includes(b));
     if (missing.length) ctx.note(`Not built yet: ${missing.join(', ')}.`);
     return rows;
   },
@@ -71,7 +95,12 @@ interface HostSample {
 }
 
 interface CodeServerSupport {
-  runExtensionTests(o: { extensionDevelopmentPath: string; extensionTestsPath: string; env?: Record<string, string>; timeoutMs?: number }): Promise<number>;
+  runExtensionTests(o: {
+    extensionDevelopmentPath: string;
+    extensionTestsPath: string;
+    env?: Record<string, string>;
+    timeoutMs?: number;
+  }): Promise<number>;
   ENTRY: string;
 }
 
@@ -104,7 +133,8 @@ export const activationBench: Benchmark = {
   name: 'activation',
   title: 'Extension activation in the real VS Code extension host',
   async run(ctx) {
-    if (!existsSync(join(ROOT, 'dist/extension.js'))) throw new Skip('dist/extension.js is missing: run "npm run build"');
+    if (!existsSync(join(ROOT, 'dist/extension.js')))
+      throw new Skip('dist/extension.js is missing: run "npm run build"');
     const require = createRequire(__filename);
     let cs: CodeServerSupport;
     try {
@@ -113,7 +143,8 @@ export const activationBench: Benchmark = {
       throw new Skip(`test/support/code-server.js cannot be loaded (${(e as Error).message.split('\n')[0]})`);
     }
     if (!existsSync(cs.ENTRY)) throw new Skip(`code-server is not installed at ${cs.ENTRY} (npm ci installs it)`);
-    if (!existsSync('/usr/bin/chromium') && !process.env.CHROMIUM) throw new Skip('Chromium is missing (apt-get install chromium)');
+    if (!existsSync('/usr/bin/chromium') && !process.env.CHROMIUM)
+      throw new Skip('Chromium is missing (apt-get install chromium)');
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { publisher: string; name: string };
     const ours = `${pkg.publisher}.${pkg.name}`;
     const n = ctx.quick ? 2 : 5;
@@ -124,14 +155,25 @@ export const activationBench: Benchmark = {
       b.push(await sampleActivation(cs, join(ROOT, 'bench/host/noop-extension'), 'gpcoord-bench.noop-baseline'));
       ctx.log(`sample ${i + 1}/${n}: ours ${a[i]!.activateMs.toFixed(2)} ms, no-op ${b[i]!.activateMs.toFixed(2)} ms`);
     }
-    if (a.some((s) => s.wasActive)) ctx.note('Warning: the extension was already active when timed in some samples (an activation event fired at startup).');
-    const oursMs = a.map((s) => s.activateMs);
-    const baseMs = b.map((s) => s.activateMs);
-    const stat = (v: number[]): { median: number; min: number; max: number; samples: number[] } => ({ median: median(v), min: Math.min(...v), max: Math.max(...v), samples: v });
-    const vs = (v: HostSample[]): number[] => v.map((s) => (s.codeLoadingMs ?? NaN) + (s.activateCallMs ?? NaN)).filter((x) => Number.isFinite(x));
+    if (a.some(s => s.wasActive))
+      ctx.note(
+        'Warning: the extension was already active when timed in some samples (an activation event fired at startup).',
+      );
+    const oursMs = a.map(s => s.activateMs);
+    const baseMs = b.map(s => s.activateMs);
+    const stat = (v: number[]): { median: number; min: number; max: number; samples: number[] } => ({
+      median: median(v),
+      min: Math.min(...v),
+      max: Math.max(...v),
+      samples: v,
+    });
+    const vs = (v: HostSample[]): number[] =>
+      v.map(s => (s.codeLoadingMs ?? NaN) + (s.activateCallMs ?? NaN)).filter(x => Number.isFinite(x));
     const oursVs = vs(a);
     const baseVs = vs(b);
-    ctx.note('Timed inside the extension host around vscode.extensions.getExtension(id).activate() on an inactive extension: VS Code loads the bundle and calls activate(); one fresh code-server + Chromium per sample, ours and the no-op alternating.');
+    ctx.note(
+      'Timed inside the extension host around vscode.extensions.getExtension(id).activate() on an inactive extension: VS Code loads the bundle and calls activate(); one fresh code-server + Chromium per sample, ours and the no-op alternating.',
+    );
     const rows: Row[] = [];
     if (oursVs.length && baseVs.length) {
       rows.push(
@@ -141,22 +183,24 @@ export const activationBench: Benchmark = {
           unit: 'ms',
           baseline: { name: 'no-op extension', value: stat(baseVs) },
           goal: '< 20 ms',
-          check: (m) => m < 20,
+          check: m => m < 20,
         }),
         row('activation', {
           name: '  of which code loading (require of dist/extension.js)',
-          value: stat(a.map((s) => s.codeLoadingMs ?? NaN)),
+          value: stat(a.map(s => s.codeLoadingMs ?? NaN)),
           unit: 'ms',
-          baseline: { name: 'no-op extension', value: stat(b.map((s) => s.codeLoadingMs ?? NaN)) },
+          baseline: { name: 'no-op extension', value: stat(b.map(s => s.codeLoadingMs ?? NaN)) },
         }),
         row('activation', {
           name: '  of which the activate() call',
-          value: stat(a.map((s) => s.activateCallMs ?? NaN)),
+          value: stat(a.map(s => s.activateCallMs ?? NaN)),
           unit: 'ms',
-          baseline: { name: 'no-op extension', value: stat(b.map((s) => s.activateCallMs ?? NaN)) },
+          baseline: { name: 'no-op extension', value: stat(b.map(s => s.activateCallMs ?? NaN)) },
         }),
       );
-      ctx.note("VS Code's marks (code/extHost/willLoadExtensionCode … didActivateExtension) have whole-millisecond resolution.");
+      ctx.note(
+        "VS Code's marks (code/extHost/willLoadExtensionCode … didActivateExtension) have whole-millisecond resolution.",
+      );
     }
     return [
       ...rows,
@@ -165,15 +209,15 @@ export const activationBench: Benchmark = {
         value: stat(oursMs),
         unit: 'ms',
         baseline: { name: 'no-op extension', value: stat(baseMs) },
-        note: 'includes VS Code\'s own activation machinery, which the no-op extension pays too',
+        note: "includes VS Code's own activation machinery, which the no-op extension pays too",
       }),
       row('activation', {
         name: 'heap growth from activation',
-        value: median(a.map((s) => s.heapDelta / 1024)),
+        value: median(a.map(s => s.heapDelta / 1024)),
         unit: 'KiB',
-        baseline: { name: 'no-op extension', value: median(b.map((s) => s.heapDelta / 1024)) },
+        baseline: { name: 'no-op extension', value: median(b.map(s => s.heapDelta / 1024)) },
         goal: '≤ 2 MiB',
-        check: (m) => m <= 2048,
+        check: m => m <= 2048,
       }),
     ];
   },

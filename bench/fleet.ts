@@ -33,18 +33,31 @@ interface Simulator {
 }
 
 async function startSimulator(hosts: number): Promise<Simulator> {
-  const child: ChildProcessWithoutNullStreams = spawn(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'bench/fleet/simulator.ts'), '--hosts', String(hosts), '--net', String(NET_MS), '--host', String(HOST_MS)], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child: ChildProcessWithoutNullStreams = spawn(
+    join(ROOT, 'node_modules/.bin/tsx'),
+    [
+      join(ROOT, 'bench/fleet/simulator.ts'),
+      '--hosts',
+      String(hosts),
+      '--net',
+      String(NET_MS),
+      '--host',
+      String(HOST_MS),
+    ],
+    { stdio: ['pipe', 'pipe', 'pipe'] },
+  );
   const lines = createInterface({ input: child.stdout });
   const waiting: Array<(line: string) => void> = [];
-  lines.on('line', (l) => waiting.shift()?.(l));
-  const next = (): Promise<string> => new Promise((resolve, reject) => {
-    waiting.push(resolve);
-    child.once('exit', (code) => reject(new Error(`the fleet simulator exited with ${String(code)}`)));
-  });
+  lines.on('line', l => waiting.shift()?.(l));
+  const next = (): Promise<string> =>
+    new Promise((resolve, reject) => {
+      waiting.push(resolve);
+      child.once('exit', code => reject(new Error(`the fleet simulator exited with ${String(code)}`)));
+    });
   const { ports } = JSON.parse(await next()) as { ports: number[] };
   return {
     ports,
-    send: async (line) => {
+    send: async line => {
       const answered = next();
       child.stdin.write(`${line}\n`);
       await answered;
@@ -88,17 +101,28 @@ export const fleetBench: Benchmark = {
     const key = join(dir, 'id_ed25519');
     writeFileSync(key, utils.generateKeyPairSync('ed25519').private);
     chmodSync(key, 0o600);
-    writeFileSync(join(dir, 'ssh_config'), `Host *\n  User gpadmin\n  IdentityFile ${key}\n  IdentitiesOnly yes\n  UserKnownHostsFile ${join(dir, 'known_hosts')}\n`);
+    writeFileSync(
+      join(dir, 'ssh_config'),
+      `Host *\n  User gpadmin\n  IdentityFile ${key}\n  IdentitiesOnly yes\n  UserKnownHostsFile ${join(dir, 'known_hosts')}\n`,
+    );
     gc();
     const before = memory();
-    const pool = new SshPool({ sshConfigPath: join(dir, 'ssh_config'), onUnknownHostKey: () => Promise.resolve('accept-once'), idleTimeoutMs: 3_600_000, readyTimeoutMs: 120_000 });
+    const pool = new SshPool({
+      sshConfigPath: join(dir, 'ssh_config'),
+      onUnknownHostKey: () => Promise.resolve('accept-once'),
+      idleTimeoutMs: 3_600_000,
+      readyTimeoutMs: 120_000,
+    });
     const sessions = new DbSessions(pool);
     const all = fleet(sim.ports, CLUSTERS);
     const concurrency = 256;
     const refresh = async (clusters: ResolvedCluster[]): Promise<void> => {
       const states = await observeFleet(clusters, pool, { sessions, timeoutMs: 150_000, concurrency });
-      const bad = [...states.values()].filter((s) => s.activeCoordinator === null || s.standby.status !== 'passive');
-      if (bad.length) throw new Error(`${bad.length} of ${clusters.length} simulated clusters were not observed healthy (e.g. ${JSON.stringify(bad[0]?.problems.slice(0, 2))})`);
+      const bad = [...states.values()].filter(s => s.activeCoordinator === null || s.standby.status !== 'passive');
+      if (bad.length)
+        throw new Error(
+          `${bad.length} of ${clusters.length} simulated clusters were not observed healthy (e.g. ${JSON.stringify(bad[0]?.problems.slice(0, 2))})`,
+        );
     };
     const rows: Row[] = [];
     try {
@@ -109,34 +133,81 @@ export const fleetBench: Benchmark = {
       await refresh(all); // opens the database sessions
       const n = ctx.quick ? 3 : 7;
       const cpu: number[] = [];
-      const [one, many] = await interleave([
-        () => refresh(all.slice(0, 1)),
-        async () => {
-          const c0 = process.cpuUsage();
-          await refresh(all);
-          const c = process.cpuUsage(c0);
-          cpu.push((c.user + c.system) / 1000 / (2 * CLUSTERS));
-        },
-      ], n);
+      const [one, many] = await interleave(
+        [
+          () => refresh(all.slice(0, 1)),
+          async () => {
+            const c0 = process.cpuUsage();
+            await refresh(all);
+            const c = process.cpuUsage(c0);
+            cpu.push((c.user + c.system) / 1000 / (2 * CLUSTERS));
+          },
+        ],
+        n,
+      );
       gc();
       const perCluster = (memory() - before) / CLUSTERS / 1024;
       // One slow host (cluster 500's standby answers after 10 s): when are the other 999 clusters reported?
       await sim.send(`slow ${SLOW}`);
       const reported: number[] = [];
       const s0 = performance.now();
-      await observeFleet(all, pool, { sessions, timeoutMs: 30_000, concurrency, onCluster: (c) => { if (c.name !== `fleet-${SLOW}`) reported.push(performance.now() - s0); } });
+      await observeFleet(all, pool, {
+        sessions,
+        timeoutMs: 30_000,
+        concurrency,
+        onCluster: c => {
+          if (c.name !== `fleet-${SLOW}`) reported.push(performance.now() - s0);
+        },
+      });
       const slowTotal = performance.now() - s0;
       await sim.send('slow -1');
       const others = Math.max(...reported);
       rows.push(
-        row('fleet', { name: `1 cluster (2 hosts; simulated ${NET_MS} ms network + ${HOST_MS} ms host)`, value: one!, unit: 'ms' }),
-        row('fleet', { name: `${CLUSTERS.toLocaleString('en')} clusters (${(2 * CLUSTERS).toLocaleString('en')} hosts, ≤ ${concurrency} at once), warm`, value: many!, unit: 'ms', baseline: { name: 'refresh of 1 cluster', value: one! }, goal: '≤ 10×', check: (_m, r) => r !== null && r <= 10 }),
-        row('fleet', { name: 'client CPU per host probe (warm)', value: { median: median(cpu), min: Math.min(...cpu), max: Math.max(...cpu), samples: cpu }, unit: 'ms', goal: '≤ 0.1 ms', check: (m) => m <= 0.1 }),
-        row('fleet', { name: 'memory per idle cluster (2 ssh connections, 1 database session; heap + external)', value: perCluster, unit: 'KiB', goal: '≤ 50 KB', check: (m) => m * 1024 <= 50_000 }),
-        row('fleet', { name: 'one host answering after 10 s: time until the other clusters are reported', value: others, unit: 'ms', baseline: { name: `warm refresh of ${CLUSTERS} clusters`, value: many! }, goal: 'not delayed (≤ 2×)', check: (_m, r) => r !== null && r <= 2 }),
-        row('fleet', { name: `first refresh of ${CLUSTERS.toLocaleString('en')} clusters (2,000 ssh handshakes)`, value: cold, unit: 'ms', baseline: { name: 'refresh of 1 cluster', value: one! } }),
+        row('fleet', {
+          name: `1 cluster (2 hosts; simulated ${NET_MS} ms network + ${HOST_MS} ms host)`,
+          value: one!,
+          unit: 'ms',
+        }),
+        row('fleet', {
+          name: `${CLUSTERS.toLocaleString('en')} clusters (${(2 * CLUSTERS).toLocaleString('en')} hosts, ≤ ${concurrency} at once), warm`,
+          value: many!,
+          unit: 'ms',
+          baseline: { name: 'refresh of 1 cluster', value: one! },
+          goal: '≤ 10×',
+          check: (_m, r) => r !== null && r <= 10,
+        }),
+        row('fleet', {
+          name: 'client CPU per host probe (warm)',
+          value: { median: median(cpu), min: Math.min(...cpu), max: Math.max(...cpu), samples: cpu },
+          unit: 'ms',
+          goal: '≤ 0.1 ms',
+          check: m => m <= 0.1,
+        }),
+        row('fleet', {
+          name: 'memory per idle cluster (2 ssh connections, 1 database session; heap + external)',
+          value: perCluster,
+          unit: 'KiB',
+          goal: '≤ 50 KB',
+          check: m => m * 1024 <= 50_000,
+        }),
+        row('fleet', {
+          name: 'one host answering after 10 s: time until the other clusters are reported',
+          value: others,
+          unit: 'ms',
+          baseline: { name: `warm refresh of ${CLUSTERS} clusters`, value: many! },
+          goal: 'not delayed (≤ 2×)',
+          check: (_m, r) => r !== null && r <= 2,
+        }),
+        row('fleet', {
+          name: `first refresh of ${CLUSTERS.toLocaleString('en')} clusters (2,000 ssh handshakes)`,
+          value: cold,
+          unit: 'ms',
+          baseline: { name: 'refresh of 1 cluster', value: one! },
+        }),
       );
-      ctx.note(`The simulator (bench/fleet/simulator.ts) runs ${2 * CLUSTERS} ssh2 servers in one separate process on the same 2 cores; each answers after ${NET_MS} ms network + ${HOST_MS} ms host. Pool stats: ${Object.keys(pool.stats().connectionsOpened).length} connections. Sessions: ${JSON.stringify(sessions.counters())}. With the slow host the whole refresh took ${(slowTotal / 1000).toFixed(1)} s (its own 10 s).`);
+      ctx.note(
+        `The simulator (bench/fleet/simulator.ts) runs ${2 * CLUSTERS} ssh2 servers in one separate process on the same 2 cores; each answers after ${NET_MS} ms network + ${HOST_MS} ms host. Pool stats: ${Object.keys(pool.stats().connectionsOpened).length} connections. Sessions: ${JSON.stringify(sessions.counters())}. With the slow host the whole refresh took ${(slowTotal / 1000).toFixed(1)} s (its own 10 s).`,
+      );
     } finally {
       sessions.dispose();
       await pool.dispose();
@@ -146,4 +217,3 @@ export const fleetBench: Benchmark = {
     return rows;
   },
 };
-

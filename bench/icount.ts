@@ -29,7 +29,8 @@ export const icountBench: Benchmark = {
   name: 'icount',
   title: 'Parser instruction counts under callgrind (load-independent)',
   async run(ctx) {
-    if (spawnSync('valgrind', ['--version']).status !== 0) throw new Skip('valgrind is not installed (apt-get install -y valgrind)');
+    if (spawnSync('valgrind', ['--version']).status !== 0)
+      throw new Skip('valgrind is not installed (apt-get install -y valgrind)');
     if (!existsSync(join(ROOT, 'src/core/parsers/index.ts'))) throw new Skip('the parsers have not landed');
     const dir = join(ROOT, '.bench');
     mkdirSync(dir, { recursive: true });
@@ -37,11 +38,32 @@ export const icountBench: Benchmark = {
     writeFileSync(entry, ENTRY);
     const esbuild = await import('esbuild');
     const bundle = join(dir, 'icount.js');
-    await esbuild.build({ entryPoints: [entry], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: bundle, logLevel: 'silent' });
+    await esbuild.build({
+      entryPoints: [entry],
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      outfile: bundle,
+      logLevel: 'silent',
+    });
     const count = (mode: string): number => {
-      const r = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', '--smc-check=all-non-file', process.execPath, '--single-threaded', bundle, mode], { encoding: 'utf8', timeout: 900_000 });
+      const r = spawnSync(
+        'valgrind',
+        [
+          '--tool=callgrind',
+          '--callgrind-out-file=/dev/null',
+          '--smc-check=all-non-file',
+          process.execPath,
+          '--single-threaded',
+          bundle,
+          mode,
+        ],
+        { encoding: 'utf8', timeout: 900_000 },
+      );
       const n = collected(r.stderr ?? '');
-      if (n === null) throw new Error(`callgrind gave no count for ${mode}: ${(r.stderr ?? '').split('\n').slice(-5).join(' ')}`);
+      if (n === null)
+        throw new Error(`callgrind gave no count for ${mode}: ${(r.stderr ?? '').split('\n').slice(-5).join(' ')}`);
       ctx.log(`${mode}: ${n.toLocaleString('en-US')} instructions`);
       return n;
     };
@@ -49,9 +71,17 @@ export const icountBench: Benchmark = {
     const base = count('baseline') - none;
     const parse = count('parse') - none;
     const bytes = 1.8e6;
-    ctx.note(`callgrind on ${process.execPath} --single-threaded; the difference to a run that only builds the input is the work of each; about ${(bytes / 1e6).toFixed(1)} MB of input.`);
+    ctx.note(
+      `callgrind on ${process.execPath} --single-threaded; the difference to a run that only builds the input is the work of each; about ${(bytes / 1e6).toFixed(1)} MB of input.`,
+    );
     return [
-      row('icount', { name: 'parseOutput(gpstate-s, 1,000 segments): instructions', value: parse / 1e6, unit: 'M instr', baseline: { name: 'line split + regex', value: base / 1e6 }, note: `${(parse / bytes).toFixed(0)} instructions per input byte` }),
+      row('icount', {
+        name: 'parseOutput(gpstate-s, 1,000 segments): instructions',
+        value: parse / 1e6,
+        unit: 'M instr',
+        baseline: { name: 'line split + regex', value: base / 1e6 },
+        note: `${(parse / bytes).toFixed(0)} instructions per input byte`,
+      }),
     ];
   },
 };

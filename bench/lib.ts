@@ -131,7 +131,8 @@ export interface RowInput {
 
 export function row(bench: string, r: RowInput): Row {
   const v = typeof r.value === 'number' ? { median: r.value, min: r.value, max: r.value, samples: [r.value] } : r.value;
-  const b = r.baseline === undefined ? null : typeof r.baseline.value === 'number' ? r.baseline.value : r.baseline.value.median;
+  const b =
+    r.baseline === undefined ? null : typeof r.baseline.value === 'number' ? r.baseline.value : r.baseline.value.median;
   // A ratio to a zero or negative baseline (a heap that shrank) means nothing.
   const ratio = b === null || b <= 0 || !Number.isFinite(b) ? null : v.median / b;
   const out: Row = {
@@ -157,7 +158,7 @@ export function row(bench: string, r: RowInput): Row {
 export async function importOptional<T>(relPath: string, what: string): Promise<T> {
   const base = join(ROOT, relPath);
   const candidates = [base, base + '.ts', join(base, 'index.ts')];
-  if (!candidates.some((c) => existsSync(c))) throw new Skip(`${what} has not landed yet (${relPath} is missing)`);
+  if (!candidates.some(c => existsSync(c))) throw new Skip(`${what} has not landed yet (${relPath} is missing)`);
   // A computed specifier keeps the type checker from requiring the module at build time.
   const specifier: string = base;
   return (await import(specifier)) as T;
@@ -179,9 +180,13 @@ export interface MachineInfo {
 }
 
 export function machineInfo(): MachineInfo {
-  const osRelease = existsSync('/etc/os-release') ? /PRETTY_NAME="([^"]+)"/.exec(readFileSync('/etc/os-release', 'utf8'))?.[1] : undefined;
+  const osRelease = existsSync('/etc/os-release')
+    ? /PRETTY_NAME="([^"]+)"/.exec(readFileSync('/etc/os-release', 'utf8'))?.[1]
+    : undefined;
   const ssh = run('ssh', ['-V']).split('\n')[0] ?? 'not found';
-  const pgBin = existsSync('/usr/lib/postgresql') ? run('bash', ['-c', 'ls -d /usr/lib/postgresql/*/bin/postgres | sort -V | tail -1']) : '';
+  const pgBin = existsSync('/usr/lib/postgresql')
+    ? run('bash', ['-c', 'ls -d /usr/lib/postgresql/*/bin/postgres | sort -V | tail -1'])
+    : '';
   const postgres = pgBin ? run(pgBin, ['--version']) : run('psql', ['--version']);
   const codeServerPkg = join(ROOT, 'test/code-server/node_modules/code-server/package.json');
   let vscode = 'not installed';
@@ -189,12 +194,20 @@ export function machineInfo(): MachineInfo {
     const pkg = JSON.parse(readFileSync(codeServerPkg, 'utf8')) as { version?: string };
     const product = join(ROOT, 'test/code-server/node_modules/code-server/lib/vscode/product.json');
     const vsVersion = existsSync(join(ROOT, 'test/code-server/node_modules/code-server/lib/vscode/package.json'))
-      ? (JSON.parse(readFileSync(join(ROOT, 'test/code-server/node_modules/code-server/lib/vscode/package.json'), 'utf8')) as { version?: string }).version
+      ? (
+          JSON.parse(
+            readFileSync(join(ROOT, 'test/code-server/node_modules/code-server/lib/vscode/package.json'), 'utf8'),
+          ) as { version?: string }
+        ).version
       : undefined;
     vscode = `VS Code ${vsVersion ?? '?'} (code-server ${pkg.version ?? '?'}${existsSync(product) ? '' : ''})`;
   }
   // Debian's chromium wrapper script may print shell noise before the version line.
-  const chromium = existsSync('/usr/bin/chromium') ? (run('/usr/bin/chromium', ['--version']).split('\n').find((l) => /Chromium \d/.test(l)) ?? 'unknown') : 'not found';
+  const chromium = existsSync('/usr/bin/chromium')
+    ? (run('/usr/bin/chromium', ['--version'])
+        .split('\n')
+        .find(l => /Chromium \d/.test(l)) ?? 'unknown')
+    : 'not found';
   let load = 'unknown';
   if (existsSync('/proc/loadavg')) load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   return {
@@ -203,7 +216,13 @@ export function machineInfo(): MachineInfo {
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     os: `${osRelease ?? platform()} (kernel ${release()})`,
     loadAverage: load,
-    versions: { node: `${process.version} (${process.execPath})`, openssh: ssh, postgresql: postgres || 'not found', vscode, chromium },
+    versions: {
+      node: `${process.version} (${process.execPath})`,
+      openssh: ssh,
+      postgresql: postgres || 'not found',
+      vscode,
+      chromium,
+    },
   };
 }
 
@@ -217,5 +236,5 @@ export function fmt(n: number | null | undefined, digits = 3): string {
 }
 
 export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+  return new Promise(r => setTimeout(r, ms));
 }

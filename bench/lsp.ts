@@ -31,7 +31,10 @@ interface Server {
 async function startServer(script: string, args: string[] = []): Promise<Server> {
   const t0 = performance.now();
   const child = spawn(process.execPath, [script, ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'ignore'] });
-  const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  const connection = createProtocolConnection(
+    new StreamMessageReader(child.stdout),
+    new StreamMessageWriter(child.stdin),
+  );
   connection.listen();
   await connection.sendRequest(InitializeRequest.type, {
     processId: process.pid,
@@ -46,10 +49,10 @@ async function startServer(script: string, args: string[] = []): Promise<Server>
     connection,
     startMs,
     stop: async () => {
-      const exited = new Promise((r) => child.once('exit', r));
+      const exited = new Promise(r => child.once('exit', r));
       await connection.sendRequest(ShutdownRequest.type).catch(() => undefined);
       await connection.sendNotification(ExitNotification.type).catch(() => undefined);
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
+      await Promise.race([exited, new Promise(r => setTimeout(r, 2000))]);
       child.kill();
       connection.dispose();
     },
@@ -71,7 +74,10 @@ export const lspBench: Benchmark = {
   async run(ctx) {
     const bundle = join(ROOT, 'dist/language-server.js');
     if (!existsSync(bundle)) throw new Skip('dist/language-server.js is missing: run "npm run build"');
-    const inv = await importOptional<{ parseInventory?: (t: string) => unknown }>('src/core/inventory', 'The inventory loader');
+    const inv = await importOptional<{ parseInventory?: (t: string) => unknown }>(
+      'src/core/inventory',
+      'The inventory loader',
+    );
     if (!inv.parseInventory) throw new Skip('src/core/inventory does not export parseInventory');
     const n = ctx.quick ? 3 : 9;
     const ours: number[] = [];
@@ -85,7 +91,14 @@ export const lspBench: Benchmark = {
       await b.stop();
     }
     const rows = [
-      row('lsp', { name: 'start: spawn → initialize answered (bundle)', value: summarise(ours), unit: 'ms', baseline: { name: 'bare Node answering initialize', value: summarise(base) }, goal: '< 300 ms', check: (m) => m < 300 }),
+      row('lsp', {
+        name: 'start: spawn → initialize answered (bundle)',
+        value: summarise(ours),
+        unit: 'ms',
+        baseline: { name: 'bare Node answering initialize', value: summarise(base) },
+        goal: '< 300 ms',
+        check: m => m < 300,
+      }),
     ];
 
     const server = await startServer(bundle, ['--stdio']);
@@ -93,15 +106,20 @@ export const lspBench: Benchmark = {
       const uri = 'file:///bench/greenplum-clusters.yaml';
       const text = inventoryText(200);
       const waiters = new Map<number, (p: PublishDiagnosticsParams) => void>();
-      server.connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
+      server.connection.onNotification(PublishDiagnosticsNotification.type, p => {
         if (p.uri === uri && p.version !== undefined) waiters.get(p.version)?.(p);
       });
-      const wait = (v: number): Promise<PublishDiagnosticsParams> => new Promise((r) => waiters.set(v, r));
+      const wait = (v: number): Promise<PublishDiagnosticsParams> => new Promise(r => waiters.set(v, r));
       let version = 1;
       const opened = wait(1);
-      await server.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'yaml', version, text } });
+      await server.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+        textDocument: { uri, languageId: 'yaml', version, text },
+      });
       const first = await opened;
-      if (first.diagnostics.length) ctx.note(`The generated 200-cluster inventory got ${first.diagnostics.length} diagnostics (first: ${first.diagnostics[0]!.message}).`);
+      if (first.diagnostics.length)
+        ctx.note(
+          `The generated 200-cluster inventory got ${first.diagnostics.length} diagnostics (first: ${first.diagnostics[0]!.message}).`,
+        );
       const m = ctx.quick ? 10 : 30;
       const samples: number[] = [];
       for (let i = 0; i < m; i++) {
@@ -110,15 +128,27 @@ export const lspBench: Benchmark = {
         const changed = text.replace('description: cluster 100', `description: cluster 100 edit ${i}`);
         const got = wait(version);
         const t0 = performance.now();
-        await server.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [{ text: changed }] });
+        await server.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+          textDocument: { uri, version },
+          contentChanges: [{ text: changed }],
+        });
         await got;
         samples.push(performance.now() - t0);
       }
       const core = timeSync(() => inv.parseInventory!(text), m, 3);
       rows.push(
-        row('lsp', { name: `diagnostics after a change, 200 clusters (${(text.length / 1024).toFixed(0)} KiB)`, value: summarise(samples), unit: 'ms', baseline: { name: 'parseInventory in-process', value: core }, goal: '< 50 ms', check: (x) => x < 50 }),
+        row('lsp', {
+          name: `diagnostics after a change, 200 clusters (${(text.length / 1024).toFixed(0)} KiB)`,
+          value: summarise(samples),
+          unit: 'ms',
+          baseline: { name: 'parseInventory in-process', value: core },
+          goal: '< 50 ms',
+          check: x => x < 50,
+        }),
       );
-      ctx.note('The server runs from the built bundle with an empty ssh config (no alias lookups); timing is from sending didChange to receiving publishDiagnostics for that version, so any debounce in the server is included.');
+      ctx.note(
+        'The server runs from the built bundle with an empty ssh config (no alias lookups); timing is from sending didChange to receiving publishDiagnostics for that version, so any debounce in the server is included.',
+      );
     } finally {
       await server.stop();
     }

@@ -23,26 +23,40 @@ interface ClusterStateLike {
 }
 
 interface Engine {
-  observe(cluster: unknown, executor: SshPoolLike, opts?: { timeoutMs?: number; sessions?: DbSessions }): Promise<ClusterStateLike>;
+  observe(
+    cluster: unknown,
+    executor: SshPoolLike,
+    opts?: { timeoutMs?: number; sessions?: DbSessions },
+  ): Promise<ClusterStateLike>;
 }
 
 interface InventoryModule {
-  parseInventory(text: string, file?: string): { ok: true; inventory: { clusters: Record<string, unknown> } } | { ok: false; problems: Array<{ message: string }> };
+  parseInventory(
+    text: string,
+    file?: string,
+  ):
+    | { ok: true; inventory: { clusters: Record<string, unknown> } }
+    | { ok: false; problems: Array<{ message: string }> };
   resolveCluster(name: string, config: unknown): { name: string; hosts: Array<{ name: string }> };
 }
 
 async function loadEngine(): Promise<{ engine: Engine; inv: InventoryModule }> {
   const engine = await importOptional<Partial<Engine>>('src/engine/observe', 'The engine (src/engine/observe.ts)');
   if (typeof engine.observe !== 'function') throw new Skip('src/engine/observe does not export observe() yet');
-  const inv = await importOptional<Partial<InventoryModule>>('src/core/inventory', 'The inventory loader (src/core/inventory.ts)');
-  if (typeof inv.parseInventory !== 'function' || typeof inv.resolveCluster !== 'function') throw new Skip('src/core/inventory lacks parseInventory/resolveCluster');
+  const inv = await importOptional<Partial<InventoryModule>>(
+    'src/core/inventory',
+    'The inventory loader (src/core/inventory.ts)',
+  );
+  if (typeof inv.parseInventory !== 'function' || typeof inv.resolveCluster !== 'function')
+    throw new Skip('src/core/inventory lacks parseInventory/resolveCluster');
   return { engine: engine as Engine, inv: inv as InventoryModule };
 }
 
 /** The lab's cluster `count` times under different names (lab-1 … lab-N), all on the lab's two hosts. */
 function clusters(lab: Lab, inv: InventoryModule, count: number): Array<ReturnType<InventoryModule['resolveCluster']>> {
   const parsed = inv.parseInventory(readFileSync(lab.inventoryPath, 'utf8'), lab.inventoryPath);
-  if (!parsed.ok) throw new Error(`the lab's inventory does not load: ${parsed.problems.map((p) => p.message).join('; ')}`);
+  if (!parsed.ok)
+    throw new Error(`the lab's inventory does not load: ${parsed.problems.map(p => p.message).join('; ')}`);
   const config = parsed.inventory.clusters[lab.clusterName];
   return Array.from({ length: count }, (_, i) => inv.resolveCluster(`${lab.clusterName}-${i + 1}`, config));
 }
@@ -62,8 +76,13 @@ export const observeBench: Benchmark = {
     const rows: Row[] = [];
     try {
       const first = await engine.observe(cluster, pool, { timeoutMs: 60000 });
-      if (first.activeCoordinator !== lab.hosts[0]!.name) throw new Error(`the lab was observed with active coordinator ${String(first.activeCoordinator)}, expected ${lab.hosts[0]!.name}`);
-      ctx.log(`observed: active ${first.activeCoordinator}, standby ${first.standby.status} ${first.standby.walState ?? ''}`);
+      if (first.activeCoordinator !== lab.hosts[0]!.name)
+        throw new Error(
+          `the lab was observed with active coordinator ${String(first.activeCoordinator)}, expected ${lab.hosts[0]!.name}`,
+        );
+      ctx.log(
+        `observed: active ${first.activeCoordinator}, standby ${first.standby.status} ${first.standby.walState ?? ''}`,
+      );
       const host = { name: lab.hosts[0]!.name, sshTarget: lab.hosts[0]!.name };
       const gpstateF = async (): Promise<void> => {
         const r = await pool.exec(host, gpstateCommand(lab), { timeoutMs: 60000 });
@@ -74,7 +93,7 @@ export const observeBench: Benchmark = {
       const opened = JSON.stringify(pool.stats().connectionsOpened);
       await engine.observe(cluster, pool, { timeoutMs: 60000 });
       const after = execsByHost(pool);
-      const perHost = lab.hosts.map((h) => (after[h.name] ?? 0) - (before[h.name] ?? 0));
+      const perHost = lab.hosts.map(h => (after[h.name] ?? 0) - (before[h.name] ?? 0));
       const n = ctx.quick ? 5 : 15;
       // The routine refresh as the extension runs it: a database session per coordinator host (one query), the
       // exec probe only when something changed; against gpstate -f and a bare SELECT 1 on the same warm session.
@@ -83,27 +102,62 @@ export const observeBench: Benchmark = {
       await routine();
       await routine();
       const target = { name: lab.hosts[0]!.name, sshTarget: lab.hosts[0]!.name };
-      const local = await (pool as unknown as Required<RemoteExecutor>).openStreamLocal(target, `/tmp/.s.PGSQL.${(cluster as unknown as { hosts: Array<{ port: number }> }).hosts[0]!.port}`);
+      const local = await (pool as unknown as Required<RemoteExecutor>).openStreamLocal(
+        target,
+        `/tmp/.s.PGSQL.${(cluster as unknown as { hosts: Array<{ port: number }> }).hosts[0]!.port}`,
+      );
       const bare = await PgSession.connect(local.stream, { user: local.user, database: 'postgres' });
       const select1 = (): Promise<unknown> => bare.query(['SELECT 1']);
       const fallbacksBefore = sessions.counters().execFallbacks;
       let o, g, e, q: Sampled | undefined;
       try {
-        [o, g, e, q] = await interleave([routine, gpstateF, () => engine.observe(cluster, pool, { timeoutMs: 60000 }), select1], n);
+        [o, g, e, q] = await interleave(
+          [routine, gpstateF, () => engine.observe(cluster, pool, { timeoutMs: 60000 }), select1],
+          n,
+        );
       } finally {
         bare.close();
         sessions.dispose();
       }
       const fallbacks = sessions.counters().execFallbacks - fallbacksBefore;
       rows.push(
-        row('observe', { name: 'routine refresh of one cluster (database sessions, warm pool)', value: o!, unit: 'ms', baseline: { name: '`gpstate -f` on the coordinator (same pool)', value: g! }, goal: '≤ 0.05× gpstate -f', check: (_m, r) => r !== null && r <= 0.05 }),
-        row('observe', { name: 'routine refresh of one cluster (database sessions) vs a bare SELECT 1', value: o!, unit: 'ms', baseline: { name: '`SELECT 1` on the same warm session', value: q! }, goal: '≤ 2× SELECT 1', check: (_m, r) => r !== null && r <= 2 }),
-        row('observe', { name: 'the exec probe alone (fallback; full checks)', value: e!, unit: 'ms', baseline: { name: '`gpstate -f` on the coordinator (same pool)', value: g! } }),
-        row('observe', { name: `round trips per host per exec probe (max of ${perHost.join(', ')})`, value: Math.max(...perHost), unit: 'round trips', goal: '≤ 2 per host (warm)', check: (m) => m <= 2 }),
+        row('observe', {
+          name: 'routine refresh of one cluster (database sessions, warm pool)',
+          value: o!,
+          unit: 'ms',
+          baseline: { name: '`gpstate -f` on the coordinator (same pool)', value: g! },
+          goal: '≤ 0.05× gpstate -f',
+          check: (_m, r) => r !== null && r <= 0.05,
+        }),
+        row('observe', {
+          name: 'routine refresh of one cluster (database sessions) vs a bare SELECT 1',
+          value: o!,
+          unit: 'ms',
+          baseline: { name: '`SELECT 1` on the same warm session', value: q! },
+          goal: '≤ 2× SELECT 1',
+          check: (_m, r) => r !== null && r <= 2,
+        }),
+        row('observe', {
+          name: 'the exec probe alone (fallback; full checks)',
+          value: e!,
+          unit: 'ms',
+          baseline: { name: '`gpstate -f` on the coordinator (same pool)', value: g! },
+        }),
+        row('observe', {
+          name: `round trips per host per exec probe (max of ${perHost.join(', ')})`,
+          value: Math.max(...perHost),
+          unit: 'round trips',
+          goal: '≤ 2 per host (warm)',
+          check: m => m <= 2,
+        }),
       );
-      ctx.note(`Routine refreshes that fell back to the exec probe during the timed runs: ${fallbacks}. The lab's standby accepts no sessions (like a Greenplum standby): its refusal, same words as psql got, is its check.`);
+      ctx.note(
+        `Routine refreshes that fell back to the exec probe during the timed runs: ${fallbacks}. The lab's standby accepts no sessions (like a Greenplum standby): its refusal, same words as psql got, is its check.`,
+      );
       const reopened = JSON.stringify(pool.stats().connectionsOpened) !== opened;
-      ctx.note(`Round trips counted as execs per host in the pool's stats during one warm refresh${reopened ? ' (a connection was reopened during the runs)' : '; no new TCP connection was opened'}.`);
+      ctx.note(
+        `Round trips counted as execs per host in the pool's stats during one warm refresh${reopened ? ' (a connection was reopened during the runs)' : '; no new TCP connection was opened'}.`,
+      );
     } finally {
       await closePool(pool);
     }
@@ -123,11 +177,15 @@ export const refreshBench: Benchmark = {
     const rows: Row[] = [];
     try {
       const sizes = [1, 10, 100];
-      const sets = Object.fromEntries(sizes.map((s) => [s, clusters(lab, inv, s)]));
+      const sets = Object.fromEntries(sizes.map(s => [s, clusters(lab, inv, s)]));
       // As Refresh runs it: the fleet observation (each distinct host once) over the database sessions.
       const refresh = async (size: number): Promise<void> => {
-        const states = await observeFleet(sets[size] as unknown as ResolvedCluster[], pool as unknown as RemoteExecutor, { timeoutMs: 60000, sessions, concurrency });
-        const bad = [...states.values()].filter((st) => st.activeCoordinator === null).length;
+        const states = await observeFleet(
+          sets[size] as unknown as ResolvedCluster[],
+          pool as unknown as RemoteExecutor,
+          { timeoutMs: 60000, sessions, concurrency },
+        );
+        const bad = [...states.values()].filter(st => st.activeCoordinator === null).length;
         if (bad) throw new Error(`${bad} of ${size} clusters were observed without an active coordinator`);
       };
       await refresh(1);
@@ -173,12 +231,30 @@ export const refreshBench: Benchmark = {
         );
       }
       rows.push(
-        row('refresh', { name: 'client CPU time for 100 clusters (this process)', value: summarise(cpu[100]!), unit: 'ms', baseline: { name: 'client CPU for 1 cluster', value: summarise(cpu[1]!) }, note: 'the rest of the wall time is the hosts (sshd, bash, psql) on the same 2 cores' }),
-        row('refresh', { name: 'peak RSS growth during the runs (over the start)', value: (peakRss - base.rss) / 2 ** 20, unit: 'MiB', note: `RSS at start ${(base.rss / 2 ** 20).toFixed(0)} MiB` }),
-        row('refresh', { name: 'peak heap growth during the runs', value: (peakHeap - base.heapUsed) / 2 ** 20, unit: 'MiB', note: `heap at start ${(base.heapUsed / 2 ** 20).toFixed(0)} MiB` }),
+        row('refresh', {
+          name: 'client CPU time for 100 clusters (this process)',
+          value: summarise(cpu[100]!),
+          unit: 'ms',
+          baseline: { name: 'client CPU for 1 cluster', value: summarise(cpu[1]!) },
+          note: 'the rest of the wall time is the hosts (sshd, bash, psql) on the same 2 cores',
+        }),
+        row('refresh', {
+          name: 'peak RSS growth during the runs (over the start)',
+          value: (peakRss - base.rss) / 2 ** 20,
+          unit: 'MiB',
+          note: `RSS at start ${(base.rss / 2 ** 20).toFixed(0)} MiB`,
+        }),
+        row('refresh', {
+          name: 'peak heap growth during the runs',
+          value: (peakHeap - base.heapUsed) / 2 ** 20,
+          unit: 'MiB',
+          note: `heap at start ${(base.heapUsed / 2 ** 20).toFixed(0)} MiB`,
+        }),
       );
       const st = pool.stats();
-      ctx.note(`All clusters share the lab's ${lab.hosts.length} hosts: the fleet observation probes each distinct host once per refresh (coalescing), over ${Object.keys(st.connectionsOpened).length} pooled connection(s) and their database sessions. The fleet benchmark measures distinct hosts (simulated). Median per size over ${n} rounds, sizes interleaved. Connections opened over the whole benchmark: ${JSON.stringify(st.connectionsOpened)}.`);
+      ctx.note(
+        `All clusters share the lab's ${lab.hosts.length} hosts: the fleet observation probes each distinct host once per refresh (coalescing), over ${Object.keys(st.connectionsOpened).length} pooled connection(s) and their database sessions. The fleet benchmark measures distinct hosts (simulated). Median per size over ${n} rounds, sizes interleaved. Connections opened over the whole benchmark: ${JSON.stringify(st.connectionsOpened)}.`,
+      );
       ctx.note(`Median ms per cluster at 100: ${(median(samples[100]!) / 100).toFixed(1)}.`);
     } finally {
       sessions.dispose();

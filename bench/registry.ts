@@ -11,4 +11,17 @@ import { lspBench } from './lsp';
 import { panelBench } from './panel';
 import { sshBench } from './ssh';
 
-export const BENCHMARKS: Benchmark[] = [parsersBench, icountBench, bundleBench, activationBench, sshBench, observeBench, refreshBench, fleetBench, panelBench, lspBench, fuzzBench, hostileBench];
+export const BENCHMARKS: Benchmark[] = [
+  parsersBench,
+  icountBench,
+  bundleBench,
+  activationBench,
+  sshBench,
+  observeBench,
+  refreshBench,
+  fleetBench,
+  panelBench,
+  lspBench,
+  fuzzBench,
+  hostileBench,
+];

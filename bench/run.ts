@@ -11,8 +11,13 @@ import { BENCHMARKS } from './registry';
 import { storeLatest, writeDocs } from './write-docs';
 
 function parseArgs(argv: string[]): { names: string[]; quick: boolean; writeDocs: boolean; list: boolean } {
-  const names = argv.filter((a) => !a.startsWith('--'));
-  return { names, quick: argv.includes('--quick'), writeDocs: argv.includes('--write-docs'), list: argv.includes('--list') };
+  const names = argv.filter(a => !a.startsWith('--'));
+  return {
+    names,
+    quick: argv.includes('--quick'),
+    writeDocs: argv.includes('--write-docs'),
+    list: argv.includes('--list'),
+  };
 }
 
 function printTable(results: BenchResult[]): void {
@@ -36,8 +41,14 @@ function printTable(results: BenchResult[]): void {
       ]);
     }
   }
-  const widths = header.map((_, i) => Math.min(60, Math.max(...lines.map((l) => (l[i] ?? '').length))));
-  for (const l of lines) console.log(l.map((c, i) => (c.length > 60 && i < l.length - 1 ? c.slice(0, 59) + '…' : c).padEnd(widths[i]!)).join('  ').trimEnd());
+  const widths = header.map((_, i) => Math.min(60, Math.max(...lines.map(l => (l[i] ?? '').length))));
+  for (const l of lines)
+    console.log(
+      l
+        .map((c, i) => (c.length > 60 && i < l.length - 1 ? c.slice(0, 59) + '…' : c).padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    );
 }
 
 async function main(): Promise<void> {
@@ -46,24 +57,28 @@ async function main(): Promise<void> {
     for (const b of BENCHMARKS) console.log(`${b.name.padEnd(12)} ${b.title}`);
     return;
   }
-  const unknown = args.names.filter((n) => !BENCHMARKS.some((b) => b.name === n));
+  const unknown = args.names.filter(n => !BENCHMARKS.some(b => b.name === n));
   if (unknown.length) {
-    console.error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${BENCHMARKS.map((b) => b.name).join(', ')}`);
+    console.error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${BENCHMARKS.map(b => b.name).join(', ')}`);
     process.exitCode = 2;
     return;
   }
-  const selected: Benchmark[] = args.names.length ? BENCHMARKS.filter((b) => args.names.includes(b.name)) : BENCHMARKS;
+  const selected: Benchmark[] = args.names.length ? BENCHMARKS.filter(b => args.names.includes(b.name)) : BENCHMARKS;
   const machine = machineInfo();
   console.log(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB; load ${machine.loadAverage}`);
-  console.log(`versions: ${Object.entries(machine.versions).map(([k, v]) => `${k} ${v}`).join('; ')}`);
+  console.log(
+    `versions: ${Object.entries(machine.versions)
+      .map(([k, v]) => `${k} ${v}`)
+      .join('; ')}`,
+  );
   const startedAt = new Date().toISOString();
   const results: BenchResult[] = [];
   for (const b of selected) {
     const notes: string[] = [];
     const ctx: BenchContext = {
       quick: args.quick,
-      note: (t) => notes.push(t),
-      log: (t) => console.log(`  [${b.name}] ${t}`),
+      note: t => notes.push(t),
+      log: t => console.log(`  [${b.name}] ${t}`),
     };
     console.log(`\n== ${b.name}: ${b.title}`);
     const t0 = Date.now();
@@ -73,13 +88,23 @@ async function main(): Promise<void> {
       result = { bench: b.name, title: b.title, status: 'ok', rows, seconds: (Date.now() - t0) / 1000, notes };
     } catch (e) {
       const skipped = e instanceof Skip;
-      const message = e instanceof Error ? (skipped ? e.message : e.stack ?? e.message) : String(e);
+      const message = e instanceof Error ? (skipped ? e.message : (e.stack ?? e.message)) : String(e);
       console.log(`  ${skipped ? 'skipped' : 'FAILED'}: ${message}`);
-      result = { bench: b.name, title: b.title, status: skipped ? 'skipped' : 'failed', message: skipped ? message : message.split('\n')[0], rows: [], seconds: (Date.now() - t0) / 1000, notes };
+      result = {
+        bench: b.name,
+        title: b.title,
+        status: skipped ? 'skipped' : 'failed',
+        message: skipped ? message : message.split('\n')[0],
+        rows: [],
+        seconds: (Date.now() - t0) / 1000,
+        notes,
+      };
     }
     results.push(result);
     for (const x of result.rows) {
-      console.log(`  ${x.name}: ${fmt(x.median)} ${x.unit}${x.ratio !== null ? `  (${fmt(x.ratio)}× ${x.baselineName})` : ''}${x.met === null ? '' : x.met ? '  goal met' : '  GOAL NOT MET'}`);
+      console.log(
+        `  ${x.name}: ${fmt(x.median)} ${x.unit}${x.ratio !== null ? `  (${fmt(x.ratio)}× ${x.baselineName})` : ''}${x.met === null ? '' : x.met ? '  goal met' : '  GOAL NOT MET'}`,
+      );
     }
   }
   await stopBenchLab().catch((e: unknown) => console.log(`stopping the lab: ${String(e)}`));
@@ -96,7 +121,7 @@ async function main(): Promise<void> {
     console.log(`wrote ${file}`);
   }
   // Failed goals are reported, not fatal: the bench measures, CI does not depend on it.
-  if (results.some((r) => r.status === 'failed')) process.exitCode = 1;
+  if (results.some(r => r.status === 'failed')) process.exitCode = 1;
 }
 
 main().catch((e: unknown) => {

@@ -41,9 +41,9 @@ export function storeLatest(doc: ResultsDoc): void {
 function loadLatest(): Stored[] {
   if (!existsSync(LATEST)) return [];
   const all = readdirSync(LATEST)
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => JSON.parse(readFileSync(join(LATEST, f), 'utf8')) as Stored);
-  const order = BENCHMARKS.map((b) => b.name);
+    .filter(f => f.endsWith('.json'))
+    .map(f => JSON.parse(readFileSync(join(LATEST, f), 'utf8')) as Stored);
+  const order = BENCHMARKS.map(b => b.name);
   return all.sort((a, b) => order.indexOf(a.result.bench) - order.indexOf(b.result.bench));
 }
 
@@ -52,14 +52,18 @@ const esc = (s: string): string => s.replace(/\|/g, '\\|');
 export function renderMarkdown(stored: Stored[]): string {
   const out: string[] = [];
   const machines = new Map<string, MachineInfo>();
-  for (const s of stored) machines.set(JSON.stringify({ c: s.machine.cpu, n: s.machine.cores, v: s.machine.versions }), s.machine);
+  for (const s of stored)
+    machines.set(JSON.stringify({ c: s.machine.cpu, n: s.machine.cores, v: s.machine.versions }), s.machine);
   for (const m of machines.values()) {
     out.push(`Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB memory, ${m.os}.`, '');
     out.push('| component | version |', '|---|---|');
     for (const [k, v] of Object.entries(m.versions)) out.push(`| ${k} | ${esc(v)} |`);
     out.push('');
   }
-  out.push('| benchmark | measure | median | unit | baseline (same run) | ratio | goal | met |', '|---|---|---:|---|---|---:|---|---|');
+  out.push(
+    '| benchmark | measure | median | unit | baseline (same run) | ratio | goal | met |',
+    '|---|---|---:|---|---|---:|---|---|',
+  );
   for (const s of stored) {
     const r = s.result;
     if (r.status !== 'ok') {
@@ -78,7 +82,9 @@ export function renderMarkdown(stored: Stored[]): string {
   for (const s of stored) {
     const r = s.result;
     const load = s.machine.loadAverage ? `, load average at start ${s.machine.loadAverage}` : '';
-    out.push(`- **${r.bench}** (${r.title}): measured ${s.measuredAt}${load}, took ${r.seconds.toFixed(0)} s.${r.notes.length ? ' ' + r.notes.map(esc).join(' ') : ''}`);
+    out.push(
+      `- **${r.bench}** (${r.title}): measured ${s.measuredAt}${load}, took ${r.seconds.toFixed(0)} s.${r.notes.length ? ' ' + r.notes.map(esc).join(' ') : ''}`,
+    );
   }
   return out.join('\n');
 }

@@ -33,7 +33,10 @@ show(saved.success ? saved.data : null);
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const parsed = toPanelSchema.safeParse(event.data);
   if (!parsed.success) {
-    console.error('Greenplum Coordinator panel: ignored a malformed message:', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    console.error(
+      'Greenplum Coordinator panel: ignored a malformed message:',
+      parsed.error.issues.map(i => `${i.path.join('.')}: ${i.message}`).join('; '),
+    );
     return;
   }
   const message = parsed.data;
@@ -41,10 +44,16 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
     vscode.setState({ snapshot: message.snapshot });
     show(message.snapshot);
   } else {
-    post({ type: 'rendered', requestId: message.requestId, state: { ...readRendered(document), 'theme': document.body.className } });
+    post({
+      type: 'rendered',
+      requestId: message.requestId,
+      state: { ...readRendered(document), theme: document.body.className },
+    });
   }
 });
 
 post({ type: 'ready' });
 // "12 s ago" stays true while the panel is open.
-setInterval(() => { if (root) refreshAgo(root, Date.now()); }, 5000);
+setInterval(() => {
+  if (root) refreshAgo(root, Date.now());
+}, 5000);

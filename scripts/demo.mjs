@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const SUBNET = '40';
-const LAB_DIR = join(require('../test/lab/root.cjs').labRoot(ROOT), SUBNET);   // the run directory test/lab/lab.ts picks
+const LAB_DIR = join(require('../test/lab/root.cjs').labRoot(ROOT), SUBNET); // the run directory test/lab/lab.ts picks
 const args = process.argv.slice(2);
 const scenarioIndex = args.indexOf('--scenario');
 const scenario = scenarioIndex >= 0 ? args[scenarioIndex + 1] : 'after-failover';
@@ -22,7 +22,7 @@ if (!['after-failover', 'healthy'].includes(scenario ?? '')) {
   process.exit(2);
 }
 
-const say = (text) => console.log(`\x1b[1m▸ ${text}\x1b[0m`);
+const say = text => console.log(`\x1b[1m▸ ${text}\x1b[0m`);
 const cleanups = [];
 let stopping = false;
 async function stopAll(code) {
@@ -30,12 +30,20 @@ async function stopAll(code) {
   stopping = true;
   say('Stopping what the demo started…');
   for (const cleanup of cleanups.reverse()) {
-    try { await cleanup(); } catch (e) { console.error(`  ${e.message}`); }
+    try {
+      await cleanup();
+    } catch (e) {
+      console.error(`  ${e.message}`);
+    }
   }
   process.exit(code);
 }
-process.on('SIGINT', () => { void stopAll(0); });
-process.on('SIGTERM', () => { void stopAll(0); });
+process.on('SIGINT', () => {
+  void stopAll(0);
+});
+process.on('SIGTERM', () => {
+  void stopAll(0);
+});
 
 function run(what, command, commandArgs) {
   const r = spawnSync(command, commandArgs, { cwd: ROOT, stdio: 'inherit' });
@@ -49,9 +57,13 @@ async function main() {
     run('the build', process.execPath, ['scripts/build.mjs']);
   }
 
-  say(`Starting the lab (${scenario}) on 127.0.${SUBNET}.0/24 — about 15 s; it needs root, openssh-server and postgresql…`);
+  say(
+    `Starting the lab (${scenario}) on 127.0.${SUBNET}.0/24 — about 15 s; it needs root, openssh-server and postgresql…`,
+  );
   const tsx = join(ROOT, 'node_modules/.bin/tsx');
-  cleanups.push(() => { spawnSync(tsx, ['test/lab/cli.ts', 'down', '--dir', LAB_DIR], { cwd: ROOT, stdio: 'inherit' }); });
+  cleanups.push(() => {
+    spawnSync(tsx, ['test/lab/cli.ts', 'down', '--dir', LAB_DIR], { cwd: ROOT, stdio: 'inherit' });
+  });
   run('starting the lab', tsx, ['test/lab/cli.ts', 'up', '--scenario', scenario, '--subnet', SUBNET, '--dir', LAB_DIR]);
   const lab = JSON.parse(readFileSync(join(LAB_DIR, 'state.json'), 'utf8')).lab;
 
@@ -60,8 +72,18 @@ async function main() {
   cleanups.push(() => rmSync(workspace, { recursive: true, force: true }));
   copyFileSync(lab.inventoryPath, join(workspace, 'greenplum-clusters.yaml'));
   mkdirSync(join(workspace, '.vscode'));
-  writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'greenplumCoordinator.sshConfigPath': lab.sshConfigPath, 'greenplumCoordinator.autoRefreshSeconds': 30 }, null, 2));
-  for (const sample of ['gp7_gpstate-f_streaming_sync_RECONSTRUCTED.txt', 'gp7_gpstate-b_standby_down_and_primary_failed_RECONSTRUCTED.txt']) {
+  writeFileSync(
+    join(workspace, '.vscode', 'settings.json'),
+    JSON.stringify(
+      { 'greenplumCoordinator.sshConfigPath': lab.sshConfigPath, 'greenplumCoordinator.autoRefreshSeconds': 30 },
+      null,
+      2,
+    ),
+  );
+  for (const sample of [
+    'gp7_gpstate-f_streaming_sync_RECONSTRUCTED.txt',
+    'gp7_gpstate-b_standby_down_and_primary_failed_RECONSTRUCTED.txt',
+  ]) {
     copyFileSync(join(ROOT, 'test/fixtures/workspace/outputs', sample), join(workspace, sample));
   }
 
@@ -79,21 +101,40 @@ async function main() {
     say('Starting desktop VS Code with the extension under development…');
     const userData = mkdtempSync(join(tmpdir(), 'gpcoord-demo-user-'));
     cleanups.push(() => rmSync(userData, { recursive: true, force: true }));
-    const proc = spawn(code, ['--wait', '--new-window', `--user-data-dir=${userData}`, `--extensionDevelopmentPath=${ROOT}`, workspace], { stdio: 'inherit' });
+    const proc = spawn(
+      code,
+      ['--wait', '--new-window', `--user-data-dir=${userData}`, `--extensionDevelopmentPath=${ROOT}`, workspace],
+      { stdio: 'inherit' },
+    );
     say('VS Code is open on the lab workspace.');
     console.log(tryThis.join('\n'));
     console.log('Close the window or press Ctrl+C here to stop the lab.');
-    proc.on('exit', () => { void stopAll(0); });
+    proc.on('exit', () => {
+      void stopAll(0);
+    });
     return;
   }
 
   say('No `code` on PATH: packaging the extension and starting code-server (VS Code in the browser)…');
   const vsix = join(workspace, '..', `gpcoord-demo-${process.pid}.vsix`);
   cleanups.push(() => rmSync(vsix, { force: true }));
-  run('packaging the extension', join(ROOT, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--skip-license', '-o', vsix]);
+  run('packaging the extension', join(ROOT, 'node_modules/.bin/vsce'), [
+    'package',
+    '--no-dependencies',
+    '--skip-license',
+    '-o',
+    vsix,
+  ]);
   const { startCodeServer } = require(join(ROOT, 'test/support/code-server.js'));
-  if (!existsSync(join(ROOT, 'test/code-server/node_modules/code-server'))) throw new Error('code-server is not installed: run npm ci first');
-  const cs = await startCodeServer({ folder: workspace, vsix: [vsix], port: Number(process.env.PORT ?? 0), settings: { 'workbench.startupEditor': 'none' }, testDriver: false });
+  if (!existsSync(join(ROOT, 'test/code-server/node_modules/code-server')))
+    throw new Error('code-server is not installed: run npm ci first');
+  const cs = await startCodeServer({
+    folder: workspace,
+    vsix: [vsix],
+    port: Number(process.env.PORT ?? 0),
+    settings: { 'workbench.startupEditor': 'none' },
+    testDriver: false,
+  });
   cleanups.push(() => cs.stop());
   console.log('');
   say(`VS Code is ready: ${cs.base}/?folder=${encodeURIComponent(workspace)}`);
@@ -101,7 +142,7 @@ async function main() {
   console.log('\nPress Ctrl+C to stop VS Code and the lab.');
 }
 
-main().catch((e) => {
+main().catch(e => {
   console.error(`demo: ${e.message}`);
   void stopAll(1);
 });

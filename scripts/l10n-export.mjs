@@ -16,7 +16,9 @@ const LITERAL = /^(?:'((?:[^'\\\n]|\\.)*)'|"((?:[^"\\\n]|\\.)*)")\s*([,)])/;
 
 function sourceFiles(dir) {
   return readdirSync(dir, { withFileTypes: true })
-    .flatMap((d) => (d.isDirectory() ? sourceFiles(join(dir, d.name)) : d.name.endsWith('.ts') ? [join(dir, d.name)] : []))
+    .flatMap(d =>
+      d.isDirectory() ? sourceFiles(join(dir, d.name)) : d.name.endsWith('.ts') ? [join(dir, d.name)] : [],
+    )
     .sort();
 }
 
@@ -42,7 +44,9 @@ export function extract(root = ROOT) {
         continue;
       }
       const line = text.slice(0, call.index).split('\n').length;
-      problems.push(`${relative(root, file)}:${line}: the message is not a single string literal: ${rest.split('\n')[0].slice(0, 80)}`);
+      problems.push(
+        `${relative(root, file)}:${line}: the message is not a single string literal: ${rest.split('\n')[0].slice(0, 80)}`,
+      );
     }
   }
   return { messages: [...messages].sort(), problems };
@@ -50,7 +54,7 @@ export function extract(root = ROOT) {
 
 /** The bundle's text as it should be committed: { "message": "message" }, sorted, two-space indented. */
 export function renderBundle(messages) {
-  return JSON.stringify(Object.fromEntries(messages.map((m) => [m, m])), null, 2) + '\n';
+  return JSON.stringify(Object.fromEntries(messages.map(m => [m, m])), null, 2) + '\n';
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
@@ -60,11 +64,17 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const path = join(ROOT, BUNDLE_PATH);
   if (process.argv.includes('--check')) {
     let current = '';
-    try { current = readFileSync(path, 'utf8'); } catch { /* missing: out of date */ }
+    try {
+      current = readFileSync(path, 'utf8');
+    } catch {
+      /* missing: out of date */
+    }
     if (current !== text) console.error(`${BUNDLE_PATH} is out of date: run node scripts/l10n-export.mjs`);
     process.exit(problems.length || current !== text ? 1 : 0);
   }
   writeFileSync(path, text);
-  console.log(`${BUNDLE_PATH}: ${messages.length} messages${problems.length ? `, ${problems.length} calls not extracted` : ''}`);
+  console.log(
+    `${BUNDLE_PATH}: ${messages.length} messages${problems.length ? `, ${problems.length} calls not extracted` : ''}`,
+  );
   process.exit(problems.length ? 1 : 0);
 }

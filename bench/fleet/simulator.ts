@@ -27,24 +27,73 @@ const delayOf = (i: number): number => (Math.floor(i / 2) === SLOW && i % 2 === 
 const later = (ms: number, fn: () => void): void => void setTimeout(fn, ms);
 
 function catalogRows(k: number): string[] {
-  const seg = (dbid: number, role: string, host: string): string => JSON.stringify({ dbid, content: -1, role, preferred_role: role, mode: 's', status: 'u', port: 5432, hostname: host, address: host, datadir: DIR });
+  const seg = (dbid: number, role: string, host: string): string =>
+    JSON.stringify({
+      dbid,
+      content: -1,
+      role,
+      preferred_role: role,
+      mode: 's',
+      status: 'u',
+      port: 5432,
+      hostname: host,
+      address: host,
+      datadir: DIR,
+    });
   return [seg(1, 'p', `c${k}`), seg(10, 'm', `s${k}`)];
 }
 
 function replicationRow(k: number): string {
-  return JSON.stringify({ pid: 4000 + k, usename: 'gpadmin', application_name: 'gp_walreceiver', client_addr: '127.0.0.1', state: 'streaming', sent_lsn: '0/3000060', write_lsn: '0/3000060', flush_lsn: '0/3000060', replay_lsn: '0/3000060', sync_state: 'sync' });
+  return JSON.stringify({
+    pid: 4000 + k,
+    usename: 'gpadmin',
+    application_name: 'gp_walreceiver',
+    client_addr: '127.0.0.1',
+    state: 'streaming',
+    sent_lsn: '0/3000060',
+    write_lsn: '0/3000060',
+    flush_lsn: '0/3000060',
+    replay_lsn: '0/3000060',
+    sync_state: 'sync',
+  });
 }
 
 /** The exec probe's output on host i (see src/engine/probe.ts). */
 function probeOutput(i: number): string {
   const k = Math.floor(i / 2);
-  const head = [`@gpc hostname ${hostName(i)}`, '@gpc dir 1', '@gpc pidfile 1', `@gpc pid ${3000 + i}`, '@gpc running 1', `@gpc lock 1 ${3000 + i} 1`, `@gpc lockdir ${DIR}`];
+  const head = [
+    `@gpc hostname ${hostName(i)}`,
+    '@gpc dir 1',
+    '@gpc pidfile 1',
+    `@gpc pid ${3000 + i}`,
+    '@gpc running 1',
+    `@gpc lock 1 ${3000 + i} 1`,
+    `@gpc lockdir ${DIR}`,
+  ];
   if (i % 2 === 1) {
-    return [...head, '@gpc standby_signal 1', '@gpc cstate in archive recovery', '@gpc timeline 1',
-      '@gpc psqlmsg psql: error: connection to server on socket "/tmp/.s.PGSQL.5432" failed: FATAL:  the database system is not accepting connections', '@gpc end', ''].join('\n');
+    return [
+      ...head,
+      '@gpc standby_signal 1',
+      '@gpc cstate in archive recovery',
+      '@gpc timeline 1',
+      '@gpc psqlmsg psql: error: connection to server on socket "/tmp/.s.PGSQL.5432" failed: FATAL:  the database system is not accepting connections',
+      '@gpc end',
+      '',
+    ].join('\n');
   }
-  return [...head, '@gpc cstate in production', '@gpc timeline 1', '@gpc recovery f', ...catalogRows(k).map((r) => `@gpc seg ${r}`),
-    '@gpc segsum 4 0 0', `@gpc repl ${replicationRow(k)}`, `@gpc started ${STARTED}`, '@gpc lsn 0/3000060', '@gpc end', ''].join('\n');
+  return [
+    ...head,
+    '@gpc cstate in production',
+    '@gpc timeline 1',
+    '@gpc recovery f',
+    ...catalogRows(k).map(r => `@gpc seg ${r}`),
+    '@gpc segsum 4 0 0',
+    `@gpc repl ${replicationRow(k)}`,
+    `@gpc started ${STARTED}`,
+    '@gpc lsn 0/3000060',
+    '@gpc end',
+    '',
+  ].join('\n');
 }
 
 // ---- the PostgreSQL side of a forwarded socket: just enough protocol for the session of src/engine/pgwire.ts
@@ -56,19 +105,33 @@ function msg(type: string, body: Buffer): Buffer {
   return Buffer.concat([head, body]);
 }
 const cstr = (s: string): Buffer => Buffer.from(`${s}\0`);
-const int32 = (n: number): Buffer => { const b = Buffer.alloc(4); b.writeInt32BE(n); return b; };
-const int16 = (n: number): Buffer => { const b = Buffer.alloc(2); b.writeInt16BE(n); return b; };
+const int32 = (n: number): Buffer => {
+  const b = Buffer.alloc(4);
+  b.writeInt32BE(n);
+  return b;
+};
+const int16 = (n: number): Buffer => {
+  const b = Buffer.alloc(2);
+  b.writeInt16BE(n);
+  return b;
+};
 
 function resultOf(values: string[]): Buffer {
-  const desc = msg('T', Buffer.concat([int16(1), cstr('?column?'), int32(0), int16(0), int32(25), int16(-1), int32(-1), int16(0)]));
-  const rows = values.map((v) => { const b = Buffer.from(v); return msg('D', Buffer.concat([int16(1), int32(b.length), b])); });
+  const desc = msg(
+    'T',
+    Buffer.concat([int16(1), cstr('?column?'), int32(0), int16(0), int32(25), int16(-1), int32(-1), int16(0)]),
+  );
+  const rows = values.map(v => {
+    const b = Buffer.from(v);
+    return msg('D', Buffer.concat([int16(1), int32(b.length), b]));
+  });
   return Buffer.concat([desc, ...rows, msg('C', cstr(`SELECT ${values.length}`)), msg('Z', Buffer.from('I'))]);
 }
 
 /** The answer of the coordinator of cluster k to one of the probe's statements. */
 function answer(sql: string, k: number): Buffer {
   if (sql.includes("'@gpc recovery")) return resultOf(['@gpc recovery false']);
-  if (sql.includes("'@gpc seg ")) return resultOf(catalogRows(k).map((r) => `@gpc seg ${r}`));
+  if (sql.includes("'@gpc seg ")) return resultOf(catalogRows(k).map(r => `@gpc seg ${r}`));
   if (sql.includes("'@gpc segsum")) return resultOf(['@gpc segsum 4 0 0']);
   if (sql.includes("'@gpc repl")) return resultOf([`@gpc repl ${replicationRow(k)}`]);
   if (sql.includes("'@gpc started")) return resultOf([`@gpc started ${STARTED}`]);
@@ -88,18 +151,37 @@ function servePostgres(stream: Duplex, i: number): void {
         buf = buf.subarray(buf.readInt32BE(0));
         started = true;
         if (i % 2 === 1) {
-          out.push(msg('E', Buffer.concat([cstr('SFATAL'), cstr('VFATAL'), cstr('C57P03'), cstr('Mthe database system is not accepting connections'), Buffer.from([0])])));
+          out.push(
+            msg(
+              'E',
+              Buffer.concat([
+                cstr('SFATAL'),
+                cstr('VFATAL'),
+                cstr('C57P03'),
+                cstr('Mthe database system is not accepting connections'),
+                Buffer.from([0]),
+              ]),
+            ),
+          );
           later(delayOf(i), () => stream.end(Buffer.concat(out)));
           return;
         }
-        out.push(msg('R', int32(0)), msg('S', Buffer.concat([cstr('server_version'), cstr('12.12')])), msg('K', Buffer.concat([int32(1), int32(2)])), msg('Z', Buffer.from('I')));
+        out.push(
+          msg('R', int32(0)),
+          msg('S', Buffer.concat([cstr('server_version'), cstr('12.12')])),
+          msg('K', Buffer.concat([int32(1), int32(2)])),
+          msg('Z', Buffer.from('I')),
+        );
         continue;
       }
       if (buf.length < 5 || buf.length < buf.readInt32BE(1) + 1) break;
       const type = String.fromCharCode(buf[0]!);
       const body = buf.subarray(5, buf.readInt32BE(1) + 1);
       buf = buf.subarray(buf.readInt32BE(1) + 1);
-      if (type === 'X') { stream.end(); return; }
+      if (type === 'X') {
+        stream.end();
+        return;
+      }
       if (type === 'Q') out.push(answer(body.toString('utf8', 0, body.length - 1), Math.floor(i / 2)));
     }
     if (out.length) later(delayOf(i), () => stream.write(Buffer.concat(out)));
@@ -107,13 +189,13 @@ function servePostgres(stream: Duplex, i: number): void {
 }
 
 function serveConnection(client: Connection, i: number): void {
-  client.on('authentication', (ctx) => ctx.accept());
+  client.on('authentication', ctx => ctx.accept());
   client.on('error', () => undefined);
   client.on('ready', () => {
-    client.on('session', (accept) => {
+    client.on('session', accept => {
       later(NET_MS, () => {
         const session = accept();
-        session.on('exec', (acceptExec) => {
+        session.on('exec', acceptExec => {
           const ch = acceptExec();
           later(delayOf(i), () => {
             ch.write(probeOutput(i));
@@ -123,7 +205,7 @@ function serveConnection(client: Connection, i: number): void {
         });
       });
     });
-    client.on('openssh.streamlocal', (accept) => later(NET_MS, () => servePostgres(accept(), i)));
+    client.on('openssh.streamlocal', accept => later(NET_MS, () => servePostgres(accept(), i)));
   });
 }
 
@@ -131,8 +213,8 @@ async function main(): Promise<void> {
   const hostKey = utils.generateKeyPairSync('ed25519').private;
   const ports: number[] = [];
   for (let i = 0; i < HOSTS; i++) {
-    const server = new Server({ hostKeys: [hostKey] }, (client) => serveConnection(client, i));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const server = new Server({ hostKeys: [hostKey] }, client => serveConnection(client, i));
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
     ports.push((server.address() as AddressInfo).port);
   }
   process.stdout.write(`${JSON.stringify({ ports })}\n`);

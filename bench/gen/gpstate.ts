@@ -24,7 +24,7 @@ export interface GpstateSOptions {
 export function gpstateS(opts: GpstateSOptions): string {
   const host = opts.coordinatorHost ?? 'mdw';
   const hostsCount = opts.segmentHostsCount ?? Math.max(2, Math.ceil(opts.segments / 8));
-  const version = "6.24.3 build commit:25d3498a400ca5230e81abb94861f23389315213";
+  const version = '6.24.3 build commit:25d3498a400ca5230e81abb94861f23389315213';
   const full = `PostgreSQL 9.4.26 (Greenplum Database ${version}) on x86_64-unknown-linux-gnu, compiled by gcc (Debian 12.2.0-14+deb12u1) 12.2.0, 64-bit compiled on Nov 26 2026 19:51:01`;
   const out: string[] = [
     line(host, 'INFO', 'Starting gpstate with args: -s'),
@@ -50,28 +50,58 @@ export function gpstateS(opts: GpstateSOptions): string {
     line(host, 'INFO', RULE),
     line(host, 'INFO', 'Segment Instance Status Report'),
   ];
-  const warn = (name: string, value: string): string => line(host, 'WARNING', '      ' + field(name, 37, value) + '   <<<<<<<<');
+  const warn = (name: string, value: string): string =>
+    line(host, 'WARNING', '      ' + field(name, 37, value) + '   <<<<<<<<');
   const info = (name: string, value: string | number): string => line(host, 'INFO', '      ' + field(name, 37, value));
   for (let i = 0; i < opts.segments; i++) {
     const content = i >> 1;
     const primary = i % 2 === 0;
-    const segHost = `sdw${(primary ? content : content + 1) % hostsCount + 1}`;
+    const segHost = `sdw${((primary ? content : content + 1) % hostsCount) + 1}`;
     const dir = `/data/${primary ? 'primary' : 'mirror'}${(content % 4) + 1}/gpseg${content}`;
     const port = (primary ? 6000 : 7000) + (content % 4);
     const lsn = `${(content >> 8).toString(16).toUpperCase()}/${(0xc000000 + content * 0x1000).toString(16).toUpperCase()}`;
-    out.push(line(host, 'INFO', RULE), line(host, 'INFO', '   Segment Info'), info('Hostname', segHost), info('Address', segHost), info('Datadir', dir), info('Port', port));
+    out.push(
+      line(host, 'INFO', RULE),
+      line(host, 'INFO', '   Segment Info'),
+      info('Hostname', segHost),
+      info('Address', segHost),
+      info('Datadir', dir),
+      info('Port', port),
+    );
     out.push(line(host, 'INFO', '   Mirroring Info'));
-    out.push(info('Current role', primary ? 'Primary' : 'Mirror'), info('Preferred role', primary ? 'Primary' : 'Mirror'));
+    out.push(
+      info('Current role', primary ? 'Primary' : 'Mirror'),
+      info('Preferred role', primary ? 'Primary' : 'Mirror'),
+    );
     if (opts.allDown) out.push(warn('Mirror status', primary ? 'Not in sync' : 'Down'));
     else out.push(info('Mirror status', primary ? 'Synchronized' : 'Streaming'));
     out.push(line(host, 'INFO', '   Replication Info'));
-    if (primary) out.push(info('Current write location', lsn), info('Bytes remaining to send to mirror', opts.allDown ? 'Unknown' : 0));
-    else out.push(info('WAL Sent Location', lsn), info('WAL Flush Location', lsn), info('WAL Replay Location', lsn), info('Bytes received but remain to flush', 0), info('Bytes received but remain to replay', 0));
+    if (primary)
+      out.push(
+        info('Current write location', lsn),
+        info('Bytes remaining to send to mirror', opts.allDown ? 'Unknown' : 0),
+      );
+    else
+      out.push(
+        info('WAL Sent Location', lsn),
+        info('WAL Flush Location', lsn),
+        info('WAL Replay Location', lsn),
+        info('Bytes received but remain to flush', 0),
+        info('Bytes received but remain to replay', 0),
+      );
     out.push(line(host, 'INFO', '   Status'));
     if (opts.allDown) {
-      out.push(warn('PID', 'Not found'), warn('Configuration reports status as', 'Down'), warn(primary ? 'Database status' : 'Segment status', 'Down'));
+      out.push(
+        warn('PID', 'Not found'),
+        warn('Configuration reports status as', 'Down'),
+        warn(primary ? 'Database status' : 'Segment status', 'Down'),
+      );
     } else {
-      out.push(info('PID', 29000 + i), info('Configuration reports status as', 'Up'), info(primary ? 'Database status' : 'Segment status', 'Up'));
+      out.push(
+        info('PID', 29000 + i),
+        info('Configuration reports status as', 'Up'),
+        info(primary ? 'Database status' : 'Segment status', 'Up'),
+      );
     }
   }
   if (opts.allDown) {

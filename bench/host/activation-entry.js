@@ -22,9 +22,15 @@ exports.run = async function run() {
   // VS Code's own activation marks (what "Developer: Show Running Extensions" adds up): code loading and the
   // activate() call, each from a will/did pair; Date.now() resolution, so whole milliseconds.
   const marks = (globalThis.MonacoPerformanceMarks && globalThis.MonacoPerformanceMarks.getMarks()) || [];
-  const at = (name) => { const m = marks.filter((x) => x.name === `code/extHost/${name}/${id}`).pop(); return m ? m.startTime : null; };
+  const at = name => {
+    const m = marks.filter(x => x.name === `code/extHost/${name}/${id}`).pop();
+    return m ? m.startTime : null;
+  };
   const span = (a, b) => (at(a) !== null && at(b) !== null ? at(b) - at(a) : null);
   const codeLoadingMs = span('willLoadExtensionCode', 'didLoadExtensionCode');
   const activateCallMs = span('willActivateExtension', 'didActivateExtension');
-  fs.writeFileSync(process.env.BENCH_OUT, JSON.stringify({ id, wasActive, activateMs, secondMs, heapDelta, codeLoadingMs, activateCallMs }));
+  fs.writeFileSync(
+    process.env.BENCH_OUT,
+    JSON.stringify({ id, wasActive, activateMs, secondMs, heapDelta, codeLoadingMs, activateCallMs }),
+  );
 };

@@ -23,7 +23,7 @@ export const COMMANDS: Record<string, CliCommand> = {
 };
 
 function overview(): string {
-  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  const width = Math.max(...Object.keys(COMMANDS).map(n => n.length));
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}   ${c.summary}`);
   return `Usage: gpcoord <command> [arguments]
 
@@ -62,7 +62,7 @@ export async function main(argv: string[]): Promise<number> {
 /** Runs gpcoord with the process's arguments and sets its exit code (the launcher, dist/cli.js, calls this). */
 export function runFromCommandLine(): void {
   main(process.argv.slice(2)).then(
-    (code) => {
+    code => {
       process.exitCode = code;
     },
     (error: unknown) => {

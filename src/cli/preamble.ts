@@ -23,8 +23,17 @@ export function usageError(command: string, usage: string, message: string): num
 }
 
 /** The arguments, or the exit status when they were wrong (usage printed) or --help was asked (usage printed). */
-export function readArgs(command: string, usage: string, argv: readonly string[], spec: ArgSpec): { args: ParsedArgs } | { exit: number } {
-  const parsed = parseArgs(argv, { ...spec, flags: [...(spec.flags ?? []), 'help'], aliases: { h: 'help', ...spec.aliases } });
+export function readArgs(
+  command: string,
+  usage: string,
+  argv: readonly string[],
+  spec: ArgSpec,
+): { args: ParsedArgs } | { exit: number } {
+  const parsed = parseArgs(argv, {
+    ...spec,
+    flags: [...(spec.flags ?? []), 'help'],
+    aliases: { h: 'help', ...spec.aliases },
+  });
   if (!parsed.ok) return { exit: usageError(command, usage, parsed.error) };
   if (parsed.args.flags.has('help')) {
     process.stdout.write(`${usage}\n`);
@@ -37,7 +46,7 @@ export function poolFromArgs(args: ParsedArgs): SshPool {
   const cfg = args.values.get('ssh-config');
   return new SshPool({
     ...(cfg ? { sshConfigPath: cfg } : {}),
-    log: (line) => {
+    log: line => {
       if (process.env.GPCOORD_DEBUG) process.stderr.write(`ssh: ${line}\n`);
     },
   });
@@ -64,7 +73,12 @@ export interface CliSession {
  * The session on the named cluster, over a new pool (the caller disposes it), with the journal and audit files of
  * --journal and --audit; null when the inventory or the cluster is wrong (every problem printed).
  */
-export function openSession(command: string, name: string, args: ParsedArgs, extra: Partial<SessionOptions> = {}): CliSession | null {
+export function openSession(
+  command: string,
+  name: string,
+  args: ParsedArgs,
+  extra: Partial<SessionOptions> = {},
+): CliSession | null {
   const cluster = clusterFromArgs(command, name, args);
   if (!cluster) return null;
   const pool = poolFromArgs(args);

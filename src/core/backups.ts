@@ -60,16 +60,19 @@ export function parseBackupList(dataDirectory: string, stdout: string): { entrie
 
 /** The newest backup by modification time (the one kept unless the DBA asks otherwise). */
 export function newestBackup(entries: readonly BackupEntry[]): BackupEntry | undefined {
-  return [...entries].sort((a, b) => Date.parse(b.modifiedAt) - Date.parse(a.modifiedAt) || b.name.localeCompare(a.name))[0];
+  return [...entries].sort(
+    (a, b) => Date.parse(b.modifiedAt) - Date.parse(a.modifiedAt) || b.name.localeCompare(a.name),
+  )[0];
 }
 
 /** Which backups a removal would take by default: every one but the newest (or all, when asked), never a symlink. */
 export function defaultRemovals(entries: readonly BackupEntry[], includeNewest: boolean): BackupEntry[] {
-  const newest = newestBackup(entries.filter((e) => !e.symlink));
-  return entries.filter((e) => !e.symlink && (includeNewest || e !== newest));
+  const newest = newestBackup(entries.filter(e => !e.symlink));
+  return entries.filter(e => !e.symlink && (includeNewest || e !== newest));
 }
 
-const LIVE = (v: string): string => `grep -qE '^(postgres|postmaster)' "/proc/${v}/comm" 2>/dev/null && ! grep -q '^State:[[:space:]]*Z' "/proc/${v}/status" 2>/dev/null`;
+const LIVE = (v: string): string =>
+  `grep -qE '^(postgres|postmaster)' "/proc/${v}/comm" 2>/dev/null && ! grep -q '^State:[[:space:]]*Z' "/proc/${v}/status" 2>/dev/null`;
 
 /**
  * Removes one backup, only when every check holds on the host at that moment. It prints `CHECK <id> OK|FAIL <why>`
@@ -80,23 +83,49 @@ const LIVE = (v: string): string => `grep -qE '^(postgres|postmaster)' "/proc/${
  */
 export function removeBackupScript(dataDirectory: string, name: string, allowNewest: boolean): string {
   const dir = safeAbsolutePath(dataDirectory, 'data directory');
-  if (!isBackupName(dir, name)) throw new Error(`"${name}" is not a backup of ${dir} (backup_${baseName(dir)} or backup_${baseName(dir)}.<stamp>)`);
+  if (!isBackupName(dir, name))
+    throw new Error(`"${name}" is not a backup of ${dir} (backup_${baseName(dir)} or backup_${baseName(dir)}.<stamp>)`);
   const check = (id: string, failWhen: string, failWhy: string, okWhy: string): string =>
     `if ${failWhen}; then echo "CHECK ${id} FAIL "${failWhy}; bad=1; else echo ${shellQuote(`CHECK ${id} OK ${okWhy}`)}; fi`;
   return [
     `D=${shellQuote(dir)}; P=${shellQuote(parentDirectory(dir))}; N=${shellQuote(`backup_${baseName(dir)}`)}; B="$P"/${shellQuote(name)}; H=$(hostname); bad=0`,
     'RB=$(readlink -f -- "$B" 2>/dev/null); RD=$(readlink -f -- "$D" 2>/dev/null)',
-    check('not-a-symlink', '[ -L "$B" ]', '"$B on $H is a symbolic link: its target is never removed"', 'the backup is not a symbolic link'),
-    check('is-a-directory', '[ ! -L "$B" ] && [ ! -d "$B" ]', '"$B on $H is not a directory"', 'the backup is a directory'),
-    check('not-the-data-directory', '[ -n "$RD" ] && [ "$RB" = "$RD" ]', '"$B on $H is the data directory $D itself"', 'the backup is not the data directory'),
+    check(
+      'not-a-symlink',
+      '[ -L "$B" ]',
+      '"$B on $H is a symbolic link: its target is never removed"',
+      'the backup is not a symbolic link',
+    ),
+    check(
+      'is-a-directory',
+      '[ ! -L "$B" ] && [ ! -d "$B" ]',
+      '"$B on $H is not a directory"',
+      'the backup is a directory',
+    ),
+    check(
+      'not-the-data-directory',
+      '[ -n "$RD" ] && [ "$RB" = "$RD" ]',
+      '"$B on $H is the data directory $D itself"',
+      'the backup is not the data directory',
+    ),
     'linked=; for l in "$P"/* "$P"/.[!.]*; do [ -L "$l" ] && [ "$(readlink -f -- "$l" 2>/dev/null)" = "$RB" ] && linked="$l"; done',
-    check('not-a-link-target', '[ -n "$linked" ]', '"$linked on $H points to $B: it is in use through that link"', 'no symbolic link beside it points to it'),
+    check(
+      'not-a-link-target',
+      '[ -n "$linked" ]',
+      '"$linked on $H points to $B: it is in use through that link"',
+      'no symbolic link beside it points to it',
+    ),
     `pid=$(head -n1 "$B/postmaster.pid" 2>/dev/null | tr -cd 0-9); live=; if [ -n "$pid" ] && [ -d "/proc/$pid" ] && ${LIVE('$pid')}; then live=$pid; fi`,
     // One find lists every process's working directory (a postmaster's is its data directory); no fork per process.
     `while read -r pp target; do [ "$target" = "$RB" ] && ${LIVE('${pp#/proc/}')} && live=\${pp#/proc/}; done < <(find /proc -mindepth 2 -maxdepth 2 -name cwd -printf '%h %l\\n' 2>/dev/null)`,
     check('no-postmaster', '[ -n "$live" ]', '"postgres PID $live runs in $B on $H"', 'no postgres runs in the backup'),
     'newest=$(ls -1dt -- "$P/$N" "$P/$N".* 2>/dev/null | head -n1)',
-    check('not-the-newest', `[ "${allowNewest ? 1 : 0}" != 1 ] && [ "$newest" = "$B" ]`, '"$B is the newest backup on $H: it is kept unless you ask to remove it too"', allowNewest ? 'removing the newest backup was asked for' : 'a newer backup is kept'),
+    check(
+      'not-the-newest',
+      `[ "${allowNewest ? 1 : 0}" != 1 ] && [ "$newest" = "$B" ]`,
+      '"$B is the newest backup on $H: it is kept unless you ask to remove it too"',
+      allowNewest ? 'removing the newest backup was asked for' : 'a newer backup is kept',
+    ),
     'if [ "$bad" = 0 ]; then rm -rf -- "$B" && echo "REMOVED ${B##*/}"; fi',
   ].join('\n');
 }

@@ -64,7 +64,7 @@ export function observationEntry(state: ClusterState): ObservationEntry {
     cluster: state.cluster,
     situation: state.situation,
     activeCoordinator: state.activeCoordinator,
-    roles: Object.fromEntries(state.hosts.map((h) => [h.name, h.role])),
+    roles: Object.fromEntries(state.hosts.map(h => [h.name, h.role])),
     standby: {
       host: s.host,
       status: s.status,
@@ -83,9 +83,18 @@ export function observationEntry(state: ClusterState): ObservationEntry {
 function meaning(e: ObservationEntry): string {
   const roles = Object.keys(e.roles)
     .sort()
-    .map((k) => `${k}=${e.roles[k]!}`);
+    .map(k => `${k}=${e.roles[k]!}`);
   const s = e.standby;
-  return JSON.stringify([e.situation, e.activeCoordinator, roles, s.host, s.status, s.walState, s.syncState, s.lagBucket]);
+  return JSON.stringify([
+    e.situation,
+    e.activeCoordinator,
+    roles,
+    s.host,
+    s.status,
+    s.walState,
+    s.syncState,
+    s.lagBucket,
+  ]);
 }
 
 export function observationChanged(previous: ObservationEntry | undefined, next: ObservationEntry): boolean {
@@ -119,7 +128,13 @@ export function lastObservation(entries: readonly HistoryEntry[]): ObservationEn
 export function lastReplicationState(entries: readonly HistoryEntry[]): ObservationEntry | undefined {
   for (let i = entries.length - 1; i >= 0; i--) {
     const e = entries[i]!;
-    if (e.kind === 'observation' && e.activeCoordinator !== null && e.standby.status !== 'not-configured' && e.standby.status !== 'unknown') return e;
+    if (
+      e.kind === 'observation' &&
+      e.activeCoordinator !== null &&
+      e.standby.status !== 'not-configured' &&
+      e.standby.status !== 'unknown'
+    )
+      return e;
   }
   return undefined;
 }
@@ -142,13 +157,15 @@ function replicationWords(e: ObservationEntry): string {
 /** The sentence failover shows before anything runs. */
 export function describeLastReplication(entries: readonly HistoryEntry[], now: Date): string {
   const e = lastReplicationState(entries);
-  if (!e) return 'No replication state was ever recorded for this cluster: gpcoord cannot say how far the standby had caught up.';
+  if (!e)
+    return 'No replication state was ever recorded for this cluster: gpcoord cannot say how far the standby had caught up.';
   return `Last recorded replication state (${e.ts}, ${ago(e.ts, now)}): coordinator ${e.activeCoordinator ?? '?'}, ${replicationWords(e)}.`;
 }
 
 /** One line per entry, oldest first, as `gpcoord history` prints them. */
 export function formatHistoryLine(e: HistoryEntry): string {
-  if (e.kind === 'procedure') return `${e.ts}  run       ${e.procedure} ${e.status.toUpperCase()}${e.user ? ` (by ${e.user})` : ''}: ${e.message}`;
+  if (e.kind === 'procedure')
+    return `${e.ts}  run       ${e.procedure} ${e.status.toUpperCase()}${e.user ? ` (by ${e.user})` : ''}: ${e.message}`;
   const roles = Object.entries(e.roles)
     .map(([h, r]) => `${h} ${r}`)
     .join(', ');

@@ -24,7 +24,7 @@ function clusterRanges(text: string): Array<{ name: string; start: number; end: 
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
   const root = doc.contents;
   if (!isMap(root)) return [];
-  const clustersPair = root.items.find((p) => isScalar(p.key) && p.key.value === 'clusters');
+  const clustersPair = root.items.find(p => isScalar(p.key) && p.key.value === 'clusters');
   const clusters = clustersPair?.value;
   if (!isMap(clusters)) return [];
   const out: Array<{ name: string; start: number; end: number; data: unknown }> = [];
@@ -37,7 +37,12 @@ function clusterRanges(text: string): Array<{ name: string; start: number; end: 
     } catch {
       data = undefined;
     }
-    out.push({ name: String(pair.key.value), start: pair.key.range[0], end: valueRange ? valueRange[2] : pair.key.range[2], data });
+    out.push({
+      name: String(pair.key.value),
+      start: pair.key.range[0],
+      end: valueRange ? valueRange[2] : pair.key.range[2],
+      data,
+    });
   }
   return out;
 }
@@ -45,19 +50,43 @@ function clusterRanges(text: string): Array<{ name: string; start: number; end: 
 export function parseInventoryByCluster(text: string, file = 'greenplum-clusters.yaml'): InventoryByCluster {
   const whole = parseInventory(text, file);
   if (whole.ok) {
-    return { clusters: Object.entries(whole.inventory.clusters).map(([name, config]) => ({ name, config })), broken: [], fileProblems: whole.problems };
+    return {
+      clusters: Object.entries(whole.inventory.clusters).map(([name, config]) => ({ name, config })),
+      broken: [],
+      fileProblems: whole.problems,
+    };
   }
   const ranges = clusterRanges(text);
   if (!ranges.length) return { clusters: [], broken: [], fileProblems: whole.problems };
-  const owner = (p: InventoryProblem) => ranges.find((r) => p.offset >= r.start && p.offset < Math.max(r.end, r.start + 1));
-  const fileProblems = whole.problems.filter((p) => !owner(p));
+  const owner = (p: InventoryProblem) =>
+    ranges.find(r => p.offset >= r.start && p.offset < Math.max(r.end, r.start + 1));
+  const fileProblems = whole.problems.filter(p => !owner(p));
   const result: InventoryByCluster = { clusters: [], broken: [], fileProblems };
   for (const r of ranges) {
-    const own = whole.problems.filter((p) => owner(p) === r);
+    const own = whole.problems.filter(p => owner(p) === r);
     const alone = inventorySchema.safeParse({ version: 1, clusters: { [r.name]: r.data } });
     const config = alone.success ? alone.data.clusters[r.name] : undefined;
-    if (config && !own.some((p) => p.severity === 'error')) result.clusters.push({ name: r.name, config });
-    else result.broken.push({ name: r.name, problems: own.length ? own : [{ file, line: 1, column: 1, endLine: 1, endColumn: 1, offset: r.start, endOffset: r.start, field: `clusters.${r.name}`, message: `clusters.${r.name}: does not validate; open the file to see why`, severity: 'error' }] });
+    if (config && !own.some(p => p.severity === 'error')) result.clusters.push({ name: r.name, config });
+    else
+      result.broken.push({
+        name: r.name,
+        problems: own.length
+          ? own
+          : [
+              {
+                file,
+                line: 1,
+                column: 1,
+                endLine: 1,
+                endColumn: 1,
+                offset: r.start,
+                endOffset: r.start,
+                field: `clusters.${r.name}`,
+                message: `clusters.${r.name}: does not validate; open the file to see why`,
+                severity: 'error',
+              },
+            ],
+      });
   }
   return result;
 }

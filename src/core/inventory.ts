@@ -46,31 +46,43 @@ export const absolutePathSchema = z
   .string()
   .min(2)
   .max(4096)
-  .refine((p) => p.startsWith('/'), { message: 'must be an absolute path (start with "/")' })
+  .refine(p => p.startsWith('/'), { message: 'must be an absolute path (start with "/")' })
   .superRefine((p, ctx) => {
     const problem = pathCharacterProblem(p);
-    if (problem) ctx.addIssue({ code: 'custom', message: `${problem}. Use a path without it (rename the directory on the hosts if it has such a name)` });
+    if (problem)
+      ctx.addIssue({
+        code: 'custom',
+        message: `${problem}. Use a path without it (rename the directory on the hosts if it has such a name)`,
+      });
   })
-  .refine((p) => !p.split('/').includes('..'), { message: 'must not contain ".." segments' })
-  .refine((p) => p === '/' || !p.endsWith('/'), { message: 'must not end with "/"' });
+  .refine(p => !p.split('/').includes('..'), { message: 'must not contain ".." segments' })
+  .refine(p => p === '/' || !p.endsWith('/'), { message: 'must not end with "/"' });
 
 /** A path to a key file: absolute, or starting with `~/`. */
 export const keyPathSchema = z
   .string()
   .min(2)
   .max(4096)
-  .refine((p) => p.startsWith('/') || p.startsWith('~/'), { message: 'must be an absolute path or start with "~/"' })
-  .refine((p) => !hasControlCharacter(p), { message: 'must not contain control characters' })
+  .refine(p => p.startsWith('/') || p.startsWith('~/'), { message: 'must be an absolute path or start with "~/"' })
+  .refine(p => !hasControlCharacter(p), { message: 'must not contain control characters' })
   .superRefine((p, ctx) => {
-    const ch = [...p].find((c) => hasInvisibleCharacter(c));
-    if (ch) ctx.addIssue({ code: 'custom', message: `contains ${describeCharacter(ch)}, which does not show as it is; type the path again without it` });
+    const ch = [...p].find(c => hasInvisibleCharacter(c));
+    if (ch)
+      ctx.addIssue({
+        code: 'custom',
+        message: `contains ${describeCharacter(ch)}, which does not show as it is; type the path again without it`,
+      });
   });
 
-export const portSchema = z.number().int({ message: 'must be a whole number' }).min(1, { message: 'must be between 1 and 65535' }).max(65535, { message: 'must be between 1 and 65535' });
+export const portSchema = z
+  .number()
+  .int({ message: 'must be a whole number' })
+  .min(1, { message: 'must be between 1 and 65535' })
+  .max(65535, { message: 'must be between 1 and 65535' });
 
-export const clusterNameSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, { message: 'must start with a letter or digit and use only letters, digits, ".", "_" and "-" (at most 63)' });
+export const clusterNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, {
+  message: 'must start with a letter or digit and use only letters, digits, ".", "_" and "-" (at most 63)',
+});
 
 export const vocabularySettingSchema = z.enum(['auto', 'master', 'coordinator']);
 export const productSettingSchema = z.enum(['auto', 'greenplum', 'cloudberry']);
@@ -78,7 +90,8 @@ export const productSettingSchema = z.enum(['auto', 'greenplum', 'cloudberry']);
 export const RELEASE_PINS = ['5', '6', '7', 'cloudberry-1', 'cloudberry-2'] as const;
 export type ReleasePin = (typeof RELEASE_PINS)[number];
 export const releasePinSchema = z.enum(RELEASE_PINS, {
-  message: 'must be one of "5", "6", "7", "cloudberry-1", "cloudberry-2", quoted (release: "6"); leave it out to detect the release',
+  message:
+    'must be one of "5", "6", "7", "cloudberry-1", "cloudberry-2", quoted (release: "6"); leave it out to detect the release',
 });
 
 export const hostSchema = z
@@ -90,7 +103,10 @@ export const hostSchema = z
     /** ssh target (host name or ~/.ssh/config alias); defaults to `name`. */
     ssh: sshTargetSchema.optional(),
     /** Login user; defaults to the ssh config's User, else gpadmin. */
-    user: z.string().regex(/^[a-z_][a-z0-9_.-]{0,31}$/i, { message: 'must be a Unix user name, e.g. gpadmin' }).optional(),
+    user: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_.-]{0,31}$/i, { message: 'must be a Unix user name, e.g. gpadmin' })
+      .optional(),
     /** ssh port; defaults to the ssh config's Port, else 22. */
     sshPort: portSchema.optional(),
     /** Private key file; defaults to the ssh config's IdentityFile and the agent. */
@@ -118,20 +134,32 @@ export const clusterSchema = z
     dataDirectory: absolutePathSchema,
     /** The coordinator port, the same on every host unless a host overrides it. */
     port: portSchema.default(5432),
-    hosts: z.array(hostSchema).min(2, { message: 'a cluster needs its coordinator host and its standby host (2 hosts)' }).max(16),
+    hosts: z
+      .array(hostSchema)
+      .min(2, { message: 'a cluster needs its coordinator host and its standby host (2 hosts)' })
+      .max(16),
   })
   .strict()
   .superRefine((cluster, ctx) => {
     const seen = new Map<string, number>();
     cluster.hosts.forEach((h, i) => {
       const first = seen.get(h.name);
-      if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['hosts', i, 'name'], message: `host "${h.name}" is listed twice (first as hosts[${first}]); list each host once` });
+      if (first !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['hosts', i, 'name'],
+          message: `host "${h.name}" is listed twice (first as hosts[${first}]); list each host once`,
+        });
       else seen.set(h.name, i);
     });
-    const roles = cluster.hosts.filter((h) => h.role === 'coordinator');
+    const roles = cluster.hosts.filter(h => h.role === 'coordinator');
     if (roles.length > 1) {
       const i = cluster.hosts.lastIndexOf(roles[roles.length - 1]!);
-      ctx.addIssue({ code: 'custom', path: ['hosts', i, 'role'], message: 'only one host can be the original coordinator (role: coordinator)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['hosts', i, 'role'],
+        message: 'only one host can be the original coordinator (role: coordinator)',
+      });
     }
   });
 
@@ -161,7 +189,8 @@ export interface InventoryProblem {
   severity: 'error' | 'warning';
 }
 
-export type InventoryResult = { ok: true; inventory: Inventory; problems: InventoryProblem[] } | { ok: false; problems: InventoryProblem[] };
+export type InventoryResult =
+  { ok: true; inventory: Inventory; problems: InventoryProblem[] } | { ok: false; problems: InventoryProblem[] };
 
 /** A host with every default applied: what the ssh layer and the engine work with. */
 export interface ResolvedHost {
@@ -186,7 +215,7 @@ export interface ResolvedCluster {
 }
 
 export function resolveCluster(name: string, config: ClusterConfig): ResolvedCluster {
-  const explicit = config.hosts.findIndex((h) => h.role === 'coordinator');
+  const explicit = config.hosts.findIndex(h => h.role === 'coordinator');
   const coordinatorIndex = explicit >= 0 ? explicit : 0;
   const hosts: ResolvedHost[] = config.hosts.map((h, i) => ({
     name: h.name,
@@ -204,7 +233,7 @@ export function resolveCluster(name: string, config: ClusterConfig): ResolvedClu
 }
 
 const FIXES: Record<string, string> = {
-  invalid_type: 'check the value\'s type',
+  invalid_type: "check the value's type",
   unrecognized_keys: 'remove it or check its spelling',
 };
 
@@ -216,7 +245,7 @@ export const DUPLICATE_KEY_MESSAGE = 'YAML syntax: Map keys must be unique';
 function droppedClusterKeys(data: unknown, parsed: Record<string, unknown> | undefined): string[] {
   const raw = data && typeof data === 'object' ? (data as { clusters?: unknown }).clusters : undefined;
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return [];
-  return Object.keys(raw).filter((k) => (parsed ? !Object.hasOwn(parsed, k) : k === '__proto__'));
+  return Object.keys(raw).filter(k => (parsed ? !Object.hasOwn(parsed, k) : k === '__proto__'));
 }
 
 /** The refusal of a file past MAX_INVENTORY_CHARS, on its first line (or its start when the text was not read). */
@@ -224,7 +253,18 @@ export function inventoryTooLarge(file: string, text = ''): InventoryProblem {
   const firstLineEnd = text.indexOf('\n') < 0 ? text.length : text.indexOf('\n');
   const end = Math.min(firstLineEnd, 200);
   const message = `the inventory is larger than ${MAX_INVENTORY_CHARS / 1024} KiB, the most that is read. A cluster inventory is far smaller: check that this is the right file, or split the clusters into several inventory files`;
-  return { file, line: 1, column: 1, endLine: 1, endColumn: end + 1, offset: 0, endOffset: end, field: '', message, severity: 'error' };
+  return {
+    file,
+    line: 1,
+    column: 1,
+    endLine: 1,
+    endColumn: end + 1,
+    offset: 0,
+    endOffset: end,
+    field: '',
+    message,
+    severity: 'error',
+  };
 }
 
 function duplicateKeyRanges(root: YamlNode | null | undefined): Array<[number, number]> {
@@ -259,13 +299,30 @@ export function parseInventory(text: string, file = 'greenplum-clusters.yaml'): 
   // yaml's own uniqueKeys check compares every key with every other (40,000 keys: 90 s); duplicateKeyRanges is linear.
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const problems: InventoryProblem[] = [];
-  const at = (offset: number, endOffset: number, field: string, message: string, severity: 'error' | 'warning' = 'error'): InventoryProblem => {
+  const at = (
+    offset: number,
+    endOffset: number,
+    field: string,
+    message: string,
+    severity: 'error' | 'warning' = 'error',
+  ): InventoryProblem => {
     // yaml reports some errors just past the end of the input; editors need offsets inside the text.
     const start = Math.max(0, Math.min(offset, text.length));
     const end = Math.max(start, Math.min(endOffset, text.length));
     const s = lineCounter.linePos(start);
     const e = lineCounter.linePos(end);
-    return { file, line: s.line, column: s.col, endLine: e.line, endColumn: e.col, offset: start, endOffset: end, field, message, severity };
+    return {
+      file,
+      line: s.line,
+      column: s.col,
+      endLine: e.line,
+      endColumn: e.col,
+      offset: start,
+      endOffset: end,
+      field,
+      message,
+      severity,
+    };
   };
   for (const err of doc.errors) {
     problems.push(at(err.pos[0], err.pos[1], '', `YAML syntax: ${err.message.split('\n')[0]}`));
@@ -274,13 +331,20 @@ export function parseInventory(text: string, file = 'greenplum-clusters.yaml'): 
     problems.push(at(warn.pos[0], warn.pos[1], '', `YAML: ${warn.message.split('\n')[0]}`, 'warning'));
   }
   for (const [start, end] of duplicateKeyRanges(doc.contents)) problems.push(at(start, end, '', DUPLICATE_KEY_MESSAGE));
-  if (doc.errors.length || problems.some((p) => p.message === DUPLICATE_KEY_MESSAGE)) return { ok: false, problems };
+  if (doc.errors.length || problems.some(p => p.message === DUPLICATE_KEY_MESSAGE)) return { ok: false, problems };
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: 50 }) ?? {};
   } catch (e) {
     // An alias bomb ("billion laughs") makes toJS throw past maxAliasCount: refuse it, never expand it.
-    problems.push(at(0, 0, '', `YAML: ${e instanceof Error ? e.message : String(e)}; the inventory may not expand aliases that much`));
+    problems.push(
+      at(
+        0,
+        0,
+        '',
+        `YAML: ${e instanceof Error ? e.message : String(e)}; the inventory may not expand aliases that much`,
+      ),
+    );
     return { ok: false, problems };
   }
   const result = inventorySchema.safeParse(data);
@@ -289,36 +353,62 @@ export function parseInventory(text: string, file = 'greenplum-clusters.yaml'): 
   for (const key of droppedClusterKeys(data, result.success ? result.data.clusters : undefined)) {
     const range = keyRange(doc.contents, ['clusters', key]) ?? [0, 0];
     const name = clusterNameSchema.safeParse(key);
-    problems.push(at(range[0], range[1], `clusters.${key}`, `clusters: cluster name "${key}": ${name.success ? 'not usable as a name' : name.error.issues[0]!.message}`));
+    problems.push(
+      at(
+        range[0],
+        range[1],
+        `clusters.${key}`,
+        `clusters: cluster name "${key}": ${name.success ? 'not usable as a name' : name.error.issues[0]!.message}`,
+      ),
+    );
   }
-  if (result.success && !problems.some((p) => p.severity === 'error')) {
+  if (result.success && !problems.some(p => p.severity === 'error')) {
     // Without a prototype, names like `constructor` and `toString` are only clusters, never inherited members.
-    const clusters: Inventory['clusters'] = Object.assign(Object.create(null) as Inventory['clusters'], result.data.clusters);
+    const clusters: Inventory['clusters'] = Object.assign(
+      Object.create(null) as Inventory['clusters'],
+      result.data.clusters,
+    );
     return { ok: true, inventory: { ...result.data, clusters }, problems };
   }
   if (result.success) return { ok: false, problems };
   for (const issue of result.error.issues) {
-    const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+    const path = issue.path.map(p => (typeof p === 'symbol' ? String(p) : p));
     const field = formatPath(path);
     let keys: string[] = [];
     if (issue.code === 'unrecognized_keys') keys = issue.keys;
     if (keys.length) {
       for (const key of keys) {
         const range = keyRange(doc.contents, [...path, key]) ?? nodeRange(doc.contents, path);
-        problems.push(at(range[0], range[1], formatPath([...path, key]), `${field ? field + ': ' : ''}unknown key "${key}"; ${FIXES.unrecognized_keys}`));
+        problems.push(
+          at(
+            range[0],
+            range[1],
+            formatPath([...path, key]),
+            `${field ? field + ': ' : ''}unknown key "${key}"; ${FIXES.unrecognized_keys}`,
+          ),
+        );
       }
       continue;
     }
     // A bad record key (cluster name) is reported on the key itself.
-    const range = (issue.code === 'invalid_key' ? keyRange(doc.contents, path) : undefined) ?? nodeRange(doc.contents, path) ?? [0, 0];
+    const range = (issue.code === 'invalid_key' ? keyRange(doc.contents, path) : undefined) ??
+      nodeRange(doc.contents, path) ?? [0, 0];
     const missing = issue.code === 'invalid_type' && issue.message.includes('received undefined');
-    const message = missing ? `${field}: required, add "${String(path[path.length - 1])}:"` : `${field || 'inventory'}: ${typeMessage(issue.message, path) ?? issue.message}`;
+    const message = missing
+      ? `${field}: required, add "${String(path[path.length - 1])}:"`
+      : `${field || 'inventory'}: ${typeMessage(issue.message, path) ?? issue.message}`;
     problems.push(at(range[0], range[1], field, message));
   }
   return { ok: false, problems };
 }
 
-const A_VALUE: Record<string, string> = { string: 'a text value', number: 'a number', object: 'a mapping of keys (key: value lines)', array: 'a list (lines starting with "- ")', boolean: 'true or false' };
+const A_VALUE: Record<string, string> = {
+  string: 'a text value',
+  number: 'a number',
+  object: 'a mapping of keys (key: value lines)',
+  array: 'a list (lines starting with "- ")',
+  boolean: 'true or false',
+};
 
 /** zod's "Invalid input: expected string, received null" in words a DBA can act on, with the fix. */
 function typeMessage(zodMessage: string, path: ReadonlyArray<string | number>): string | undefined {
@@ -364,7 +454,10 @@ export function nodeRange(root: YamlNode | null | undefined, path: ReadonlyArray
 }
 
 /** Source range of the key named by the last element of `path`. */
-export function keyRange(root: YamlNode | null | undefined, path: ReadonlyArray<string | number>): [number, number] | undefined {
+export function keyRange(
+  root: YamlNode | null | undefined,
+  path: ReadonlyArray<string | number>,
+): [number, number] | undefined {
   const parent = path.slice(0, -1);
   const key = path[path.length - 1];
   let node: unknown = root;
@@ -409,7 +502,11 @@ export interface InventorySource {
  * Merges inventories in order of precedence, first wins (e.g. the workspace file before the user-level file).
  * A cluster defined in two files is taken from the first, with a warning naming both files.
  */
-export function mergeInventories(sources: readonly InventorySource[]): { inventory: Inventory; origin: Record<string, string>; problems: InventoryProblem[] } {
+export function mergeInventories(sources: readonly InventorySource[]): {
+  inventory: Inventory;
+  origin: Record<string, string>;
+  problems: InventoryProblem[];
+} {
   // Prototype-less: a cluster named `constructor` or `toString` must not find Object's members here.
   const clusters = Object.create(null) as Inventory['clusters'];
   const origin = Object.create(null) as Record<string, string>;
@@ -418,7 +515,18 @@ export function mergeInventories(sources: readonly InventorySource[]): { invento
     for (const [name, cluster] of Object.entries(s.inventory.clusters)) {
       const first = origin[name];
       if (first !== undefined) {
-        problems.push({ file: s.file, line: 1, column: 1, endLine: 1, endColumn: 1, offset: 0, endOffset: 0, field: `clusters.${name}`, message: `cluster "${name}" is also defined in ${first}, which takes precedence; rename one of them`, severity: 'warning' });
+        problems.push({
+          file: s.file,
+          line: 1,
+          column: 1,
+          endLine: 1,
+          endColumn: 1,
+          offset: 0,
+          endOffset: 0,
+          field: `clusters.${name}`,
+          message: `cluster "${name}" is also defined in ${first}, which takes precedence; rename one of them`,
+          severity: 'warning',
+        });
         continue;
       }
       clusters[name] = cluster;

@@ -38,28 +38,42 @@ interface Frame {
 }
 
 function findHost(cluster: ResolvedCluster, name: string | null | undefined): ResolvedHost | undefined {
-  return name ? cluster.hosts.find((h) => h.name === name) : undefined;
+  return name ? cluster.hosts.find(h => h.name === name) : undefined;
 }
 
 function observed(state: ClusterState, name: string): HostState | undefined {
-  return state.hosts.find((h) => h.name === name);
+  return state.hosts.find(h => h.name === name);
 }
 
 function resolveRef(ref: HostRef, cluster: ResolvedCluster, frame: Frame): ResolvedHost {
   const h =
-    ref === 'active' ? frame.active : ref === 'new-standby' ? frame.newStandby : ref === 'original-coordinator' ? cluster.originalCoordinator : cluster.originalStandby;
+    ref === 'active'
+      ? frame.active
+      : ref === 'new-standby'
+        ? frame.newStandby
+        : ref === 'original-coordinator'
+          ? cluster.originalCoordinator
+          : cluster.originalStandby;
   if (!h) throw new Error(`no host for role ${ref}`);
   return h;
 }
 
 /** The step at `index` of a procedure, with hosts, command, guards and their scripts resolved. */
-export function buildStep(procedure: ProcedureId, index: number, cluster: ResolvedCluster, frame: Frame, state: ClusterState, now: Date): PlannedStep {
+export function buildStep(
+  procedure: ProcedureId,
+  index: number,
+  cluster: ResolvedCluster,
+  frame: Frame,
+  state: ClusterState,
+  now: Date,
+): PlannedStep {
   const def = PROCEDURES[procedure];
   const t = def.steps[index];
   if (!t) throw new Error(`${procedure} has no step ${index}`);
   const host = resolveRef(t.host, cluster, frame);
   const params: StepParams = { host: host.name, dataDirectory: host.dataDirectory, port: host.port };
-  if (t.id === 'move-aside') params.backupPath = backupPathFor(host.dataDirectory, observed(state, host.name)?.backups ?? [], now);
+  if (t.id === 'move-aside')
+    params.backupPath = backupPathFor(host.dataDirectory, observed(state, host.name)?.backups ?? [], now);
   if (t.id === 'init-standby') {
     const target = resolveRef(procedure === 'restore-mirroring' ? 'new-standby' : 'original-standby', cluster, frame);
     params.standbyHost = target.name;
@@ -75,7 +89,9 @@ export function buildStep(procedure: ProcedureId, index: number, cluster: Resolv
     params.oldCoordinatorHost = cluster.originalStandby.name;
     params.oldCoordinatorPort = cluster.originalStandby.port;
   }
-  return assembleStep(procedure, t, { index, total: def.steps.length }, host, params, (ref) => resolveRef(ref, cluster, frame));
+  return assembleStep(procedure, t, { index, total: def.steps.length }, host, params, ref =>
+    resolveRef(ref, cluster, frame),
+  );
 }
 
 /** The host that should become the standby of `active`: the catalog's standby, else the host it was paired with. */
@@ -84,19 +100,19 @@ function pickNewStandby(cluster: ResolvedCluster, state: ClusterState, active: R
   if (fromCatalog && fromCatalog.name !== active.name) return fromCatalog;
   if (active.name === cluster.originalStandby.name) return cluster.originalCoordinator;
   if (active.name === cluster.originalCoordinator.name) return cluster.originalStandby;
-  return cluster.hosts.find((h) => h.name !== active.name);
+  return cluster.hosts.find(h => h.name !== active.name);
 }
 
 function noActiveReason(state: ClusterState): string {
   switch (state.situation) {
     case 'coordinator-down': {
-      const sb = state.hosts.find((h) => h.role === 'standby');
+      const sb = state.hosts.find(h => h.role === 'standby');
       return `No active coordinator: ${sb ? `${sb.name} runs as a standby` : 'a standby runs'}. If the coordinator failed, confirm it is down and activate the standby (gpactivatestandby on ${sb?.name ?? 'the standby host'}); then restore mirroring.`;
     }
     case 'both-down':
       return 'No coordinator postmaster runs on any host (both down). gpcoord guesses nothing: start the coordinator that was active last (gpstart -a on it), then run this again.';
     default: {
-      const why = state.problems.filter((p) => p.level === 'error').map((p) => p.text);
+      const why = state.problems.filter(p => p.level === 'error').map(p => p.text);
       return `Cannot tell which host is the active coordinator${why.length ? `: ${why.join('; ')}` : ''}. Fix what is reported and run this again.`;
     }
   }
@@ -104,7 +120,8 @@ function noActiveReason(state: ClusterState): string {
 
 /** Blocks when the target host cannot take the standby role as it is. */
 function targetProblem(h: HostState | undefined, name: string): string | null {
-  if (!h || !h.reachable) return `${name} could not be reached (${h?.error ?? 'not observed'}). Make sure it is healthy and reachable over ssh, then run this again.`;
+  if (!h || !h.reachable)
+    return `${name} could not be reached (${h?.error ?? 'not observed'}). Make sure it is healthy and reachable over ssh, then run this again.`;
   if (h.postmasterRunning) {
     return `A postmaster (PID ${h.postmasterPid ?? '?'}) runs on ${h.dataDirectory} on ${name}, but the catalog lists no standby. Check it serves no clients, stop it (pg_ctl stop -D ${h.dataDirectory}), then run this again.`;
   }
@@ -114,11 +131,16 @@ function targetProblem(h: HostState | undefined, name: string): string | null {
 function decide(input: PlanInput): { index: number; frame: Frame } | { done: string } | { blocked: string } {
   const { procedure, cluster, state, journal } = input;
   if (state.situation === 'split-brain') {
-    const text = state.problems.find((p) => p.code === 'split-brain')?.text ?? 'more than one host claims to be the active coordinator';
-    return { blocked: `SPLIT BRAIN — ${trimTrailingDotsAndSpace(text)}. No procedure runs until only one coordinator is left.` };
+    const text =
+      state.problems.find(p => p.code === 'split-brain')?.text ??
+      'more than one host claims to be the active coordinator';
+    return {
+      blocked: `SPLIT BRAIN — ${trimTrailingDotsAndSpace(text)}. No procedure runs until only one coordinator is left.`,
+    };
   }
   const active = findHost(cluster, state.activeCoordinator);
-  const ranInThisRun = (id: StepId): boolean => !!input.runId && stepsFinishedInRun(journal, input.runId).some((e) => e.stepId === id);
+  const ranInThisRun = (id: StepId): boolean =>
+    !!input.runId && stepsFinishedInRun(journal, input.runId).some(e => e.stepId === id);
 
   if (procedure === 'check') {
     if (!active) return { blocked: noActiveReason(state) };
@@ -135,10 +157,15 @@ function decide(input: PlanInput): { index: number; frame: Frame } | { done: str
     const frame: Frame = { active, newStandby: target };
     const sb = state.standby;
     if (sb.status !== 'not-configured') {
-      const verifyDue = changedSinceVerified(journal, cluster.name, procedure, 'verify-mirroring', ['move-aside', 'init-standby']);
+      const verifyDue = changedSinceVerified(journal, cluster.name, procedure, 'verify-mirroring', [
+        'move-aside',
+        'init-standby',
+      ]);
       if (state.situation === 'healthy') {
         if (verifyDue && !ranInThisRun('verify-mirroring')) return { index: 2, frame };
-        return { done: `Mirroring is healthy: ${active.name} is the coordinator and ${sb.host ?? '?'} a passive standby, ${describeReplication(sb)}.` };
+        return {
+          done: `Mirroring is healthy: ${active.name} is the coordinator and ${sb.host ?? '?'} a passive standby, ${describeReplication(sb)}.`,
+        };
       }
       if (verifyDue && !ranInThisRun('verify-mirroring')) return { index: 2, frame };
       return {
@@ -162,12 +189,21 @@ function decide(input: PlanInput): { index: number; frame: Frame } | { done: str
   const sb = state.standby;
   if (active?.name === oc.name) {
     if (sb.status !== 'not-configured') {
-      const verifyDue = changedSinceVerified(journal, cluster.name, procedure, 'verify-mirroring', ['stop-coordinator', 'activate-standby', 'move-aside', 'init-standby']);
+      const verifyDue = changedSinceVerified(journal, cluster.name, procedure, 'verify-mirroring', [
+        'stop-coordinator',
+        'activate-standby',
+        'move-aside',
+        'init-standby',
+      ]);
       if (verifyDue && !ranInThisRun('verify-mirroring')) return { index: 5, frame };
       if (state.situation === 'healthy' && sb.host === os.name) {
-        return { done: `${oc.name} is the coordinator again and ${os.name} its passive standby, ${describeReplication(sb)}.` };
+        return {
+          done: `${oc.name} is the coordinator again and ${os.name} its passive standby, ${describeReplication(sb)}.`,
+        };
       }
-      return { blocked: `${oc.name} is the coordinator, but its standby ${sb.host ?? '?'} is ${sb.status}, ${describeReplication(sb)}. Start it with "gpinitstandby -n" on ${oc.name}, or look at its log.` };
+      return {
+        blocked: `${oc.name} is the coordinator, but its standby ${sb.host ?? '?'} is ${sb.status}, ${describeReplication(sb)}. Start it with "gpinitstandby -n" on ${oc.name}, or look at its log.`,
+      };
     }
     if (last === 'activate-standby' && !ranInThisRun('check-activation')) return { index: 2, frame };
     const t = observed(state, os.name);
@@ -177,14 +213,21 @@ function decide(input: PlanInput): { index: number; frame: Frame } | { done: str
   }
   if (active?.name === os.name) {
     if (sb.status === 'not-configured' || sb.host !== oc.name) {
-      return { blocked: `${os.name} is the coordinator but ${oc.name} is not its standby (standby: ${sb.host ?? 'none'}, ${sb.status}). Run restore-mirroring first, then return-to-original.` };
+      return {
+        blocked: `${os.name} is the coordinator but ${oc.name} is not its standby (standby: ${sb.host ?? 'none'}, ${sb.status}). Run restore-mirroring first, then return-to-original.`,
+      };
     }
     if (state.situation !== 'healthy') {
-      return { blocked: `The standby on ${oc.name} is ${sb.status}, ${describeReplication(sb)}: the swap needs a passive, streaming, synchronized standby.` };
+      return {
+        blocked: `The standby on ${oc.name} is ${sb.status}, ${describeReplication(sb)}: the swap needs a passive, streaming, synchronized standby.`,
+      };
     }
     return { index: 0, frame };
   }
-  if (active) return { blocked: `${active.name} is the active coordinator; return-to-original only swaps ${oc.name} and ${os.name}.` };
+  if (active)
+    return {
+      blocked: `${active.name} is the active coordinator; return-to-original only swaps ${oc.name} and ${os.name}.`,
+    };
   // No active coordinator: only the swap itself (after its gpstop -m) may activate the original host.
   const ocState = observed(state, oc.name);
   if (state.situation === 'coordinator-down' && ocState?.role === 'standby') {
@@ -206,15 +249,18 @@ export function planNext(input: PlanInput): PlanDecision {
   if ('done' in d) return { kind: 'done', message: d.done };
   if ('blocked' in d) return { kind: 'blocked', reason: d.blocked };
   const def = PROCEDURES[input.procedure];
-  const unsafe = input.state.problems.filter((p) => p.code === 'unsafe-host-value');
+  const unsafe = input.state.problems.filter(p => p.code === 'unsafe-host-value');
   if (unsafe.length && def.steps[d.index]!.changesCluster) {
-    return { kind: 'blocked', reason: `Refused: ${unsafe.map((p) => p.text).join(' ')}` };
+    return { kind: 'blocked', reason: `Refused: ${unsafe.map(p => p.text).join(' ')}` };
   }
   const step = buildStep(input.procedure, d.index, input.cluster, d.frame, input.state, input.now);
   // Later steps are shown with the hosts they will use; the restore frame keeps its hosts, the swap uses fixed ones.
   const upcoming: PlannedStep[] = [];
   for (let i = d.index + 1; i < def.steps.length; i++) {
-    const frame = input.procedure === 'return-to-original' && i >= 1 ? { active: input.cluster.originalCoordinator, newStandby: undefined } : d.frame;
+    const frame =
+      input.procedure === 'return-to-original' && i >= 1
+        ? { active: input.cluster.originalCoordinator, newStandby: undefined }
+        : d.frame;
     upcoming.push(buildStep(input.procedure, i, input.cluster, frame, input.state, input.now));
   }
   return { kind: 'step', step, upcoming };

@@ -23,7 +23,9 @@ export function releaseName(pin: ReleasePin): string {
  * ("PostgreSQL 9.4.26 (Greenplum Database 6.24.3 build …)"). Undefined when the text names neither product.
  */
 export function releaseFromVersion(text: string): ReleasePin | undefined {
-  const cloudberry = /\((?:Apache )?Cloudberry(?: Database)?\)? ?(\d+)\.\d+/i.exec(text) ?? /Cloudberry(?: Database)? (\d+)\.\d+/i.exec(text);
+  const cloudberry =
+    /\((?:Apache )?Cloudberry(?: Database)?\)? ?(\d+)\.\d+/i.exec(text) ??
+    /Cloudberry(?: Database)? (\d+)\.\d+/i.exec(text);
   if (cloudberry) return Number(cloudberry[1]) >= 2 ? 'cloudberry-2' : 'cloudberry-1';
   const greenplum = /Greenplum Database\)? (\d+)\.\d+/i.exec(text);
   if (!greenplum) return undefined;
@@ -38,7 +40,11 @@ export function releaseFromVersion(text: string): ReleasePin | undefined {
  * coordinator's. Greenplum 5 has no -S: the standby's locations are filespace:location pairs given with -F,
  * `pg_system` being the data directory (and user filespaces need their own pair, or gpinitstandby asks).
  */
-export function standbyLocationArgs(line: ReleaseLine | undefined, directory: string | undefined, port: number | undefined): string {
+export function standbyLocationArgs(
+  line: ReleaseLine | undefined,
+  directory: string | undefined,
+  port: number | undefined,
+): string {
   const parts: string[] = [];
   if (directory !== undefined) {
     const dir = safeAbsolutePath(directory, 'standby data directory');

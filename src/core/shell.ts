@@ -4,7 +4,11 @@
 
 /** Thrown when a value cannot be used in a command; the message says which value and why. */
 export class UnsafeValueError extends Error {
-  constructor(readonly what: string, readonly value: string, reason: string) {
+  constructor(
+    readonly what: string,
+    readonly value: string,
+    reason: string,
+  ) {
     super(`${what} ${visibleText(value)} cannot be used in a remote command: ${reason}`);
     this.name = 'UnsafeValueError';
   }
@@ -15,7 +19,8 @@ export function visibleText(value: string): string {
   let out = '';
   for (const ch of value) {
     const cp = ch.codePointAt(0) ?? 0;
-    out += cp < 0x20 || cp > 0x7e ? `\\u{${cp.toString(16).toUpperCase()}}` : ch === '"' || ch === '\\' ? `\\${ch}` : ch;
+    out +=
+      cp < 0x20 || cp > 0x7e ? `\\u{${cp.toString(16).toUpperCase()}}` : ch === '"' || ch === '\\' ? `\\${ch}` : ch;
   }
   return `"${out}"`;
 }
@@ -62,7 +67,8 @@ export function describeCharacter(ch: string): string {
   if (ch === '\n') return `a newline (${hex})`;
   if (ch === '\t') return `a tab (${hex})`;
   if (/^[\p{Cc}]$/u.test(ch)) return `a control character (${hex})`;
-  if (/^[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]$/u.test(ch)) return `a bidirectional-override character (${hex})`;
+  if (/^[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]$/u.test(ch))
+    return `a bidirectional-override character (${hex})`;
   if (/^[\p{Cf}\p{Z}]$/u.test(ch)) return `an invisible or space character (${hex})`;
   if (cp > 0x7e) return `the non-ASCII character ${hex}`;
   return `"${ch}"`;
@@ -73,7 +79,8 @@ export function pathCharacterProblem(value: string): string | null {
   let position = 0;
   for (const ch of value) {
     position++;
-    if (!PATH_CHARACTER.test(ch)) return `it contains ${describeCharacter(ch)} at character ${position}; a path here may hold only ${PATH_CHARACTERS}`;
+    if (!PATH_CHARACTER.test(ch))
+      return `it contains ${describeCharacter(ch)} at character ${position}; a path here may hold only ${PATH_CHARACTERS}`;
   }
   return null;
 }
@@ -91,7 +98,8 @@ export function safeAbsolutePath(value: string, what = 'path'): string {
 
 /** A TCP port number. */
 export function safePort(value: number, what = 'port'): number {
-  if (!Number.isInteger(value) || value < 1 || value > 65535) throw new UnsafeValueError(what, String(value), 'it must be a whole number from 1 to 65535');
+  if (!Number.isInteger(value) || value < 1 || value > 65535)
+    throw new UnsafeValueError(what, String(value), 'it must be a whole number from 1 to 65535');
   return value;
 }
 
@@ -101,7 +109,8 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export function envAssignments(env: Readonly<Record<string, string>>): string {
   return Object.entries(env)
     .map(([k, v]) => {
-      if (!ENV_NAME.test(k)) throw new UnsafeValueError('environment variable name', k, 'use letters, digits and "_" only');
+      if (!ENV_NAME.test(k))
+        throw new UnsafeValueError('environment variable name', k, 'use letters, digits and "_" only');
       return `${k}=${shellQuote(v)}`;
     })
     .join(' ');
@@ -134,7 +143,10 @@ export function backupPathFor(dataDirectory: string, existingNames: readonly str
   const plain = `backup_${baseName(dir)}`;
   const prefix = parent === '/' ? '/' : `${parent}/`;
   if (!existingNames.includes(plain)) return `${prefix}${plain}`;
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   let name = `${plain}.${stamp}`;
   for (let n = 2; existingNames.includes(name); n++) name = `${plain}.${stamp}.${n}`;
   return `${prefix}${name}`;

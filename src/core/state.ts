@@ -16,7 +16,16 @@ export const hostRoleSchema = z
 export type HostRole = z.infer<typeof hostRoleSchema>;
 
 /** Why a host could not be observed: the ssh layer's failure kinds, or the observation script's own failure. */
-export const hostFailureSchema = z.enum(['connect-failed', 'auth-failed', 'host-key-unknown', 'host-key-changed', 'connection-lost', 'timeout', 'cancelled', 'probe-failed']);
+export const hostFailureSchema = z.enum([
+  'connect-failed',
+  'auth-failed',
+  'host-key-unknown',
+  'host-key-changed',
+  'connection-lost',
+  'timeout',
+  'cancelled',
+  'probe-failed',
+]);
 export type HostFailure = z.infer<typeof hostFailureSchema>;
 
 export const hostStateSchema = z.object({
@@ -167,7 +176,13 @@ export function lsnDiff(a: string | null | undefined, b: string | null | undefin
 
 /** True when the standby is streaming, synchronous, and has flushed and replayed everything sent. */
 export function isFullySynchronized(s: StandbyState): boolean {
-  return s.walState === 'streaming' && s.syncState === 'sync' && s.sentLsn !== null && s.sentLsn === s.flushLsn && s.sentLsn === s.replayLsn;
+  return (
+    s.walState === 'streaming' &&
+    s.syncState === 'sync' &&
+    s.sentLsn !== null &&
+    s.sentLsn === s.flushLsn &&
+    s.sentLsn === s.replayLsn
+  );
 }
 
 /** One line describing the replication link, with the numbers. */
@@ -183,10 +198,12 @@ export function describeReplication(s: StandbyState): string {
  * first, then the short name (before the first dot) on either side; null when no host, or more than one, matches.
  */
 export function inventoryHostByReportedName(state: ClusterState, reported: string): string | null {
-  const exact = state.hosts.filter((h) => h.reportedHostName === reported);
+  const exact = state.hosts.filter(h => h.reportedHostName === reported);
   if (exact.length === 1) return exact[0]!.name;
   if (exact.length > 1) return null;
   const short = (n: string): string => n.split('.')[0] ?? n;
-  const loose = state.hosts.filter((h) => h.reportedHostName !== undefined && short(h.reportedHostName) === short(reported));
+  const loose = state.hosts.filter(
+    h => h.reportedHostName !== undefined && short(h.reportedHostName) === short(reported),
+  );
   return loose.length === 1 ? loose[0]!.name : null;
 }

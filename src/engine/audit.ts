@@ -63,7 +63,7 @@ export function appendAuditEntry(path: string, entry: AuditEntry): void {
 
 /** An append-only JSON Lines audit writer for one file. */
 export function auditWriter(path: string): (r: AuditEntry) => void {
-  return (r) => appendAuditEntry(path, r);
+  return r => appendAuditEntry(path, r);
 }
 
 /** The local user name, for the journal and the audit. */

@@ -8,15 +8,28 @@ import type { ResolvedCluster } from '../core/inventory';
 import type { RemoteExecutor } from '../ssh/types';
 import { commandFor, describeExecError, hostTarget } from './observe';
 
-export type HostBackups = { host: string; ok: true; entries: BackupEntry[] } | { host: string; ok: false; error: string };
+export type HostBackups =
+  { host: string; ok: true; entries: BackupEntry[] } | { host: string; ok: false; error: string };
 
-export async function listBackups(cluster: ResolvedCluster, executor: RemoteExecutor, opts: { signal?: AbortSignal } = {}): Promise<HostBackups[]> {
+export async function listBackups(
+  cluster: ResolvedCluster,
+  executor: RemoteExecutor,
+  opts: { signal?: AbortSignal } = {},
+): Promise<HostBackups[]> {
   return Promise.all(
     cluster.hosts.map(async (h): Promise<HostBackups> => {
       try {
-        const r = await executor.exec(hostTarget(h), commandFor(cluster, backupListScript(h.dataDirectory)), { timeoutMs: 120_000, ...(opts.signal ? { signal: opts.signal } : {}) });
+        const r = await executor.exec(hostTarget(h), commandFor(cluster, backupListScript(h.dataDirectory)), {
+          timeoutMs: 120_000,
+          ...(opts.signal ? { signal: opts.signal } : {}),
+        });
         const parsed = parseBackupList(h.dataDirectory, r.stdout);
-        if (!parsed.complete) return { host: h.name, ok: false, error: `the listing did not finish on ${h.name}: ${r.stderr.trim().split('\n').pop() ?? `exit ${String(r.exitCode)}`}` };
+        if (!parsed.complete)
+          return {
+            host: h.name,
+            ok: false,
+            error: `the listing did not finish on ${h.name}: ${r.stderr.trim().split('\n').pop() ?? `exit ${String(r.exitCode)}`}`,
+          };
         return { host: h.name, ok: true, entries: parsed.entries };
       } catch (e) {
         return { host: h.name, ok: false, error: describeExecError(e) };
@@ -39,8 +52,11 @@ export async function removeBackup(
   name: string,
   allowNewest: boolean,
 ): Promise<RemovalResult> {
-  const h = cluster.hosts.find((x) => x.name === host);
-  if (!h) throw new Error(`host ${host} is not in cluster ${cluster.name} (hosts: ${cluster.hosts.map((x) => x.name).join(', ')})`);
+  const h = cluster.hosts.find(x => x.name === host);
+  if (!h)
+    throw new Error(
+      `host ${host} is not in cluster ${cluster.name} (hosts: ${cluster.hosts.map(x => x.name).join(', ')})`,
+    );
   const script = removeBackupScript(h.dataDirectory, name, allowNewest);
   try {
     const r = await executor.exec(hostTarget(h), commandFor(cluster, script), { timeoutMs: 30 * 60_000 });

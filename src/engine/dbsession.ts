@@ -37,7 +37,9 @@ const DB_KEYS = ['inRecovery', 'catalog', 'replication', 'currentLsn', 'segments
 
 function endpointKey(e: DbEndpoint): string {
   const t = e.target;
-  return [t.sshTarget, t.user ?? '', t.port ?? '', t.identityFile ?? '', e.port, e.database, e.dataDirectory].join('\u0000');
+  return [t.sshTarget, t.user ?? '', t.port ?? '', t.identityFile ?? '', e.port, e.database, e.dataDirectory].join(
+    '\u0000',
+  );
 }
 
 /** The WAL function by the server's reported version (ParameterStatus server_version: "9.4.26", "12.12", "15.18 (…)"). */
@@ -63,7 +65,10 @@ export class DbSessions {
   private readonly now: () => number;
   private readonly stats = { queries: 0, execFallbacks: 0 };
 
-  constructor(private readonly executor: RemoteExecutor, private readonly options: DbSessionOptions = {}) {
+  constructor(
+    private readonly executor: RemoteExecutor,
+    private readonly options: DbSessionOptions = {},
+  ) {
     this.now = options.now ?? Date.now;
   }
 
@@ -76,7 +81,8 @@ export class DbSessions {
   remember(e: DbEndpoint, facts: HostFacts, stdout: string): void {
     this.stats.execFallbacks++;
     const key = endpointKey(e);
-    if (facts.complete && facts.running) this.remembered.set(key, { facts, started: postmasterStarted(stdout), at: this.now() });
+    if (facts.complete && facts.running)
+      this.remembered.set(key, { facts, started: postmasterStarted(stdout), at: this.now() });
     else {
       this.remembered.delete(key);
       // A refused socket may have been a postmaster that stopped, not sshd forbidding the forwarding: try again
@@ -98,13 +104,20 @@ export class DbSessions {
     const key = endpointKey(e);
     const known = this.remembered.get(key);
     if (!known || this.now() - known.at > (this.options.fileFactsMaxAgeMs ?? 300_000)) return undefined;
-    if (!this.executor.openStreamLocal || this.now() - (this.refused.get(key) ?? -Infinity) < (this.options.refusedRetryMs ?? 600_000)) return undefined;
+    if (
+      !this.executor.openStreamLocal ||
+      this.now() - (this.refused.get(key) ?? -Infinity) < (this.options.refusedRetryMs ?? 600_000)
+    )
+      return undefined;
     if (known.facts.inRecovery === null) return this.sameRefusal(key, e, known, timeoutMs);
     let results: QueryResult[];
     let session: PgSession;
     try {
       session = await this.session(key, e, timeoutMs);
-      results = await session.query([...PROBE_STATEMENTS, lsnStatement(lsnFunctionFor(session.parameters.get('server_version')))], timeoutMs);
+      results = await session.query(
+        [...PROBE_STATEMENTS, lsnStatement(lsnFunctionFor(session.parameters.get('server_version')))],
+        timeoutMs,
+      );
     } catch {
       this.drop(key);
       return undefined;
@@ -125,14 +138,19 @@ export class DbSessions {
    * there in the same mode, so the remembered facts stand. Anything else (it accepts now, another refusal, no
    * socket) is a change: the exec probe runs.
    */
-  private async sameRefusal(key: string, e: DbEndpoint, known: Remembered, timeoutMs: number): Promise<HostFacts | undefined> {
+  private async sameRefusal(
+    key: string,
+    e: DbEndpoint,
+    known: Remembered,
+    timeoutMs: number,
+  ): Promise<HostFacts | undefined> {
     try {
       const session = await this.open(key, e, timeoutMs);
       session.close();
       return undefined;
     } catch (err) {
       const words = fatalWords(err instanceof Error ? err.message : String(err));
-      if (!words || !known.facts.psqlMessages.some((m) => m.includes(words))) return undefined;
+      if (!words || !known.facts.psqlMessages.some(m => m.includes(words))) return undefined;
       this.stats.queries++;
       return { ...known.facts, psqlMessages: [...known.facts.psqlMessages] };
     }
@@ -141,7 +159,7 @@ export class DbSessions {
   private session(key: string, e: DbEndpoint, timeoutMs: number): Promise<PgSession> {
     const open = this.sessions.get(key);
     if (open) {
-      return open.then((s) => {
+      return open.then(s => {
         if (!s.closed) return s;
         this.sessions.delete(key);
         return this.session(key, e, timeoutMs);
@@ -163,13 +181,20 @@ export class DbSessions {
       this.refused.set(key, this.now());
       throw err;
     }
-    return PgSession.connect(local.stream, { user: local.user, database: e.database, applicationName: 'gpcoord' }, timeoutMs);
+    return PgSession.connect(
+      local.stream,
+      { user: local.user, database: e.database, applicationName: 'gpcoord' },
+      timeoutMs,
+    );
   }
 
   private drop(key: string): void {
     const s = this.sessions.get(key);
     this.sessions.delete(key);
-    void s?.then((x) => x.close(), () => undefined);
+    void s?.then(
+      x => x.close(),
+      () => undefined,
+    );
   }
 
   /** Closes every session. */
@@ -184,7 +209,14 @@ export class DbSessions {
  * backtracking over a long message of many FATAL lines).
  */
 function fatalWords(message: string): string | undefined {
-  const lastLine = message.slice(Math.max(message.lastIndexOf('\n'), message.lastIndexOf('\r'), message.lastIndexOf('\u2028'), message.lastIndexOf('\u2029')) + 1);
+  const lastLine = message.slice(
+    Math.max(
+      message.lastIndexOf('\n'),
+      message.lastIndexOf('\r'),
+      message.lastIndexOf('\u2028'),
+      message.lastIndexOf('\u2029'),
+    ) + 1,
+  );
   const at = lastLine.indexOf('FATAL:  ');
   const words = at < 0 ? '' : lastLine.slice(at + 'FATAL:  '.length);
   return words || undefined;

@@ -50,37 +50,70 @@ export interface DryRunOptions {
 export async function dryRun(o: DryRunOptions): Promise<DryRunResult> {
   const now = o.now ?? (() => new Date());
   const state = await observe(o.cluster, o.executor, { ...o.observe, ...(o.signal ? { signal: o.signal } : {}) });
-  const decision = planNext({ procedure: o.procedure, cluster: o.cluster, state, journal: o.journal, now: now(), ...(o.planOptions ? { options: o.planOptions } : {}) });
+  const decision = planNext({
+    procedure: o.procedure,
+    cluster: o.cluster,
+    state,
+    journal: o.journal,
+    now: now(),
+    ...(o.planOptions ? { options: o.planOptions } : {}),
+  });
   const steps: DryRunStep[] = [];
   if (decision.kind === 'step') {
-    const ctx = { cluster: o.cluster, executor: o.executor, ...(o.signal ? { signal: o.signal } : {}), ...(o.observe ? { observe: o.observe } : {}) };
+    const ctx = {
+      cluster: o.cluster,
+      executor: o.executor,
+      ...(o.signal ? { signal: o.signal } : {}),
+      ...(o.observe ? { observe: o.observe } : {}),
+    };
     for (const [i, step] of [decision.step, ...decision.upcoming].entries()) {
       // No waiting for the LSNs to converge: a dry run reports what holds now.
-      const { verdicts } = await evaluateGuards(ctx, step, { syncWaitMs: 0, ...(o.audit ? { audit: (host: string, started: Date, r: ExecResult | null, error?: string) => o.audit?.(step, host, started, r, error) } : {}) });
+      const { verdicts } = await evaluateGuards(ctx, step, {
+        syncWaitMs: 0,
+        ...(o.audit
+          ? {
+              audit: (host: string, started: Date, r: ExecResult | null, error?: string) =>
+                o.audit?.(step, host, started, r, error),
+            }
+          : {}),
+      });
       const s: DryRunStep = { step, next: i === 0, verdicts };
       steps.push(s);
       o.onStep?.(s);
     }
   }
-  const wouldRun = decision.kind === 'step' && (steps[0]?.verdicts.every((v) => v.ok) ?? false);
+  const wouldRun = decision.kind === 'step' && (steps[0]?.verdicts.every(v => v.ok) ?? false);
   return { procedure: o.procedure, cluster: o.cluster.name, state, decision, steps, wouldRun };
 }
 
 function dryRunStepText(s: DryRunStep): string {
   const lines = [formatStep(s.step, { guards: false })];
   if (!s.next) lines.push('      (judged on the cluster as it is now; the steps before it would change that)');
-  for (const v of s.verdicts) lines.push(`      ${v.ok ? 'ok  ' : 'FAIL'} ${v.guard.description}${v.guard.kind === 'remote' ? ` [checked on ${v.guard.host}]` : ''}: ${v.message}`);
+  for (const v of s.verdicts)
+    lines.push(
+      `      ${v.ok ? 'ok  ' : 'FAIL'} ${v.guard.description}${v.guard.kind === 'remote' ? ` [checked on ${v.guard.host}]` : ''}: ${v.message}`,
+    );
   return lines.join('\n');
 }
 
 export function formatDryRun(r: DryRunResult): string {
-  const lines = [`Dry run of ${r.procedure} on ${r.cluster}: nothing was changed on any host.`, '', formatState(r.state), ''];
+  const lines = [
+    `Dry run of ${r.procedure} on ${r.cluster}: nothing was changed on any host.`,
+    '',
+    formatState(r.state),
+    '',
+  ];
   if (r.decision.kind === 'done') lines.push(`Nothing to do: ${r.decision.message}`);
   else if (r.decision.kind === 'blocked') lines.push(`Blocked: ${r.decision.reason}`);
   else {
     lines.push('Would run, in this order:');
     for (const s of r.steps) lines.push(dryRunStepText(s));
-    lines.push('', r.wouldRun ? 'A run would start with the first step: its guards hold now.' : 'A run would refuse the first step: a guard above does not hold.');
+    lines.push(
+      '',
+      r.wouldRun
+        ? 'A run would start with the first step: its guards hold now.'
+        : 'A run would refuse the first step: a guard above does not hold.',
+    );
   }
   return lines.join('\n');
 }

@@ -27,25 +27,45 @@ interface HostProbe {
 
 /** Two inventory entries with the same key get the same probe output: same login, host, directory, port, environment. */
 function probeKey(cluster: ResolvedCluster, h: ResolvedHost): string {
-  return [h.name, h.sshTarget, h.user ?? '', h.sshPort ?? '', h.identityFile ?? '', h.dataDirectory, h.port, cluster.config.environmentScript ?? '', cluster.config.gphome ?? ''].join('\u0000');
+  return [
+    h.name,
+    h.sshTarget,
+    h.user ?? '',
+    h.sshPort ?? '',
+    h.identityFile ?? '',
+    h.dataDirectory,
+    h.port,
+    cluster.config.environmentScript ?? '',
+    cluster.config.gphome ?? '',
+  ].join('\u0000');
 }
 
 /** Observes every cluster; resolves with their states by cluster name once all are done. */
-export async function observeFleet(clusters: ResolvedCluster[], executor: RemoteExecutor, opts: FleetOptions = {}): Promise<Map<string, ClusterState>> {
+export async function observeFleet(
+  clusters: ResolvedCluster[],
+  executor: RemoteExecutor,
+  opts: FleetOptions = {},
+): Promise<Map<string, ClusterState>> {
   const probes = new Map<string, HostProbe>();
-  const perCluster = clusters.map((cluster, i) => cluster.hosts.map((host) => {
-    const key = probeKey(cluster, host);
-    let p = probes.get(key);
-    if (!p) probes.set(key, (p = { cluster, host, waiting: [] }));
-    p.waiting.push(i);
-    return p;
-  }));
-  const remaining = perCluster.map((ps) => ps.length);
+  const perCluster = clusters.map((cluster, i) =>
+    cluster.hosts.map(host => {
+      const key = probeKey(cluster, host);
+      let p = probes.get(key);
+      if (!p) probes.set(key, (p = { cluster, host, waiting: [] }));
+      p.waiting.push(i);
+      return p;
+    }),
+  );
+  const remaining = perCluster.map(ps => ps.length);
   const states = new Map<string, ClusterState>();
   const now = opts.now ?? (() => new Date());
   const finish = (i: number): void => {
     const cluster = clusters[i]!;
-    const state = deriveClusterState(cluster, perCluster[i]!.map((p) => p.result!), now());
+    const state = deriveClusterState(
+      cluster,
+      perCluster[i]!.map(p => p.result!),
+      now(),
+    );
     states.set(cluster.name, state);
     opts.onCluster?.(cluster, state);
   };

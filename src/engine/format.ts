@@ -24,18 +24,24 @@ function hostLine(h: HostState, state: ClusterState): string {
     if (h.backups.length) parts.push(`backups: ${h.backups.join(', ')}`);
   }
   let role = ROLE[h.role];
-  if (h.name === state.standby.host && state.standby.status !== 'not-configured') role = `standby (${state.standby.status})`;
+  if (h.name === state.standby.host && state.standby.status !== 'not-configured')
+    role = `standby (${state.standby.status})`;
   return `  ${h.name.padEnd(12)} ${role.padEnd(28)} ${parts.join(', ')}`;
 }
 
 export function formatState(state: ClusterState): string {
   const lines: string[] = [];
-  lines.push(`Cluster ${state.cluster}: ${state.situation.toUpperCase()}  (observed ${state.observedAt} from ${state.source})`);
+  lines.push(
+    `Cluster ${state.cluster}: ${state.situation.toUpperCase()}  (observed ${state.observedAt} from ${state.source})`,
+  );
   lines.push(`  active coordinator: ${state.activeCoordinator ?? 'none'}`);
   const sb = state.standby;
   if (sb.status === 'not-configured') lines.push('  standby: none configured');
   else lines.push(`  standby: ${sb.host ?? '?'} ${sb.status}; ${describeReplication(sb)}`);
-  if (state.segments) lines.push(`  segments: ${state.segments.total} (${state.segments.down} down, ${state.segments.notInPreferredRole} not in preferred role)`);
+  if (state.segments)
+    lines.push(
+      `  segments: ${state.segments.total} (${state.segments.down} down, ${state.segments.notInPreferredRole} not in preferred role)`,
+    );
   lines.push('  hosts:');
   for (const h of state.hosts) lines.push(hostLine(h, state));
   if (state.problems.length) {
@@ -53,11 +59,18 @@ export function shownCommand(step: PlannedStep): string {
 }
 
 export function formatStep(step: PlannedStep, opts: { guards?: boolean } = {}): string {
-  const lines = [`[${step.index + 1}/${step.total}] ${step.title} — on ${step.host}${step.changesCluster ? ' (changes the cluster)' : ' (read-only)'}`, `      $ ${shownCommand(step)}`];
+  const lines = [
+    `[${step.index + 1}/${step.total}] ${step.title} — on ${step.host}${step.changesCluster ? ' (changes the cluster)' : ' (read-only)'}`,
+    `      $ ${shownCommand(step)}`,
+  ];
   if (Object.keys(step.env).length) lines.push(`      environment: ${envAssignments(step.env)}`);
   if (step.prompts) lines.push(`      prompts: ${step.prompts}`);
   if (step.warning) lines.push(`      WARNING: ${step.warning}`);
-  if (opts.guards !== false) for (const g of step.guards) lines.push(`      guard (${g.kind === 'remote' ? `checked on ${g.host}` : `observed ${g.host}`}): ${g.description}`);
+  if (opts.guards !== false)
+    for (const g of step.guards)
+      lines.push(
+        `      guard (${g.kind === 'remote' ? `checked on ${g.host}` : `observed ${g.host}`}): ${g.description}`,
+      );
   lines.push(`      proves it: ${step.verify.description}`);
   return lines.join('\n');
 }

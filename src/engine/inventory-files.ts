@@ -4,7 +4,13 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { inventoryTooLarge, MAX_INVENTORY_CHARS, mergeInventories, parseInventory, resolveCluster } from '../core/inventory';
+import {
+  inventoryTooLarge,
+  MAX_INVENTORY_CHARS,
+  mergeInventories,
+  parseInventory,
+  resolveCluster,
+} from '../core/inventory';
 import { readFileCappedSync } from './bounded-read';
 import type { Inventory, InventoryProblem, InventorySource, ResolvedCluster } from '../core/inventory';
 
@@ -39,7 +45,12 @@ export interface LoadWording {
   duplicate?: (cluster: string, firstFile: string) => string;
 }
 
-function problemAt(file: string, field: string, severity: InventoryProblem['severity'], message: string): InventoryProblem {
+function problemAt(
+  file: string,
+  field: string,
+  severity: InventoryProblem['severity'],
+  message: string,
+): InventoryProblem {
   return { file, line: 1, column: 1, endLine: 1, endColumn: 1, offset: 0, endOffset: 0, field, severity, message };
 }
 
@@ -49,33 +60,39 @@ export function loadInventorySources(inputs: readonly InventoryInput[], wording:
   const files: InventoryFileResult[] = [];
   for (const input of inputs) {
     if ('unreadable' in input) {
-      const message = wording.unreadable?.(input.file, input.unreadable) ?? `cannot read the inventory file: ${input.unreadable}`;
+      const message =
+        wording.unreadable?.(input.file, input.unreadable) ?? `cannot read the inventory file: ${input.unreadable}`;
       files.push({ file: input.file, ok: false, problems: [problemAt(input.file, '', 'error', message)] });
       continue;
     }
     const r = parseInventory(input.text, input.file);
-    const ok = r.ok && !r.problems.some((p) => p.severity === 'error');
+    const ok = r.ok && !r.problems.some(p => p.severity === 'error');
     files.push({ file: input.file, ok, problems: r.problems });
     if (r.ok && ok) sources.push({ file: input.file, inventory: r.inventory });
   }
   const merged = mergeInventories(sources);
   const duplicates = wording.duplicate
-    ? merged.problems.map((p) => {
+    ? merged.problems.map(p => {
         const name = p.field.replace(/^clusters\./, '');
         return { ...p, message: wording.duplicate!(name, merged.origin[name] ?? '') };
       })
     : merged.problems;
-  const clusters = Object.entries(merged.inventory.clusters).map(([name, config]) => ({ cluster: resolveCluster(name, config), file: merged.origin[name] ?? '' }));
+  const clusters = Object.entries(merged.inventory.clusters).map(([name, config]) => ({
+    cluster: resolveCluster(name, config),
+    file: merged.origin[name] ?? '',
+  }));
   return { inventory: merged.inventory, clusters, files, duplicates };
 }
 
 /** The inventory files as the CLI reads them: each file's text, or why it is missing or unreadable. */
 export function readInventoryFiles(files: readonly string[]): InventoryInput[] {
-  return files.map((file) => {
+  return files.map(file => {
     try {
       // Past 4 bytes per allowed character the text is certainly too long: refused without decoding it.
       const read = readFileCappedSync(file, 4 * MAX_INVENTORY_CHARS);
-      return read.ok ? { file, text: read.bytes.toString('utf8') } : { file, unreadable: inventoryTooLarge(file).message };
+      return read.ok
+        ? { file, text: read.bytes.toString('utf8') }
+        : { file, unreadable: inventoryTooLarge(file).message };
     } catch (e) {
       return { file, unreadable: e instanceof Error ? e.message : String(e) };
     }
@@ -91,25 +108,35 @@ export type LoadResult =
  * Any error in any file fails the load, with every problem at its position.
  */
 export function loadInventories(files: readonly string[], opts: { explicit: boolean }): LoadResult {
-  const missing = opts.explicit ? files.filter((f) => !existsSync(f)) : [];
-  const present = files.filter((f) => existsSync(f));
+  const missing = opts.explicit ? files.filter(f => !existsSync(f)) : [];
+  const present = files.filter(f => existsSync(f));
   const load = loadInventorySources(readInventoryFiles(present));
-  const problems = load.files.flatMap((f) => f.problems);
+  const problems = load.files.flatMap(f => f.problems);
   if (missing.length) return { ok: false, problems, message: `inventory file not found: ${missing.join(', ')}` };
-  if (problems.some((p) => p.severity === 'error')) return { ok: false, problems, message: 'the inventory has errors' };
+  if (problems.some(p => p.severity === 'error')) return { ok: false, problems, message: 'the inventory has errors' };
   if (!load.files.length) {
-    return { ok: false, problems, message: `no inventory found (looked for ${files.join(' and ')}); create ${DEFAULT_INVENTORY} or pass --inventory FILE` };
+    return {
+      ok: false,
+      problems,
+      message: `no inventory found (looked for ${files.join(' and ')}); create ${DEFAULT_INVENTORY} or pass --inventory FILE`,
+    };
   }
-  const origin = Object.fromEntries(load.clusters.map((c) => [c.cluster.name, c.file]));
+  const origin = Object.fromEntries(load.clusters.map(c => [c.cluster.name, c.file]));
   return { ok: true, inventory: load.inventory, origin, problems: [...problems, ...load.duplicates] };
 }
 
 /** The named cluster, or a message listing the known ones. */
-export function findCluster(inventory: Inventory, name: string): { ok: true; cluster: ResolvedCluster } | { ok: false; message: string } {
+export function findCluster(
+  inventory: Inventory,
+  name: string,
+): { ok: true; cluster: ResolvedCluster } | { ok: false; message: string } {
   const c = Object.hasOwn(inventory.clusters, name) ? inventory.clusters[name] : undefined;
   if (!c) {
     const known = Object.keys(inventory.clusters);
-    return { ok: false, message: `no cluster named "${name}" in the inventory${known.length ? ` (known: ${known.join(', ')})` : ''}` };
+    return {
+      ok: false,
+      message: `no cluster named "${name}" in the inventory${known.length ? ` (known: ${known.join(', ')})` : ''}`,
+    };
   }
   return { ok: true, cluster: resolveCluster(name, c) };
 }
@@ -126,5 +153,11 @@ export function openCluster(name: string, o: { inventoryFiles?: string[]; cwd?: 
   if (!loaded.ok) return { ok: false, message: loaded.message, problems: loaded.problems };
   const found = findCluster(loaded.inventory, name);
   if (!found.ok) return { ok: false, message: found.message, problems: loaded.problems };
-  return { ok: true, cluster: found.cluster, inventory: loaded.inventory, file: loaded.origin[name] ?? files[0]!, problems: loaded.problems };
+  return {
+    ok: true,
+    cluster: found.cluster,
+    inventory: loaded.inventory,
+    file: loaded.origin[name] ?? files[0]!,
+    problems: loaded.problems,
+  };
 }

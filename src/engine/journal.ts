@@ -17,7 +17,7 @@ export class JournalFile {
   read(cluster?: string): JournalEntry[] {
     if (!existsSync(this.path)) return [];
     const all = parseJournal(readFileSync(this.path, 'utf8'));
-    return cluster === undefined ? all : all.filter((e) => e.cluster === cluster);
+    return cluster === undefined ? all : all.filter(e => e.cluster === cluster);
   }
 }
 
@@ -33,11 +33,15 @@ export interface InterruptedRun {
  * with its last step's outcome unknown (connection lost, timeout) or cancelled.
  */
 export function interruptedRun(entries: readonly JournalEntry[], cluster: string): InterruptedRun | undefined {
-  const mine = entries.filter((e) => e.cluster === cluster);
-  const open = [...mine].reverse().find((e) => e.type === 'run-started');
+  const mine = entries.filter(e => e.cluster === cluster);
+  const open = [...mine].reverse().find(e => e.type === 'run-started');
   if (!open) return undefined;
-  const finish = mine.find((e) => e.runId === open.runId && e.type === 'run-finished');
+  const finish = mine.find(e => e.runId === open.runId && e.type === 'run-finished');
   if (finish && finish.status !== 'unknown' && finish.status !== 'cancelled') return undefined;
-  const last = [...mine].reverse().find((e) => e.runId === open.runId && e.type === 'step-started');
-  return { procedure: open.procedure, runId: open.runId, ...(last?.stepId ? { lastStep: `${last.stepId} on ${last.host ?? '?'}` } : {}) };
+  const last = [...mine].reverse().find(e => e.runId === open.runId && e.type === 'step-started');
+  return {
+    procedure: open.procedure,
+    runId: open.runId,
+    ...(last?.stepId ? { lastStep: `${last.stepId} on ${last.host ?? '?'}` } : {}),
+  };
 }

@@ -13,7 +13,7 @@ export interface StateLocations {
 /** Journals in `<directory>/journal/<cluster>.jsonl`, the audit log in `<directory>/audit.jsonl` unless given. */
 export function locationsIn(directory: string, auditPath?: () => string | undefined): StateLocations {
   return {
-    journalPath: (cluster) => join(directory, 'journal', `${cluster}.jsonl`),
+    journalPath: cluster => join(directory, 'journal', `${cluster}.jsonl`),
     auditPath: () => auditPath?.() || join(directory, 'audit.jsonl'),
   };
 }
@@ -25,10 +25,12 @@ export function stateDirectory(): string {
 }
 
 /** The CLI's locations, with the files given by --journal and --audit in place of the defaults. */
-export function cliLocations(overrides: { journal?: string | undefined; audit?: string | undefined } = {}): StateLocations {
+export function cliLocations(
+  overrides: { journal?: string | undefined; audit?: string | undefined } = {},
+): StateLocations {
   const base = locationsIn(stateDirectory(), () => overrides.audit);
   return {
-    journalPath: (cluster) => overrides.journal ?? base.journalPath(cluster),
+    journalPath: cluster => overrides.journal ?? base.journalPath(cluster),
     auditPath: base.auditPath,
   };
 }

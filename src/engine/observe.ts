@@ -37,7 +37,12 @@ export function hostTarget(h: ResolvedHost): HostTarget {
 
 /** The full remote command line for a trusted script on a host: login shell, environment script, exported values. */
 export function commandFor(cluster: ResolvedCluster, script: string, env: Record<string, string> = {}): string {
-  return remoteCommand({ environmentScript: cluster.config.environmentScript, gphome: cluster.config.gphome, env, command: script });
+  return remoteCommand({
+    environmentScript: cluster.config.environmentScript,
+    gphome: cluster.config.gphome,
+    env,
+    command: script,
+  });
 }
 
 export function describeExecError(e: unknown): string {
@@ -45,15 +50,29 @@ export function describeExecError(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-export async function observeHost(cluster: ResolvedCluster, host: ResolvedHost, executor: RemoteExecutor, opts: ObserveOptions = {}): Promise<HostObservation> {
+export async function observeHost(
+  cluster: ResolvedCluster,
+  host: ResolvedHost,
+  executor: RemoteExecutor,
+  opts: ObserveOptions = {},
+): Promise<HostObservation> {
   const now = opts.now ?? (() => new Date());
   const timeoutMs = opts.timeoutMs ?? 20_000;
-  const endpoint: DbEndpoint = { target: hostTarget(host), port: host.port, database: opts.database ?? 'postgres', dataDirectory: host.dataDirectory };
+  const endpoint: DbEndpoint = {
+    target: hostTarget(host),
+    port: host.port,
+    database: opts.database ?? 'postgres',
+    dataDirectory: host.dataDirectory,
+  };
   if (opts.sessions && !opts.execProbe) {
     const facts = await opts.sessions.facts(endpoint, timeoutMs);
     if (facts) return { host: host.name, ok: true, facts, observedAt: now().toISOString() };
   }
-  const command = commandFor(cluster, probeScript(host.dataDirectory, host.port, opts.database), coordinatorEnv(host.dataDirectory, host.port));
+  const command = commandFor(
+    cluster,
+    probeScript(host.dataDirectory, host.port, opts.database),
+    coordinatorEnv(host.dataDirectory, host.port),
+  );
   const execOpts: ExecOptions = { timeoutMs };
   if (opts.signal) execOpts.signal = opts.signal;
   try {
@@ -61,19 +80,36 @@ export async function observeHost(cluster: ResolvedCluster, host: ResolvedHost, 
     const facts = parseProbe(r.stdout);
     if (!facts.hostname && r.exitCode !== 0) {
       const why = r.stderr.trim().split('\n').slice(-2).join(' ') || `exit status ${String(r.exitCode)}`;
-      return { host: host.name, ok: false, failure: 'probe-failed', error: `the observation script failed on ${host.name}: ${why}`, observedAt: now().toISOString() };
+      return {
+        host: host.name,
+        ok: false,
+        failure: 'probe-failed',
+        error: `the observation script failed on ${host.name}: ${why}`,
+        observedAt: now().toISOString(),
+      };
     }
     opts.sessions?.remember(endpoint, facts, r.stdout);
     return { host: host.name, ok: true, facts, observedAt: now().toISOString() };
   } catch (e) {
-    if (e instanceof RemoteExecError) return { host: host.name, ok: false, failure: e.kind, error: e.message, observedAt: now().toISOString() };
-    return { host: host.name, ok: false, failure: 'probe-failed', error: describeExecError(e), observedAt: now().toISOString() };
+    if (e instanceof RemoteExecError)
+      return { host: host.name, ok: false, failure: e.kind, error: e.message, observedAt: now().toISOString() };
+    return {
+      host: host.name,
+      ok: false,
+      failure: 'probe-failed',
+      error: describeExecError(e),
+      observedAt: now().toISOString(),
+    };
   }
 }
 
 /** The routine observation: every host probed in parallel, one round trip each. */
-export async function observe(cluster: ResolvedCluster, executor: RemoteExecutor, opts: ObserveOptions = {}): Promise<ClusterState> {
-  const observations = await Promise.all(cluster.hosts.map((h) => observeHost(cluster, h, executor, opts)));
+export async function observe(
+  cluster: ResolvedCluster,
+  executor: RemoteExecutor,
+  opts: ObserveOptions = {},
+): Promise<ClusterState> {
+  const observations = await Promise.all(cluster.hosts.map(h => observeHost(cluster, h, executor, opts)));
   return deriveClusterState(cluster, observations, (opts.now ?? (() => new Date()))());
 }
 
@@ -94,14 +130,20 @@ export function withState(previous: GpstateObservation | undefined, state: Clust
  * The observation plus `gpstate -f` and `gpstate -b` on the active coordinator, as the utilities report it.
  * The standby's status and replication come from gpstate's own words; disagreements are listed as problems.
  */
-export async function observeWithGpstate(cluster: ResolvedCluster, executor: RemoteExecutor, opts: ObserveOptions = {}): Promise<GpstateObservation> {
+export async function observeWithGpstate(
+  cluster: ResolvedCluster,
+  executor: RemoteExecutor,
+  opts: ObserveOptions = {},
+): Promise<GpstateObservation> {
   const state = await observe(cluster, executor, { ...opts, execProbe: true });
-  const active = cluster.hosts.find((h) => h.name === state.activeCoordinator);
+  const active = cluster.hosts.find(h => h.name === state.activeCoordinator);
   if (!active) return withState(undefined, state);
   const env = coordinatorEnv(active.dataDirectory, active.port);
   const run = async (args: string): Promise<{ text: string; exitCode: number | null } | { error: string }> => {
     try {
-      const r = await executor.exec(hostTarget(active), commandFor(cluster, `gpstate ${args}`, env), { timeoutMs: 120_000 });
+      const r = await executor.exec(hostTarget(active), commandFor(cluster, `gpstate ${args}`, env), {
+        timeoutMs: 120_000,
+      });
       return { text: r.stdout + (r.stderr ? `\n${r.stderr}` : ''), exitCode: r.exitCode };
     } catch (e) {
       return { error: describeExecError(e) };
@@ -112,10 +154,22 @@ export async function observeWithGpstate(cluster: ResolvedCluster, executor: Rem
   let gpstateF: GpstateFResult | null = null;
   let gpstateB: GpstateBResult | null = null;
   const next: ClusterState = { ...state, standby: { ...state.standby }, source: 'gpstate' };
-  if ('error' in f) problems.push({ level: 'warning', code: 'gpstate-failed', host: active.name, text: `gpstate -f could not run on ${active.name}: ${f.error}` });
+  if ('error' in f)
+    problems.push({
+      level: 'warning',
+      code: 'gpstate-failed',
+      host: active.name,
+      text: `gpstate -f could not run on ${active.name}: ${f.error}`,
+    });
   else {
     const p = parseOutput('gpstate-f', f.text, f.exitCode === null ? {} : { exitCode: f.exitCode });
-    if (!p.recognized) problems.push({ level: 'warning', code: 'gpstate-unrecognized', host: active.name, text: `gpstate -f output not recognized: ${p.reason}` });
+    if (!p.recognized)
+      problems.push({
+        level: 'warning',
+        code: 'gpstate-unrecognized',
+        host: active.name,
+        text: `gpstate -f output not recognized: ${p.reason}`,
+      });
     else {
       gpstateF = p.result;
       const r = p.result;
@@ -138,18 +192,41 @@ export async function observeWithGpstate(cluster: ResolvedCluster, executor: Rem
         next.standby.walState = null;
       }
       if ((next.standby.status === 'passive') !== (state.standby.status === 'passive')) {
-        problems.push({ level: 'info', code: 'gpstate-disagrees', host: active.name, text: `gpstate -f says the standby is ${next.standby.status}; the direct observation said ${state.standby.status}` });
+        problems.push({
+          level: 'info',
+          code: 'gpstate-disagrees',
+          host: active.name,
+          text: `gpstate -f says the standby is ${next.standby.status}; the direct observation said ${state.standby.status}`,
+        });
       }
       if (r.vocabulary) next.vocabulary = r.vocabulary;
     }
   }
-  if ('error' in b) problems.push({ level: 'warning', code: 'gpstate-failed', host: active.name, text: `gpstate -b could not run on ${active.name}: ${b.error}` });
+  if ('error' in b)
+    problems.push({
+      level: 'warning',
+      code: 'gpstate-failed',
+      host: active.name,
+      text: `gpstate -b could not run on ${active.name}: ${b.error}`,
+    });
   else {
     const p = parseOutput('gpstate-b', b.text, b.exitCode === null ? {} : { exitCode: b.exitCode });
     if (p.recognized) gpstateB = p.result;
-    else problems.push({ level: 'warning', code: 'gpstate-unrecognized', host: active.name, text: `gpstate -b output not recognized: ${p.reason}` });
+    else
+      problems.push({
+        level: 'warning',
+        code: 'gpstate-unrecognized',
+        host: active.name,
+        text: `gpstate -b output not recognized: ${p.reason}`,
+      });
   }
   next.problems = problems;
-  if (next.situation === 'healthy' && !(next.standby.status === 'passive' && next.standby.walState === 'streaming')) next.situation = 'standby-down';
-  return { state: next, gpstateF, gpstateB, raw: { gpstateF: 'text' in f ? f.text : null, gpstateB: 'text' in b ? b.text : null } };
+  if (next.situation === 'healthy' && !(next.standby.status === 'passive' && next.standby.walState === 'streaming'))
+    next.situation = 'standby-down';
+  return {
+    state: next,
+    gpstateF,
+    gpstateB,
+    raw: { gpstateF: 'text' in f ? f.text : null, gpstateB: 'text' in b ? b.text : null },
+  };
 }

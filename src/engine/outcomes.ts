@@ -4,7 +4,10 @@
 /** What to do about a failure whose reason calls for more than the step's general advice. */
 export function adviceFor(result: { reason?: unknown; unreachableHosts?: unknown }): string | undefined {
   if (result.reason === 'hosts-unreachable') {
-    const hosts = Array.isArray(result.unreachableHosts) && result.unreachableHosts.length ? ` (${result.unreachableHosts.join(', ')})` : '';
+    const hosts =
+      Array.isArray(result.unreachableHosts) && result.unreachableHosts.length
+        ? ` (${result.unreachableHosts.join(', ')})`
+        : '';
     return `gpinitstandby -a refuses while a segment host does not answer${hosts}; nothing was changed. Bring the host back and run the step again, or run gpinitstandby yourself without -a and answer its prompt, knowing that the pg_hba.conf of the hosts that do not answer is not updated and must be edited by hand once they are back.`;
   }
   return undefined;

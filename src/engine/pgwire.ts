@@ -27,7 +27,7 @@ interface Pending {
 const PROTOCOL_3_0 = 196608;
 
 function cstrings(values: string[]): Buffer {
-  return Buffer.concat(values.map((v) => Buffer.from(`${v}\0`, 'utf8')));
+  return Buffer.concat(values.map(v => Buffer.from(`${v}\0`, 'utf8')));
 }
 
 function message(type: string, body: Buffer): Buffer {
@@ -97,15 +97,30 @@ export class PgSession {
   /** Opens a session: startup message, authentication (none asked, or it fails), until the server is ready. */
   static async connect(stream: Duplex, params: StartupParams, timeoutMs = 10_000): Promise<PgSession> {
     const session = new PgSession(stream);
-    await session.withTimeout(new Promise<void>((resolve, reject) => {
-      session.startup = { resolve, reject };
-      // Protocol version, then name/value pairs, then an empty name.
-      const body = Buffer.concat([Buffer.alloc(4), cstrings(['user', params.user, 'database', params.database, 'application_name', params.applicationName ?? 'gpcoord', ''])]);
-      body.writeInt32BE(PROTOCOL_3_0, 0);
-      const head = Buffer.alloc(4);
-      head.writeInt32BE(body.length + 4, 0);
-      stream.write(Buffer.concat([head, body]));
-    }), timeoutMs, 'the database did not answer the startup');
+    await session.withTimeout(
+      new Promise<void>((resolve, reject) => {
+        session.startup = { resolve, reject };
+        // Protocol version, then name/value pairs, then an empty name.
+        const body = Buffer.concat([
+          Buffer.alloc(4),
+          cstrings([
+            'user',
+            params.user,
+            'database',
+            params.database,
+            'application_name',
+            params.applicationName ?? 'gpcoord',
+            '',
+          ]),
+        ]);
+        body.writeInt32BE(PROTOCOL_3_0, 0);
+        const head = Buffer.alloc(4);
+        head.writeInt32BE(body.length + 4, 0);
+        stream.write(Buffer.concat([head, body]));
+      }),
+      timeoutMs,
+      'the database did not answer the startup',
+    );
     return session;
   }
 
@@ -116,10 +131,13 @@ export class PgSession {
   /** Sends every statement at once (pipelined simple queries: one round trip); each has its own result or error. */
   query(statements: string[], timeoutMs = 10_000): Promise<QueryResult[]> {
     if (this.ended) return Promise.reject(this.ended);
-    const results = statements.map(() => new Promise<QueryResult>((resolve, reject) => {
-      this.pending.push({ result: { fields: [], rows: [], error: null }, resolve, reject });
-    }));
-    this.stream.write(Buffer.concat(statements.map((sql) => message('Q', cstrings([sql])))));
+    const results = statements.map(
+      () =>
+        new Promise<QueryResult>((resolve, reject) => {
+          this.pending.push({ result: { fields: [], rows: [], error: null }, resolve, reject });
+        }),
+    );
+    this.stream.write(Buffer.concat(statements.map(sql => message('Q', cstrings([sql])))));
     return this.withTimeout(Promise.all(results), timeoutMs, 'the database did not answer the query');
   }
 
@@ -189,8 +207,12 @@ export class PgSession {
         } else if (current) current.result.error ??= text;
         return;
       }
-      case 'T': if (current) current.result.fields = rowDescription(body); return;
-      case 'D': if (current) current.result.rows.push(dataRow(body)); return;
+      case 'T':
+        if (current) current.result.fields = rowDescription(body);
+        return;
+      case 'D':
+        if (current) current.result.rows.push(dataRow(body));
+        return;
       case 'Z':
         if (this.startup) {
           this.startup.resolve();
@@ -200,7 +222,8 @@ export class PgSession {
           current.resolve(current.result);
         }
         return;
-      default: return; // K (key data), C (complete), I (empty), N (notice): nothing to keep
+      default:
+        return; // K (key data), C (complete), I (empty), N (notice): nothing to keep
     }
   }
 }

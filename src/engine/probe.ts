@@ -180,14 +180,30 @@ export function parseProbe(stdout: string): HostFacts {
     const key = sp < 0 ? rest : rest.slice(0, sp);
     const value = sp < 0 ? '' : rest.slice(sp + 1);
     switch (key) {
-      case 'hostname': f.hostname = value.trim() || null; break;
-      case 'gpversion': f.gpVersion = value.trim() || null; break;
-      case 'dir': f.dirExists = bool(value); break;
-      case 'pidfile': f.pidFile = bool(value); break;
-      case 'pid': f.pid = int(value); break;
-      case 'running': f.running = bool(value); break;
-      case 'standby_signal': f.standbySignal = true; break;
-      case 'recovery_conf': f.recoveryConf = true; break;
+      case 'hostname':
+        f.hostname = value.trim() || null;
+        break;
+      case 'gpversion':
+        f.gpVersion = value.trim() || null;
+        break;
+      case 'dir':
+        f.dirExists = bool(value);
+        break;
+      case 'pidfile':
+        f.pidFile = bool(value);
+        break;
+      case 'pid':
+        f.pid = int(value);
+        break;
+      case 'running':
+        f.running = bool(value);
+        break;
+      case 'standby_signal':
+        f.standbySignal = true;
+        break;
+      case 'recovery_conf':
+        f.recoveryConf = true;
+        break;
       case 'lock': {
         const [present, lpid, alive] = value.split(' ');
         f.lockFile = bool(present);
@@ -195,15 +211,30 @@ export function parseProbe(stdout: string): HostFacts {
         f.lockAlive = bool(alive);
         break;
       }
-      case 'lockdir': f.lockDir = value || null; break;
-      case 'backup': if (value) f.backups.push(value); break;
-      case 'backupbad': if (/^(?:[0-9a-f]{2})+$/.test(value.trim())) f.unsafeBackups.push(Buffer.from(value.trim(), 'hex').toString('utf8')); break;
-      case 'cstate': f.clusterStateText = value.trim() || null; break;
-      case 'timeline': f.timeline = int(value); break;
-      case 'recovery': f.inRecovery = value.trim() === 't' || value.trim() === 'true'; break;
-      case 'lsn': f.currentLsn = value.trim() || null; break;
+      case 'lockdir':
+        f.lockDir = value || null;
+        break;
+      case 'backup':
+        if (value) f.backups.push(value);
+        break;
+      case 'backupbad':
+        if (/^(?:[0-9a-f]{2})+$/.test(value.trim()))
+          f.unsafeBackups.push(Buffer.from(value.trim(), 'hex').toString('utf8'));
+        break;
+      case 'cstate':
+        f.clusterStateText = value.trim() || null;
+        break;
+      case 'timeline':
+        f.timeline = int(value);
+        break;
+      case 'recovery':
+        f.inRecovery = value.trim() === 't' || value.trim() === 'true';
+        break;
+      case 'lsn':
+        f.currentLsn = value.trim() || null;
+        break;
       case 'segsum': {
-        const [t, d, n] = value.split(' ').map((x) => int(x) ?? 0);
+        const [t, d, n] = value.split(' ').map(x => int(x) ?? 0);
         f.segments = { total: t ?? 0, down: d ?? 0, notInPreferredRole: n ?? 0 };
         break;
       }
@@ -243,7 +274,9 @@ export function parseProbe(stdout: string): HostFacts {
         if (UTILITY_MODE.test(value)) f.utilityMode = true;
         if (f.psqlMessages.length < 5) f.psqlMessages.push(value);
         break;
-      case 'end': f.complete = true; break;
+      case 'end':
+        f.complete = true;
+        break;
     }
   }
   return f;

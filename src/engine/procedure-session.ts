@@ -47,7 +47,13 @@ export type SessionEvent = RunEvent | { type: 'audit'; record: AuditRecord; erro
  * channel of `executor.openShell`. It passes output to options.onStdout, honours options.signal and timeoutMs, and
  * rejects with RemoteExecError when the outcome is unknown (connection lost, timeout, cancelled).
  */
-export type StepRunner = (executor: RemoteExecutor, host: HostTarget, command: string, options: ExecOptions, step: PlannedStep) => Promise<ExecResult>;
+export type StepRunner = (
+  executor: RemoteExecutor,
+  host: HostTarget,
+  command: string,
+  options: ExecOptions,
+  step: PlannedStep,
+) => Promise<ExecResult>;
 
 /** What a front end provides to run a procedure's steps: how each is put to the user, and what is shown. */
 export interface StepUi {
@@ -124,7 +130,14 @@ export class ProcedureSession {
   /** What the procedure would do from the state observed now and what its journal says it did. */
   async preview(procedure: ProcedureId, o: RunRequest = {}): Promise<PlanPreview> {
     const state = await this.observe(o.signal ? { signal: o.signal } : {});
-    const decision = planNext({ procedure, cluster: this.cluster, state, journal: this.journal(), now: this.now(), ...(o.planOptions ? { options: o.planOptions } : {}) });
+    const decision = planNext({
+      procedure,
+      cluster: this.cluster,
+      state,
+      journal: this.journal(),
+      now: this.now(),
+      ...(o.planOptions ? { options: o.planOptions } : {}),
+    });
     return { procedure, state, decision };
   }
 
@@ -143,13 +156,16 @@ export class ProcedureSession {
       ...(o.signal ? { signal: o.signal } : {}),
       ...(this.o.observe ? { observe: this.o.observe } : {}),
       ...(this.o.now ? { now: this.o.now } : {}),
-      audit: (step, host, started, r, error) => this.writeAudit(auditRecord(
-        { user, cluster: this.cluster.name, procedure },
-        { stepId: step.id, kind: 'guard', host, command: `guards of ${step.id}` },
-        started,
-        this.now(),
-        { exitCode: r?.exitCode ?? null, ...(error ? { error } : {}) },
-      )),
+      audit: (step, host, started, r, error) =>
+        this.writeAudit(
+          auditRecord(
+            { user, cluster: this.cluster.name, procedure },
+            { stepId: step.id, kind: 'guard', host, command: `guards of ${step.id}` },
+            started,
+            this.now(),
+            { exitCode: r?.exitCode ?? null, ...(error ? { error } : {}) },
+          ),
+        ),
     });
   }
 
@@ -158,12 +174,15 @@ export class ProcedureSession {
    * neither done nor blocked), the run (runSteps). Nothing runs otherwise.
    */
   async run(procedure: ProcedureId, ui: ProcedureUi, o: RunRequest = {}): Promise<ProcedureOutcome> {
-    const preview = await (ui.during ? ui.during('observe', () => this.preview(procedure, o)) : this.preview(procedure, o));
+    const preview = await (ui.during
+      ? ui.during('observe', () => this.preview(procedure, o))
+      : this.preview(procedure, o));
     ui.report({ type: 'observed', state: preview.state });
     const { decision } = preview;
     if (decision.kind === 'done') return { status: 'done-already', message: decision.message, preview };
     if (decision.kind === 'blocked') return { status: 'blocked', message: decision.reason, preview };
-    if (!(await ui.approvePlan({ ...preview, decision }))) return { status: 'plan-declined', message: 'Not started: nothing was changed.', preview };
+    if (!(await ui.approvePlan({ ...preview, decision })))
+      return { status: 'plan-declined', message: 'Not started: nothing was changed.', preview };
     const result = await this.runSteps(procedure, ui, o);
     return { status: result.status, message: result.message, preview, result };
   }
@@ -174,23 +193,29 @@ export class ProcedureSession {
    */
   runSteps(procedure: ProcedureId, ui: StepUi, o: RunRequest = {}): Promise<RunResult> {
     const runStep = ui.runStep;
-    const work = (): Promise<RunResult> => runProcedure({
-      procedure,
-      cluster: this.cluster,
-      executor: this.executor,
-      journalPath: this.journalPath,
-      user: this.user(),
-      confirm: (step) => ui.confirmStep(step),
-      onEvent: (e) => ui.report(e),
-      audit: (record) => this.writeAudit(record, ui),
-      ...(o.signal ? { signal: o.signal } : {}),
-      ...(o.planOptions ? { planOptions: o.planOptions } : {}),
-      ...(this.o.observe ? { observe: this.o.observe } : {}),
-      ...(this.o.pollIntervalMs !== undefined ? { pollIntervalMs: this.o.pollIntervalMs } : {}),
-      ...(this.o.syncWaitMs !== undefined ? { syncWaitMs: this.o.syncWaitMs } : {}),
-      ...(this.o.now ? { now: this.o.now } : {}),
-      ...(runStep ? { runStepCommand: (host: HostTarget, command: string, options: ExecOptions, step: PlannedStep) => runStep(this.executor, host, command, options, step) } : {}),
-    });
+    const work = (): Promise<RunResult> =>
+      runProcedure({
+        procedure,
+        cluster: this.cluster,
+        executor: this.executor,
+        journalPath: this.journalPath,
+        user: this.user(),
+        confirm: step => ui.confirmStep(step),
+        onEvent: e => ui.report(e),
+        audit: record => this.writeAudit(record, ui),
+        ...(o.signal ? { signal: o.signal } : {}),
+        ...(o.planOptions ? { planOptions: o.planOptions } : {}),
+        ...(this.o.observe ? { observe: this.o.observe } : {}),
+        ...(this.o.pollIntervalMs !== undefined ? { pollIntervalMs: this.o.pollIntervalMs } : {}),
+        ...(this.o.syncWaitMs !== undefined ? { syncWaitMs: this.o.syncWaitMs } : {}),
+        ...(this.o.now ? { now: this.o.now } : {}),
+        ...(runStep
+          ? {
+              runStepCommand: (host: HostTarget, command: string, options: ExecOptions, step: PlannedStep) =>
+                runStep(this.executor, host, command, options, step),
+            }
+          : {}),
+      });
     return ui.during ? ui.during('run', work) : work();
   }
 

@@ -23,7 +23,8 @@ import { commandFor, describeExecError, hostTarget, observe } from './observe';
 import type { ObserveOptions } from './observe';
 import { adviceFor, changeHappenedDespiteExit } from './outcomes';
 
-export type RunStatus = 'done' | 'blocked' | 'refused' | 'declined' | 'failed' | 'unknown' | 'needs-attention' | 'cancelled';
+export type RunStatus =
+  'done' | 'blocked' | 'refused' | 'declined' | 'failed' | 'unknown' | 'needs-attention' | 'cancelled';
 
 export interface StepRecord {
   step: PlannedStep;
@@ -88,22 +89,33 @@ export interface RunOptions {
 }
 
 const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
+  new Promise(resolve => {
     const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t);
-      resolve();
-    }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
   });
 
 /** Known harmless lines in the utilities' output, and what they mean. */
 export function harmlessNotes(step: PlannedStep, output: string, exitCode: number | null): string[] {
   const notes: string[] = [];
-  if (step.id === 'init-standby' && /Syncing of (Greenplum Database|Cloudberry Database|CloudberryDB|Greenplum) extensions has failed/i.test(output)) {
-    notes.push('gpinitstandby warned that syncing extensions failed: harmless here (it always warns when gppkg has nothing to sync); the standby is judged by observation.');
+  if (
+    step.id === 'init-standby' &&
+    /Syncing of (Greenplum Database|Cloudberry Database|CloudberryDB|Greenplum) extensions has failed/i.test(output)
+  ) {
+    notes.push(
+      'gpinitstandby warned that syncing extensions failed: harmless here (it always warns when gppkg has nothing to sync); the standby is judged by observation.',
+    );
   }
   if (step.id === 'stop-coordinator' && exitCode === 0 && /\[ERROR\]:-Failed to kill process/.test(output)) {
-    notes.push('gpstop printed "Failed to kill process … No such process" and exited 0: a known spurious error — the process had already exited. The stop is judged by observation.');
+    notes.push(
+      'gpstop printed "Failed to kill process … No such process" and exited 0: a known spurious error — the process had already exited. The stop is judged by observation.',
+    );
   }
   return notes;
 }
@@ -112,7 +124,13 @@ export function parsedForVerify(step: PlannedStep, text: string, exitCode: numbe
   if (step.outputKind !== 'gpstate-f' && step.outputKind !== 'gpstate-b') return undefined;
   const p = parseOutput(step.outputKind, text, exitCode === null ? {} : { exitCode });
   if (!p.recognized) return { recognized: false };
-  const r = p.result as { outcome: string; standby?: { status?: string } | null; replication?: Array<{ state: string | null }> | null; coordinator?: { status: string } | null; standbyConfigured?: boolean | null };
+  const r = p.result as {
+    outcome: string;
+    standby?: { status?: string } | null;
+    replication?: Array<{ state: string | null }> | null;
+    coordinator?: { status: string } | null;
+    standbyConfigured?: boolean | null;
+  };
   const out: ParsedForVerify = { recognized: true, outcome: r.outcome };
   if (step.outputKind === 'gpstate-f') {
     out.standbyStatus = r.standbyConfigured === false ? null : (r.standby?.status ?? null);
@@ -145,20 +163,53 @@ export async function runProcedure(o: RunOptions): Promise<RunResult> {
     return s;
   };
   const finish = (status: RunStatus, message: string): RunResult => {
-    const result: RunResult = { runId, procedure: o.procedure, cluster: o.cluster.name, status, message, steps: records, state: lastState };
+    const result: RunResult = {
+      runId,
+      procedure: o.procedure,
+      cluster: o.cluster.name,
+      status,
+      message,
+      steps: records,
+      state: lastState,
+    };
     write({ type: 'run-finished', status, message });
     emit({ type: 'run-finished', result });
     return result;
   };
-  const audit = (step: PlannedStep, kind: AuditRecord['kind'], host: string, started: Date, outcome: AuditOutcome): void =>
-    o.audit?.(auditRecord({ user, cluster: o.cluster.name, procedure: o.procedure }, { stepId: step.id, kind, host, command: kind === 'step' ? step.command : `guards of ${step.id}` }, started, now(), outcome));
-  const exec = async (step: PlannedStep, kind: 'step' | 'guard', host: string, script: string, env: Record<string, string>, opts: ExecOptions, inTerminal = true): Promise<ExecResult> => {
-    const h = o.cluster.hosts.find((x) => x.name === host);
+  const audit = (
+    step: PlannedStep,
+    kind: AuditRecord['kind'],
+    host: string,
+    started: Date,
+    outcome: AuditOutcome,
+  ): void =>
+    o.audit?.(
+      auditRecord(
+        { user, cluster: o.cluster.name, procedure: o.procedure },
+        { stepId: step.id, kind, host, command: kind === 'step' ? step.command : `guards of ${step.id}` },
+        started,
+        now(),
+        outcome,
+      ),
+    );
+  const exec = async (
+    step: PlannedStep,
+    kind: 'step' | 'guard',
+    host: string,
+    script: string,
+    env: Record<string, string>,
+    opts: ExecOptions,
+    inTerminal = true,
+  ): Promise<ExecResult> => {
+    const h = o.cluster.hosts.find(x => x.name === host);
     if (!h) throw new Error(`host ${host} is not in cluster ${o.cluster.name}`);
     const started = now();
     try {
       const line = commandFor(o.cluster, script, env);
-      const r = kind === 'step' && inTerminal && o.runStepCommand ? await o.runStepCommand(hostTarget(h), line, opts, step) : await o.executor.exec(hostTarget(h), line, opts);
+      const r =
+        kind === 'step' && inTerminal && o.runStepCommand
+          ? await o.runStepCommand(hostTarget(h), line, opts, step)
+          : await o.executor.exec(hostTarget(h), line, opts);
       audit(step, kind, host, started, { exitCode: r.exitCode });
       return r;
     } catch (e) {
@@ -175,13 +226,24 @@ export async function runProcedure(o: RunOptions): Promise<RunResult> {
     if (o.signal?.aborted) return finish('cancelled', 'cancelled before the next step; nothing is running');
     const state = await look();
     if (o.signal?.aborted) return finish('cancelled', 'cancelled before the next step; nothing is running');
-    const decision = planNext({ procedure: o.procedure, cluster: o.cluster, state, journal: journal.read(o.cluster.name), runId, now: now(), ...(o.planOptions ? { options: o.planOptions } : {}) });
+    const decision = planNext({
+      procedure: o.procedure,
+      cluster: o.cluster,
+      state,
+      journal: journal.read(o.cluster.name),
+      runId,
+      now: now(),
+      ...(o.planOptions ? { options: o.planOptions } : {}),
+    });
     emit({ type: 'plan', decision });
     if (decision.kind === 'done') return finish('done', decision.message);
     if (decision.kind === 'blocked') return finish('blocked', decision.reason);
     const step = decision.step;
-    if (records.some((r) => r.step.id === step.id && r.step.host === step.host && r.status === 'succeeded')) {
-      return finish('needs-attention', `${step.title} on ${step.host} already succeeded in this run, yet the observed state still calls for it (situation ${state.situation}). Check the cluster; nothing more was run.`);
+    if (records.some(r => r.step.id === step.id && r.step.host === step.host && r.status === 'succeeded')) {
+      return finish(
+        'needs-attention',
+        `${step.title} on ${step.host} already succeeded in this run, yet the observed state still calls for it (situation ${state.situation}). Check the cluster; nothing more was run.`,
+      );
     }
     emit({ type: 'step', step, status: 'pending' });
 
@@ -190,7 +252,10 @@ export async function runProcedure(o: RunOptions): Promise<RunResult> {
       if (!ok) {
         records.push({ step, status: 'skipped', message: 'declined', exitCode: null, durationMs: 0, notes: [] });
         emit({ type: 'step', step, status: 'skipped', message: 'declined by the user' });
-        return finish('declined', `Stopped before "${step.title}" on ${step.host}: declined. Nothing was changed by this step.`);
+        return finish(
+          'declined',
+          `Stopped before "${step.title}" on ${step.host}: declined. Nothing was changed by this step.`,
+        );
       }
     }
 
@@ -209,26 +274,48 @@ export async function runProcedure(o: RunOptions): Promise<RunResult> {
     try {
       const opts: ExecOptions = {
         timeoutMs: step.timeoutMs,
-        onStdout: (chunk) => emit({ type: 'output', step, stream: 'stdout', chunk }),
-        onStderr: (chunk) => emit({ type: 'output', step, stream: 'stderr', chunk }),
+        onStdout: chunk => emit({ type: 'output', step, stream: 'stdout', chunk }),
+        onStderr: chunk => emit({ type: 'output', step, stream: 'stderr', chunk }),
       };
       if (o.signal) opts.signal = o.signal;
       result = await exec(step, 'step', step.host, step.command, step.env, opts);
     } catch (e) {
       const why = describeExecError(e);
-      const notStarted = e instanceof RemoteExecError && (e.kind === 'connect-failed' || e.kind === 'auth-failed' || e.kind === 'host-key-unknown' || e.kind === 'host-key-changed');
+      const notStarted =
+        e instanceof RemoteExecError &&
+        (e.kind === 'connect-failed' ||
+          e.kind === 'auth-failed' ||
+          e.kind === 'host-key-unknown' ||
+          e.kind === 'host-key-changed');
       if (notStarted) {
         // The command never reached the host: nothing changed, and saying "failed" is exact.
         const msg = `not run: could not connect to ${step.host} (${why})`;
         records.push({ step, status: 'failed', message: msg, exitCode: null, durationMs: Date.now() - t0, notes: [] });
-        write({ type: 'step-finished', stepId: step.id, host: step.host, status: 'failed', exitCode: null, message: msg });
+        write({
+          type: 'step-finished',
+          stepId: step.id,
+          host: step.host,
+          status: 'failed',
+          exitCode: null,
+          message: msg,
+        });
         emit({ type: 'step', step, status: 'failed', message: msg });
-        return finish('failed', `"${step.title}" on ${step.host} was ${msg}. Fix the connection and run the procedure again.`);
+        return finish(
+          'failed',
+          `"${step.title}" on ${step.host} was ${msg}. Fix the connection and run the procedure again.`,
+        );
       }
       // Connection lost, timeout, cancellation: the command may or may not have done its work.
       const msg = `outcome unknown: ${why}`;
       records.push({ step, status: 'unknown', message: msg, exitCode: null, durationMs: Date.now() - t0, notes: [] });
-      write({ type: 'step-finished', stepId: step.id, host: step.host, status: 'unknown', exitCode: null, message: msg });
+      write({
+        type: 'step-finished',
+        stepId: step.id,
+        host: step.host,
+        status: 'unknown',
+        exitCode: null,
+        message: msg,
+      });
       emit({ type: 'step', step, status: 'unknown', message: msg });
       const after = await reobserveAfterUnknown();
       const status: RunStatus = e instanceof RemoteExecError && e.kind === 'cancelled' ? 'cancelled' : 'unknown';
@@ -242,26 +329,49 @@ export async function runProcedure(o: RunOptions): Promise<RunResult> {
     const output = result.stdout + (result.stderr ? `\n${result.stderr}` : '');
     const notes = harmlessNotes(step, output, result.exitCode);
     for (const n of notes) emit({ type: 'note', step, text: n });
-    const failedParse = result.exitCode !== 0 && step.outputKind ? parseOutput(step.outputKind, output, result.exitCode === null ? {} : { exitCode: result.exitCode }) : null;
+    const failedParse =
+      result.exitCode !== 0 && step.outputKind
+        ? parseOutput(step.outputKind, output, result.exitCode === null ? {} : { exitCode: result.exitCode })
+        : null;
     const changedAnyway = failedParse?.recognized === true && changeHappenedDespiteExit(failedParse.result);
     if (changedAnyway) emit({ type: 'note', step, text: changedAnyway });
     if (result.exitCode !== 0 && !changedAnyway) {
       const parsed = failedParse;
-      const problems = parsed?.recognized ? parsed.result.problems.filter((p) => !p.harmless).map((p) => p.text) : [];
-      const tail = problems.length ? problems.slice(-3).join(' / ') : (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-3).join(' / ');
+      const problems = parsed?.recognized ? parsed.result.problems.filter(p => !p.harmless).map(p => p.text) : [];
+      const tail = problems.length
+        ? problems.slice(-3).join(' / ')
+        : (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-3).join(' / ');
       const msg = `exit status ${String(result.exitCode ?? result.signal)}${tail ? `: ${tail}` : ''}`;
-      records.push({ step, status: 'failed', message: msg, exitCode: result.exitCode, durationMs: Date.now() - t0, notes });
-      write({ type: 'step-finished', stepId: step.id, host: step.host, status: 'failed', exitCode: result.exitCode, message: msg });
+      records.push({
+        step,
+        status: 'failed',
+        message: msg,
+        exitCode: result.exitCode,
+        durationMs: Date.now() - t0,
+        notes,
+      });
+      write({
+        type: 'step-finished',
+        stepId: step.id,
+        host: step.host,
+        status: 'failed',
+        exitCode: result.exitCode,
+        message: msg,
+      });
       emit({ type: 'step', step, status: 'failed', message: msg });
       await look().catch(() => null);
       const advice = parsed?.recognized ? adviceFor(parsed.result) : undefined;
-      return finish('failed', `"${step.title}" on ${step.host} failed (${msg}). ${advice ? `${advice} ` : ''}${step.onFailure}`);
+      return finish(
+        'failed',
+        `"${step.title}" on ${step.host} failed (${msg}). ${advice ? `${advice} ` : ''}${step.onFailure}`,
+      );
     }
 
     // Verification: re-observe (and for gpstate steps re-read gpstate) until it holds or the wait is over. Only a
     // change of this run is worth waiting for: a read-only step on a cluster this run has not touched answers at once.
     let parsed = parsedForVerify(step, output, result.exitCode);
-    const changedInThisRun = step.changesCluster || records.some((r) => r.step.changesCluster && r.status === 'succeeded');
+    const changedInThisRun =
+      step.changesCluster || records.some(r => r.step.changesCluster && r.status === 'succeeded');
     const deadline = Date.now() + (changedInThisRun ? step.verify.waitMs : 0);
     let verdict = judgeVerification(step, await look(), parsed);
     while (!verdict.ok && Date.now() < deadline && !o.signal?.aborted) {
@@ -269,7 +379,15 @@ export async function runProcedure(o: RunOptions): Promise<RunResult> {
       if (step.outputKind === 'gpstate-f' || step.outputKind === 'gpstate-b') {
         try {
           // Re-reads for the verification run quietly, not in the step's terminal.
-          const again = await exec(step, 'step', step.host, step.command, step.env, { timeoutMs: step.timeoutMs }, false);
+          const again = await exec(
+            step,
+            'step',
+            step.host,
+            step.command,
+            step.env,
+            { timeoutMs: step.timeoutMs },
+            false,
+          );
           parsed = parsedForVerify(step, again.stdout + (again.stderr ? `\n${again.stderr}` : ''), again.exitCode);
         } catch {
           parsed = undefined;
@@ -278,31 +396,54 @@ export async function runProcedure(o: RunOptions): Promise<RunResult> {
       verdict = judgeVerification(step, await look(), parsed);
     }
     const status: StepStatus = verdict.ok ? 'succeeded' : 'needs-attention';
-    records.push({ step, status, message: verdict.message, exitCode: result.exitCode, durationMs: Date.now() - t0, notes });
-    write({ type: 'step-finished', stepId: step.id, host: step.host, status, exitCode: result.exitCode, message: verdict.message });
+    records.push({
+      step,
+      status,
+      message: verdict.message,
+      exitCode: result.exitCode,
+      durationMs: Date.now() - t0,
+      notes,
+    });
+    write({
+      type: 'step-finished',
+      stepId: step.id,
+      host: step.host,
+      status,
+      exitCode: result.exitCode,
+      message: verdict.message,
+    });
     emit({ type: 'step', step, status, message: verdict.message });
     if (!verdict.ok) {
-      return finish('needs-attention', `"${step.title}" on ${step.host} ran (exit 0) but ${step.verify.description} does not hold: ${verdict.message}. ${step.onFailure}`);
+      return finish(
+        'needs-attention',
+        `"${step.title}" on ${step.host} ran (exit 0) but ${step.verify.description} does not hold: ${verdict.message}. ${step.onFailure}`,
+      );
     }
   }
   return finish('needs-attention', 'the procedure did not finish within its number of steps; check the cluster');
 
   async function checkGuards(step: PlannedStep): Promise<string | null> {
     const { verdicts } = await evaluateGuards(
-      { cluster: o.cluster, executor: o.executor, ...(o.signal ? { signal: o.signal } : {}), ...(o.observe ? { observe: o.observe } : {}) },
+      {
+        cluster: o.cluster,
+        executor: o.executor,
+        ...(o.signal ? { signal: o.signal } : {}),
+        ...(o.observe ? { observe: o.observe } : {}),
+      },
       step,
       {
         syncWaitMs: o.syncWaitMs ?? 15_000,
         pollMs: Math.min(poll, 1000),
-        onObserved: (s) => {
+        onObserved: s => {
           lastState = s;
           emit({ type: 'observed', state: s });
         },
-        onVerdict: (v) => emit({ type: 'guard', step, guard: v.guard, ok: v.ok, message: v.message }),
-        audit: (host, started, r, error) => audit(step, 'guard', host, started, { exitCode: r?.exitCode ?? null, ...(error ? { error } : {}) }),
+        onVerdict: v => emit({ type: 'guard', step, guard: v.guard, ok: v.ok, message: v.message }),
+        audit: (host, started, r, error) =>
+          audit(step, 'guard', host, started, { exitCode: r?.exitCode ?? null, ...(error ? { error } : {}) }),
       },
     );
-    const failed = verdicts.find((v) => !v.ok);
+    const failed = verdicts.find(v => !v.ok);
     return failed ? `${failed.guard.description}: ${failed.message}` : null;
   }
 
@@ -311,7 +452,7 @@ export async function runProcedure(o: RunOptions): Promise<RunResult> {
     for (let i = 0; i < 3; i++) {
       try {
         const s = await look(null);
-        if (s.hosts.every((h) => h.reachable)) return s;
+        if (s.hosts.every(h => h.reachable)) return s;
       } catch {
         // keep trying
       }
@@ -350,7 +491,10 @@ export async function evaluateGuards(
   } = {},
 ): Promise<{ state: ClusterState; verdicts: GuardVerdict[] }> {
   const look = async (): Promise<ClusterState> => {
-    const s = await observe(ctx.cluster, ctx.executor, { ...ctx.observe, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+    const s = await observe(ctx.cluster, ctx.executor, {
+      ...ctx.observe,
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    });
     opts.onObserved?.(s);
     return s;
   };
@@ -360,7 +504,7 @@ export async function evaluateGuards(
     opts.onVerdict?.(v);
   };
   let fresh = await look();
-  for (const g of step.guards.filter((x) => x.kind === 'state')) {
+  for (const g of step.guards.filter(x => x.kind === 'state')) {
     let j = judgeStateGuard(g, step, fresh);
     // The LSNs of a healthy standby converge within moments; give them that time, then show the numbers.
     const until = Date.now() + (opts.syncWaitMs ?? 15_000);
@@ -371,16 +515,23 @@ export async function evaluateGuards(
     }
     add({ guard: g, ok: j.ok, message: j.message });
   }
-  const remote = step.guards.filter((x) => x.kind === 'remote');
-  for (const host of [...new Set(remote.map((g) => g.host))]) {
-    const gs = remote.filter((g) => g.host === host);
-    const h = ctx.cluster.hosts.find((x) => x.name === host);
+  const remote = step.guards.filter(x => x.kind === 'remote');
+  for (const host of [...new Set(remote.map(g => g.host))]) {
+    const gs = remote.filter(g => g.host === host);
+    const h = ctx.cluster.hosts.find(x => x.name === host);
     const started = new Date();
     try {
       if (!h) throw new Error(`host ${host} is not in cluster ${ctx.cluster.name}`);
-      const r = await ctx.executor.exec(hostTarget(h), commandFor(ctx.cluster, gs.map((g) => g.script ?? '').join('\n')), { timeoutMs: 30_000, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+      const r = await ctx.executor.exec(
+        hostTarget(h),
+        commandFor(ctx.cluster, gs.map(g => g.script ?? '').join('\n')),
+        { timeoutMs: 30_000, ...(ctx.signal ? { signal: ctx.signal } : {}) },
+      );
       opts.audit?.(host, started, r);
-      const judged = judgeRemoteGuards(gs.map((g) => g.id as RemoteGuardId), r.stdout);
+      const judged = judgeRemoteGuards(
+        gs.map(g => g.id as RemoteGuardId),
+        r.stdout,
+      );
       for (const g of gs) add({ guard: g, ...judged.get(g.id as RemoteGuardId)! });
     } catch (e) {
       const msg = `the check could not run on ${host}: ${describeExecError(e)}`;

@@ -13,7 +13,10 @@ export interface SavedCredential {
 const INDEX_KEY = 'greenplumCoordinator.savedCredentials';
 
 export class Credentials {
-  constructor(private readonly secrets: vscode.SecretStorage, private readonly state: vscode.Memento) {}
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    private readonly state: vscode.Memento,
+  ) {}
 
   list(): SavedCredential[] {
     return this.state.get<SavedCredential[]>(INDEX_KEY, []);
@@ -26,13 +29,16 @@ export class Credentials {
   async save(host: string, kind: SavedCredential['kind'], detail: string, secret: string): Promise<void> {
     const key = keyOf(host, kind, detail);
     await this.secrets.store(key, secret);
-    const index = this.list().filter((c) => c.key !== key);
+    const index = this.list().filter(c => c.key !== key);
     await this.state.update(INDEX_KEY, [...index, { key, host, kind, detail }]);
   }
 
   async forget(key: string): Promise<void> {
     await this.secrets.delete(key);
-    await this.state.update(INDEX_KEY, this.list().filter((c) => c.key !== key));
+    await this.state.update(
+      INDEX_KEY,
+      this.list().filter(c => c.key !== key),
+    );
   }
 }
 

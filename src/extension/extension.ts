@@ -23,7 +23,7 @@ class LazyClusterTree implements vscode.TreeDataProvider<ClusterTreeNode>, vscod
   constructor(private readonly main: () => ExtensionMain) {}
 
   attach(main: ExtensionMain): void {
-    this.forwarding = main.tree.onDidChangeTreeData((node) => this.changed.fire(node ?? undefined));
+    this.forwarding = main.tree.onDidChangeTreeData(node => this.changed.fire(node ?? undefined));
   }
 
   getChildren(node?: ClusterTreeNode): Promise<ClusterTreeNode[]> {
@@ -57,13 +57,17 @@ export function activate(context: vscode.ExtensionContext): GreenplumCoordinator
     return main;
   };
   const tree = new LazyClusterTree(load);
-  const view = vscode.window.createTreeView<ClusterTreeNode>(CLUSTERS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
+  const view = vscode.window.createTreeView<ClusterTreeNode>(CLUSTERS_VIEW_ID, {
+    treeDataProvider: tree,
+    showCollapseAll: true,
+  });
   context.subscriptions.push(
     tree,
     view,
-    ...COMMAND_IDS.map((id) => vscode.commands.registerCommand(id, (...args: unknown[]) => load().runCommand(id, args))),
+    ...COMMAND_IDS.map(id => vscode.commands.registerCommand(id, (...args: unknown[]) => load().runCommand(id, args))),
     vscode.window.registerWebviewPanelSerializer(STATUS_PANEL_VIEW_TYPE, {
-      deserializeWebviewPanel: (panel: vscode.WebviewPanel, state: unknown) => Promise.resolve(load().restorePanel(panel, state)),
+      deserializeWebviewPanel: (panel: vscode.WebviewPanel, state: unknown) =>
+        Promise.resolve(load().restorePanel(panel, state)),
     }),
   );
   // Language support starts its server only when an inventory, or a script or runbook using the utilities, is open.

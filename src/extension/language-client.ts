@@ -21,8 +21,8 @@ function inventoryPaths(): string[] {
   if (!Array.isArray(configured)) return [];
   return configured
     .filter((p): p is string => typeof p === 'string' && p.trim() !== '')
-    .map((p) => (p.startsWith('~/') ? join(homedir(), p.slice(2)) : p))
-    .map((p) => (isAbsolute(p) || !folder ? p : join(folder, p)))
+    .map(p => (p.startsWith('~/') ? join(homedir(), p.slice(2)) : p))
+    .map(p => (isAbsolute(p) || !folder ? p : join(folder, p)))
     .filter(isAbsolute);
 }
 
@@ -61,7 +61,12 @@ async function start(context: vscode.ExtensionContext): Promise<LanguageClient |
     initializationOptions: settings(),
     synchronize: { configurationSection: SECTION },
   };
-  const c = new Client('greenplumCoordinator.languageServer', 'Greenplum Coordinator Language Server', serverOptions, clientOptions);
+  const c = new Client(
+    'greenplumCoordinator.languageServer',
+    'Greenplum Coordinator Language Server',
+    serverOptions,
+    clientOptions,
+  );
   await c.start();
   client = c;
   return c;
@@ -70,7 +75,9 @@ async function start(context: vscode.ExtensionContext): Promise<LanguageClient |
 function ensureStarted(context: vscode.ExtensionContext): Promise<LanguageClient | undefined> {
   starting ??= start(context).catch((e: unknown) => {
     starting = undefined;
-    void vscode.window.showErrorMessage(`Greenplum Coordinator: the language server did not start: ${e instanceof Error ? e.message : String(e)}`);
+    void vscode.window.showErrorMessage(
+      `Greenplum Coordinator: the language server did not start: ${e instanceof Error ? e.message : String(e)}`,
+    );
     return undefined;
   });
   return starting;
@@ -86,40 +93,45 @@ export async function stopLanguageClient(): Promise<void> {
 }
 
 /** What makes a shell script or runbook worth the server: a utility it knows, or a coordinator data directory. */
-const USES_UTILITIES = /\bgp(?:initstandby|activatestandby|state|stop|start)\b|gpseg-1|(?:COORDINATOR|MASTER)_DATA_DIRECTORY/;
+const USES_UTILITIES =
+  /\bgp(?:initstandby|activatestandby|state|stop|start)\b|gpseg-1|(?:COORDINATOR|MASTER)_DATA_DIRECTORY/;
 
 function usesUtilities(doc: vscode.TextDocument, lines?: readonly number[]): boolean {
   if (doc.languageId !== 'shellscript' && doc.languageId !== 'markdown') return true;
   if (!lines) return USES_UTILITIES.test(doc.getText());
-  return lines.some((l) => l < doc.lineCount && USES_UTILITIES.test(doc.lineAt(l).text));
+  return lines.some(l => l < doc.lineCount && USES_UTILITIES.test(doc.lineAt(l).text));
 }
 
 /** The lines a change wrote, in the document after the change. */
 function changedLines(e: vscode.TextDocumentChangeEvent): number[] {
-  return e.contentChanges.flatMap((c) => {
+  return e.contentChanges.flatMap(c => {
     const count = c.text.split('\n').length;
     return Array.from({ length: count }, (_, i) => c.range.start.line + i);
   });
 }
 
 export function registerLanguageClient(context: vscode.ExtensionContext): void {
-  const served = (doc: vscode.TextDocument): boolean => vscode.languages.match(documentSelector() as vscode.DocumentSelector, doc) > 0;
+  const served = (doc: vscode.TextDocument): boolean =>
+    vscode.languages.match(documentSelector() as vscode.DocumentSelector, doc) > 0;
   const maybeStart = (doc: vscode.TextDocument, lines?: readonly number[]): void => {
     if (!starting && served(doc) && usesUtilities(doc, lines)) void ensureStarted(context);
   };
-  vscode.workspace.textDocuments.forEach((d) => maybeStart(d));
+  vscode.workspace.textDocuments.forEach(d => maybeStart(d));
   context.subscriptions.push(
-    vscode.workspace.onDidOpenTextDocument((d) => maybeStart(d)),
+    vscode.workspace.onDidOpenTextDocument(d => maybeStart(d)),
     // A script or runbook that starts using a utility while open: only the lines the change wrote are read.
-    vscode.workspace.onDidChangeTextDocument((e) => {
+    vscode.workspace.onDidChangeTextDocument(e => {
       if (!starting && e.contentChanges.length) maybeStart(e.document, changedLines(e));
     }),
     // The document selector is fixed when the client starts: a new inventory path needs a new client.
     // The restart waits a moment: the running client is itself sending this change to the server, and stopping it
     // in the middle of that makes the client log a failed start.
-    vscode.workspace.onDidChangeConfiguration((e) => {
+    vscode.workspace.onDidChangeConfiguration(e => {
       if (!e.affectsConfiguration(`${SECTION}.inventoryPaths`) || !starting) return;
-      setTimeout(() => void stopLanguageClient().then(() => vscode.workspace.textDocuments.forEach((d) => maybeStart(d))), 200);
+      setTimeout(
+        () => void stopLanguageClient().then(() => vscode.workspace.textDocuments.forEach(d => maybeStart(d))),
+        200,
+      );
     }),
     { dispose: () => void stopLanguageClient() },
   );

@@ -52,14 +52,14 @@ export function start(context: vscode.ExtensionContext, view: vscode.TreeView<Cl
     watcher.onDidChange(refreshTree),
     watcher.onDidCreate(refreshTree),
     watcher.onDidDelete(refreshTree),
-    view.onDidChangeSelection((e) => {
+    view.onDidChangeSelection(e => {
       const node = e.selection[0];
       if (node && node.type !== 'inventoryProblem') {
         services.selectedCluster = node.clusterName;
         services.updateStatusBar();
       }
     }),
-    vscode.workspace.onDidChangeConfiguration((e) => {
+    vscode.workspace.onDidChangeConfiguration(e => {
       if (e.affectsConfiguration('greenplumCoordinator.inventoryPaths')) services.tree.refresh();
       if (e.affectsConfiguration('greenplumCoordinator.statusBar.enabled')) services.updateStatusBar();
       if (e.affectsConfiguration('greenplumCoordinator.autoRefreshSeconds')) autoRefresh.reschedule();
@@ -70,11 +70,11 @@ export function start(context: vscode.ExtensionContext, view: vscode.TreeView<Cl
     runCommand: (id, args) => runCommand(services, id, args),
     restorePanel: (panel, state) => services.panels.restore(panel, state),
     api: {
-      readPanel: (key) => services.panels.readRendered(key),
+      readPanel: key => services.panels.readRendered(key),
       savedOutputPanelKey: 'saved-output',
       clusterPanelKey,
       tree: services.tree,
-      observed: (cluster) => services.clusters.get(cluster)?.result?.state,
+      observed: cluster => services.clusters.get(cluster)?.result?.state,
       answerConfirmations: setConfirmationOverride,
       auditLogPath: () => services.audit.path,
       statusBarText: () => services.statusBar.text,
@@ -88,7 +88,10 @@ class AutoRefresh implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly services: Services, private readonly view: vscode.TreeView<ClusterTreeNode>) {
+  constructor(
+    private readonly services: Services,
+    private readonly view: vscode.TreeView<ClusterTreeNode>,
+  ) {
     this.subscription = view.onDidChangeVisibility(() => this.reschedule());
     this.reschedule();
   }
@@ -98,13 +101,22 @@ class AutoRefresh implements vscode.Disposable {
     this.timer = undefined;
     const seconds = vscode.workspace.getConfiguration('greenplumCoordinator').get<number>('autoRefreshSeconds', 60);
     if (!this.view.visible || !seconds || seconds <= 0) return;
-    this.timer = setInterval(() => { void this.tick(); }, Math.max(5, seconds) * 1000);
+    this.timer = setInterval(
+      () => {
+        void this.tick();
+      },
+      Math.max(5, seconds) * 1000,
+    );
   }
 
   private async tick(): Promise<void> {
     const { clusters } = await this.services.tree.clusters();
     // Only clusters the user has checked: the first connection to a host is the user's decision (host keys, secrets).
-    const due = clusters.filter((c) => this.services.clusters.get(c.cluster.name)?.result && this.services.procedures.get(c.cluster.name)?.status !== 'running');
+    const due = clusters.filter(
+      c =>
+        this.services.clusters.get(c.cluster.name)?.result &&
+        this.services.procedures.get(c.cluster.name)?.status !== 'running',
+    );
     await this.services.clusters.checkRoutine(due);
   }
 

@@ -37,27 +37,36 @@ export class Services implements vscode.Disposable {
   /** The cluster selected in the tree or whose panel was shown last; the status bar prefers it among equally bad ones. */
   selectedCluster: string | undefined;
   /** When each cluster's procedure view started and ended, and the situation first observed after it ended. */
-  private readonly procedureTimes = new Map<string, { view: ProcedureView; startedAt: string; endedAt?: string; situationAfter?: Situation }>();
+  private readonly procedureTimes = new Map<
+    string,
+    { view: ProcedureView; startedAt: string; endedAt?: string; situationAfter?: Situation }
+  >();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(readonly context: vscode.ExtensionContext) {
     // The panel's words (panel/state-snapshot.ts) are built without vscode; they translate through this.
     useTranslator(vscode.l10n.t);
     this.output = vscode.window.createOutputChannel('Greenplum Coordinator', { log: true });
-    this.panels = new StatusPanels(context.extensionUri, (line) => this.output.warn(line));
-    this.panels.onDismissProcedure = (name) => this.dismissProcedure(name);
+    this.panels = new StatusPanels(context.extensionUri, line => this.output.warn(line));
+    this.panels.onDismissProcedure = name => this.dismissProcedure(name);
     this.locations = extensionLocations(context.globalStorageUri);
     this.audit = new AuditLog(this.locations);
     this.credentials = new Credentials(context.secrets, context.globalState);
     this.clusters = new ClusterService(this.credentials, this.output, this.locations);
     this.tree = new ClusterTreeProvider(this.clusters);
-    this.statusBar = vscode.window.createStatusBarItem('greenplumCoordinator.health', vscode.StatusBarAlignment.Left, 50);
+    this.statusBar = vscode.window.createStatusBarItem(
+      'greenplumCoordinator.health',
+      vscode.StatusBarAlignment.Left,
+      50,
+    );
     this.statusBar.name = vscode.l10n.t('Greenplum Coordinator Mirroring');
-    this.disposables.push(this.clusters.onDidChange((name) => {
-      this.selectedCluster ??= name;
-      this.updateStatusBar();
-      this.updateClusterPanel(name);
-    }));
+    this.disposables.push(
+      this.clusters.onDidChange(name => {
+        this.selectedCluster ??= name;
+        this.updateStatusBar();
+        this.updateClusterPanel(name);
+      }),
+    );
   }
 
   /** The engine's session on a cluster of the inventory. */
@@ -71,7 +80,7 @@ export class Services implements vscode.Disposable {
   }
 
   async findCluster(name: string): Promise<LoadedCluster | undefined> {
-    return (await this.tree.clusters()).clusters.find((c) => c.cluster.name === name);
+    return (await this.tree.clusters()).clusters.find(c => c.cluster.name === name);
   }
 
   /** The panel snapshot of a cluster: its last observation and procedure, or "not checked yet". */
@@ -80,7 +89,8 @@ export class Services implements vscode.Disposable {
     if (!loaded) return undefined;
     const result = this.clusters.get(name)?.result;
     const procedure = this.procedureView(name);
-    if (result) return snapshotFromState({ cluster: loaded.cluster, state: result.state, gpstateB: result.gpstateB, procedure });
+    if (result)
+      return snapshotFromState({ cluster: loaded.cluster, state: result.state, gpstateB: result.gpstateB, procedure });
     return {
       title: name,
       clusterName: name,
@@ -88,7 +98,10 @@ export class Services implements vscode.Disposable {
       verdict: {
         health: 'unknown',
         headline: vscode.l10n.t('{0} has not been checked yet', name),
-        detail: vscode.l10n.t('Check Coordinator Mirroring observes {0} over SSH and runs gpstate -f and gpstate -b on the active coordinator.', loaded.cluster.hosts.map((h) => h.name).join(vscode.l10n.t(' and '))),
+        detail: vscode.l10n.t(
+          'Check Coordinator Mirroring observes {0} over SSH and runs gpstate -f and gpstate -b on the active coordinator.',
+          loaded.cluster.hosts.map(h => h.name).join(vscode.l10n.t(' and ')),
+        ),
       },
       product: null,
       vocabulary: null,
@@ -117,8 +130,14 @@ export class Services implements vscode.Disposable {
     const state = this.clusters.get(name)?.result?.state;
     if (view.status === 'running' || view.status === 'plan') times.endedAt = undefined;
     else times.endedAt ??= new Date().toISOString();
-    if (times.endedAt && state && !times.situationAfter && state.observedAt > times.endedAt) times.situationAfter = state.situation;
-    const past = !!times.endedAt && !!state && !!times.situationAfter && state.observedAt > times.endedAt && state.situation !== times.situationAfter;
+    if (times.endedAt && state && !times.situationAfter && state.observedAt > times.endedAt)
+      times.situationAfter = state.situation;
+    const past =
+      !!times.endedAt &&
+      !!state &&
+      !!times.situationAfter &&
+      state.observedAt > times.endedAt &&
+      state.situation !== times.situationAfter;
     return { ...view, startedAt: times.startedAt, ...(times.endedAt ? { endedAt: times.endedAt } : {}), past };
   }
 
@@ -132,7 +151,13 @@ export class Services implements vscode.Disposable {
 
   async showClusterPanel(name: string): Promise<string> {
     const snapshot = await this.clusterSnapshot(name);
-    if (!snapshot) throw new Error(vscode.l10n.t('no cluster named "{0}" in the inventory; check greenplum-clusters.yaml or run "Greenplum: Add Cluster…"', name));
+    if (!snapshot)
+      throw new Error(
+        vscode.l10n.t(
+          'no cluster named "{0}" in the inventory; check greenplum-clusters.yaml or run "Greenplum: Add Cluster…"',
+          name,
+        ),
+      );
     const key = clusterPanelKey(name);
     this.panels.show(key, snapshot);
     this.lastPanelKey = key;
@@ -145,7 +170,7 @@ export class Services implements vscode.Disposable {
   updateClusterPanel(name: string): void {
     const key = clusterPanelKey(name);
     if (!this.panels.has(key)) return;
-    void this.clusterSnapshot(name).then((s) => {
+    void this.clusterSnapshot(name).then(s => {
       if (s) this.panels.update(key, s);
     });
   }
@@ -154,7 +179,14 @@ export class Services implements vscode.Disposable {
   updateStatusBar(): void {
     const enabled = vscode.workspace.getConfiguration('greenplumCoordinator').get<boolean>('statusBar.enabled', true);
     const names = [...this.clusters.names()];
-    const shown = worstCluster(names.map((n) => ({ name: n, situation: this.clusters.get(n)?.result?.state.situation, procedureRunning: this.procedures.get(n)?.status === 'running' })), this.selectedCluster);
+    const shown = worstCluster(
+      names.map(n => ({
+        name: n,
+        situation: this.clusters.get(n)?.result?.state.situation,
+        procedureRunning: this.procedures.get(n)?.status === 'running',
+      })),
+      this.selectedCluster,
+    );
     if (!enabled || !shown) {
       this.statusBar.hide();
       return;
@@ -164,14 +196,40 @@ export class Services implements vscode.Disposable {
     const state = obs?.result?.state;
     const running = this.procedures.get(name)?.status === 'running';
     const s = state ? SITUATION_TEXT[state.situation] : undefined;
-    const symbol = obs?.observing || running ? '$(sync~spin)' : !s ? '$(circle-outline)' : s.health === 'ok' ? '$(pass-filled)' : s.health === 'error' ? '$(error)' : '$(warning)';
+    const symbol =
+      obs?.observing || running
+        ? '$(sync~spin)'
+        : !s
+          ? '$(circle-outline)'
+          : s.health === 'ok'
+            ? '$(pass-filled)'
+            : s.health === 'error'
+              ? '$(error)'
+              : '$(warning)';
     const more = shown.othersNotHealthy ? ` ${vscode.l10n.t('(+{0} more)', shown.othersNotHealthy)}` : '';
-    this.statusBar.text = `${symbol} ${vscode.l10n.t('{0}: {1}', name, running ? vscode.l10n.t('procedure running') : s?.short ?? vscode.l10n.t('not checked'))}${more}`;
+    this.statusBar.text = `${symbol} ${vscode.l10n.t('{0}: {1}', name, running ? vscode.l10n.t('procedure running') : (s?.short ?? vscode.l10n.t('not checked')))}${more}`;
     this.statusBar.tooltip = state
-      ? vscode.l10n.t('Greenplum cluster {0}: {1}. Active coordinator {2}, standby {3}; observed {4} ({5}). Click for the status panel.', name, s?.short ?? '', state.activeCoordinator ?? vscode.l10n.t('none'), standbyWords(state), formatTime(state.observedAt), ago(state.observedAt, Date.now()))
+      ? vscode.l10n.t(
+          'Greenplum cluster {0}: {1}. Active coordinator {2}, standby {3}; observed {4} ({5}). Click for the status panel.',
+          name,
+          s?.short ?? '',
+          state.activeCoordinator ?? vscode.l10n.t('none'),
+          standbyWords(state),
+          formatTime(state.observedAt),
+          ago(state.observedAt, Date.now()),
+        )
       : vscode.l10n.t('Greenplum cluster {0}: not checked yet. Click for the status panel.', name);
-    this.statusBar.backgroundColor = s?.health === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : s?.health === 'warning' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
-    this.statusBar.command = { command: 'greenplumCoordinator.showPanel', title: vscode.l10n.t('Show Status Panel'), arguments: [name] };
+    this.statusBar.backgroundColor =
+      s?.health === 'error'
+        ? new vscode.ThemeColor('statusBarItem.errorBackground')
+        : s?.health === 'warning'
+          ? new vscode.ThemeColor('statusBarItem.warningBackground')
+          : undefined;
+    this.statusBar.command = {
+      command: 'greenplumCoordinator.showPanel',
+      title: vscode.l10n.t('Show Status Panel'),
+      arguments: [name],
+    };
     this.statusBar.show();
   }
 
@@ -179,13 +237,15 @@ export class Services implements vscode.Disposable {
   reportError(commandTitle: string, error: unknown): void {
     const message = error instanceof Error ? error.message : String(error);
     this.output.error(`${commandTitle}: ${error instanceof Error && error.stack ? error.stack : message}`);
-    void vscode.window.showErrorMessage(vscode.l10n.t('{0}: {1}', commandTitle, message), vscode.l10n.t('Show Log')).then((choice) => {
-      if (choice) this.output.show(true);
-    });
+    void vscode.window
+      .showErrorMessage(vscode.l10n.t('{0}: {1}', commandTitle, message), vscode.l10n.t('Show Log'))
+      .then(choice => {
+        if (choice) this.output.show(true);
+      });
   }
 
   dispose(): void {
-    this.disposables.forEach((d) => d.dispose());
+    this.disposables.forEach(d => d.dispose());
     this.panels.dispose();
     this.tree.dispose();
     this.clusters.dispose();

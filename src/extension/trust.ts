@@ -22,11 +22,16 @@ export function needsTrust(commandId: string): boolean {
 export function allowedHere(commandId: string, title: string): boolean {
   if (!needsTrust(commandId) || vscode.workspace.isTrusted) return true;
   const manage = vscode.l10n.t('Manage Workspace Trust');
-  void vscode.window.showWarningMessage(
-    vscode.l10n.t('{0} connects to the cluster\'s hosts, so it runs only in a trusted workspace. This workspace is in Restricted Mode.', title),
-    manage,
-  ).then((choice) => {
-    if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
-  });
+  void vscode.window
+    .showWarningMessage(
+      vscode.l10n.t(
+        "{0} connects to the cluster's hosts, so it runs only in a trusted workspace. This workspace is in Restricted Mode.",
+        title,
+      ),
+      manage,
+    )
+    .then(choice => {
+      if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
+    });
   return false;
 }

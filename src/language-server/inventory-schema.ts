@@ -19,14 +19,20 @@ export function buildInventoryJsonSchema(): Json {
   const schema = z.toJSONSchema(inventorySchema, {
     target: 'draft-07',
     io: 'input',
-    override: (ctx) => {
+    override: ctx => {
       const js = ctx.jsonSchema as Json;
-      if (ctx.zodSchema === absolutePathSchema) js.pattern = '^(?!.*(^|/)\\.\\.(/|$))/[A-Za-z0-9/._+@:,=-]*[A-Za-z0-9._+@:,=-]$';
-      if (ctx.zodSchema === keyPathSchema) js.pattern = '^(/|~/)[^\\u0000-\\u001f\\u007f\\u00ad\\u200b-\\u200f\\u202a-\\u202e\\u2028\\u2029\\u2060-\\u2069\\ufeff]*$';
-      const checks = (ctx.zodSchema as { _zod?: { def?: { checks?: Array<{ _zod?: { def?: { pattern?: unknown } } }> } } })._zod?.def?.checks;
+      if (ctx.zodSchema === absolutePathSchema)
+        js.pattern = '^(?!.*(^|/)\\.\\.(/|$))/[A-Za-z0-9/._+@:,=-]*[A-Za-z0-9._+@:,=-]$';
+      if (ctx.zodSchema === keyPathSchema)
+        js.pattern =
+          '^(/|~/)[^\\u0000-\\u001f\\u007f\\u00ad\\u200b-\\u200f\\u202a-\\u202e\\u2028\\u2029\\u2060-\\u2069\\ufeff]*$';
+      const checks = (
+        ctx.zodSchema as { _zod?: { def?: { checks?: Array<{ _zod?: { def?: { pattern?: unknown } } }> } } }
+      )._zod?.def?.checks;
       for (const check of checks ?? []) {
         const re = check._zod?.def?.pattern;
-        if (re instanceof RegExp && re.flags.includes('i') && js.pattern === re.source) js.pattern = caseInsensitive(re.source);
+        if (re instanceof RegExp && re.flags.includes('i') && js.pattern === re.source)
+          js.pattern = caseInsensitive(re.source);
       }
     },
   }) as Json;
@@ -41,7 +47,7 @@ export function buildInventoryJsonSchema(): Json {
   };
   const clusters = (schema.properties as Record<string, Json>).clusters!;
   const cluster = clusters.additionalProperties as Json;
-  const host = ((cluster.properties as Record<string, Json>).hosts!.items) as Json;
+  const host = (cluster.properties as Record<string, Json>).hosts!.items as Json;
   describe(schema.properties, 'top');
   describe(cluster.properties, 'cluster');
   describe(host.properties, 'host');
@@ -49,7 +55,8 @@ export function buildInventoryJsonSchema(): Json {
     $schema: schema.$schema,
     $id: SCHEMA_ID,
     title: 'Greenplum Coordinator cluster inventory (greenplum-clusters.yaml)',
-    description: 'Clusters, their coordinator and standby hosts, and how to reach them over SSH. Generated from the extension\'s own schema; do not edit.',
+    description:
+      "Clusters, their coordinator and standby hosts, and how to reach them over SSH. Generated from the extension's own schema; do not edit.",
     ...Object.fromEntries(Object.entries(schema).filter(([k]) => k !== '$schema')),
   };
 }

@@ -46,7 +46,10 @@ export function maskMarkdown(text: string): string {
       out.push(blank(line));
       continue;
     }
-    if (!fence.shell) { out.push(blank(line)); continue; }
+    if (!fence.shell) {
+      out.push(blank(line));
+      continue;
+    }
     if (!fence.console) {
       // A `$ ` prompt pasted into a bash block is not part of the command.
       const p = continued ? null : /^[ \t]*\$[ \t]+/.exec(line);

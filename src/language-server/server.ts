@@ -1,7 +1,18 @@
 // The language server: inventory YAML, shell scripts and Markdown runbooks. Transport (node-ipc from the extension,
 // --stdio for tests and other editors) is picked from the command line by createConnection.
 // Start-up does nothing but wire handlers; the ssh config is read the first time something needs it.
-import { CodeActionKind, CompletionItemKind, createConnection, DiagnosticSeverity, DiagnosticTag, InsertTextFormat, MarkupKind, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import {
+  CodeActionKind,
+  CompletionItemKind,
+  createConnection,
+  DiagnosticSeverity,
+  DiagnosticTag,
+  InsertTextFormat,
+  MarkupKind,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+} from 'vscode-languageserver/node';
 import type { CodeAction, CompletionItem, Diagnostic, InitializeResult, Range } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type * as AnalysisModule from './analysis';
@@ -44,7 +55,8 @@ function applySettings(raw: unknown): void {
   if (typeof r.sshConfigPath === 'string' && r.sshConfigPath.trim()) settings.sshConfigPath = r.sshConfigPath.trim();
   const release = String(r.utilitiesRelease ?? '');
   if ((RELEASES as readonly string[]).includes(release)) settings.utilitiesRelease = release as ReleaseSetting;
-  if (typeof r.diagnosticsDelayMs === 'number' && r.diagnosticsDelayMs >= 0) settings.diagnosticsDelayMs = r.diagnosticsDelayMs;
+  if (typeof r.diagnosticsDelayMs === 'number' && r.diagnosticsDelayMs >= 0)
+    settings.diagnosticsDelayMs = r.diagnosticsDelayMs;
 }
 
 const connection = createConnection(ProposedFeatures.all);
@@ -78,10 +90,23 @@ interface FixData {
 
 function toDiagnostic(doc: TextDocument, f: Finding): Diagnostic {
   const range = { start: doc.positionAt(f.start), end: doc.positionAt(Math.max(f.end, f.start)) };
-  const d: Diagnostic = { range, severity: SEVERITY[f.severity], source: 'greenplum', code: f.code, message: f.message };
+  const d: Diagnostic = {
+    range,
+    severity: SEVERITY[f.severity],
+    source: 'greenplum',
+    code: f.code,
+    message: f.message,
+  };
   if (f.deprecated) d.tags = [DiagnosticTag.Deprecated];
   if (f.fixes?.length) {
-    const data: FixData = { fixes: f.fixes.map((x) => ({ title: x.title, range: { start: doc.positionAt(x.start), end: doc.positionAt(x.end) }, newText: x.newText, preferred: !!x.preferred })) };
+    const data: FixData = {
+      fixes: f.fixes.map(x => ({
+        title: x.title,
+        range: { start: doc.positionAt(x.start), end: doc.positionAt(x.end) },
+        newText: x.newText,
+        preferred: !!x.preferred,
+      })),
+    };
     d.data = data;
   }
   return d;
@@ -90,7 +115,10 @@ function toDiagnostic(doc: TextDocument, f: Finding): Diagnostic {
 /** The setting, or under `auto` the one release the open inventories pin. */
 function utilitiesRelease(): ReleaseSetting {
   if (settings.utilitiesRelease !== 'auto') return settings.utilitiesRelease;
-  const inventories = documents.all().filter((d) => kindOf(d) === 'inventory').map((d) => d.getText());
+  const inventories = documents
+    .all()
+    .filter(d => kindOf(d) === 'inventory')
+    .map(d => d.getText());
   return A!.releasePinnedByInventories(inventories) ?? 'auto';
 }
 
@@ -103,15 +131,21 @@ const tooLarge = (doc: TextDocument): boolean => doc.getText().length > MAX_ANAL
 
 function tooLargeFinding(doc: TextDocument): Finding {
   const firstLine = doc.getText().indexOf('\n');
-  return { start: 0, end: firstLine < 0 ? 0 : Math.min(firstLine, 200), severity: 'information', code: 'too-large',
-    message: `This document is ${(doc.getText().length / 1024 / 1024).toFixed(1)} MiB; documents over ${MAX_ANALYSED_CHARS / 1024 / 1024} MiB are not analysed (no diagnostics, completion or hover). Split it to have it checked.` };
+  return {
+    start: 0,
+    end: firstLine < 0 ? 0 : Math.min(firstLine, 200),
+    severity: 'information',
+    code: 'too-large',
+    message: `This document is ${(doc.getText().length / 1024 / 1024).toFixed(1)} MiB; documents over ${MAX_ANALYSED_CHARS / 1024 / 1024} MiB are not analysed (no diagnostics, completion or hover). Split it to have it checked.`,
+  };
 }
 
 function analyze(doc: TextDocument): Finding[] {
   if (tooLarge(doc)) return [tooLargeFinding(doc)];
   const kind = kindOf(doc);
   if (kind === 'inventory') return A!.analyzeInventory(doc.getText(), { sshHosts: () => ssh.get() });
-  if (kind === 'shell' || kind === 'markdown') return A!.analyzeShell(shellText(doc, kind), { release: utilitiesRelease() }).findings;
+  if (kind === 'shell' || kind === 'markdown')
+    return A!.analyzeShell(shellText(doc, kind), { release: utilitiesRelease() }).findings;
   return [];
 }
 
@@ -132,19 +166,22 @@ async function validate(uri: string): Promise<void> {
   try {
     findings = analyze(doc);
   } catch (e) {
-    connection.console.error(`analysis of ${uri} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    connection.console.error(`analysis of ${uri} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     return;
   }
   // A newer version arrived (or the document closed) meanwhile: its own check is scheduled; these findings are stale.
   if (documents.get(uri)?.version !== version || timers.has(uri)) return;
-  void connection.sendDiagnostics({ uri, version, diagnostics: findings.map((f) => toDiagnostic(doc, f)) });
+  void connection.sendDiagnostics({ uri, version, diagnostics: findings.map(f => toDiagnostic(doc, f)) });
 }
 
 /** Coalesces bursts of changes: a document is checked once its edits pause for diagnosticsDelayMs. */
 function schedule(uri: string, delay: number): void {
   const t = timers.get(uri);
   if (t) clearTimeout(t);
-  timers.set(uri, setTimeout(() => void validate(uri), delay));
+  timers.set(
+    uri,
+    setTimeout(() => void validate(uri), delay),
+  );
 }
 
 connection.onInitialize((params): InitializeResult => {
@@ -162,18 +199,20 @@ connection.onInitialize((params): InitializeResult => {
 
 // Load the analysis while the client is still sending its first documents.
 connection.onInitialized(() => {
-  void loadAnalysis().then((a) => { A = a; });
+  void loadAnalysis().then(a => {
+    A = a;
+  });
 });
 
-connection.onDidChangeConfiguration((params) => {
+connection.onDidChangeConfiguration(params => {
   const s = (params.settings as Record<string, unknown> | null | undefined)?.greenplumCoordinator;
   applySettings(s);
   for (const d of documents.all()) schedule(d.uri, 0);
 });
 
-documents.onDidOpen((e) => schedule(e.document.uri, 0));
-documents.onDidChangeContent((e) => schedule(e.document.uri, settings.diagnosticsDelayMs));
-documents.onDidClose((e) => {
+documents.onDidOpen(e => schedule(e.document.uri, 0));
+documents.onDidChangeContent(e => schedule(e.document.uri, settings.diagnosticsDelayMs));
+documents.onDidClose(e => {
   const t = timers.get(e.document.uri);
   if (t) clearTimeout(t);
   timers.delete(e.document.uri);
@@ -189,9 +228,14 @@ connection.onCompletion(async (params, token): Promise<CompletionItem[]> => {
   const offset = doc.offsetAt(params.position);
   const range = (start: number, end: number): Range => ({ start: doc.positionAt(start), end: doc.positionAt(end) });
   if (kind === 'inventory') {
-    return A.inventoryCompletions(doc.getText(), offset, () => ssh.get()).map((c) => ({
+    return A.inventoryCompletions(doc.getText(), offset, () => ssh.get()).map(c => ({
       label: c.label,
-      kind: c.kind === 'key' ? CompletionItemKind.Property : c.kind === 'host' ? CompletionItemKind.Reference : CompletionItemKind.EnumMember,
+      kind:
+        c.kind === 'key'
+          ? CompletionItemKind.Property
+          : c.kind === 'host'
+            ? CompletionItemKind.Reference
+            : CompletionItemKind.EnumMember,
       detail: c.detail,
       documentation: { kind: MarkupKind.Markdown, value: c.documentation },
       textEdit: { range: range(c.start, c.end), newText: c.insertText },
@@ -201,10 +245,18 @@ connection.onCompletion(async (params, token): Promise<CompletionItem[]> => {
     }));
   }
   if (kind === 'shell' || kind === 'markdown') {
-    const hosts = () => ssh.get().hosts.map((h) => ({ name: h.alias, detail: `ssh config Host${h.hostName ? ` (HostName ${h.hostName})` : ''}` }));
-    return A.shellCompletions(shellText(doc, kind), offset, { release: utilitiesRelease(), hosts }).map((c) => ({
+    const hosts = () =>
+      ssh
+        .get()
+        .hosts.map(h => ({ name: h.alias, detail: `ssh config Host${h.hostName ? ` (HostName ${h.hostName})` : ''}` }));
+    return A.shellCompletions(shellText(doc, kind), offset, { release: utilitiesRelease(), hosts }).map(c => ({
       label: c.label,
-      kind: c.kind === 'utility' ? CompletionItemKind.Function : c.kind === 'option' ? CompletionItemKind.Property : CompletionItemKind.EnumMember,
+      kind:
+        c.kind === 'utility'
+          ? CompletionItemKind.Function
+          : c.kind === 'option'
+            ? CompletionItemKind.Property
+            : CompletionItemKind.EnumMember,
       detail: c.detail,
       documentation: { kind: MarkupKind.Markdown, value: c.documentation },
       textEdit: { range: range(c.start, c.end), newText: c.insertText },
@@ -222,9 +274,17 @@ connection.onHover(async (params, token) => {
   if (!doc || token.isCancellationRequested || tooLarge(doc)) return null;
   const kind = kindOf(doc);
   const offset = doc.offsetAt(params.position);
-  const h = kind === 'inventory' ? A.inventoryHover(doc.getText(), offset, () => ssh.get()) : kind ? A.shellHover(shellText(doc, kind), offset, { release: utilitiesRelease() }) : undefined;
+  const h =
+    kind === 'inventory'
+      ? A.inventoryHover(doc.getText(), offset, () => ssh.get())
+      : kind
+        ? A.shellHover(shellText(doc, kind), offset, { release: utilitiesRelease() })
+        : undefined;
   if (!h) return null;
-  return { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: { start: doc.positionAt(h.start), end: doc.positionAt(h.end) } };
+  return {
+    contents: { kind: MarkupKind.Markdown, value: h.markdown },
+    range: { start: doc.positionAt(h.start), end: doc.positionAt(h.end) },
+  };
 });
 
 connection.onCodeAction((params): CodeAction[] => {

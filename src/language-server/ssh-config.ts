@@ -36,7 +36,6 @@ export function expandHome(p: string, home = homedir()): string {
 
 const hasWildcard = (s: string): boolean => /[*?]/.test(s);
 
-
 /** Expands a path with * and ? in any segment (what OpenSSH's Include accepts), sorted like glob(3). */
 function expandGlob(pattern: string): string[] {
   if (!hasWildcard(pattern)) return [pattern];
@@ -45,9 +44,16 @@ function expandGlob(pattern: string): string[] {
   for (const part of parts.slice(1)) {
     const next: string[] = [];
     for (const dir of current) {
-      if (!hasWildcard(part)) { next.push(join(dir, part)); continue; }
+      if (!hasWildcard(part)) {
+        next.push(join(dir, part));
+        continue;
+      }
       let entries: string[];
-      try { entries = readdirSync(dir).sort(); } catch { continue; }
+      try {
+        entries = readdirSync(dir).sort();
+      } catch {
+        continue;
+      }
       for (const e of entries) if (globMatch(part, e) && !e.startsWith('.')) next.push(join(dir, e));
     }
     current = next;
@@ -58,12 +64,12 @@ function expandGlob(pattern: string): string[] {
 const value = (line: Line): string | undefined => {
   if (!('param' in line)) return undefined;
   const v = line.value;
-  return typeof v === 'string' ? v : v.map((x) => x.val).join(' ');
+  return typeof v === 'string' ? v : v.map(x => x.val).join(' ');
 };
 const values = (line: Line): string[] => {
   if (!('param' in line)) return [];
   const v = line.value;
-  return typeof v === 'string' ? v.split(/\s+/).filter(Boolean) : v.map((x) => x.val);
+  return typeof v === 'string' ? v.split(/\s+/).filter(Boolean) : v.map(x => x.val);
 };
 
 /** Reads an ssh config and everything it Includes. Never throws. */
@@ -76,10 +82,18 @@ export function readSshHosts(path: string, home = homedir()): SshHosts {
     if (depth > 16 || seen.has(f)) return false;
     seen.add(f);
     let text: string;
-    try { text = readFileSync(f, 'utf8'); } catch { return false; }
+    try {
+      text = readFileSync(f, 'utf8');
+    } catch {
+      return false;
+    }
     result.files.push(f);
     let parsed: SSHConfig;
-    try { parsed = SSHConfig.parse(text); } catch { return true; }
+    try {
+      parsed = SSHConfig.parse(text);
+    } catch {
+      return true;
+    }
     const walk = (lines: Iterable<Line>, section?: SshHost[]): void => {
       for (const line of lines) {
         if (!('param' in line)) continue;
@@ -95,7 +109,10 @@ export function readSshHosts(path: string, home = homedir()): SshHosts {
           const own: SshHost[] = [];
           for (const alias of values(line)) {
             if (alias.startsWith('!')) continue;
-            if (hasWildcard(alias)) { if (alias !== '*') result.patterns.push(alias); continue; }
+            if (hasWildcard(alias)) {
+              if (alias !== '*') result.patterns.push(alias);
+              continue;
+            }
             const h: SshHost = { alias, file: f };
             own.push(h);
             result.hosts.push(h);
@@ -122,17 +139,23 @@ export function readSshHosts(path: string, home = homedir()): SshHosts {
 
 /** True when ssh would find a Host section for this name (an alias or a wildcard pattern other than `*`). */
 export function sshKnows(hosts: SshHosts, name: string): boolean {
-  if (hosts.hosts.some((h) => h.alias === name)) return true;
-  return hosts.patterns.some((p) => globMatch(p, name));
+  if (hosts.hosts.some(h => h.alias === name)) return true;
+  return hosts.patterns.some(p => globMatch(p, name));
 }
 
 /** Caches the parsed config and re-reads it only when one of its files changed (checked at most once a second). */
 export class SshConfigCache {
   private cached: { hosts: SshHosts; mtimes: number[]; checkedAt: number } | undefined;
-  constructor(private path: string, private readonly home = homedir()) {}
+  constructor(
+    private path: string,
+    private readonly home = homedir(),
+  ) {}
 
   setPath(path: string): void {
-    if (path !== this.path) { this.path = path; this.cached = undefined; }
+    if (path !== this.path) {
+      this.path = path;
+      this.cached = undefined;
+    }
   }
 
   get(now = Date.now()): SshHosts {
@@ -152,5 +175,9 @@ export class SshConfigCache {
 }
 
 function mtime(f: string): number {
-  try { return statSync(f).mtimeMs; } catch { return -1; }
+  try {
+    return statSync(f).mtimeMs;
+  } catch {
+    return -1;
+  }
 }

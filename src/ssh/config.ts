@@ -74,7 +74,7 @@ const MAX_INCLUDE_DEPTH = 16;
 export function parseProxyJump(value: string): JumpHostSpec[] {
   const trimmed = value.trim();
   if (!trimmed || trimmed.toLowerCase() === 'none') return [];
-  return trimmed.split(',').map((part) => {
+  return trimmed.split(',').map(part => {
     let rest = part.trim().replace(/^ssh:\/\//, '');
     let user: string | undefined;
     const at = rest.lastIndexOf('@');
@@ -94,7 +94,8 @@ export function parseProxyJump(value: string): JumpHostSpec[] {
         port = Number(colon[2]);
       }
     }
-    if (!rest || (port !== undefined && (port < 1 || port > 65535))) throw new Error(`ProxyJump entry "${part}" is not [user@]host[:port]`);
+    if (!rest || (port !== undefined && (port < 1 || port > 65535)))
+      throw new Error(`ProxyJump entry "${part}" is not [user@]host[:port]`);
     return { target: rest, user, port };
   });
 }
@@ -106,20 +107,33 @@ function expandTilde(path: string, home: string): string {
 }
 
 /** Expands ~ and the tokens OpenSSH expands in file names: %h %p %r %u %n %d %l %%. */
-export function expandPathTokens(path: string, t: { home: string; hostName: string; port: number; remoteUser: string; alias: string }): string {
+export function expandPathTokens(
+  path: string,
+  t: { home: string; hostName: string; port: number; remoteUser: string; alias: string },
+): string {
   const local = safeLocalUser();
   const expanded = path.replace(/%([%hprundlL])/g, (_m, c: string) => {
     switch (c) {
-      case '%': return '%';
-      case 'h': return t.hostName;
-      case 'p': return String(t.port);
-      case 'r': return t.remoteUser;
-      case 'u': return local;
-      case 'n': return t.alias;
-      case 'd': return t.home;
-      case 'l': return hostname();
-      case 'L': return hostname().split('.')[0] ?? '';
-      default: return c;
+      case '%':
+        return '%';
+      case 'h':
+        return t.hostName;
+      case 'p':
+        return String(t.port);
+      case 'r':
+        return t.remoteUser;
+      case 'u':
+        return local;
+      case 'n':
+        return t.alias;
+      case 'd':
+        return t.home;
+      case 'l':
+        return hostname();
+      case 'L':
+        return hostname().split('.')[0] ?? '';
+      default:
+        return c;
     }
   });
   return expandTilde(expanded, t.home);
@@ -135,7 +149,7 @@ function safeLocalUser(): string {
 
 function valueList(value: string | { val: string }[]): string[] {
   if (typeof value === 'string') return [value];
-  return value.map((v) => v.val);
+  return value.map(v => v.val);
 }
 
 /** Files named by one Include argument: ~ expanded, relative to ~/.ssh, glob characters in any path segment. */
@@ -146,7 +160,7 @@ function includeTargets(arg: string, home: string): string[] {
   let current = ['/'];
   for (const seg of segments.slice(1)) {
     if (!/[*?[]/.test(seg)) {
-      current = current.map((c) => join(c, seg));
+      current = current.map(c => join(c, seg));
       continue;
     }
     const next: string[] = [];
@@ -157,11 +171,12 @@ function includeTargets(arg: string, home: string): string[] {
       } catch {
         continue;
       }
-      for (const n of names.sort()) if (globMatch(seg, n, { exclude: '/' }) && !n.startsWith('.')) next.push(join(dir, n));
+      for (const n of names.sort())
+        if (globMatch(seg, n, { exclude: '/' }) && !n.startsWith('.')) next.push(join(dir, n));
     }
     current = next;
   }
-  return current.filter((f) => {
+  return current.filter(f => {
     try {
       return statSync(f).isFile();
     } catch {
@@ -186,7 +201,13 @@ function hostSection(patterns: string, lines: Line[]): Section {
  * and Host blocks inside the included file start sections of their own, as OpenSSH reads them. Knowing the host,
  * the result can be flattened to top-level sections that compute() evaluates normally.
  */
-function expandIncludes(lines: readonly Line[], alias: string, home: string, warnings: string[], depth: number): Line[] {
+function expandIncludes(
+  lines: readonly Line[],
+  alias: string,
+  home: string,
+  warnings: string[],
+  depth: number,
+): Line[] {
   const out: Line[] = [];
   for (const line of lines) {
     if (line.type !== LineType.DIRECTIVE) continue;
@@ -198,14 +219,20 @@ function expandIncludes(lines: readonly Line[], alias: string, home: string, war
       out.push(line);
       continue;
     }
-    const hasInclude = line.config.some((l) => l.type === LineType.DIRECTIVE && /^include$/i.test(l.param));
+    const hasInclude = line.config.some(l => l.type === LineType.DIRECTIVE && /^include$/i.test(l.param));
     if (!hasInclude) {
       out.push(line);
       continue;
     }
     if (!/^host$/i.test(line.param)) {
-      warnings.push(`Include inside a Match block is not supported; ignored (Match ${valueList(line.value).join(' ')})`);
-      line.config.splice(0, line.config.length, ...line.config.filter((l) => !(l.type === LineType.DIRECTIVE && /^include$/i.test(l.param))));
+      warnings.push(
+        `Include inside a Match block is not supported; ignored (Match ${valueList(line.value).join(' ')})`,
+      );
+      line.config.splice(
+        0,
+        line.config.length,
+        ...line.config.filter(l => !(l.type === LineType.DIRECTIVE && /^include$/i.test(l.param))),
+      );
       out.push(line);
       continue;
     }
@@ -256,7 +283,10 @@ function readIncluded(args: string[], alias: string, home: string, warnings: str
 }
 
 /** Reads the config file (and its Includes) for one host; a missing file is an empty config. */
-export function computeSshConfig(alias: string, env: ConfigEnvironment = {}): { values: Record<string, string | string[]>; warnings: string[] } {
+export function computeSshConfig(
+  alias: string,
+  env: ConfigEnvironment = {},
+): { values: Record<string, string | string[]>; warnings: string[] } {
   const home = env.homeDir ?? homedir();
   const path = env.configPath === undefined ? join(home, '.ssh', 'config') : env.configPath;
   const warnings: string[] = [];
@@ -265,7 +295,8 @@ export function computeSshConfig(alias: string, env: ConfigEnvironment = {}): { 
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') warnings.push(`cannot read ssh config ${path}: ${(err as Error).message}`);
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+      warnings.push(`cannot read ssh config ${path}: ${(err as Error).message}`);
     return { values: {}, warnings };
   }
   const lines = expandIncludes(SSHConfig.parse(text), alias, home, warnings, 0);
@@ -282,7 +313,7 @@ function first(v: string | string[] | undefined): string | undefined {
 
 function all(v: string | string[] | undefined): string[] {
   if (v === undefined) return [];
-  return (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(/\s+/)).filter(Boolean);
+  return (Array.isArray(v) ? v : [v]).flatMap(s => s.split(/\s+/)).filter(Boolean);
 }
 
 function unquote(s: string): string {
@@ -314,9 +345,13 @@ export function resolveSshHost(input: ResolveInput, env: ConfigEnvironment = {})
   const tokens = { home, hostName, port, remoteUser: user, alias: input.sshTarget };
 
   const configured = (values.identityfile as string[] | undefined)?.map(unquote) ?? [];
-  const explicit = [...(input.identityFile !== undefined ? [input.identityFile] : []), ...configured].map((f) => expandPathTokens(f, tokens));
+  const explicit = [...(input.identityFile !== undefined ? [input.identityFile] : []), ...configured].map(f =>
+    expandPathTokens(f, tokens),
+  );
   const identityFilesAreDefaults = explicit.length === 0;
-  const identityFiles = identityFilesAreDefaults ? ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((f) => join(home, '.ssh', f)) : [...new Set(explicit)];
+  const identityFiles = identityFilesAreDefaults
+    ? ['id_ed25519', 'id_ecdsa', 'id_rsa'].map(f => join(home, '.ssh', f))
+    : [...new Set(explicit)];
 
   const agentSetting = get('IdentityAgent');
   let identityAgent: string | undefined;
@@ -336,17 +371,27 @@ export function resolveSshHost(input: ResolveInput, env: ConfigEnvironment = {})
       warnings.push((err as Error).message);
     }
   }
-  if (get('ProxyCommand') !== undefined && !proxyJump.length) warnings.push(`ProxyCommand for ${input.sshTarget} is not supported (use ProxyJump); connecting directly`);
+  if (get('ProxyCommand') !== undefined && !proxyJump.length)
+    warnings.push(`ProxyCommand for ${input.sshTarget} is not supported (use ProxyJump); connecting directly`);
 
   const ukh = all(values.userknownhostsfile).map(unquote);
   const userKnownHostsFiles = (ukh.length ? ukh : ['~/.ssh/known_hosts', '~/.ssh/known_hosts2'])
-    .filter((f) => f.toLowerCase() !== 'none')
-    .map((f) => expandPathTokens(f, tokens));
+    .filter(f => f.toLowerCase() !== 'none')
+    .map(f => expandPathTokens(f, tokens));
   const gkh = all(values.globalknownhostsfile).map(unquote);
-  const globalKnownHostsFiles = gkh.length ? gkh.filter((f) => f.toLowerCase() !== 'none').map((f) => expandPathTokens(f, tokens)) : (env.globalKnownHostsFiles ?? ['/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2']);
+  const globalKnownHostsFiles = gkh.length
+    ? gkh.filter(f => f.toLowerCase() !== 'none').map(f => expandPathTokens(f, tokens))
+    : (env.globalKnownHostsFiles ?? ['/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2']);
 
   const shkc = (get('StrictHostKeyChecking') ?? 'ask').toLowerCase();
-  const strictHostKeyChecking: StrictHostKeyChecking = shkc === 'yes' || shkc === 'true' ? 'yes' : shkc === 'no' || shkc === 'off' || shkc === 'false' ? 'no' : shkc === 'accept-new' ? 'accept-new' : 'ask';
+  const strictHostKeyChecking: StrictHostKeyChecking =
+    shkc === 'yes' || shkc === 'true'
+      ? 'yes'
+      : shkc === 'no' || shkc === 'off' || shkc === 'false'
+        ? 'no'
+        : shkc === 'accept-new'
+          ? 'accept-new'
+          : 'ask';
 
   const seconds = (k: string): number | undefined => {
     const v = get(k);

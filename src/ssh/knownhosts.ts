@@ -49,7 +49,8 @@ export function parseKnownHosts(text: string, file: string): KnownHostEntry[] {
     if (!raw || raw.startsWith('#')) continue;
     const fields = raw.split(/\s+/);
     let marker: KnownHostEntry['marker'];
-    if (fields[0] === '@revoked' || fields[0] === '@cert-authority') marker = fields.shift() as KnownHostEntry['marker'];
+    if (fields[0] === '@revoked' || fields[0] === '@cert-authority')
+      marker = fields.shift() as KnownHostEntry['marker'];
     else if (fields[0]?.startsWith('@')) continue;
     const [hosts, keyType, keyText] = fields;
     if (!hosts || !keyType || !keyText) continue;
@@ -82,14 +83,14 @@ export function hostFieldMatches(field: string, names: readonly string[]): boole
     const [, , salt, hash] = field.split('|');
     if (!salt || !hash) return false;
     const saltBytes = Buffer.from(salt, 'base64');
-    return names.some((n) => createHmac('sha1', saltBytes).update(n).digest('base64') === hash);
+    return names.some(n => createHmac('sha1', saltBytes).update(n).digest('base64') === hash);
   }
   let matched = false;
   for (const pattern of field.split(',')) {
     if (!pattern) continue;
     const negated = pattern.startsWith('!');
     const hostPattern = negated ? pattern.slice(1) : pattern;
-    if (names.some((n) => globMatch(hostPattern, n, { ignoreCase: true }))) {
+    if (names.some(n => globMatch(hostPattern, n, { ignoreCase: true }))) {
       if (negated) return false;
       matched = true;
     }
@@ -98,17 +99,21 @@ export function hostFieldMatches(field: string, names: readonly string[]): boole
 }
 
 /** Compares the offered key with every entry naming the host. A revoked key wins over any other line. */
-export function checkHostKey(entries: readonly KnownHostEntry[], names: readonly string[], blob: Buffer): HostKeyVerdict {
+export function checkHostKey(
+  entries: readonly KnownHostEntry[],
+  names: readonly string[],
+  blob: Buffer,
+): HostKeyVerdict {
   const type = keyTypeOfBlob(blob);
-  const forHost = entries.filter((e) => e.marker !== '@cert-authority' && hostFieldMatches(e.hosts, names));
+  const forHost = entries.filter(e => e.marker !== '@cert-authority' && hostFieldMatches(e.hosts, names));
   // A revoked key is refused whatever host it is listed for (OpenSSH applies @revoked to all hosts on the line).
-  const revoked = entries.find((e) => e.marker === '@revoked' && e.key.equals(blob));
+  const revoked = entries.find(e => e.marker === '@revoked' && e.key.equals(blob));
   if (revoked) return { status: 'revoked', entry: revoked };
-  const match = forHost.find((e) => e.marker === undefined && e.key.equals(blob));
+  const match = forHost.find(e => e.marker === undefined && e.key.equals(blob));
   if (match) return { status: 'known', entry: match };
-  const sameType = forHost.filter((e) => e.marker === undefined && e.keyType === type);
+  const sameType = forHost.filter(e => e.marker === undefined && e.keyType === type);
   if (sameType.length) return { status: 'changed', entries: sameType };
-  return { status: 'unknown', otherTypes: forHost.filter((e) => e.marker === undefined) };
+  return { status: 'unknown', otherTypes: forHost.filter(e => e.marker === undefined) };
 }
 
 /** A known_hosts line for the host; hashed like `HashKnownHosts yes` when asked. */

@@ -7,13 +7,39 @@ import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import { Client, OpenSSHAgent, utils } from 'ssh2';
-import type { AnyAuthMethod, AuthenticationType, ClientChannel, ConnectConfig, ParsedKey, ServerHostKeyAlgorithm } from 'ssh2';
+import type {
+  AnyAuthMethod,
+  AuthenticationType,
+  ClientChannel,
+  ConnectConfig,
+  ParsedKey,
+  ServerHostKeyAlgorithm,
+} from 'ssh2';
 import { resolveSshHost } from './config';
 import type { ConfigEnvironment, ResolvedSshHost } from './config';
-import { appendKnownHostsLine, checkHostKey, fingerprintSha256, formatKnownHostsLine, hostFieldMatches, keyTypeOfBlob, knownHostsName, readKnownHostsFiles } from './knownhosts';
+import {
+  appendKnownHostsLine,
+  checkHostKey,
+  fingerprintSha256,
+  formatKnownHostsLine,
+  hostFieldMatches,
+  keyTypeOfBlob,
+  knownHostsName,
+  readKnownHostsFiles,
+} from './knownhosts';
 import type { KnownHostEntry } from './knownhosts';
 import { RemoteExecError } from './types';
-import type { ExecOptions, ExecResult, HostTarget, LocalStream, PoolStats, RemoteExecutor, ShellOptions, ShellSession, SshCallbacks } from './types';
+import type {
+  ExecOptions,
+  ExecResult,
+  HostTarget,
+  LocalStream,
+  PoolStats,
+  RemoteExecutor,
+  ShellOptions,
+  ShellSession,
+  SshCallbacks,
+} from './types';
 
 export interface SshPoolOptions extends SshCallbacks {
   /** ~/.ssh/config to read; null reads none. Default <homeDir>/.ssh/config. */
@@ -48,7 +74,16 @@ type FailFn = (reason: string) => void;
 /** RFC 4254's channel open failure reason codes, as words. */
 function openFailureReason(e: Error): string {
   const code = (e as Error & { reason?: unknown }).reason;
-  return ({ 1: 'administratively prohibited', 2: 'connect failed', 3: 'unknown channel type', 4: 'resource shortage' } as Record<string, string>)[String(code)] ?? 'no reason given';
+  return (
+    (
+      {
+        1: 'administratively prohibited',
+        2: 'connect failed',
+        3: 'unknown channel type',
+        4: 'resource shortage',
+      } as Record<string, string>
+    )[String(code)] ?? 'no reason given'
+  );
 }
 
 /** Runs a question to the user with the handshake timer stopped. */
@@ -66,13 +101,26 @@ class Connection {
   /** In-flight commands and shells; each is failed as connection-lost if the connection drops. */
   readonly inflight = new Set<FailFn>();
   idleTimer: NodeJS.Timeout | undefined;
-  constructor(readonly key: string, readonly label: string, readonly target: ResolvedSshHost, readonly via: Connection | undefined) {}
+  constructor(
+    readonly key: string,
+    readonly label: string,
+    readonly target: ResolvedSshHost,
+    readonly via: Connection | undefined,
+  ) {}
   describe(): string {
     return `${this.label} (${this.target.user}@${this.target.hostName}:${this.target.port}${this.via ? ` via ${this.via.label}` : ''})`;
   }
 }
 
-const HOST_KEY_ALGORITHMS = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
+const HOST_KEY_ALGORITHMS = [
+  'ssh-ed25519',
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521',
+  'rsa-sha2-512',
+  'rsa-sha2-256',
+  'ssh-rsa',
+];
 
 /** Known key types first, so a server with several host keys presents the one known_hosts has (as OpenSSH does). */
 function orderHostKeyAlgorithms(known: readonly KnownHostEntry[]): string[] {
@@ -83,7 +131,7 @@ function orderHostKeyAlgorithms(known: readonly KnownHostEntry[]): string[] {
       if (HOST_KEY_ALGORITHMS.includes(a) && !first.includes(a)) first.push(a);
     }
   }
-  return [...first, ...HOST_KEY_ALGORITHMS.filter((a) => !first.includes(a))];
+  return [...first, ...HOST_KEY_ALGORITHMS.filter(a => !first.includes(a))];
 }
 
 function isEncryptedKeyError(err: Error): boolean {
@@ -92,7 +140,10 @@ function isEncryptedKeyError(err: Error): boolean {
 
 /** An agent that offers only the keys named by IdentityFile (IdentitiesOnly yes). */
 class FilteredAgent extends OpenSSHAgent {
-  constructor(socket: string, private readonly allowed: Buffer[]) {
+  constructor(
+    socket: string,
+    private readonly allowed: Buffer[],
+  ) {
     super(socket);
   }
   override getIdentities(cb: (err?: Error | null, keys?: ParsedKey[]) => void): void {
@@ -100,7 +151,10 @@ class FilteredAgent extends OpenSSHAgent {
       if (err || !keys) return cb(err, undefined);
       // The OpenSSH agent returns parsed keys; anything else cannot be compared and is left out.
       const parsed = keys.filter((k): k is ParsedKey => typeof (k as ParsedKey).getPublicSSH === 'function');
-      cb(undefined, parsed.filter((k) => this.allowed.some((a) => a.equals(k.getPublicSSH()))));
+      cb(
+        undefined,
+        parsed.filter(k => this.allowed.some(a => a.equals(k.getPublicSSH()))),
+      );
     });
   }
 }
@@ -112,7 +166,11 @@ export class SshPool implements RemoteExecutor {
   private readonly starting = new Set<Connection>();
   private readonly passphrases = new Map<string, ParsedKey>();
   private readonly acceptedOnce = new Map<string, Buffer>();
-  private readonly counters = { opened: new Map<string, number>(), execs: new Map<string, number>(), byHost: new Map<string, { connectionsOpened: number; execs: number }>() };
+  private readonly counters = {
+    opened: new Map<string, number>(),
+    execs: new Map<string, number>(),
+    byHost: new Map<string, { connectionsOpened: number; execs: number }>(),
+  };
   private disposed = false;
   private readonly warned = new Set<string>();
   private readonly resolved = new Map<string, { version: string; r: ResolvedSshHost }>();
@@ -142,7 +200,10 @@ export class SshPool implements RemoteExecutor {
     const version = this.configVersion();
     const cached = this.resolved.get(key);
     if (cached && cached.version === version) return cached.r;
-    const r = resolveSshHost({ sshTarget: host.sshTarget, user: host.user, port: host.port, identityFile: host.identityFile }, this.env);
+    const r = resolveSshHost(
+      { sshTarget: host.sshTarget, user: host.user, port: host.port, identityFile: host.identityFile },
+      this.env,
+    );
     this.resolved.set(key, { version, r });
     for (const w of r.warnings) {
       // Resolution runs before every command; say each problem once.
@@ -171,7 +232,7 @@ export class SshPool implements RemoteExecutor {
       connectionsOpened: Object.fromEntries(this.counters.opened),
       execs: Object.fromEntries(this.counters.execs),
       byHost: Object.fromEntries([...this.counters.byHost].map(([k, v]) => [k, { ...v }])),
-      open: [...this.conns.values()].filter((c) => !c.closed).map((c) => c.key),
+      open: [...this.conns.values()].filter(c => !c.closed).map(c => c.key),
     };
   }
 
@@ -188,7 +249,12 @@ export class SshPool implements RemoteExecutor {
 
   /** The pooled connection for a host, through its jump chain, opening what is missing. */
   private async connectionFor(r: ResolvedSshHost, label: string, depth = 0): Promise<Connection> {
-    if (depth > 8) throw new RemoteExecError('connect-failed', label, `ProxyJump chain for ${label} is longer than 8 hops or loops; check ProxyJump in the ssh config`);
+    if (depth > 8)
+      throw new RemoteExecError(
+        'connect-failed',
+        label,
+        `ProxyJump chain for ${label} is longer than 8 hops or loops; check ProxyJump in the ssh config`,
+      );
     let via: Connection | undefined;
     for (const [i, spec] of r.proxyJump.entries()) {
       const jr = resolveSshHost({ sshTarget: spec.target, user: spec.user, port: spec.port }, this.env);
@@ -204,7 +270,12 @@ export class SshPool implements RemoteExecutor {
   }
 
   private async connection(r: ResolvedSshHost, label: string, via: Connection | undefined): Promise<Connection> {
-    if (this.disposed) throw new RemoteExecError('connect-failed', label, 'the SSH connection pool was disposed; no new connections are opened');
+    if (this.disposed)
+      throw new RemoteExecError(
+        'connect-failed',
+        label,
+        'the SSH connection pool was disposed; no new connections are opened',
+      );
     const key = `${r.user}@${r.hostName}:${r.port}${via ? ` via ${via.key}` : ''}`;
     const existing = this.conns.get(key);
     if (existing && !existing.closed) return existing;
@@ -222,9 +293,13 @@ export class SshPool implements RemoteExecutor {
     const knownFiles = [...r.userKnownHostsFiles, ...r.globalKnownHostsFiles];
     let known: KnownHostEntry[];
     try {
-      known = (await readKnownHostsFiles(knownFiles)).filter((e) => hostFieldMatches(e.hosts, names));
+      known = (await readKnownHostsFiles(knownFiles)).filter(e => hostFieldMatches(e.hosts, names));
     } catch (err) {
-      throw new RemoteExecError('host-key-unknown', label, `Cannot read the known_hosts files (${knownFiles.join(', ')}) to verify ${label}: ${(err as Error).message}. Not connecting.`);
+      throw new RemoteExecError(
+        'host-key-unknown',
+        label,
+        `Cannot read the known_hosts files (${knownFiles.join(', ')}) to verify ${label}: ${(err as Error).message}. Not connecting.`,
+      );
     }
     let sock: Readable | undefined;
     if (via) {
@@ -233,11 +308,23 @@ export class SshPool implements RemoteExecutor {
           via.client.forwardOut('127.0.0.1', 0, r.hostName, r.port, (err, stream) => {
             if (err) {
               this.scheduleIdle(via);
-              reject(new RemoteExecError('connect-failed', label, `Jump host ${via.describe()} could not open a connection to ${where}: ${err.message}. Check that ${label} is reachable from the jump host and that it allows TCP forwarding (AllowTcpForwarding).`));
+              reject(
+                new RemoteExecError(
+                  'connect-failed',
+                  label,
+                  `Jump host ${via.describe()} could not open a connection to ${where}: ${err.message}. Check that ${label} is reachable from the jump host and that it allows TCP forwarding (AllowTcpForwarding).`,
+                ),
+              );
             } else resolve(stream);
           });
         } catch (err) {
-          reject(new RemoteExecError('connect-failed', label, `Jump host ${via.describe()} is not connected: ${(err as Error).message}`));
+          reject(
+            new RemoteExecError(
+              'connect-failed',
+              label,
+              `Jump host ${via.describe()} is not connected: ${(err as Error).message}`,
+            ),
+          );
         }
       });
       via.dependents++;
@@ -272,7 +359,11 @@ export class SshPool implements RemoteExecutor {
     };
     const auth = this.authSequence(r, label, attempts, guard);
     const handshakeTimeout = (): RemoteExecError =>
-      new RemoteExecError('connect-failed', label, `No SSH handshake with ${conn.describe()} within ${(limitMs / 1000).toFixed(limitMs % 1000 ? 1 : 0)} s (ConnectTimeout or readyTimeoutMs). The host may be down, or a firewall drops the connection.`);
+      new RemoteExecError(
+        'connect-failed',
+        label,
+        `No SSH handshake with ${conn.describe()} within ${(limitMs / 1000).toFixed(limitMs % 1000 ? 1 : 0)} s (ConnectTimeout or readyTimeoutMs). The host may be down, or a firewall drops the connection.`,
+      );
 
     conn.ready = new Promise<void>((resolve, reject) => {
       let isReady = false;
@@ -301,8 +392,14 @@ export class SshPool implements RemoteExecutor {
           clearTimeout(handshakeTimer);
           if (timedOut) reject(handshakeTimeout());
           else
-            reject(hostKeyError ?? new RemoteExecError('connect-failed', label,
-              `Connection to ${conn.describe()} closed during the SSH handshake.${prompted ? " If answering a question took long, sshd's LoginGraceTime may have passed; try again." : ' Check that sshd is running there and that this client may connect.'}`));
+            reject(
+              hostKeyError ??
+                new RemoteExecError(
+                  'connect-failed',
+                  label,
+                  `Connection to ${conn.describe()} closed during the SSH handshake.${prompted ? " If answering a question took long, sshd's LoginGraceTime may have passed; try again." : ' Check that sshd is running there and that this client may connect.'}`,
+                ),
+            );
         }
         this.dropped(conn, 'the server closed the connection');
       });
@@ -326,15 +423,26 @@ export class SshPool implements RemoteExecutor {
           () => verify(true),
           (err: unknown) => {
             // A failing prompt or an unwritable known_hosts file refuses the key too, and says why.
-            hostKeyError = err instanceof RemoteExecError ? err : new RemoteExecError('host-key-unknown', label, `Could not decide on the host key of ${label} (${r.hostName}:${r.port}): ${(err as Error).message}. Not connecting.`);
+            hostKeyError =
+              err instanceof RemoteExecError
+                ? err
+                : new RemoteExecError(
+                    'host-key-unknown',
+                    label,
+                    `Could not decide on the host key of ${label} (${r.hostName}:${r.port}): ${(err as Error).message}. Not connecting.`,
+                  );
             verify(false);
           },
         );
       },
       // First called with null (nothing tried yet), then with the methods the server still accepts.
-      authHandler: (methodsLeft: AuthenticationType[] | null, _partial: boolean | null, next: (m: AnyAuthMethod) => void): void => {
+      authHandler: (
+        methodsLeft: AuthenticationType[] | null,
+        _partial: boolean | null,
+        next: (m: AnyAuthMethod) => void,
+      ): void => {
         auth(methodsLeft).then(
-          (m) => next(m === false ? noMoreMethods : m),
+          m => next(m === false ? noMoreMethods : m),
           (err: Error) => {
             attempts.push(`stopped: ${err.message}`);
             next(noMoreMethods);
@@ -359,33 +467,62 @@ export class SshPool implements RemoteExecutor {
       throw err;
     }
     this.starting.delete(conn);
-    if (conn.closed) throw new RemoteExecError('connect-failed', label, `Connection to ${conn.describe()} closed right after it was established.`);
+    if (conn.closed)
+      throw new RemoteExecError(
+        'connect-failed',
+        label,
+        `Connection to ${conn.describe()} closed right after it was established.`,
+      );
     if (this.disposed) {
       // dispose() ran during the handshake and could not see this connection yet.
       conn.client.end();
-      throw new RemoteExecError('connect-failed', label, 'the SSH connection pool was disposed; no new connections are opened');
+      throw new RemoteExecError(
+        'connect-failed',
+        label,
+        'the SSH connection pool was disposed; no new connections are opened',
+      );
     }
     this.conns.set(key, conn);
     this.scheduleIdle(conn); // a connection nobody ends up using (e.g. a jump host whose target failed) still closes
     return conn;
   }
 
-  private connectError(err: Error & { level?: string; code?: string }, conn: Connection, hostKeyError: RemoteExecError | undefined, attempts: string[]): RemoteExecError {
+  private connectError(
+    err: Error & { level?: string; code?: string },
+    conn: Connection,
+    hostKeyError: RemoteExecError | undefined,
+    attempts: string[],
+  ): RemoteExecError {
     const r = conn.target;
     const who = conn.describe();
     if (hostKeyError) return hostKeyError;
     if (err.level === 'client-authentication') {
       const tried = attempts.length ? attempts.join('; ') : 'nothing (no agent, no key files, no password callback)';
-      return new RemoteExecError('auth-failed', conn.label,
+      return new RemoteExecError(
+        'auth-failed',
+        conn.label,
         `Authentication as ${r.user} to ${who} failed. Tried: ${tried}. ` +
-        `Check that the public key is in ~${r.user}/.ssh/authorized_keys on ${conn.label}, that the user is right (inventory "user" or ssh config User), or load the key into the agent with ssh-add.`);
+          `Check that the public key is in ~${r.user}/.ssh/authorized_keys on ${conn.label}, that the user is right (inventory "user" or ssh config User), or load the key into the agent with ssh-add.`,
+      );
     }
     const code = err.code ? `${err.code}: ` : '';
-    const hint = err.code === 'ECONNREFUSED' ? ' Nothing listens there: is sshd running, and is the port right?' : err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN' ? ' The name does not resolve: check HostName in the ssh config or the inventory.' : '';
+    const hint =
+      err.code === 'ECONNREFUSED'
+        ? ' Nothing listens there: is sshd running, and is the port right?'
+        : err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN'
+          ? ' The name does not resolve: check HostName in the ssh config or the inventory.'
+          : '';
     return new RemoteExecError('connect-failed', conn.label, `Cannot connect to ${who}: ${code}${err.message}.${hint}`);
   }
 
-  private async verifyHostKey(r: ResolvedSshHost, label: string, names: string[], known: KnownHostEntry[], blob: Buffer, guard: PromptGuard): Promise<void> {
+  private async verifyHostKey(
+    r: ResolvedSshHost,
+    label: string,
+    names: string[],
+    known: KnownHostEntry[],
+    blob: Buffer,
+    guard: PromptGuard,
+  ): Promise<void> {
     const where = `${r.hostName}:${r.port}`;
     const type = keyTypeOfBlob(blob);
     const fp = fingerprintSha256(blob);
@@ -397,18 +534,24 @@ export class SshPool implements RemoteExecutor {
       case 'known':
         return;
       case 'revoked':
-        throw new RemoteExecError('host-key-changed', label,
-          `Host key for ${label} (${where}) is REVOKED: ${verdict.entry.file} line ${verdict.entry.line} marks ${type} ${fp} as @revoked. Refusing to connect; the host must be given a new key.`);
+        throw new RemoteExecError(
+          'host-key-changed',
+          label,
+          `Host key for ${label} (${where}) is REVOKED: ${verdict.entry.file} line ${verdict.entry.line} marks ${type} ${fp} as @revoked. Refusing to connect; the host must be given a new key.`,
+        );
       case 'changed': {
         const e = verdict.entries[0]!;
-        throw new RemoteExecError('host-key-changed', label,
+        throw new RemoteExecError(
+          'host-key-changed',
+          label,
           `Host key for ${label} (${where}) has CHANGED: ${e.file} line ${e.line} has ${fingerprintSha256(e.key)}, the server offered ${fp} (${type}). ` +
-          `Refusing to connect; someone may be intercepting the connection. If the host was reinstalled, verify the new fingerprint and remove the old entry with ${removeHint}.`);
+            `Refusing to connect; someone may be intercepting the connection. If the host was reinstalled, verify the new fingerprint and remove the old entry with ${removeHint}.`,
+        );
       }
       case 'unknown':
         break;
     }
-    const others = verdict.otherTypes.map((e) => `${e.keyType} ${fingerprintSha256(e.key)}`);
+    const others = verdict.otherTypes.map(e => `${e.keyType} ${fingerprintSha256(e.key)}`);
     const save = async (): Promise<void> => {
       const file = r.userKnownHostsFiles[0];
       if (!file) {
@@ -421,10 +564,29 @@ export class SshPool implements RemoteExecutor {
     const policy = r.strictHostKeyChecking;
     if (policy === 'no' || policy === 'accept-new') return save();
     const unknownMsg = `Host key for ${label} (${where}) is not known: the server offered ${type} ${fp}, and no entry in ${[...r.userKnownHostsFiles, ...r.globalKnownHostsFiles].join(', ')} names ${names[0]}${others.length ? ` (known keys of other types: ${others.join(', ')})` : ''}.`;
-    if (policy === 'yes') throw new RemoteExecError('host-key-unknown', label, `${unknownMsg} StrictHostKeyChecking is yes, so the key is refused. Verify the fingerprint on the host (ssh-keygen -lf /etc/ssh/ssh_host_${type.replace(/^ssh-/, '').split('-')[0]}_key.pub) and add it to known_hosts.`);
+    if (policy === 'yes')
+      throw new RemoteExecError(
+        'host-key-unknown',
+        label,
+        `${unknownMsg} StrictHostKeyChecking is yes, so the key is refused. Verify the fingerprint on the host (ssh-keygen -lf /etc/ssh/ssh_host_${type.replace(/^ssh-/, '').split('-')[0]}_key.pub) and add it to known_hosts.`,
+      );
     const ask = this.options.onUnknownHostKey;
-    if (!ask) throw new RemoteExecError('host-key-unknown', label, `${unknownMsg} Nothing can ask whether to trust it here; verify the fingerprint on the host and add it to known_hosts (for example ssh-keyscan -p ${r.port} ${r.hostName}, after comparing the fingerprint).`);
-    const decision = await guard(() => ask({ host: label, address: r.hostName, port: r.port, keyType: type, fingerprintSha256: fp, otherKnownKeys: others }));
+    if (!ask)
+      throw new RemoteExecError(
+        'host-key-unknown',
+        label,
+        `${unknownMsg} Nothing can ask whether to trust it here; verify the fingerprint on the host and add it to known_hosts (for example ssh-keyscan -p ${r.port} ${r.hostName}, after comparing the fingerprint).`,
+      );
+    const decision = await guard(() =>
+      ask({
+        host: label,
+        address: r.hostName,
+        port: r.port,
+        keyType: type,
+        fingerprintSha256: fp,
+        otherKnownKeys: others,
+      }),
+    );
     if (decision === 'accept-once') {
       this.acceptedOnce.set(names[0]!, blob);
       return;
@@ -434,14 +596,20 @@ export class SshPool implements RemoteExecutor {
   }
 
   /** The authentication methods in OpenSSH's order: agent, key files (asking passphrases), password. */
-  private authSequence(r: ResolvedSshHost, label: string, attempts: string[], guard: PromptGuard): (methodsLeft: AuthenticationType[] | null) => Promise<AnyAuthMethod | false> {
+  private authSequence(
+    r: ResolvedSshHost,
+    label: string,
+    attempts: string[],
+    guard: PromptGuard,
+  ): (methodsLeft: AuthenticationType[] | null) => Promise<AnyAuthMethod | false> {
     let step = 0;
     let last: string | undefined;
     const files = [...r.identityFiles];
     let fileIndex = 0;
     let passwordAsked = false;
-    const allowed = (m: AuthenticationType, left: AuthenticationType[] | null): boolean => left === null || left.includes(m) || (m === 'agent' && left.includes('publickey'));
-    return async (left) => {
+    const allowed = (m: AuthenticationType, left: AuthenticationType[] | null): boolean =>
+      left === null || left.includes(m) || (m === 'agent' && left.includes('publickey'));
+    return async left => {
       if (last) attempts.push(`${last}: rejected by the server`);
       last = undefined;
       if (step === 0) {
@@ -482,7 +650,10 @@ export class SshPool implements RemoteExecutor {
     };
   }
 
-  private async agentMethod(r: ResolvedSshHost, attempts: string[]): Promise<{ method: AnyAuthMethod; description: string } | undefined> {
+  private async agentMethod(
+    r: ResolvedSshHost,
+    attempts: string[],
+  ): Promise<{ method: AnyAuthMethod; description: string } | undefined> {
     const socket = r.identityAgent!;
     let allowedKeys: Buffer[] | undefined;
     if (r.identitiesOnly) {
@@ -493,7 +664,7 @@ export class SshPool implements RemoteExecutor {
       }
     }
     const agent = allowedKeys ? new FilteredAgent(socket, allowedKeys) : new OpenSSHAgent(socket);
-    const count = await new Promise<number | Error>((resolve) => {
+    const count = await new Promise<number | Error>(resolve => {
       agent.getIdentities((err, keys) => resolve(err ?? keys?.length ?? 0));
     });
     if (count instanceof Error) {
@@ -501,20 +672,32 @@ export class SshPool implements RemoteExecutor {
       return undefined;
     }
     if (count === 0) {
-      attempts.push(`ssh-agent at ${socket}: ${allowedKeys ? 'none of its keys matches IdentityFile (IdentitiesOnly yes)' : 'holds no keys'}`);
+      attempts.push(
+        `ssh-agent at ${socket}: ${allowedKeys ? 'none of its keys matches IdentityFile (IdentitiesOnly yes)' : 'holds no keys'}`,
+      );
       return undefined;
     }
-    return { method: { type: 'agent', username: r.user, agent }, description: `ssh-agent at ${socket} (${count} key${count === 1 ? '' : 's'})` };
+    return {
+      method: { type: 'agent', username: r.user, agent },
+      description: `ssh-agent at ${socket} (${count} key${count === 1 ? '' : 's'})`,
+    };
   }
 
-  private async loadKey(file: string, r: ResolvedSshHost, label: string, attempts: string[], guard: PromptGuard): Promise<ParsedKey | undefined> {
+  private async loadKey(
+    file: string,
+    r: ResolvedSshHost,
+    label: string,
+    attempts: string[],
+    guard: PromptGuard,
+  ): Promise<ParsedKey | undefined> {
     const cached = this.passphrases.get(file);
     if (cached) return cached;
     let data: Buffer;
     try {
       data = await fs.readFile(file);
     } catch (err) {
-      if (!r.identityFilesAreDefaults) attempts.push(`key ${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      if (!r.identityFilesAreDefaults)
+        attempts.push(`key ${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
       return undefined;
     }
     const plain = utils.parseKey(data);
@@ -531,7 +714,9 @@ export class SshPool implements RemoteExecutor {
       return undefined;
     }
     if (!this.options.askPassphrase) {
-      attempts.push(`key ${file}: encrypted, and nothing can ask for its passphrase here (load it with ssh-add instead)`);
+      attempts.push(
+        `key ${file}: encrypted, and nothing can ask for its passphrase here (load it with ssh-add instead)`,
+      );
       return undefined;
     }
     const askPassphrase = this.options.askPassphrase;
@@ -604,7 +789,14 @@ export class SshPool implements RemoteExecutor {
       const onAbort = (): void => {
         const i = conn.waiters.indexOf(waiter);
         if (i >= 0) conn.waiters.splice(i, 1);
-        reject(new RemoteExecError('cancelled', label, `Cancelled while waiting for a free channel on ${conn.describe()}; the command was not started.`, { exitCode: null, signal: null, stdout: '', stderr: '' }));
+        reject(
+          new RemoteExecError(
+            'cancelled',
+            label,
+            `Cancelled while waiting for a free channel on ${conn.describe()}; the command was not started.`,
+            { exitCode: null, signal: null, stdout: '', stderr: '' },
+          ),
+        );
       };
       const waiter = {
         grant: () => {
@@ -623,7 +815,8 @@ export class SshPool implements RemoteExecutor {
 
   private release(conn: Connection): void {
     const next = conn.waiters.shift();
-    if (next) next.grant(); // the slot passes on; active stays the same
+    if (next)
+      next.grant(); // the slot passes on; active stays the same
     else {
       conn.active = Math.max(0, conn.active - 1);
       this.scheduleIdle(conn);
@@ -635,17 +828,50 @@ export class SshPool implements RemoteExecutor {
    * out of sessions. `attach` runs synchronously in ssh2's callback: the exit status of a fast command can arrive
    * in the same packet batch as the channel confirmation, before any awaiting code would run.
    */
-  private async channel<T>(host: HostTarget, signal: AbortSignal | undefined, open: (c: Client, cb: (err: Error | undefined, ch: ClientChannel) => void) => void, attach: (conn: Connection, ch: ClientChannel) => T, isSession = true): Promise<T> {
+  private async channel<T>(
+    host: HostTarget,
+    signal: AbortSignal | undefined,
+    open: (c: Client, cb: (err: Error | undefined, ch: ClientChannel) => void) => void,
+    attach: (conn: Connection, ch: ClientChannel) => T,
+    isSession = true,
+  ): Promise<T> {
     const r = this.resolve(host);
     let deadRetries = 0;
     let busyRetries = 0;
     const notRun = (conn: Connection, why: string): RemoteExecError =>
-      new RemoteExecError('connection-lost', host.name, `Connection to ${conn.describe()} was lost before the command started (${why}); it did not run.`, { exitCode: null, signal: null, stdout: '', stderr: '' });
+      new RemoteExecError(
+        'connection-lost',
+        host.name,
+        `Connection to ${conn.describe()} was lost before the command started (${why}); it did not run.`,
+        { exitCode: null, signal: null, stdout: '', stderr: '' },
+      );
     for (;;) {
-      if (signal?.aborted) throw new RemoteExecError('cancelled', host.name, `Cancelled before the command started on ${host.name}; it did not run.`, { exitCode: null, signal: null, stdout: '', stderr: '' });
-      const conn = await untilAborted(this.connectionFor(r, host.name), signal, () => new RemoteExecError('cancelled', host.name, `Cancelled while connecting to ${host.name}; the command did not run.`, { exitCode: null, signal: null, stdout: '', stderr: '' })).catch((err: unknown) => {
+      if (signal?.aborted)
+        throw new RemoteExecError(
+          'cancelled',
+          host.name,
+          `Cancelled before the command started on ${host.name}; it did not run.`,
+          { exitCode: null, signal: null, stdout: '', stderr: '' },
+        );
+      const conn = await untilAborted(
+        this.connectionFor(r, host.name),
+        signal,
+        () =>
+          new RemoteExecError(
+            'cancelled',
+            host.name,
+            `Cancelled while connecting to ${host.name}; the command did not run.`,
+            { exitCode: null, signal: null, stdout: '', stderr: '' },
+          ),
+      ).catch((err: unknown) => {
         // A jump host's failure is this host's failure for the caller; the message keeps naming the jump host.
-        if (err instanceof RemoteExecError && err.host !== host.name) throw new RemoteExecError(err.kind, host.name, `${host.name} is reached through ${err.host}: ${err.message}`, err.partial);
+        if (err instanceof RemoteExecError && err.host !== host.name)
+          throw new RemoteExecError(
+            err.kind,
+            host.name,
+            `${host.name} is reached through ${err.host}: ${err.message}`,
+            err.partial,
+          );
         throw err;
       });
       try {
@@ -655,9 +881,9 @@ export class SshPool implements RemoteExecutor {
         if (err instanceof NotStarted) throw notRun(conn, err.message);
         throw err;
       }
-      const result = await new Promise<{ value: T } | NotStarted | Error>((resolve) => {
+      const result = await new Promise<{ value: T } | NotStarted | Error>(resolve => {
         if (conn.closed) return resolve(new NotStarted('connection closed'));
-        const lost: FailFn = (reason) => resolve(new NotStarted(reason));
+        const lost: FailFn = reason => resolve(new NotStarted(reason));
         conn.inflight.add(lost);
         try {
           open(conn.client, (err, ch) => {
@@ -687,11 +913,20 @@ export class SshPool implements RemoteExecutor {
       // sshd frees a session slightly after the channel closes, so a burst can briefly exceed MaxSessions:
       // wait for the other channels and try again rather than failing a command that never started.
       if (isSession && othersBusy && busyRetries++ < 40) {
-        await new Promise((res) => setTimeout(res, Math.min(25 * busyRetries, 250)));
+        await new Promise(res => setTimeout(res, Math.min(25 * busyRetries, 250)));
         continue;
       }
-      if (!isSession) throw new RemoteExecError('connect-failed', host.name, `${conn.describe()} refused the channel (${openFailureReason(result)}): ${result.message}.`);
-      throw new RemoteExecError('connect-failed', host.name, `${conn.describe()} refused a new session channel: ${result.message}. The command did not run. If many commands run at once, the server's MaxSessions may be lower than maxChannelsPerConnection.`);
+      if (!isSession)
+        throw new RemoteExecError(
+          'connect-failed',
+          host.name,
+          `${conn.describe()} refused the channel (${openFailureReason(result)}): ${result.message}.`,
+        );
+      throw new RemoteExecError(
+        'connect-failed',
+        host.name,
+        `${conn.describe()} refused a new session channel: ${result.message}. The command did not run. If many commands run at once, the server's MaxSessions may be lower than maxChannelsPerConnection.`,
+      );
     }
   }
 
@@ -699,11 +934,22 @@ export class SshPool implements RemoteExecutor {
 
   async exec(host: HostTarget, command: string, options: ExecOptions = {}): Promise<ExecResult> {
     const t0 = Date.now();
-    const { run } = await this.channel(host, options.signal, (c, cb) => c.exec(command, cb), (conn, ch) => ({ run: this.runExec(conn, ch, host, options, t0) }));
+    const { run } = await this.channel(
+      host,
+      options.signal,
+      (c, cb) => c.exec(command, cb),
+      (conn, ch) => ({ run: this.runExec(conn, ch, host, options, t0) }),
+    );
     return run;
   }
 
-  private runExec(conn: Connection, ch: ClientChannel, host: HostTarget, options: ExecOptions, t0: number): Promise<ExecResult> {
+  private runExec(
+    conn: Connection,
+    ch: ClientChannel,
+    host: HostTarget,
+    options: ExecOptions,
+    t0: number,
+  ): Promise<ExecResult> {
     return new Promise<ExecResult>((resolve, reject) => {
       const out = new StringDecoder('utf8');
       const err = new StringDecoder('utf8');
@@ -714,7 +960,13 @@ export class SshPool implements RemoteExecutor {
       let gotExit = false;
       let settled = false;
       let timer: NodeJS.Timeout | undefined;
-      const partial = (): Partial<ExecResult> => ({ exitCode, signal: exitSignal, stdout, stderr, durationMs: Date.now() - t0 });
+      const partial = (): Partial<ExecResult> => ({
+        exitCode,
+        signal: exitSignal,
+        stdout,
+        stderr,
+        durationMs: Date.now() - t0,
+      });
       const settle = (): boolean => {
         if (settled) return false;
         settled = true;
@@ -737,16 +989,26 @@ export class SshPool implements RemoteExecutor {
         grace.unref();
         ch.once('close', () => clearTimeout(grace));
       };
-      const onLost: FailFn = (reason) => fail('connection-lost', `Connection to ${conn.describe()} was lost while running the command (${reason}). Its outcome is unknown: check on the host before running it again.`);
+      const onLost: FailFn = reason =>
+        fail(
+          'connection-lost',
+          `Connection to ${conn.describe()} was lost while running the command (${reason}). Its outcome is unknown: check on the host before running it again.`,
+        );
       const onAbort = (): void => {
         stop();
-        fail('cancelled', `Cancelled on ${host.name}; the command was sent SIGTERM (SIGKILL after 2 s). Its outcome is unknown: check on the host.`);
+        fail(
+          'cancelled',
+          `Cancelled on ${host.name}; the command was sent SIGTERM (SIGKILL after 2 s). Its outcome is unknown: check on the host.`,
+        );
       };
       conn.inflight.add(onLost);
       if (options.timeoutMs !== undefined) {
         timer = setTimeout(() => {
           stop();
-          fail('timeout', `Timed out after ${options.timeoutMs} ms on ${host.name}; the command was sent SIGTERM (SIGKILL after 2 s). Its outcome is unknown: check on the host.`);
+          fail(
+            'timeout',
+            `Timed out after ${options.timeoutMs} ms on ${host.name}; the command was sent SIGTERM (SIGKILL after 2 s). Its outcome is unknown: check on the host.`,
+          );
         }, options.timeoutMs);
       }
       if (options.signal?.aborted) onAbort();
@@ -771,7 +1033,9 @@ export class SshPool implements RemoteExecutor {
         stderr += err.end();
         if (!gotExit) {
           // sshd always reports an exit status or signal before closing an exec channel; without one the session died.
-          queueMicrotask(() => onLost(conn.closed ? 'the connection closed' : 'the channel closed without an exit status'));
+          queueMicrotask(() =>
+            onLost(conn.closed ? 'the connection closed' : 'the channel closed without an exit status'),
+          );
           return;
         }
         if (settle()) resolve({ exitCode, signal: exitSignal, stdout, stderr, durationMs: Date.now() - t0 });
@@ -788,18 +1052,28 @@ export class SshPool implements RemoteExecutor {
    * A server that forbids it (AllowStreamLocalForwarding no) refuses the channel: the caller falls back to exec.
    * Not a session channel (MaxSessions does not count it), so a refusal is final, not retried.
    */
-  async openStreamLocal(host: HostTarget, socketPath: string, options: { signal?: AbortSignal } = {}): Promise<LocalStream> {
+  async openStreamLocal(
+    host: HostTarget,
+    socketPath: string,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<LocalStream> {
     const user = this.resolve(host).user;
-    return this.channel(host, options.signal, (c, cb) => c.openssh_forwardOutStreamLocal(socketPath, cb), (conn, ch) => {
-      // The reader sees the stream close: a session on a lost connection ends, its next use reconnects.
-      const lost: FailFn = () => ch.destroy();
-      conn.inflight.add(lost);
-      ch.once('close', () => {
-        conn.inflight.delete(lost);
-        this.release(conn);
-      });
-      return { stream: ch, user };
-    }, false);
+    return this.channel(
+      host,
+      options.signal,
+      (c, cb) => c.openssh_forwardOutStreamLocal(socketPath, cb),
+      (conn, ch) => {
+        // The reader sees the stream close: a session on a lost connection ends, its next use reconnects.
+        const lost: FailFn = () => ch.destroy();
+        conn.inflight.add(lost);
+        ch.once('close', () => {
+          conn.inflight.delete(lost);
+          this.release(conn);
+        });
+        return { stream: ch, user };
+      },
+      false,
+    );
   }
 
   // ---------------------------------------------------------------- PTY
@@ -845,10 +1119,18 @@ export class SshPool implements RemoteExecutor {
       this.release(conn);
       emit(decoder.end());
       for (const l of exitListeners) l(exitCode, exitSignal);
-      if (lost !== undefined) rejectExit(new RemoteExecError('connection-lost', host.name, `Connection to ${conn.describe()} was lost during the terminal session (${lost}). What the command did is unknown: check on the host.`, { exitCode: null, signal: null, stdout: output, stderr: '' }));
+      if (lost !== undefined)
+        rejectExit(
+          new RemoteExecError(
+            'connection-lost',
+            host.name,
+            `Connection to ${conn.describe()} was lost during the terminal session (${lost}). What the command did is unknown: check on the host.`,
+            { exitCode: null, signal: null, stdout: output, stderr: '' },
+          ),
+        );
       else resolveExit({ exitCode, signal: exitSignal, output });
     };
-    const onLost: FailFn = (reason) => finish(reason);
+    const onLost: FailFn = reason => finish(reason);
     conn.inflight.add(onLost);
     ch.on('data', (d: Buffer) => emit(decoder.write(d)));
     ch.stderr.on('data', (d: Buffer) => emit(decoder.write(d)));
@@ -859,20 +1141,28 @@ export class SshPool implements RemoteExecutor {
     });
     let closedByUs = false;
     ch.on('close', () => {
-      queueMicrotask(() => finish(gotExit || closedByUs ? undefined : conn.closed ? 'the connection closed' : 'the channel closed without an exit status'));
+      queueMicrotask(() =>
+        finish(
+          gotExit || closedByUs
+            ? undefined
+            : conn.closed
+              ? 'the connection closed'
+              : 'the channel closed without an exit status',
+        ),
+      );
     });
     return {
-      write: (data) => {
+      write: data => {
         if (!done) ch.write(data);
       },
       resize: (cols, rows) => {
         if (!done) ch.setWindow(rows, cols, 0, 0);
       },
-      onData: (l) => {
+      onData: l => {
         dataListeners.add(l);
         return () => dataListeners.delete(l);
       },
-      onExit: (l) => {
+      onExit: l => {
         exitListeners.add(l);
         return () => exitListeners.delete(l);
       },
@@ -894,8 +1184,8 @@ export class SshPool implements RemoteExecutor {
     const all = [...this.conns.values()].sort((a, b) => depthOf(b) - depthOf(a));
     await Promise.all(
       all.map(
-        (c) =>
-          new Promise<void>((resolve) => {
+        c =>
+          new Promise<void>(resolve => {
             this.clearIdle(c);
             if (c.closed) return resolve();
             c.client.once('close', () => resolve());
@@ -916,9 +1206,13 @@ const KILL_GRACE_MS = 2000;
  * sends nothing once stdin was ended, and exec always ends stdin, so the request goes through the protocol directly.
  */
 function sendSignal(ch: ClientChannel, name: 'TERM' | 'KILL'): void {
-  const internal = ch as unknown as { outgoing?: { id: number; state: string }; _client?: { _protocol?: { signal(id: number, sig: string): void } } };
+  const internal = ch as unknown as {
+    outgoing?: { id: number; state: string };
+    _client?: { _protocol?: { signal(id: number, sig: string): void } };
+  };
   try {
-    if ((internal.outgoing?.state === 'open' || internal.outgoing?.state === 'eof') && internal._client?._protocol) internal._client._protocol.signal(internal.outgoing.id, name);
+    if ((internal.outgoing?.state === 'open' || internal.outgoing?.state === 'eof') && internal._client?._protocol)
+      internal._client._protocol.signal(internal.outgoing.id, name);
     else ch.signal(name);
   } catch {
     /* the channel is already closing */

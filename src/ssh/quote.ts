@@ -27,7 +27,9 @@ export function remoteCommand(spec: RemoteCommandSpec): string {
   if (spec.gphome !== undefined) lines.push(`GPHOME=${shellQuote(spec.gphome)}; export GPHOME`);
   if (spec.environmentScript !== undefined) {
     const q = shellQuote(spec.environmentScript);
-    lines.push(`if [ -r ${q} ]; then . ${q}; else echo ${shellQuote(`environment script ${spec.environmentScript} is missing or unreadable`)} >&2; exit 127; fi`);
+    lines.push(
+      `if [ -r ${q} ]; then . ${q}; else echo ${shellQuote(`environment script ${spec.environmentScript} is missing or unreadable`)} >&2; exit 127; fi`,
+    );
   } else {
     lines.push(
       'if [ -n "${GPHOME:-}" ] && [ -r "$GPHOME/greenplum_path.sh" ]; then . "$GPHOME/greenplum_path.sh";' +
@@ -35,7 +37,12 @@ export function remoteCommand(spec: RemoteCommandSpec): string {
     );
   }
   for (const [name, value] of Object.entries(spec.env ?? {})) {
-    if (!ENV_NAME.test(name)) throw new UnsafeValueError('environment variable name', name, 'use letters, digits and "_", not starting with a digit');
+    if (!ENV_NAME.test(name))
+      throw new UnsafeValueError(
+        'environment variable name',
+        name,
+        'use letters, digits and "_", not starting with a digit',
+      );
     lines.push(`export ${name}=${shellQuote(value)}`);
   }
   lines.push(spec.command);

@@ -34,10 +34,22 @@ export interface ExecResult {
 }
 
 /** Why a remote command has no known outcome. A step that fails this way is "unknown", never success or failure. */
-export type ExecFailureKind = 'connect-failed' | 'auth-failed' | 'host-key-unknown' | 'host-key-changed' | 'connection-lost' | 'timeout' | 'cancelled';
+export type ExecFailureKind =
+  | 'connect-failed'
+  | 'auth-failed'
+  | 'host-key-unknown'
+  | 'host-key-changed'
+  | 'connection-lost'
+  | 'timeout'
+  | 'cancelled';
 
 export class RemoteExecError extends Error {
-  constructor(readonly kind: ExecFailureKind, readonly host: string, message: string, readonly partial?: Partial<ExecResult>) {
+  constructor(
+    readonly kind: ExecFailureKind,
+    readonly host: string,
+    message: string,
+    readonly partial?: Partial<ExecResult>,
+  ) {
     super(message);
     this.name = 'RemoteExecError';
   }

@@ -11,14 +11,23 @@ interface Manifest {
 suite('Activation', () => {
   test('the extension is not active before one of its commands is used', async () => {
     const ext = extension();
-    assert.strictEqual(ext.isActive, false, 'the extension was activated at startup; it must wait for a command, its view or an inventory file');
+    assert.strictEqual(
+      ext.isActive,
+      false,
+      'the extension was activated at startup; it must wait for a command, its view or an inventory file',
+    );
     const inventories = await vscode.workspace.findFiles('**/greenplum-clusters.yaml');
-    assert.deepStrictEqual(inventories.map((u) => u.fsPath), [], 'the test workspace must not contain greenplum-clusters.yaml');
+    assert.deepStrictEqual(
+      inventories.map(u => u.fsPath),
+      [],
+      'the test workspace must not contain greenplum-clusters.yaml',
+    );
   });
 
   test('the manifest has no eager activation event', () => {
     const manifest = extension().packageJSON as Manifest;
-    for (const eager of ['*', 'onStartupFinished']) assert.ok(!manifest.activationEvents.includes(eager), `activationEvents contains ${eager}`);
+    for (const eager of ['*', 'onStartupFinished'])
+      assert.ok(!manifest.activationEvents.includes(eager), `activationEvents contains ${eager}`);
     assert.ok(manifest.activationEvents.includes('workspaceContains:**/greenplum-clusters.yaml'));
   });
 
@@ -27,15 +36,15 @@ suite('Activation', () => {
     const ext = extension();
     assert.strictEqual(ext.isActive, true, 'running greenplumCoordinator.refresh did not activate the extension');
     const registered = new Set(await vscode.commands.getCommands(true));
-    const contributed = (ext.packageJSON as Manifest).contributes.commands.map((c) => c.command);
+    const contributed = (ext.packageJSON as Manifest).contributes.commands.map(c => c.command);
     assert.strictEqual(contributed.length, 14);
-    const missing = contributed.filter((id) => !registered.has(id));
+    const missing = contributed.filter(id => !registered.has(id));
     assert.deepStrictEqual(missing, [], `contributed but not registered: ${missing.join(', ')}`);
   });
 
   test('the palette titles are the documented ones, all in the Greenplum category', () => {
     const commands = (extension().packageJSON as Manifest).contributes.commands;
-    const titles = commands.map((c) => `${c.category ?? ''}: ${c.title}`).sort();
+    const titles = commands.map(c => `${c.category ?? ''}: ${c.title}`).sort();
     assert.deepStrictEqual(titles, [
       'Greenplum: Activate the Standby…',
       'Greenplum: Add Cluster…',

@@ -17,19 +17,33 @@ suite('Commands without a cluster connection', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gpcoord-add-'));
     file = path.join(dir, 'greenplum-clusters.yaml');
     // An existing inventory with a comment that must survive the edit.
-    fs.writeFileSync(file, '# our clusters\nversion: 1\nclusters:\n  old:\n    dataDirectory: /data/master/gpseg-1\n    hosts:\n      - name: mdw\n      - name: smdw\n');
-    await vscode.workspace.getConfiguration('greenplumCoordinator').update('inventoryPaths', [file], vscode.ConfigurationTarget.Global);
+    fs.writeFileSync(
+      file,
+      '# our clusters\nversion: 1\nclusters:\n  old:\n    dataDirectory: /data/master/gpseg-1\n    hosts:\n      - name: mdw\n      - name: smdw\n',
+    );
+    await vscode.workspace
+      .getConfiguration('greenplumCoordinator')
+      .update('inventoryPaths', [file], vscode.ConfigurationTarget.Global);
   });
 
   suiteTeardown(async () => {
-    await vscode.workspace.getConfiguration('greenplumCoordinator').update('inventoryPaths', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('greenplumCoordinator')
+      .update('inventoryPaths', undefined, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
   test('Add Cluster adds a valid entry to the inventory, keeps its comments, and the tree shows it', async () => {
     const written = await vscode.commands.executeCommand<string>('greenplumCoordinator.addCluster', {
-      name: 'prod-dw', coordinatorHost: 'cdw', standbyHost: 'scdw', dataDirectory: '/data/coordinator/gpseg-1', port: 5432, vocabulary: 'coordinator', product: 'greenplum', file,
+      name: 'prod-dw',
+      coordinatorHost: 'cdw',
+      standbyHost: 'scdw',
+      dataDirectory: '/data/coordinator/gpseg-1',
+      port: 5432,
+      vocabulary: 'coordinator',
+      product: 'greenplum',
+      file,
     });
     assert.strictEqual(written, file);
     const text = fs.readFileSync(file, 'utf8');
@@ -38,20 +52,37 @@ suite('Commands without a cluster connection', () => {
     assert.ok(parsed.ok, JSON.stringify(parsed.problems));
     const added = parsed.inventory.clusters['prod-dw'];
     assert.ok(added);
-    assert.deepStrictEqual(added.hosts, [{ name: 'cdw', role: 'coordinator' }, { name: 'scdw', role: 'standby' }]);
+    assert.deepStrictEqual(added.hosts, [
+      { name: 'cdw', role: 'coordinator' },
+      { name: 'scdw', role: 'standby' },
+    ]);
     assert.strictEqual(added.vocabulary, 'coordinator');
     assert.ok(parsed.inventory.clusters.old, 'the existing cluster is kept');
     const a = await api();
-    const labels = (await a.tree.getChildren()).map((n) => String(a.tree.getTreeItem(n).label));
+    const labels = (await a.tree.getChildren()).map(n => String(a.tree.getTreeItem(n).label));
     assert.deepStrictEqual(labels.sort(), ['old', 'prod-dw']);
   });
 
   test('Add Cluster refuses a name that exists, saying which file and what to do', async () => {
     const before = fs.readFileSync(file, 'utf8');
     const errors: string[] = [];
-    const result = await vscode.commands.executeCommand<string | undefined>('greenplumCoordinator.addCluster', {
-      name: 'old', coordinatorHost: 'cdw', standbyHost: 'scdw', dataDirectory: '/data/coordinator/gpseg-1', port: 5432, vocabulary: 'auto', file,
-    }).then((r) => r, (e: unknown) => { errors.push(String(e)); return undefined; });
+    const result = await vscode.commands
+      .executeCommand<string | undefined>('greenplumCoordinator.addCluster', {
+        name: 'old',
+        coordinatorHost: 'cdw',
+        standbyHost: 'scdw',
+        dataDirectory: '/data/coordinator/gpseg-1',
+        port: 5432,
+        vocabulary: 'auto',
+        file,
+      })
+      .then(
+        r => r,
+        (e: unknown) => {
+          errors.push(String(e));
+          return undefined;
+        },
+      );
     assert.strictEqual(result, undefined, 'nothing is written for a duplicate name');
     assert.strictEqual(fs.readFileSync(file, 'utf8'), before);
     assert.deepStrictEqual(errors, [], 'the command reports the problem to the user instead of throwing');

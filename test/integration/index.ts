@@ -11,16 +11,22 @@ export async function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'tdd', timeout: 30000, color: false, reporter: 'spec' });
   // GPCOORD_TEST_GREP=<regexp> runs only the matching tests (while working on one area).
   if (process.env.GPCOORD_TEST_GREP) mocha.grep(new RegExp(process.env.GPCOORD_TEST_GREP));
-  const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js'))
+  const files = fs
+    .readdirSync(__dirname)
+    .filter(f => f.endsWith('.test.js'))
     .sort((a, b) => (a === FIRST ? -1 : b === FIRST ? 1 : a.localeCompare(b)));
   for (const f of files) mocha.addFile(path.join(__dirname, f));
   let passed = 0;
   let failed = 0;
   try {
-    await new Promise<void>((resolve) => {
+    await new Promise<void>(resolve => {
       const runner = mocha.run(() => resolve());
-      runner.on('pass', () => { passed++; });
-      runner.on('fail', () => { failed++; });
+      runner.on('pass', () => {
+        passed++;
+      });
+      runner.on('fail', () => {
+        failed++;
+      });
     });
   } catch (error) {
     // A test file that cannot even load is a failure, not a silent zero.

@@ -11,29 +11,50 @@ import type { GreenplumCoordinatorApi } from '../../src/extension/main';
 import type { ClusterTreeNode } from '../../src/extension/tree/cluster-tree';
 import { api, waitFor } from './helpers';
 
-interface LabInfo { dir: string; inventoryPath: string; sshConfigPath: string; clusterName: string }
-interface Outcome { status: string; message: string }
+interface LabInfo {
+  dir: string;
+  inventoryPath: string;
+  sshConfigPath: string;
+  clusterName: string;
+}
+interface Outcome {
+  status: string;
+  message: string;
+}
 const SECTION = 'greenplumCoordinator';
 
 function readLab(): LabInfo {
   const dir = process.env.GPCOORD_LAB_DIR;
-  assert.ok(dir, process.env.GPCOORD_LAB_ERROR ?? 'GPCOORD_LAB_DIR is not set: run the suite with test/support/run-integration.js, which starts the lab');
+  assert.ok(
+    dir,
+    process.env.GPCOORD_LAB_ERROR ??
+      'GPCOORD_LAB_DIR is not set: run the suite with test/support/run-integration.js, which starts the lab',
+  );
   return (JSON.parse(fs.readFileSync(path.join(dir, 'state.json'), 'utf8')) as { lab: LabInfo }).lab;
 }
 
 function fault(lab: LabInfo, name: string, host: string): void {
   const root = process.env.GPCOORD_REPO_ROOT ?? path.resolve(lab.dir, '..', '..');
-  const r = spawnSync(path.join(root, 'node_modules/.bin/tsx'), ['test/lab/cli.ts', 'fault', name, host, '--dir', lab.dir], { cwd: root, encoding: 'utf8', timeout: 120000 });
+  const r = spawnSync(
+    path.join(root, 'node_modules/.bin/tsx'),
+    ['test/lab/cli.ts', 'fault', name, host, '--dir', lab.dir],
+    { cwd: root, encoding: 'utf8', timeout: 120000 },
+  );
   assert.strictEqual(r.status, 0, `lab fault ${name} ${host} failed: ${r.stderr || r.stdout}`);
 }
 
 /** The tree as the user sees it: cluster label → description, host label → description and contextValue. */
-async function treeRows(a: GreenplumCoordinatorApi): Promise<Map<string, { description: string; contextValue: string }>> {
+async function treeRows(
+  a: GreenplumCoordinatorApi,
+): Promise<Map<string, { description: string; contextValue: string }>> {
   const rows = new Map<string, { description: string; contextValue: string }>();
   const walk = async (node?: ClusterTreeNode): Promise<void> => {
     for (const child of await a.tree.getChildren(node)) {
       const item = a.tree.getTreeItem(child);
-      rows.set(String(item.label), { description: String(item.description ?? ''), contextValue: item.contextValue ?? '' });
+      rows.set(String(item.label), {
+        description: String(item.description ?? ''),
+        contextValue: item.contextValue ?? '',
+      });
       await walk(child);
     }
   };
@@ -91,14 +112,20 @@ suite('Against the lab: observe and restore a real coordinator pair', function (
 
   test('declining a step stops Restore Coordinator Mirroring there: the first step done, nothing more changed', async () => {
     const asked: string[] = [];
-    a.answerConfirmations(async (step) => {
+    a.answerConfirmations(async step => {
       asked.push(`${step.id} on ${step.host}: ${step.command}`);
       return step.id === 'move-aside';
     });
-    const outcome = await vscode.commands.executeCommand<Outcome>('greenplumCoordinator.restoreMirroring', lab.clusterName);
+    const outcome = await vscode.commands.executeCommand<Outcome>(
+      'greenplumCoordinator.restoreMirroring',
+      lab.clusterName,
+    );
     assert.strictEqual(outcome?.status, 'declined', outcome?.message);
     assert.strictEqual(asked.length, 2, asked.join('\n'));
-    assert.match(asked[0]!, /^move-aside on cdw: .*mv -T \/data\/coordinator\/gpseg-1 \/data\/coordinator\/backup_gpseg-1$/);
+    assert.match(
+      asked[0]!,
+      /^move-aside on cdw: .*mv -T \/data\/coordinator\/gpseg-1 \/data\/coordinator\/backup_gpseg-1$/,
+    );
     assert.match(asked[1]!, /^init-standby on scdw: gpinitstandby -a -s cdw/);
     const shown = await a.readPanel(a.clusterPanelKey('lab'));
     assert.strictEqual(shown['procedure.status'], 'declined');
@@ -111,11 +138,14 @@ suite('Against the lab: observe and restore a real coordinator pair', function (
 
   test('running it again resumes from the observed state: only gpinitstandby is asked, and it ends healthy', async () => {
     const asked: string[] = [];
-    a.answerConfirmations(async (step) => {
+    a.answerConfirmations(async step => {
       asked.push(`${step.id} on ${step.host}`);
       return true;
     });
-    const outcome = await vscode.commands.executeCommand<Outcome>('greenplumCoordinator.restoreMirroring', lab.clusterName);
+    const outcome = await vscode.commands.executeCommand<Outcome>(
+      'greenplumCoordinator.restoreMirroring',
+      lab.clusterName,
+    );
     assert.strictEqual(outcome?.status, 'done', outcome?.message);
     assert.deepStrictEqual(asked, ['init-standby on scdw']);
     assert.strictEqual(a.observed(lab.clusterName)?.situation, 'healthy');
@@ -132,33 +162,68 @@ suite('Against the lab: observe and restore a real coordinator pair', function (
   });
 
   test('every command of the run is in the append-only audit log with host, command and exit status', () => {
-    const lines = fs.readFileSync(a.auditLogPath(), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { host: string; command: string; kind: string; exitCode: number | null; user: string; startedAt: string; endedAt: string });
-    const steps = lines.filter((l) => l.kind === 'step');
-    assert.ok(steps.some((l) => l.host === 'cdw' && l.command.includes('mv -T /data/coordinator/gpseg-1') && l.exitCode === 0), JSON.stringify(steps));
-    assert.ok(steps.some((l) => l.host === 'scdw' && l.command.startsWith('gpinitstandby') && l.exitCode === 0), JSON.stringify(steps));
-    assert.ok(lines.every((l) => l.user && l.startedAt <= l.endedAt));
-    assert.ok(lines.some((l) => l.kind === 'guard'), 'the guard checks before each step are recorded too');
+    const lines = fs
+      .readFileSync(a.auditLogPath(), 'utf8')
+      .trim()
+      .split('\n')
+      .map(
+        l =>
+          JSON.parse(l) as {
+            host: string;
+            command: string;
+            kind: string;
+            exitCode: number | null;
+            user: string;
+            startedAt: string;
+            endedAt: string;
+          },
+      );
+    const steps = lines.filter(l => l.kind === 'step');
+    assert.ok(
+      steps.some(l => l.host === 'cdw' && l.command.includes('mv -T /data/coordinator/gpseg-1') && l.exitCode === 0),
+      JSON.stringify(steps),
+    );
+    assert.ok(
+      steps.some(l => l.host === 'scdw' && l.command.startsWith('gpinitstandby') && l.exitCode === 0),
+      JSON.stringify(steps),
+    );
+    assert.ok(lines.every(l => l.user && l.startedAt <= l.endedAt));
+    assert.ok(
+      lines.some(l => l.kind === 'guard'),
+      'the guard checks before each step are recorded too',
+    );
   });
 
   test('Open Terminal on Host gives a shell on that host over a PTY: input reaches it, the session is audited', async () => {
     const marker = path.join(lab.dir, 'hosts', 'cdw', 'tmp', 'gpcoord-terminal-test');
     fs.rmSync(marker, { force: true });
-    const closed = new Promise<vscode.Terminal>((resolve) => {
-      const sub = vscode.window.onDidCloseTerminal((t) => {
-        if (t.name === 'Greenplum: cdw') { sub.dispose(); resolve(t); }
+    const closed = new Promise<vscode.Terminal>(resolve => {
+      const sub = vscode.window.onDidCloseTerminal(t => {
+        if (t.name === 'Greenplum: cdw') {
+          sub.dispose();
+          resolve(t);
+        }
       });
     });
-    const terminal = await vscode.commands.executeCommand<vscode.Terminal>('greenplumCoordinator.openTerminal', { clusterName: lab.clusterName, hostName: 'cdw' });
+    const terminal = await vscode.commands.executeCommand<vscode.Terminal>('greenplumCoordinator.openTerminal', {
+      clusterName: lab.clusterName,
+      hostName: 'cdw',
+    });
     assert.ok(terminal, 'no terminal was opened');
     // Typed into the terminal: written to the remote shell through the PTY; /tmp is cdw's own.
     terminal.sendText('echo "$(hostname) $((6*7))" > /tmp/gpcoord-terminal-test; exit');
-    const ended = await Promise.race([closed, new Promise<undefined>((r) => setTimeout(() => r(undefined), 30000))]);
+    const ended = await Promise.race([closed, new Promise<undefined>(r => setTimeout(() => r(undefined), 30000))]);
     assert.ok(ended, 'the terminal did not close after "exit"');
     assert.strictEqual(fs.readFileSync(marker, 'utf8').trim(), 'cdw 42');
     // The audit line is appended as the session ends; give the write a moment.
-    await waitFor('the shell session in the audit log', () => fs.readFileSync(a.auditLogPath(), 'utf8').trim().split('\n')
-      .map((l) => JSON.parse(l) as { kind: string; host: string; exitCode: number | null })
-      .find((l) => l.kind === 'terminal' && l.host === 'cdw' && l.exitCode === 0));
+    await waitFor('the shell session in the audit log', () =>
+      fs
+        .readFileSync(a.auditLogPath(), 'utf8')
+        .trim()
+        .split('\n')
+        .map(l => JSON.parse(l) as { kind: string; host: string; exitCode: number | null })
+        .find(l => l.kind === 'terminal' && l.host === 'cdw' && l.exitCode === 0),
+    );
   });
 
   test('auto-refresh re-checks the cluster while the Clusters view is visible, and stops when it is hidden', async () => {
@@ -167,15 +232,23 @@ suite('Against the lab: observe and restore a real coordinator pair', function (
     try {
       await vscode.commands.executeCommand('workbench.view.extension.greenplumCoordinator');
       const before = a.observed(lab.clusterName)?.observedAt;
-      await waitFor('an automatic re-check while the view is visible', () => {
-        const now = a.observed(lab.clusterName)?.observedAt;
-        return now && now !== before ? now : undefined;
-      }, 20000);
+      await waitFor(
+        'an automatic re-check while the view is visible',
+        () => {
+          const now = a.observed(lab.clusterName)?.observedAt;
+          return now && now !== before ? now : undefined;
+        },
+        20000,
+      );
       await vscode.commands.executeCommand('workbench.view.explorer');
-      await new Promise((r) => setTimeout(r, 3000));   // a check already under way may still land
+      await new Promise(r => setTimeout(r, 3000)); // a check already under way may still land
       const hidden = a.observed(lab.clusterName)?.observedAt;
-      await new Promise((r) => setTimeout(r, 8000));
-      assert.strictEqual(a.observed(lab.clusterName)?.observedAt, hidden, 'the cluster was re-checked while the view was hidden');
+      await new Promise(r => setTimeout(r, 8000));
+      assert.strictEqual(
+        a.observed(lab.clusterName)?.observedAt,
+        hidden,
+        'the cluster was re-checked while the view was hidden',
+      );
     } finally {
       await config.update('autoRefreshSeconds', undefined, vscode.ConfigurationTarget.Global);
     }
@@ -212,6 +285,6 @@ suite('Against the lab: observe and restore a real coordinator pair', function (
     assert.strictEqual(rows.get('cdw')?.description, 'host key changed: refused');
     assert.strictEqual(rows.get('cdw')?.contextValue, 'host.host-key');
     const state = a.observed(lab.clusterName);
-    assert.match(state?.hosts.find((h) => h.name === 'cdw')?.error ?? '', /CHANGED/);
+    assert.match(state?.hosts.find(h => h.name === 'cdw')?.error ?? '', /CHANGED/);
   });
 });

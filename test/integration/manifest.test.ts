@@ -7,7 +7,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { extension } from './helpers';
 
-interface MenuEntry { command: string; when?: string }
+interface MenuEntry {
+  command: string;
+  when?: string;
+}
 interface Manifest {
   extensionKind?: string[];
   capabilities?: {
@@ -24,7 +27,17 @@ interface Manifest {
 }
 
 /** Commands that only read (saved outputs, the panel, the audit log, the inventory file): usable in Restricted Mode. */
-const READ_ONLY = new Set(['addCluster', 'showPanel', 'openGpstateOutput', 'forgetCredentials', 'showAuditLog', 'refresh', 'exportIncidentReport'].map((c) => `greenplumCoordinator.${c}`));
+const READ_ONLY = new Set(
+  [
+    'addCluster',
+    'showPanel',
+    'openGpstateOutput',
+    'forgetCredentials',
+    'showAuditLog',
+    'refresh',
+    'exportIncidentReport',
+  ].map(c => `greenplumCoordinator.${c}`),
+);
 
 suite('Manifest conventions', () => {
   const manifest = (): Manifest => extension().packageJSON as Manifest;
@@ -33,36 +46,66 @@ suite('Manifest conventions', () => {
     const trust = manifest().capabilities?.untrustedWorkspaces;
     assert.ok(trust, 'capabilities.untrustedWorkspaces is missing');
     assert.strictEqual(trust.supported, 'limited');
-    assert.ok(trust.description && !trust.description.startsWith('%'), 'the trust description was not localised from package.nls.json');
-    const overridable = Object.entries(manifest().contributes.configuration.properties).filter(([, p]) => p.scope === 'machine-overridable').map(([k]) => k).sort();
+    assert.ok(
+      trust.description && !trust.description.startsWith('%'),
+      'the trust description was not localised from package.nls.json',
+    );
+    const overridable = Object.entries(manifest().contributes.configuration.properties)
+      .filter(([, p]) => p.scope === 'machine-overridable')
+      .map(([k]) => k)
+      .sort();
     assert.deepStrictEqual([...(trust.restrictedConfigurations ?? [])].sort(), overridable);
-    assert.deepStrictEqual(overridable, ['greenplumCoordinator.auditLogPath', 'greenplumCoordinator.inventoryPaths', 'greenplumCoordinator.sshConfigPath']);
+    assert.deepStrictEqual(overridable, [
+      'greenplumCoordinator.auditLogPath',
+      'greenplumCoordinator.inventoryPaths',
+      'greenplumCoordinator.sshConfigPath',
+    ]);
   });
 
   test('every command that reaches a host is hidden in untrusted workspaces, in each menu and the palette', () => {
     const { commands, menus } = manifest().contributes;
-    const hostCommands = commands.map((c) => c.command).filter((id) => !READ_ONLY.has(id));
-    for (const needed of ['restoreMirroring', 'returnToOriginalHost', 'checkMirroring', 'openTerminal']) assert.ok(hostCommands.includes(`greenplumCoordinator.${needed}`), needed);
+    const hostCommands = commands.map(c => c.command).filter(id => !READ_ONLY.has(id));
+    for (const needed of ['restoreMirroring', 'returnToOriginalHost', 'checkMirroring', 'openTerminal'])
+      assert.ok(hostCommands.includes(`greenplumCoordinator.${needed}`), needed);
     const unguarded: string[] = [];
     for (const [menu, entries] of Object.entries(menus)) {
-      for (const e of entries) if (hostCommands.includes(e.command) && !/\bisWorkspaceTrusted\b/.test(e.when ?? '')) unguarded.push(`${menu}: ${e.command}`);
+      for (const e of entries)
+        if (hostCommands.includes(e.command) && !/\bisWorkspaceTrusted\b/.test(e.when ?? ''))
+          unguarded.push(`${menu}: ${e.command}`);
     }
-    for (const id of hostCommands) if (!menus.commandPalette?.some((e) => e.command === id)) unguarded.push(`commandPalette: ${id} (no entry)`);
+    for (const id of hostCommands)
+      if (!menus.commandPalette?.some(e => e.command === id)) unguarded.push(`commandPalette: ${id} (no entry)`);
     assert.deepStrictEqual(unguarded, []);
     // Read-only commands stay available: none of their menu entries asks for trust.
-    const overGuarded = Object.values(menus).flat().filter((e) => READ_ONLY.has(e.command) && /isWorkspaceTrusted/.test(e.when ?? '')).map((e) => e.command);
+    const overGuarded = Object.values(menus)
+      .flat()
+      .filter(e => READ_ONLY.has(e.command) && /isWorkspaceTrusted/.test(e.when ?? ''))
+      .map(e => e.command);
     assert.deepStrictEqual(overGuarded, []);
   });
 
   test('virtual workspaces, the extension kind, the YAML schema and the terminal profile are declared', () => {
     const m = manifest();
     const virtual = m.capabilities?.virtualWorkspaces;
-    assert.ok(typeof virtual === 'object' && virtual.supported === 'limited' && virtual.description, 'capabilities.virtualWorkspaces must be limited with a description');
+    assert.ok(
+      typeof virtual === 'object' && virtual.supported === 'limited' && virtual.description,
+      'capabilities.virtualWorkspaces must be limited with a description',
+    );
     assert.deepStrictEqual(m.extensionKind, ['workspace']);
     const yaml = m.contributes.yamlValidation ?? [];
-    assert.ok(yaml.some((v) => [v.fileMatch].flat().includes('greenplum-clusters.yaml') && v.url === './schemas/greenplum-clusters.schema.json'), JSON.stringify(yaml));
+    assert.ok(
+      yaml.some(
+        v =>
+          [v.fileMatch].flat().includes('greenplum-clusters.yaml') &&
+          v.url === './schemas/greenplum-clusters.schema.json',
+      ),
+      JSON.stringify(yaml),
+    );
     const schema = path.join(extension().extensionPath, 'schemas', 'greenplum-clusters.schema.json');
     assert.ok(JSON.parse(fs.readFileSync(schema, 'utf8')).$schema, `${schema} is not a JSON Schema`);
-    assert.deepStrictEqual(m.contributes.terminal?.profiles?.map((p) => [p.id, p.title]), [['greenplumCoordinator.hostTerminal', 'Greenplum host']]);
+    assert.deepStrictEqual(
+      m.contributes.terminal?.profiles?.map(p => [p.id, p.title]),
+      [['greenplumCoordinator.hostTerminal', 'Greenplum host']],
+    );
   });
 });

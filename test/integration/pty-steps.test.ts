@@ -11,19 +11,35 @@ import * as vscode from 'vscode';
 import type { GreenplumCoordinatorApi } from '../../src/extension/main';
 import { api, waitFor } from './helpers';
 
-interface LabInfo { dir: string; inventoryPath: string; sshConfigPath: string; clusterName: string }
-interface Outcome { status: string; message: string }
+interface LabInfo {
+  dir: string;
+  inventoryPath: string;
+  sshConfigPath: string;
+  clusterName: string;
+}
+interface Outcome {
+  status: string;
+  message: string;
+}
 const SECTION = 'greenplumCoordinator';
 
 function labDir(): string {
   const dir = process.env.GPCOORD_LAB_DIR;
-  assert.ok(dir, process.env.GPCOORD_LAB_ERROR ?? 'GPCOORD_LAB_DIR is not set: run the suite with test/support/run-integration.js, which starts the lab');
+  assert.ok(
+    dir,
+    process.env.GPCOORD_LAB_ERROR ??
+      'GPCOORD_LAB_DIR is not set: run the suite with test/support/run-integration.js, which starts the lab',
+  );
   return dir;
 }
 
 function labCli(...args: string[]): string {
   const root = process.env.GPCOORD_REPO_ROOT ?? path.resolve(__dirname, '../../..');
-  const r = spawnSync(path.join(root, 'node_modules/.bin/tsx'), ['test/lab/cli.ts', ...args, '--dir', labDir()], { cwd: root, encoding: 'utf8', timeout: 240000 });
+  const r = spawnSync(path.join(root, 'node_modules/.bin/tsx'), ['test/lab/cli.ts', ...args, '--dir', labDir()], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 240000,
+  });
   assert.strictEqual(r.status, 0, `lab ${args.join(' ')} failed: ${r.stderr || r.stdout}`);
   return r.stdout;
 }
@@ -69,17 +85,25 @@ suite('Procedure steps in the integrated terminal (ssh2 PTY)', function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
-  test('each step runs in the run\'s terminal: banners, the utilities\' live output, and the engine parses it', async () => {
+  test("each step runs in the run's terminal: banners, the utilities' live output, and the engine parses it", async () => {
     a.answerConfirmations(async () => true);
     const terminalsBefore = vscode.window.terminals.length;
-    const outcome = await vscode.commands.executeCommand<Outcome>('greenplumCoordinator.restoreMirroring', lab.clusterName);
+    const outcome = await vscode.commands.executeCommand<Outcome>(
+      'greenplumCoordinator.restoreMirroring',
+      lab.clusterName,
+    );
     assert.strictEqual(outcome?.status, 'done', outcome?.message);
     // One terminal for the whole run, all three steps in it.
-    const runTerminals = vscode.window.terminals.slice(terminalsBefore).filter((t) => t.name === `Greenplum: ${lab.clusterName} — Restore coordinator mirroring`);
-    assert.strictEqual(runTerminals.length, 1, vscode.window.terminals.map((t) => t.name).join(', '));
+    const runTerminals = vscode.window.terminals
+      .slice(terminalsBefore)
+      .filter(t => t.name === `Greenplum: ${lab.clusterName} — Restore coordinator mirroring`);
+    assert.strictEqual(runTerminals.length, 1, vscode.window.terminals.map(t => t.name).join(', '));
     const text = shown(a, lab.clusterName);
     // Banners: host and exact command of each step, then its exit status.
-    assert.match(text, /\[1\/3\] .* — on cdw\ncdw\$ test ! -e \/data\/coordinator\/backup_gpseg-1 .*mv -T \/data\/coordinator\/gpseg-1 \/data\/coordinator\/backup_gpseg-1\n/);
+    assert.match(
+      text,
+      /\[1\/3\] .* — on cdw\ncdw\$ test ! -e \/data\/coordinator\/backup_gpseg-1 .*mv -T \/data\/coordinator\/gpseg-1 \/data\/coordinator\/backup_gpseg-1\n/,
+    );
     assert.match(text, /\[2\/3\] .* — on scdw\nscdw\$ gpinitstandby -a -s cdw/);
     assert.match(text, /\[3\/3\] .* — on scdw\nscdw\$ gpstate -f/);
     // The utilities' own output, through the PTY (its line ends are \r\n, turned back into \n above).
@@ -94,18 +118,29 @@ suite('Procedure steps in the integrated terminal (ssh2 PTY)', function () {
     assert.strictEqual(panel['step2.status'], 'succeeded');
   });
 
-  test('keys reach the step\'s command; Ctrl+C interrupts it: unknown, re-observed, and a later run finishes', async () => {
+  test("keys reach the step's command; Ctrl+C interrupts it: unknown, re-observed, and a later run finishes", async () => {
     // Every command on scdw now starts 3 s late: the time to type into the running step.
     labCli('fault', 'slow-host', 'scdw');
     a.answerConfirmations(async () => true);
     const name = `Greenplum: ${lab.clusterName} — Return the coordinator to its original host`;
-    const running = vscode.commands.executeCommand<Outcome>('greenplumCoordinator.returnToOriginalHost', lab.clusterName);
-    await waitFor('the gpstop step to start in the terminal', () => (/scdw\$ gpstop -a -m -M fast[^\n]*\n/.test(shown(a, lab.clusterName)) ? true : undefined), 120000);
-    const terminal = vscode.window.terminals.find((t) => t.name === name);
+    const running = vscode.commands.executeCommand<Outcome>(
+      'greenplumCoordinator.returnToOriginalHost',
+      lab.clusterName,
+    );
+    await waitFor(
+      'the gpstop step to start in the terminal',
+      () => (/scdw\$ gpstop -a -m -M fast[^\n]*\n/.test(shown(a, lab.clusterName)) ? true : undefined),
+      120000,
+    );
+    const terminal = vscode.window.terminals.find(t => t.name === name);
     assert.ok(terminal, `no terminal named ${name}`);
     // Typed text goes to the remote PTY, which echoes it: only the host can have written it back.
     terminal.sendText('typed-into-gpstop', false);
-    await waitFor('the PTY to echo what was typed', () => (shown(a, lab.clusterName).includes('typed-into-gpstop') ? true : undefined), 5000);
+    await waitFor(
+      'the PTY to echo what was typed',
+      () => (shown(a, lab.clusterName).includes('typed-into-gpstop') ? true : undefined),
+      5000,
+    );
     terminal.sendText('\x03', false);
     const outcome = await running;
     assert.strictEqual(outcome?.status, 'cancelled', outcome?.message);
@@ -119,12 +154,31 @@ suite('Procedure steps in the integrated terminal (ssh2 PTY)', function () {
     // Interrupted during the host's delay, gpstop never ran: the coordinator on scdw is still up and mirrored.
     assert.strictEqual(a.observed(lab.clusterName)?.situation, 'healthy');
     assert.strictEqual(a.observed(lab.clusterName)?.activeCoordinator, 'scdw');
-    const audit = fs.readFileSync(a.auditLogPath(), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; host: string; command: string; exitCode: number | null; error?: string });
-    assert.ok(audit.some((l) => l.kind === 'step' && l.host === 'scdw' && l.command.startsWith('gpstop') && l.exitCode === null && /interrupted by the user/.test(l.error ?? '')), 'the interrupted step is audited with no exit status');
+    const audit = fs
+      .readFileSync(a.auditLogPath(), 'utf8')
+      .trim()
+      .split('\n')
+      .map(
+        l => JSON.parse(l) as { kind: string; host: string; command: string; exitCode: number | null; error?: string },
+      );
+    assert.ok(
+      audit.some(
+        l =>
+          l.kind === 'step' &&
+          l.host === 'scdw' &&
+          l.command.startsWith('gpstop') &&
+          l.exitCode === null &&
+          /interrupted by the user/.test(l.error ?? ''),
+      ),
+      'the interrupted step is audited with no exit status',
+    );
 
     // The later run plans from what it observes, and completes the swap.
     labCli('fault', 'fast-host', 'scdw');
-    const again = await vscode.commands.executeCommand<Outcome>('greenplumCoordinator.returnToOriginalHost', lab.clusterName);
+    const again = await vscode.commands.executeCommand<Outcome>(
+      'greenplumCoordinator.returnToOriginalHost',
+      lab.clusterName,
+    );
     assert.strictEqual(again?.status, 'done', again?.message);
     assert.strictEqual(a.observed(lab.clusterName)?.situation, 'healthy');
     assert.strictEqual(a.observed(lab.clusterName)?.activeCoordinator, 'cdw');

@@ -46,20 +46,30 @@ suite('Clusters view: one broken cluster', () => {
     const a = await api();
     a.tree.refresh();
     const nodes = await a.tree.getChildren();
-    return nodes.map((node) => {
+    return nodes.map(node => {
       const item = a.tree.getTreeItem(node);
-      return { label: typeof item.label === 'string' ? item.label : item.label?.label ?? '', description: String(item.description ?? ''), node };
+      return {
+        label: typeof item.label === 'string' ? item.label : (item.label?.label ?? ''),
+        description: String(item.description ?? ''),
+        node,
+      };
     });
   }
 
   test('a wrong port in one cluster leaves the other two in the tree and lists the problem under that cluster only', async () => {
     const shown = await waitFor('the three clusters', async () => {
       const r = await roots();
-      return r.some((x) => x.label === 'typo') ? r : undefined;
+      return r.some(x => x.label === 'typo') ? r : undefined;
     });
-    assert.deepStrictEqual(shown.filter((x) => x.node.type === 'cluster').map((x) => x.label), ['good', 'other']);
-    const broken = shown.filter((x) => x.node.type === 'inventoryProblem');
-    assert.deepStrictEqual(broken.map((x) => x.label), ['typo']);
+    assert.deepStrictEqual(
+      shown.filter(x => x.node.type === 'cluster').map(x => x.label),
+      ['good', 'other'],
+    );
+    const broken = shown.filter(x => x.node.type === 'inventoryProblem');
+    assert.deepStrictEqual(
+      broken.map(x => x.label),
+      ['typo'],
+    );
     assert.match(broken[0]!.description, /^line 9: port: needs a number, found a text value/);
   });
 
@@ -68,12 +78,17 @@ suite('Clusters view: one broken cluster', () => {
     const editor = await vscode.window.showTextDocument(document);
     const fixed = INVENTORY.replace('port: 54x', 'port: 5433');
     const halfTyped = fixed.replace('      - name: smdw\n', '      - name: smdw\n    por\n');
-    await editor.edit((e) => e.replace(new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), halfTyped));
+    await editor.edit(e =>
+      e.replace(new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), halfTyped),
+    );
     assert.ok(document.isDirty, 'the edit is not saved');
     const shown = await waitFor('the tree to follow the unsaved text', async () => {
       const r = await roots();
-      return r.some((x) => x.label === 'other' && x.node.type === 'inventoryProblem') ? r : undefined;
+      return r.some(x => x.label === 'other' && x.node.type === 'inventoryProblem') ? r : undefined;
     });
-    assert.deepStrictEqual(shown.filter((x) => x.node.type === 'cluster').map((x) => x.label), ['good', 'typo']);
+    assert.deepStrictEqual(
+      shown.filter(x => x.node.type === 'cluster').map(x => x.label),
+      ['good', 'typo'],
+    );
   });
 });

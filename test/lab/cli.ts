@@ -24,14 +24,22 @@ function parse(argv: string[]): { positional: string[]; options: Map<string, str
   const known = new Set(['--scenario', '--vocabulary', '--product', '--hosts', '--subnet', '--dir', '--greenplum']);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === '--help' || a === '-h') { positional.unshift('help'); continue; }
+    if (a === '--help' || a === '-h') {
+      positional.unshift('help');
+      continue;
+    }
     if (a.startsWith('--') && positional[0] !== 'ssh') {
       const [name, inline] = a.split('=', 2) as [string, string | undefined];
       if (!known.has(name)) throw new Error(`unknown option ${name}\n\n${HELP}`);
       const value = inline ?? argv[++i];
       if (value === undefined) throw new Error(`option ${name} needs a value`);
       options.set(name, value);
-    } else if (positional[0] === 'ssh' && positional.length >= 2 && (a === '--subnet' || a === '--dir') && argv[i + 1] !== undefined) {
+    } else if (
+      positional[0] === 'ssh' &&
+      positional.length >= 2 &&
+      (a === '--subnet' || a === '--dir') &&
+      argv[i + 1] !== undefined
+    ) {
       options.set(a, argv[++i]!);
     } else positional.push(a);
   }
@@ -57,20 +65,29 @@ async function mainCli(): Promise<number> {
     case 'up': {
       const t0 = Date.now();
       const lab = await up({
-        dir: options.get('--dir'), subnet, hosts: numberOption(options, '--hosts'),
-        scenario: options.get('--scenario') as Scenario | undefined, vocabulary: options.get('--vocabulary') as Vocabulary | undefined,
-        product: options.get('--product') as Product | undefined, greenplum: options.get('--greenplum') as LabKind | undefined,
+        dir: options.get('--dir'),
+        subnet,
+        hosts: numberOption(options, '--hosts'),
+        scenario: options.get('--scenario') as Scenario | undefined,
+        vocabulary: options.get('--vocabulary') as Vocabulary | undefined,
+        product: options.get('--product') as Product | undefined,
+        greenplum: options.get('--greenplum') as LabKind | undefined,
       });
       // esbuild's service process would outlive this short-lived command as an unreaped child.
       await stopEsbuild();
-      console.log(`Lab is up in ${((Date.now() - t0) / 1000).toFixed(1)} s (${options.get('--scenario') ?? 'healthy'}, ${lab.greenplum === 'real' ? 'real Greenplum' : 'emulated utilities'}, ${lab.vocabulary} vocabulary).`);
+      console.log(
+        `Lab is up in ${((Date.now() - t0) / 1000).toFixed(1)} s (${options.get('--scenario') ?? 'healthy'}, ${lab.greenplum === 'real' ? 'real Greenplum' : 'emulated utilities'}, ${lab.vocabulary} vocabulary).`,
+      );
       console.log(`  run directory : ${lab.dir}`);
       console.log(`  ssh config    : ${lab.sshConfigPath}`);
       console.log(`  inventory     : ${lab.inventoryPath} (cluster "${lab.clusterName}")`);
       console.log(`  identity      : ${lab.identityFile}`);
       console.log(`  known_hosts   : ${lab.knownHostsPath} (hashed: ${lab.knownHostsHashedPath})`);
-      for (const h of [...lab.hosts, lab.bastion]) console.log(`  ${h.name.padEnd(8)}: ${h.address}:${h.sshPort}  ${h.hostKeyFingerprint}`);
-      console.log(`Try: ssh -F ${lab.sshConfigPath} ${lab.hosts[0]!.name} 'source $GPHOME/${lab.environmentScript.split('/').pop()} && gpstate -f'`);
+      for (const h of [...lab.hosts, lab.bastion])
+        console.log(`  ${h.name.padEnd(8)}: ${h.address}:${h.sshPort}  ${h.hostKeyFingerprint}`);
+      console.log(
+        `Try: ssh -F ${lab.sshConfigPath} ${lab.hosts[0]!.name} 'source $GPHOME/${lab.environmentScript.split('/').pop()} && gpstate -f'`,
+      );
       return 0;
     }
     case 'down':
@@ -80,7 +97,9 @@ async function mainCli(): Promise<number> {
     case 'status': {
       const lab = await readLab(dir);
       for (const h of status(lab)) {
-        console.log(`${h.name.padEnd(8)} ${h.address.padEnd(14)} sshd ${h.sshd.padEnd(4)} postgres ${h.postgres.padEnd(11)}${h.name === lab.bastion.name ? '' : ` data directory ${h.dataDirectoryPresent ? 'present' : 'absent'}`}`);
+        console.log(
+          `${h.name.padEnd(8)} ${h.address.padEnd(14)} sshd ${h.sshd.padEnd(4)} postgres ${h.postgres.padEnd(11)}${h.name === lab.bastion.name ? '' : ` data directory ${h.dataDirectoryPresent ? 'present' : 'absent'}`}`,
+        );
       }
       return 0;
     }
@@ -95,7 +114,11 @@ async function mainCli(): Promise<number> {
       const lab = await readLab(dir);
       const host = positional[1];
       if (!host) throw new Error('ssh needs a host name');
-      const r = spawnSync('ssh', ['-F', lab.sshConfigPath, ...(positional.length > 2 ? [] : ['-t']), host, ...positional.slice(2)], { stdio: 'inherit' });
+      const r = spawnSync(
+        'ssh',
+        ['-F', lab.sshConfigPath, ...(positional.length > 2 ? [] : ['-t']), host, ...positional.slice(2)],
+        { stdio: 'inherit' },
+      );
       return r.status ?? 1;
     }
     default:
@@ -103,7 +126,10 @@ async function mainCli(): Promise<number> {
   }
 }
 
-mainCli().then((code) => process.exit(code), (e: unknown) => {
-  console.error(e instanceof Error ? e.message : String(e));
-  process.exit(1);
-});
+mainCli().then(
+  code => process.exit(code),
+  (e: unknown) => {
+    console.error(e instanceof Error ? e.message : String(e));
+    process.exit(1);
+  },
+);

@@ -11,7 +11,7 @@ async function until(what: string, test: () => Promise<boolean>, timeoutMs = 20_
   const deadline = Date.now() + timeoutMs;
   while (!(await test())) {
     if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise(r => setTimeout(r, 200));
   }
 }
 
@@ -26,7 +26,13 @@ describe('lab: faults on a healthy lab (coordinator vocabulary)', function () {
   });
 
   it('healthy: cdw coordinator, scdw passive and streaming', async function () {
-    assert.deepEqual(runningPostgres(lab).map((p) => [p.host, p.standby]), [['cdw', false], ['scdw', true]]);
+    assert.deepEqual(
+      runningPostgres(lab).map(p => [p.host, p.standby]),
+      [
+        ['cdw', false],
+        ['scdw', true],
+      ],
+    );
     const f = parsed('gpstate-f', await gp(lab, 'cdw', 'gpstate -f'));
     assert.equal(f.standby?.status, 'passive');
     assert.equal(f.replication?.[0]?.state, 'streaming');
@@ -64,7 +70,10 @@ describe('lab: faults on a healthy lab (coordinator vocabulary)', function () {
     const r = await gp(lab, 'cdw', 'gpinitstandby -n');
     assert.equal(r.code, 0, r.stdout);
     assert.match(r.stdout, /\[INFO\]:-Successfully started standby coordinator$/m);
-    await until('the standby to stream again', async () => parsed('gpstate-f', await gp(lab, 'cdw', 'gpstate -f')).replication?.[0]?.state === 'streaming');
+    await until(
+      'the standby to stream again',
+      async () => parsed('gpstate-f', await gp(lab, 'cdw', 'gpstate -f')).replication?.[0]?.state === 'streaming',
+    );
     const again = await gp(lab, 'cdw', 'gpinitstandby -n');
     assert.equal(again.code, 0);
     assert.match(again.stdout, /\[INFO\]:-Standy coordinator is already up and running\.$/m);
@@ -74,7 +83,10 @@ describe('lab: faults on a healthy lab (coordinator vocabulary)', function () {
     await fault(lab, 'host-down', 'scdw');
     const r = await labExec(lab, 'scdw', 'true', { timeoutMs: 20_000 });
     assert.equal(r.code, 255);
-    assert.ok(runningPostgres(lab).some((p) => p.host === 'scdw' && p.standby), 'the standby still runs');
+    assert.ok(
+      runningPostgres(lab).some(p => p.host === 'scdw' && p.standby),
+      'the standby still runs',
+    );
     const f = parsed('gpstate-f', await gp(lab, 'cdw', 'gpstate -f'));
     assert.equal(f.standby?.status, 'unknown');
     assert.equal(f.standby?.pidText, 'Error getting status from host scdw');
@@ -89,7 +101,11 @@ describe('lab: faults on a healthy lab (coordinator vocabulary)', function () {
   it('drop-connections: an open ssh session to cdw is cut', async function () {
     const t0 = Date.now();
     const session = labExec(lab, 'cdw', 'echo started; sleep 31; echo finished', { timeoutMs: 40_000 });
-    await until('the session to run its command', () => Promise.resolve(spawnSync('pgrep', ['-f', '^sleep 31$']).status === 0), 15_000);
+    await until(
+      'the session to run its command',
+      () => Promise.resolve(spawnSync('pgrep', ['-f', '^sleep 31$']).status === 0),
+      15_000,
+    );
     await fault(lab, 'drop-connections', 'cdw');
     const r = await session;
     assert.notEqual(r.code, 0);
@@ -111,8 +127,11 @@ describe('lab: faults on a healthy lab (coordinator vocabulary)', function () {
 
   it('kill-coordinator leaves the lock file; gpactivatestandby refuses (even with -f) until it is removed', async function () {
     await fault(lab, 'kill-coordinator');
-    assert.ok(!runningPostgres(lab).some((p) => p.host === 'cdw'));
-    assert.ok(existsSync(join(lab.dir, 'hosts', 'cdw', 'tmp', '.s.PGSQL.5432.lock')), 'the lock file stays in cdw\'s /tmp');
+    assert.ok(!runningPostgres(lab).some(p => p.host === 'cdw'));
+    assert.ok(
+      existsSync(join(lab.dir, 'hosts', 'cdw', 'tmp', '.s.PGSQL.5432.lock')),
+      "the lock file stays in cdw's /tmp",
+    );
     const down1 = await gp(lab, 'cdw', 'gpstate -b');
     assert.equal(down1.code, 2);
     assert.equal(parsed('gpstate-b', down1).reason, 'connection-failed');
@@ -128,18 +147,26 @@ describe('lab: faults on a healthy lab (coordinator vocabulary)', function () {
     const ok = await gp(lab, 'scdw', 'gpactivatestandby -a -q -d $COORDINATOR_DATA_DIRECTORY');
     assert.equal(ok.code, 0, ok.stdout);
     assert.equal(parsed('gpactivatestandby', ok).newCoordinatorHost, 'scdw');
-    assertLikeReference('gpactivatestandby', ok, 'public-samples/gp7_gpactivatestandby_-d_-a_-q_REAL.txt', 0, (m) => m.replace(/\bs?[cm]dw\b/g, 'HOST'));
+    assertLikeReference('gpactivatestandby', ok, 'public-samples/gp7_gpactivatestandby_-d_-a_-q_REAL.txt', 0, m =>
+      m.replace(/\bs?[cm]dw\b/g, 'HOST'),
+    );
   });
 
   it('after activation: scdw refuses to activate again (not a standby); gpstart on cdw refuses (timeline)', async function () {
     const again = await gp(lab, 'scdw', 'gpactivatestandby -a -d $COORDINATOR_DATA_DIRECTORY');
     assert.equal(again.code, 2);
     assert.equal(parsed('gpactivatestandby', again).reason, 'not-a-standby');
-    assert.match(again.stdout, /Critical required file on standby "\/data\/coordinator\/gpseg-1\/standby\.signal" is not present\./);
+    assert.match(
+      again.stdout,
+      /Critical required file on standby "\/data\/coordinator\/gpseg-1\/standby\.signal" is not present\./,
+    );
     const start = await gp(lab, 'cdw', 'gpstart -a');
     assert.equal(start.code, 2, start.stdout);
-    assert.match(start.stdout, /\[ERROR\]:-gpstart error: Standby activated, this node no more can act as coordinator\.$/m);
-    assert.ok(!runningPostgres(lab).some((p) => p.host === 'cdw'), 'the old coordinator was stopped again');
+    assert.match(
+      start.stdout,
+      /\[ERROR\]:-gpstart error: Standby activated, this node no more can act as coordinator\.$/m,
+    );
+    assert.ok(!runningPostgres(lab).some(p => p.host === 'cdw'), 'the old coordinator was stopped again');
     assert.ok(existsSync(join(hostDataPath(lab, 'cdw'), 'PG_VERSION')));
   });
 
@@ -147,10 +174,17 @@ describe('lab: faults on a healthy lab (coordinator vocabulary)', function () {
     const r = await gp(lab, 'cdw', 'gpstart -a -m');
     assert.equal(r.code, 0, r.stdout);
     assert.match(r.stdout, /\[WARNING\]:-may lead to a split-brain condition/);
-    assert.deepEqual(runningPostgres(lab).map((p) => [p.host, p.standby]), [['cdw', false], ['scdw', false]], 'two coordinators run');
+    assert.deepEqual(
+      runningPostgres(lab).map(p => [p.host, p.standby]),
+      [
+        ['cdw', false],
+        ['scdw', false],
+      ],
+      'two coordinators run',
+    );
     const stop = await gp(lab, 'cdw', 'gpstop -a -m -M fast');
     assert.equal(stop.code, 0, stop.stdout);
-    assert.ok(!runningPostgres(lab).some((p) => p.host === 'cdw'));
+    assert.ok(!runningPostgres(lab).some(p => p.host === 'cdw'));
   });
 
   it('change-host-key: ssh with the recorded known_hosts refuses scdw; the new fingerprint is reported', async function () {

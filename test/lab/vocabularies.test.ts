@@ -5,7 +5,16 @@ import { basename, join } from 'node:path';
 import { parseInventory } from '../../src/core/inventory';
 import type { Lab } from './lab';
 import { down, fault, hostDataPath, labExec, labProcesses, runningPostgres, up } from './lab';
-import { assertNoProcessesLeft, assertLikeReference, assertSameMessages, gp, gpstateFStreaming, normalizeHosts, normalizeRun, parsed } from './support';
+import {
+  assertNoProcessesLeft,
+  assertLikeReference,
+  assertSameMessages,
+  gp,
+  gpstateFStreaming,
+  normalizeHosts,
+  normalizeRun,
+  parsed,
+} from './support';
 
 /** The GP6 capture ran its standby on the same host at /data/standby/gpseg-1:5433; the lab's is /data/master/gpseg-1:5432 on scdw. */
 function normalizeCapture(m: string): string {
@@ -37,10 +46,22 @@ describe('lab: master vocabulary (Greenplum 6) compared with the real GP6 captur
   it('gpactivatestandby refuses without a data directory or PGPORT, as the GP6 tool does', async function () {
     const noDir = await gp(lab, 'scdw', 'unset MASTER_DATA_DIRECTORY; gpactivatestandby -q');
     assert.equal(noDir.code, 2);
-    assertLikeReference('gpactivatestandby', noDir, 'public-samples/gp6_gpactivatestandby_refusals_RECONSTRUCTED.txt', 3, normalizeHosts);
+    assertLikeReference(
+      'gpactivatestandby',
+      noDir,
+      'public-samples/gp6_gpactivatestandby_refusals_RECONSTRUCTED.txt',
+      3,
+      normalizeHosts,
+    );
     const noPort = await gp(lab, 'scdw', 'unset PGPORT; gpactivatestandby -q -d /data/master/gpseg-1');
     assert.equal(noPort.code, 2);
-    assertLikeReference('gpactivatestandby', noPort, 'public-samples/gp6_gpactivatestandby_refusals_RECONSTRUCTED.txt', 4, normalizeHosts);
+    assertLikeReference(
+      'gpactivatestandby',
+      noPort,
+      'public-samples/gp6_gpactivatestandby_refusals_RECONSTRUCTED.txt',
+      4,
+      normalizeHosts,
+    );
   });
 
   it('gpstate -f, -b and -s on cdw print what the GP6 capture printed', async function () {
@@ -53,36 +74,77 @@ describe('lab: master vocabulary (Greenplum 6) compared with the real GP6 captur
     assertLikeReference('gpstate-b', b, 'gp6-lab-capture/02-gpstate-b.txt', 0, normalizeHosts);
     const plain = await gp(lab, 'cdw', 'gpstate');
     assertLikeReference('gpstate-b', plain, 'gp6-lab-capture/04-gpstate.txt', 0, normalizeHosts);
-    for (const [flag, file] of [['-e', '51-gpstate-e.txt'], ['-Q', '52-gpstate-Q.txt']] as const) {
+    for (const [flag, file] of [
+      ['-e', '51-gpstate-e.txt'],
+      ['-Q', '52-gpstate-Q.txt'],
+    ] as const) {
       const r = await gp(lab, 'cdw', `gpstate ${flag}`);
       assert.equal(r.code, 0, flag);
       assertSameMessages(r.stdout, `gp6-lab-capture/${file}`);
     }
     const s = await gp(lab, 'cdw', 'gpstate -s');
     assert.equal(s.code, 0);
-    const head = (text: string): string => text.split('\n').filter((_, i, all) => i <= all.findIndex((l) => l.endsWith('-Segment Instance Status Report'))).join('\n');
-    const reference = readFileSync(join(__dirname, '..', 'fixtures', 'reference', 'gp6-lab-capture', '03-gpstate-s.txt'), 'utf8');
-    assert.deepEqual(head(s.stdout).split('\n').map((l) => l.replace(/^.*?\]:-/, '')).map(normalizeRun),
-      head(reference).split('\n').filter((l) => /\]:-/.test(l)).map((l) => l.replace(/^.*?\]:-/, '')).map(normalizeRun));
+    const head = (text: string): string =>
+      text
+        .split('\n')
+        .filter((_, i, all) => i <= all.findIndex(l => l.endsWith('-Segment Instance Status Report')))
+        .join('\n');
+    const reference = readFileSync(
+      join(__dirname, '..', 'fixtures', 'reference', 'gp6-lab-capture', '03-gpstate-s.txt'),
+      'utf8',
+    );
+    assert.deepEqual(
+      head(s.stdout)
+        .split('\n')
+        .map(l => l.replace(/^.*?\]:-/, ''))
+        .map(normalizeRun),
+      head(reference)
+        .split('\n')
+        .filter(l => /\]:-/.test(l))
+        .map(l => l.replace(/^.*?\]:-/, ''))
+        .map(normalizeRun),
+    );
   });
 
   it('gpinitstandby refuses a second standby; gpactivatestandby refuses on the active coordinator and while it runs', async function () {
     const init = await gp(lab, 'cdw', 'gpinitstandby -s scdw', 'n\n');
     assert.equal(init.code, 2);
-    assertLikeReference('gpinitstandby', init, 'gp6-lab-capture/17-gpinitstandby-when-standby-already-configured.txt', 0, normalizeHosts);
+    assertLikeReference(
+      'gpinitstandby',
+      init,
+      'gp6-lab-capture/17-gpinitstandby-when-standby-already-configured.txt',
+      0,
+      normalizeHosts,
+    );
     const onCoordinator = await gp(lab, 'cdw', 'gpactivatestandby -d /data/master/gpseg-1', 'y\n');
     assert.equal(onCoordinator.code, 2);
-    assertLikeReference('gpactivatestandby', onCoordinator, 'gp6-lab-capture/50-gpactivatestandby-on-active-master-dir.txt');
+    assertLikeReference(
+      'gpactivatestandby',
+      onCoordinator,
+      'gp6-lab-capture/50-gpactivatestandby-on-active-master-dir.txt',
+    );
     assert.equal(parsed('gpactivatestandby', onCoordinator).reason, 'not-a-standby');
     const whileRunning = await gp(lab, 'scdw', 'gpactivatestandby -d /data/master/gpseg-1', 'y\n');
     assert.equal(whileRunning.code, 2);
-    assertLikeReference('gpactivatestandby', whileRunning, 'gp6-lab-capture/10-gpactivatestandby-while-master-running.txt', 0, normalizeCapture);
+    assertLikeReference(
+      'gpactivatestandby',
+      whileRunning,
+      'gp6-lab-capture/10-gpactivatestandby-while-master-running.txt',
+      0,
+      normalizeCapture,
+    );
   });
 
   it('gpinitstandby -r removes the standby and its directory (as the capture)', async function () {
     const rm = await gp(lab, 'cdw', 'gpinitstandby -r', 'y\n');
     assert.equal(rm.code, 0, rm.stdout);
-    assertLikeReference('gpinitstandby', rm, 'gp6-lab-capture/55-gpinitstandby-r-remove-standby.txt', 0, normalizeCapture);
+    assertLikeReference(
+      'gpinitstandby',
+      rm,
+      'gp6-lab-capture/55-gpinitstandby-r-remove-standby.txt',
+      0,
+      normalizeCapture,
+    );
     assert.ok(!existsSync(hostDataPath(lab, 'scdw')), 'the standby data directory is gone');
     const f = await gp(lab, 'cdw', 'gpstate -f');
     assertLikeReference('gpstate-f', f, 'gp6-lab-capture/56-gpstate-f-after-remove.txt');
@@ -96,8 +158,18 @@ describe('lab: master vocabulary (Greenplum 6) compared with the real GP6 captur
     assertLikeReference('gpstate-f', (await gpstateFStreaming(lab, 'cdw')).run, 'gp6-lab-capture/01-gpstate-f.txt');
     const rm = await gp(lab, 'cdw', 'gpinitstandby -r', 'y\n');
     assert.equal(rm.code, 0, rm.stdout);
-    assertLikeReference('gpinitstandby', rm, 'gp6-lab-capture/55-gpinitstandby-r-remove-standby.txt', 0, normalizeHosts);
-    assert.deepEqual(runningPostgres(lab).map((p) => p.host), ['cdw'], 'only the coordinator runs');
+    assertLikeReference(
+      'gpinitstandby',
+      rm,
+      'gp6-lab-capture/55-gpinitstandby-r-remove-standby.txt',
+      0,
+      normalizeHosts,
+    );
+    assert.deepEqual(
+      runningPostgres(lab).map(p => p.host),
+      ['cdw'],
+      'only the coordinator runs',
+    );
   });
 
   it('gpinitstandby -a -s scdw re-adds the standby on its own host', async function () {
@@ -113,12 +185,24 @@ describe('lab: master vocabulary (Greenplum 6) compared with the real GP6 captur
     await fault(lab, 'kill-coordinator');
     const lock = await gp(lab, 'scdw', 'gpactivatestandby -q -d /data/master/gpseg-1');
     assert.equal(lock.code, 2);
-    assertLikeReference('gpactivatestandby', lock, 'public-samples/gp6_gpactivatestandby_refusals_RECONSTRUCTED.txt', 1, normalizeHosts);
+    assertLikeReference(
+      'gpactivatestandby',
+      lock,
+      'public-samples/gp6_gpactivatestandby_refusals_RECONSTRUCTED.txt',
+      1,
+      normalizeHosts,
+    );
     assert.equal((await labExec(lab, 'cdw', 'rm /tmp/.s.PGSQL.5432.lock')).code, 0);
     await fault(lab, 'stop-standby');
     const force = await gp(lab, 'scdw', 'gpactivatestandby -q -d /data/master/gpseg-1');
     assert.equal(force.code, 2);
-    assertLikeReference('gpactivatestandby', force, 'public-samples/gp6_gpactivatestandby_refusals_RECONSTRUCTED.txt', 0, normalizeHosts);
+    assertLikeReference(
+      'gpactivatestandby',
+      force,
+      'public-samples/gp6_gpactivatestandby_refusals_RECONSTRUCTED.txt',
+      0,
+      normalizeHosts,
+    );
     assert.equal(parsed('gpactivatestandby', force).reason, 'force-required');
     const forced = await gp(lab, 'scdw', 'gpactivatestandby -a -f -d /data/master/gpseg-1');
     assert.equal(forced.code, 0, forced.stdout);
@@ -133,8 +217,11 @@ describe('lab: master vocabulary (Greenplum 6) compared with the real GP6 captur
   it('gpstart on the demoted cdw refuses: the standby was activated', async function () {
     const r = await gp(lab, 'cdw', 'gpstart -a');
     assert.equal(r.code, 2);
-    assert.match(r.stdout, /\[INFO\]:-Master Stopped\.\.\.\n.*\[ERROR\]:-gpstart error: Standby activated, this node no more can act as master\.$/m);
-    assert.ok(!runningPostgres(lab).some((p) => p.host === 'cdw'));
+    assert.match(
+      r.stdout,
+      /\[INFO\]:-Master Stopped\.\.\.\n.*\[ERROR\]:-gpstart error: Standby activated, this node no more can act as master\.$/m,
+    );
+    assert.ok(!runningPostgres(lab).some(p => p.host === 'cdw'));
   });
 
   it('a wrong PGPORT: the standby is promoted but the tool cannot connect and says so (exit 2)', async function () {
@@ -144,7 +231,10 @@ describe('lab: master vocabulary (Greenplum 6) compared with the real GP6 captur
     const r = await gp(lab, 'cdw', 'PGPORT=5433 gpactivatestandby -a -q -d /data/master/gpseg-1');
     assert.equal(r.code, 2);
     assert.match(r.stdout, /-Standby port {14}= 5433\n/);
-    assert.match(r.stdout, /\[CRITICAL\]:-Error activating standby master: Either the set port is incorrect or the postmaster could not come up\.$/m);
+    assert.match(
+      r.stdout,
+      /\[CRITICAL\]:-Error activating standby master: Either the set port is incorrect or the postmaster could not come up\.$/m,
+    );
     const b = parsed('gpstate-b', await gp(lab, 'cdw', 'gpstate -b'));
     assert.equal(b.coordinator?.status, 'Active', 'the promotion itself happened');
   });
@@ -169,7 +259,9 @@ describe('lab: Apache Cloudberry flavour', function () {
     assert.equal(basename(lab.environmentScript), 'cloudberry-env.sh');
     const f = (await gpstateFStreaming(lab, 'cdw')).run;
     assert.equal(f.code, 0);
-    assertLikeReference('gpstate-f', f, 'public-samples/cbdb_gpstate-f_streaming_sync_RECONSTRUCTED.txt', 0, (m) => normalizeRun(m.replace('/data0/', '/data/')));
+    assertLikeReference('gpstate-f', f, 'public-samples/cbdb_gpstate-f_streaming_sync_RECONSTRUCTED.txt', 0, m =>
+      normalizeRun(m.replace('/data0/', '/data/')),
+    );
     const pf = parsed('gpstate-f', f);
     assert.equal(pf.product, 'cloudberry');
     assert.equal(pf.standby?.status, 'passive');
@@ -185,8 +277,15 @@ describe('lab: Apache Cloudberry flavour', function () {
     assert.ok(old.length > 0);
     lab = await up({ scenario: 'after-failover', product: 'cloudberry', subnet: 13, hosts: 3 });
     const now = labProcesses(lab.dir);
-    assert.deepEqual(old.filter((pid) => now.includes(pid)), [], 'no process of the first run survives');
-    assert.deepEqual(lab.hosts.map((h) => h.name), ['cdw', 'scdw', 'cdw3']);
+    assert.deepEqual(
+      old.filter(pid => now.includes(pid)),
+      [],
+      'no process of the first run survives',
+    );
+    assert.deepEqual(
+      lab.hosts.map(h => h.name),
+      ['cdw', 'scdw', 'cdw3'],
+    );
     const third = await labExec(lab, 'cdw3', 'hostname; ls /data');
     assert.equal(third.stdout, 'cdw3\ncoordinator\n');
     const f = parsed('gpstate-f', await labExec(lab, 'scdw', 'source $GPHOME/cloudberry-env.sh && gpstate -f'));

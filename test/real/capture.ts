@@ -7,7 +7,11 @@ import type { Lab } from '../lab/lab';
 
 export const CAPTURE_DIR = process.env.GPCOORD_REAL_CAPTURES ?? join(LAB_ROOT, 'real-captures');
 
-export interface Captured { code: number; output: string; text: string }
+export interface Captured {
+  code: number;
+  output: string;
+  text: string;
+}
 
 /** Runs `command` as gpadmin on `host`; returns its exit code, stdout+stderr, and the capture file's text. */
 export async function capture(lab: Lab, host: string, command: string, name: string): Promise<Captured> {

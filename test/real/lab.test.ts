@@ -46,9 +46,15 @@ describe('real Greenplum 6 in the lab', function () {
     const s = await capture(lab!, 'cdw', 'gpstate -s', 'gpstate-s-healthy-no-mirrors');
     assert.equal(s.code, 0, s.output);
     assert.ok(parseOutput('gpstate-s', s.text, { exitCode: s.code }).recognized);
-    const hosts = runningPostgres(lab!).map((p) => `${p.host}:${p.standby ? 'standby' : 'coordinator'}`).sort();
+    const hosts = runningPostgres(lab!)
+      .map(p => `${p.host}:${p.standby ? 'standby' : 'coordinator'}`)
+      .sort();
     assert.deepEqual(hosts, ['cdw:coordinator', 'scdw:standby']);
-    const segments = await labExec(lab!, 'cdw', 'psql -X -At -d postgres -c "SELECT hostname, port FROM gp_segment_configuration WHERE content >= 0 ORDER BY content"');
+    const segments = await labExec(
+      lab!,
+      'cdw',
+      'psql -X -At -d postgres -c "SELECT hostname, port FROM gp_segment_configuration WHERE content >= 0 ORDER BY content"',
+    );
     assert.deepEqual(segments.stdout.trim().split('\n'), ['sdw1|6000', 'sdw1|6001']);
   });
 
@@ -59,13 +65,13 @@ describe('real Greenplum 6 in the lab', function () {
     const n = await capture(lab!, 'cdw', 'gpinitstandby -n -a', 'gpinitstandby-n-restart');
     assert.equal(n.code, 0, n.output);
     assert.ok(parseOutput('gpinitstandby', n.text, { exitCode: n.code }).recognized);
-    assert.ok(runningPostgres(lab!).some((p) => p.host === 'scdw' && p.standby));
+    assert.ok(runningPostgres(lab!).some(p => p.host === 'scdw' && p.standby));
   });
 
   it('host-down: ssh to scdw fails while its standby keeps running; host-up restores it', async () => {
     await fault(lab!, 'host-down', 'scdw');
     assert.notEqual((await labExec(lab!, 'scdw', 'true', { timeoutMs: 20_000 })).code, 0);
-    assert.ok(runningPostgres(lab!).some((p) => p.host === 'scdw' && p.standby));
+    assert.ok(runningPostgres(lab!).some(p => p.host === 'scdw' && p.standby));
     await capture(lab!, 'cdw', 'gpstate -f', 'gpstate-f-standby-host-unreachable');
     await fault(lab!, 'host-up', 'scdw');
     assert.equal((await labExec(lab!, 'scdw', 'true')).code, 0);
@@ -87,15 +93,31 @@ describe('real Greenplum 6 in the lab', function () {
   it('kill-coordinator leaves the lock file; the real gpactivatestandby refuses until it is removed, then activates scdw', async () => {
     await fault(lab!, 'kill-coordinator');
     assert.ok(existsSync(join(lab!.dir, 'hosts', 'cdw', 'tmp', '.s.PGSQL.5432.lock')));
-    const refused = await capture(lab!, 'scdw', `gpactivatestandby -a -d ${lab!.dataDirectory}`, 'gpactivatestandby-stale-lock');
+    const refused = await capture(
+      lab!,
+      'scdw',
+      `gpactivatestandby -a -d ${lab!.dataDirectory}`,
+      'gpactivatestandby-stale-lock',
+    );
     assert.notEqual(refused.code, 0, refused.output);
     assert.ok(parseOutput('gpactivatestandby', refused.text, { exitCode: refused.code }).recognized);
     await labExec(lab!, 'cdw', 'rm -f /tmp/.s.PGSQL.5432.lock');
-    const activated = await capture(lab!, 'scdw', `gpactivatestandby -a -d ${lab!.dataDirectory}`, 'gpactivatestandby-after-kill');
+    const activated = await capture(
+      lab!,
+      'scdw',
+      `gpactivatestandby -a -d ${lab!.dataDirectory}`,
+      'gpactivatestandby-after-kill',
+    );
     assert.equal(activated.code, 0, activated.output);
     assert.ok(parseOutput('gpactivatestandby', activated.text, { exitCode: activated.code }).recognized);
-    assert.deepEqual(runningPostgres(lab!).map((p) => `${p.host}:${p.standby ? 'standby' : 'coordinator'}`), ['scdw:coordinator']);
-    assert.ok(existsSync(join(hostDataPath(lab!, 'cdw'), 'PG_VERSION')), 'the old coordinator keeps its data directory');
+    assert.deepEqual(
+      runningPostgres(lab!).map(p => `${p.host}:${p.standby ? 'standby' : 'coordinator'}`),
+      ['scdw:coordinator'],
+    );
+    assert.ok(
+      existsSync(join(hostDataPath(lab!, 'cdw'), 'PG_VERSION')),
+      'the old coordinator keeps its data directory',
+    );
     const f = await capture(lab!, 'scdw', 'gpstate -f', 'gpstate-f-after-activation-no-standby');
     assert.equal(f.code, 0, f.output);
   });

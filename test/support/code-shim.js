@@ -9,7 +9,8 @@ const positional = [];
 const argv = process.argv.slice(2);
 const takesValue = ['--user-data-dir', '--extensions-dir', '--crash-reporter-directory', '--logsPath', '--locale'];
 for (let i = 0; i < argv.length; i++) {
-  const [key, inline] = argv[i].startsWith('--') && argv[i].includes('=') ? argv[i].split(/=(.*)/s) : [argv[i], undefined];
+  const [key, inline] =
+    argv[i].startsWith('--') && argv[i].includes('=') ? argv[i].split(/=(.*)/s) : [argv[i], undefined];
   const value = () => (inline !== undefined ? inline : argv[++i]);
   if (key === '--extensionDevelopmentPath') options.extensionDevelopmentPath = value();
   else if (key === '--extensionTestsPath') options.extensionTestsPath = value();
@@ -17,7 +18,9 @@ for (let i = 0; i < argv.length; i++) {
   else if (!key.startsWith('-')) positional.push(key);
 }
 if (!options.extensionDevelopmentPath || !options.extensionTestsPath) {
-  console.error('code-shim: --extensionDevelopmentPath and --extensionTestsPath are required (as @vscode/test-electron passes them)');
+  console.error(
+    'code-shim: --extensionDevelopmentPath and --extensionTestsPath are required (as @vscode/test-electron passes them)',
+  );
   process.exit(2);
 }
 options.folder = positional[0];
@@ -25,4 +28,10 @@ options.folder = positional[0];
 if (Number(process.env.GPCOORD_TEST_TIMEOUT_MS) > 0) options.timeoutMs = Number(process.env.GPCOORD_TEST_TIMEOUT_MS);
 // runTests passes extensionTestsEnv through the environment; hand the test-related part to the extension host.
 for (const [k, v] of Object.entries(process.env)) if (/^(VSCODE_TEST|MOCHA_|GPCOORD_)/.test(k)) options.env[k] = v;
-runExtensionTests(options).then(code => process.exit(code), e => { console.error(e); process.exit(1); });
+runExtensionTests(options).then(
+  code => process.exit(code),
+  e => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -4,16 +4,19 @@
 // Before the run it starts the test lab (real sshd + PostgreSQL, on a free subnet of the extension's range 42-49) in
 // the after-failover scenario for the tests that observe and repair a cluster, and stops it afterwards whatever happened.
 const { spawnSync } = require('child_process');
-const fs = require('fs'), path = require('path');
+const fs = require('fs'),
+  path = require('path');
 const { runTests } = require('@vscode/test-electron');
 
 const ROOT = path.resolve(__dirname, '../..');
-const LAB_ROOT = require('../lab/root.cjs').labRoot(ROOT);   // outside /tmp, as the lab needs
+const LAB_ROOT = require('../lab/root.cjs').labRoot(ROOT); // outside /tmp, as the lab needs
 const { freeLabSubnet } = require('./lab-subnet');
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 const extensionTestsPath = path.join(ROOT, 'out/test/integration/index.js');
 if (!fs.existsSync(extensionTestsPath) || !fs.existsSync(path.join(ROOT, 'dist/extension.js'))) {
-  console.error('The integration tests are not built: run "npm run build" first (it writes dist/extension.js and out/test/integration/).');
+  console.error(
+    'The integration tests are not built: run "npm run build" first (it writes dist/extension.js and out/test/integration/).',
+  );
   console.log('SUITE RESULT passed=0 failed=1');
   process.exit(1);
 }
@@ -57,4 +60,4 @@ async function main() {
     }
   }
 }
-main().then((code) => process.exit(code));
+main().then(code => process.exit(code));

@@ -52,11 +52,13 @@ function listText(hosts: HostBackups[], now: Date): string {
       lines.push(`${h.host}: no backups`);
       continue;
     }
-    const newest = newestBackup(h.entries.filter((e) => !e.symlink));
+    const newest = newestBackup(h.entries.filter(e => !e.symlink));
     lines.push(`${h.host}:`);
     for (const e of h.entries) {
       const tag = e.symlink ? '  (symbolic link: never removed)' : e === newest ? '  (newest: kept)' : '';
-      lines.push(`  ${e.name.padEnd(40)} ${formatBytes(e.sizeBytes).padStart(9)}  ${age(e.modifiedAt, now).padStart(8)} old  ${e.modifiedAt}${tag}`);
+      lines.push(
+        `  ${e.name.padEnd(40)} ${formatBytes(e.sizeBytes).padStart(9)}  ${age(e.modifiedAt, now).padStart(8)} old  ${e.modifiedAt}${tag}`,
+      );
     }
   }
   return lines.join('\n');
@@ -71,21 +73,28 @@ function localUser(): string {
 }
 
 async function list(argv: string[]): Promise<number> {
-  const parsed = parseArgs(argv, { valueOptions: [...COMMON_VALUE_OPTIONS], flags: ['json', 'help'], aliases: { h: 'help' } });
+  const parsed = parseArgs(argv, {
+    valueOptions: [...COMMON_VALUE_OPTIONS],
+    flags: ['json', 'help'],
+    aliases: { h: 'help' },
+  });
   if (!parsed.ok) return usageError('backups', LIST_USAGE, parsed.error);
   if (parsed.args.flags.has('help')) {
     process.stdout.write(`${LIST_USAGE}\n`);
     return 0;
   }
   const [name, ...extra] = parsed.args.positionals;
-  if (!name || extra.length) return usageError('backups', LIST_USAGE, name ? `unexpected argument "${extra[0]}"` : 'missing <cluster>');
+  if (!name || extra.length)
+    return usageError('backups', LIST_USAGE, name ? `unexpected argument "${extra[0]}"` : 'missing <cluster>');
   const cluster = clusterFromArgs('backups', name, parsed.args);
   if (!cluster) return EXIT_USAGE;
   const pool = poolFromArgs(parsed.args);
   try {
     const hosts = await listBackups(cluster, pool);
-    process.stdout.write(parsed.args.flags.has('json') ? `${JSON.stringify(hosts, null, 2)}\n` : `${listText(hosts, new Date())}\n`);
-    return hosts.every((h) => h.ok) ? 0 : 1;
+    process.stdout.write(
+      parsed.args.flags.has('json') ? `${JSON.stringify(hosts, null, 2)}\n` : `${listText(hosts, new Date())}\n`,
+    );
+    return hosts.every(h => h.ok) ? 0 : 1;
   } finally {
     await pool.dispose();
   }
@@ -104,15 +113,25 @@ async function remove(argv: string[]): Promise<number> {
     return 0;
   }
   const [name, ...extra] = positionals;
-  if (!name || extra.length) return usageError('remove-backups', REMOVE_USAGE, name ? `unexpected argument "${extra[0]}"` : 'missing <cluster>');
+  if (!name || extra.length)
+    return usageError('remove-backups', REMOVE_USAGE, name ? `unexpected argument "${extra[0]}"` : 'missing <cluster>');
   const yes = flags.has('yes');
   const dry = flags.has('dry-run');
-  if (!yes && !dry && !process.stdin.isTTY) return usageError('remove-backups', REMOVE_USAGE, 'standard input is not a terminal, so no removal can be confirmed: pass --yes, or --dry-run');
+  if (!yes && !dry && !process.stdin.isTTY)
+    return usageError(
+      'remove-backups',
+      REMOVE_USAGE,
+      'standard input is not a terminal, so no removal can be confirmed: pass --yes, or --dry-run',
+    );
   const cluster = clusterFromArgs('remove-backups', name, parsed.args);
   if (!cluster) return EXIT_USAGE;
   const onlyHost = values.get('host');
-  if (onlyHost !== undefined && !cluster.hosts.some((h) => h.name === onlyHost)) {
-    return usageError('remove-backups', REMOVE_USAGE, `${onlyHost} is not a host of cluster ${cluster.name} (hosts: ${cluster.hosts.map((h) => h.name).join(', ')})`);
+  if (onlyHost !== undefined && !cluster.hosts.some(h => h.name === onlyHost)) {
+    return usageError(
+      'remove-backups',
+      REMOVE_USAGE,
+      `${onlyHost} is not a host of cluster ${cluster.name} (hosts: ${cluster.hosts.map(h => h.name).join(', ')})`,
+    );
   }
   const onlyName = values.get('name');
   const includeNewest = flags.has('include-newest');
@@ -121,14 +140,15 @@ async function remove(argv: string[]): Promise<number> {
   const auditPath = values.get('audit') ?? cliLocations().auditPath();
   let failures = 0;
   try {
-    const hosts = (await listBackups(cluster, pool)).filter((h) => onlyHost === undefined || h.host === onlyHost);
+    const hosts = (await listBackups(cluster, pool)).filter(h => onlyHost === undefined || h.host === onlyHost);
     process.stdout.write(`${listText(hosts, new Date())}\n`);
     for (const h of hosts) {
       if (!h.ok) {
         failures++;
         continue;
       }
-      const chosen: BackupEntry[] = onlyName !== undefined ? h.entries.filter((e) => e.name === onlyName) : defaultRemovals(h.entries, includeNewest);
+      const chosen: BackupEntry[] =
+        onlyName !== undefined ? h.entries.filter(e => e.name === onlyName) : defaultRemovals(h.entries, includeNewest);
       for (const e of chosen) {
         const what = `${e.path} on ${h.host} (${formatBytes(e.sizeBytes)}, ${e.modifiedAt})`;
         if (dry) {
@@ -154,7 +174,9 @@ async function remove(argv: string[]): Promise<number> {
           ...(r.error ? { error: r.error } : {}),
         });
         for (const c of r.checks) process.stdout.write(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.id}: ${c.message}\n`);
-        process.stdout.write(r.removed ? `  removed ${what}\n` : `  NOT removed ${what}${r.error ? `: ${r.error}` : ''}\n`);
+        process.stdout.write(
+          r.removed ? `  removed ${what}\n` : `  NOT removed ${what}${r.error ? `: ${r.error}` : ''}\n`,
+        );
         if (!r.removed) failures++;
       }
     }
@@ -165,5 +187,13 @@ async function remove(argv: string[]): Promise<number> {
   }
 }
 
-export const backupsCommand: CliCommand = { summary: 'list the coordinator data directory backups on each host (size, age)', usage: LIST_USAGE, run: list };
-export const removeBackupsCommand: CliCommand = { summary: 'remove old coordinator data directory backups, each confirmed and checked on its host', usage: REMOVE_USAGE, run: remove };
+export const backupsCommand: CliCommand = {
+  summary: 'list the coordinator data directory backups on each host (size, age)',
+  usage: LIST_USAGE,
+  run: list,
+};
+export const removeBackupsCommand: CliCommand = {
+  summary: 'remove old coordinator data directory backups, each confirmed and checked on its host',
+  usage: REMOVE_USAGE,
+  run: remove,
+};

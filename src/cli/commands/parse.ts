@@ -38,7 +38,9 @@ export function decodeCapture(bytes: Buffer): string {
 }
 
 function tooLarge(source: string): number {
-  process.stderr.write(`gpcoord parse: ${source} is larger than ${formatBytes(MAX_INPUT_BYTES)}, the most this command reads; a utility's output is far smaller. Check that it is the right file, or give only the run to parse (for example the last part: tail -c 1M FILE | gpcoord parse <kind>).\n`);
+  process.stderr.write(
+    `gpcoord parse: ${source} is larger than ${formatBytes(MAX_INPUT_BYTES)}, the most this command reads; a utility's output is far smaller. Check that it is the right file, or give only the run to parse (for example the last part: tail -c 1M FILE | gpcoord parse <kind>).\n`,
+  );
   return EXIT_INPUT_TOO_LARGE;
 }
 
@@ -63,20 +65,29 @@ async function run(argv: string[]): Promise<number> {
   let exitCode: number | undefined;
   const rawExit = values.get('exit-code');
   if (rawExit !== undefined) {
-    if (!/^\d{1,3}$/.test(rawExit) || Number(rawExit) > 255) return usageError(`--exit-code must be a whole number from 0 to 255, got "${rawExit}"`);
+    if (!/^\d{1,3}$/.test(rawExit) || Number(rawExit) > 255)
+      return usageError(`--exit-code must be a whole number from 0 to 255, got "${rawExit}"`);
     exitCode = Number(rawExit);
   }
 
   let read: CappedRead;
   if (file === undefined || file === '-') {
-    if (file === undefined && process.stdin.isTTY) return usageError('no input: give a FILE, or pipe the output into gpcoord parse');
+    if (file === undefined && process.stdin.isTTY)
+      return usageError('no input: give a FILE, or pipe the output into gpcoord parse');
     read = await readStreamCapped(process.stdin, MAX_INPUT_BYTES);
   } else {
     try {
       read = await readFileCapped(file, MAX_INPUT_BYTES);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : String((error as Error).message);
+      const why =
+        code === 'ENOENT'
+          ? 'no such file'
+          : code === 'EISDIR'
+            ? 'is a directory'
+            : code === 'EACCES'
+              ? 'permission denied'
+              : String((error as Error).message);
       return usageError(`cannot read "${file}": ${why}`);
     }
   }

@@ -31,7 +31,12 @@ async function run(argv: string[]): Promise<number> {
   if ('exit' in read) return read.exit;
   const { positionals, flags } = read.args;
   const [procedure, name, ...extra] = positionals;
-  if (!isProcedure(procedure)) return usageError('plan', USAGE, procedure ? `unknown procedure "${procedure}" (expected ${PROCEDURE_IDS.join(', ')})` : 'missing <procedure>');
+  if (!isProcedure(procedure))
+    return usageError(
+      'plan',
+      USAGE,
+      procedure ? `unknown procedure "${procedure}" (expected ${PROCEDURE_IDS.join(', ')})` : 'missing <procedure>',
+    );
   if (!name) return usageError('plan', USAGE, 'missing <cluster>');
   if (extra.length) return usageError('plan', USAGE, `unexpected argument "${extra[0]}"`);
   const opened = openSession('plan', name, read.args);
@@ -41,7 +46,9 @@ async function run(argv: string[]): Promise<number> {
     const { state, decision } = await session.preview(procedure);
     const cluster = session.cluster;
     if (flags.has('json')) {
-      process.stdout.write(`${JSON.stringify({ procedure, cluster: cluster.name, situation: state.situation, decision, state }, null, 2)}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ procedure, cluster: cluster.name, situation: state.situation, decision, state }, null, 2)}\n`,
+      );
     } else {
       const def = PROCEDURES[procedure];
       const out = [formatState(state), '', `${def.title} (${procedure}): ${def.description}`];
@@ -49,7 +56,11 @@ async function run(argv: string[]): Promise<number> {
       else if (decision.kind === 'blocked') out.push(`BLOCKED: ${decision.reason}`);
       else {
         out.push('Next step:', formatStep(decision.step));
-        if (decision.upcoming.length) out.push('Then (as planned now; each is re-planned from a fresh observation):', ...decision.upcoming.map((s) => formatStep(s, { guards: false })));
+        if (decision.upcoming.length)
+          out.push(
+            'Then (as planned now; each is re-planned from a fresh observation):',
+            ...decision.upcoming.map(s => formatStep(s, { guards: false })),
+          );
       }
       process.stdout.write(`${out.join('\n')}\n`);
     }

@@ -18,12 +18,16 @@ export const RUN_OPTIONS_USAGE = `  --dry-run           observe, plan and check 
   --standby-host HOST restore-mirroring, rebuild-standby: the inventory host that becomes the standby
                       (a replacement for the former coordinator's host)`;
 
-export function planOptionsFromArgs(procedure: ProcedureId, args: ParsedArgs): { options: PlanOptions; error?: string } {
+export function planOptionsFromArgs(
+  procedure: ProcedureId,
+  args: ParsedArgs,
+): { options: PlanOptions; error?: string } {
   const options: PlanOptions = {};
   const fenced = args.values.get('confirm-fenced');
   const standbyHost = args.values.get('standby-host');
   const force = args.flags.has('force-activation');
-  if ((fenced !== undefined || force) && procedure !== 'failover') return { options, error: '--confirm-fenced and --force-activation belong to failover' };
+  if ((fenced !== undefined || force) && procedure !== 'failover')
+    return { options, error: '--confirm-fenced and --force-activation belong to failover' };
   if (standbyHost !== undefined && procedure !== 'restore-mirroring' && procedure !== 'rebuild-standby') {
     return { options, error: '--standby-host belongs to restore-mirroring and rebuild-standby' };
   }
@@ -43,7 +47,12 @@ export function planOptionsFromArgs(procedure: ProcedureId, args: ParsedArgs): {
 
 /** What failover shows before anything runs: the last replication state recorded while a coordinator was up. */
 export function failoverPreamble(history: HistoryFile, cluster: string, force: boolean, now: Date): string {
-  const lines = [describeLastReplication(history.read().filter((e) => e.cluster === cluster), now)];
+  const lines = [
+    describeLastReplication(
+      history.read().filter(e => e.cluster === cluster),
+      now,
+    ),
+  ];
   if (force) {
     lines.push(
       'WARNING: --force-activation: gpactivatestandby -f starts a stopped standby in utility mode and activates whatever WAL it has. ' +
@@ -55,12 +64,20 @@ export function failoverPreamble(history: HistoryFile, cluster: string, force: b
 
 /** Appends observations that changed something and the run's end to the history. */
 export function historyRecorder(history: HistoryFile, user: string): (e: RunEvent) => void {
-  return (e) => {
+  return e => {
     try {
       if (e.type === 'observed') history.recordObservation(e.state);
       if (e.type === 'run-finished') {
         const r = e.result;
-        history.recordRun({ ts: new Date().toISOString(), cluster: r.cluster, procedure: r.procedure, runId: r.runId, status: r.status, message: r.message, user });
+        history.recordRun({
+          ts: new Date().toISOString(),
+          cluster: r.cluster,
+          procedure: r.procedure,
+          runId: r.runId,
+          status: r.status,
+          message: r.message,
+          user,
+        });
       }
     } catch {
       // The history is a record, not a condition of the run: a full disk must not stop a failover.

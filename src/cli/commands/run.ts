@@ -15,7 +15,14 @@ import type { CliCommand, ParsedArgs } from '../args';
 import { EXIT_USAGE } from '../args';
 import { COMMON_OPTIONS, COMMON_VALUE_OPTIONS, openSession, readArgs, usageError } from '../preamble';
 import { isProcedure } from './plan';
-import { failoverPreamble, historyRecorder, planOptionsFromArgs, RUN_OPTION_FLAGS, RUN_OPTION_VALUES, RUN_OPTIONS_USAGE } from './run-options';
+import {
+  failoverPreamble,
+  historyRecorder,
+  planOptionsFromArgs,
+  RUN_OPTION_FLAGS,
+  RUN_OPTION_VALUES,
+  RUN_OPTIONS_USAGE,
+} from './run-options';
 
 const CANCEL_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
@@ -60,7 +67,7 @@ function progressWriter(out: NodeJS.WritableStream): (e: SessionEvent) => void {
     if (pending) out.write(`${prefix}${pending}\n`);
     pending = '';
   };
-  return (e) => {
+  return e => {
     switch (e.type) {
       case 'run-started':
         out.write(`gpcoord: ${e.procedure} on cluster ${e.cluster} (run ${e.runId})\n`);
@@ -103,25 +110,42 @@ function progressWriter(out: NodeJS.WritableStream): (e: SessionEvent) => void {
 
 function summary(r: RunResult): string {
   const lines = ['', `Summary: ${r.status.toUpperCase()} — ${r.message}`];
-  for (const s of r.steps) lines.push(`  ${s.status.padEnd(15)} [${s.step.index + 1}/${s.step.total}] ${s.step.title} on ${s.step.host} (${(s.durationMs / 1000).toFixed(1)} s)${s.status === 'succeeded' ? '' : `: ${s.message}`}`);
+  for (const s of r.steps)
+    lines.push(
+      `  ${s.status.padEnd(15)} [${s.step.index + 1}/${s.step.total}] ${s.step.title} on ${s.step.host} (${(s.durationMs / 1000).toFixed(1)} s)${s.status === 'succeeded' ? '' : `: ${s.message}`}`,
+    );
   if (r.state) lines.push('', formatState(r.state));
   return lines.join('\n');
 }
 
 async function run(argv: string[]): Promise<number> {
-  const read = readArgs('run', USAGE, argv, { valueOptions: [...COMMON_VALUE_OPTIONS, 'journal', 'audit', ...RUN_OPTION_VALUES], flags: ['yes', 'json', ...RUN_OPTION_FLAGS], aliases: { y: 'yes' } });
+  const read = readArgs('run', USAGE, argv, {
+    valueOptions: [...COMMON_VALUE_OPTIONS, 'journal', 'audit', ...RUN_OPTION_VALUES],
+    flags: ['yes', 'json', ...RUN_OPTION_FLAGS],
+    aliases: { y: 'yes' },
+  });
   if ('exit' in read) return read.exit;
   const { positionals, flags } = read.args;
   const [procedure, name, ...extra] = positionals;
-  if (!isProcedure(procedure)) return usageError('run', USAGE, procedure ? `unknown procedure "${procedure}" (expected ${PROCEDURE_IDS.join(', ')})` : 'missing <procedure>');
+  if (!isProcedure(procedure))
+    return usageError(
+      'run',
+      USAGE,
+      procedure ? `unknown procedure "${procedure}" (expected ${PROCEDURE_IDS.join(', ')})` : 'missing <procedure>',
+    );
   if (!name) return usageError('run', USAGE, 'missing <cluster>');
   if (extra.length) return usageError('run', USAGE, `unexpected argument "${extra[0]}"`);
   const chosen = planOptionsFromArgs(procedure, read.args);
   if (chosen.error) return usageError('run', USAGE, chosen.error);
   if (flags.has('dry-run')) return dryRunCommand(procedure, name, read.args, chosen.options);
   // A procedure none of whose steps changes the cluster (check) asks nothing, so it needs no terminal.
-  const yes = flags.has('yes') || !PROCEDURES[procedure].steps.some((s) => s.changesCluster);
-  if (!yes && !process.stdin.isTTY) return usageError('run', USAGE, 'standard input is not a terminal, so no step can be confirmed: pass --yes to run without asking');
+  const yes = flags.has('yes') || !PROCEDURES[procedure].steps.some(s => s.changesCluster);
+  if (!yes && !process.stdin.isTTY)
+    return usageError(
+      'run',
+      USAGE,
+      'standard input is not a terminal, so no step can be confirmed: pass --yes to run without asking',
+    );
   const opened = openSession('run', name, read.args);
   if (!opened) return EXIT_USAGE;
   const { session, pool } = opened;
@@ -131,7 +155,9 @@ async function run(argv: string[]): Promise<number> {
   const confirm = async (step: PlannedStep): Promise<boolean> => {
     if (yes || !rl) return true;
     const warning = step.warning ? `\n  WARNING: ${step.warning}` : '';
-    const answer = await rl.question(`\n  Run on ${step.host}: ${shownCommand(step)}${warning}\n  This changes the cluster. Continue? [y/N] `);
+    const answer = await rl.question(
+      `\n  Run on ${step.host}: ${shownCommand(step)}${warning}\n  This changes the cluster. Continue? [y/N] `,
+    );
     return /^y(es)?$/i.test(answer.trim());
   };
   // Ctrl-C (or SIGTERM, SIGHUP) cancels the running step (its outcome is then unknown and re-observed) and ends the
@@ -139,24 +165,34 @@ async function run(argv: string[]): Promise<number> {
   const abort = new AbortController();
   const onSignal = (signal: NodeJS.Signals): void => {
     if (abort.signal.aborted) process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGHUP' ? 1 : 15));
-    progress.write(`\ngpcoord: ${signal === 'SIGINT' ? 'Ctrl-C' : signal}: cancelling (the current step is marked unknown and the cluster re-observed); Ctrl-C again to quit at once\n`);
+    progress.write(
+      `\ngpcoord: ${signal === 'SIGINT' ? 'Ctrl-C' : signal}: cancelling (the current step is marked unknown and the cluster re-observed); Ctrl-C again to quit at once\n`,
+    );
     abort.abort();
   };
   for (const signal of CANCEL_SIGNALS) process.on(signal, onSignal);
   const history = new HistoryFile(historyPathFor(session.journalPath));
-  if (procedure === 'failover') progress.write(`${failoverPreamble(history, session.cluster.name, !!chosen.options.force, new Date())}\n`);
+  if (procedure === 'failover')
+    progress.write(`${failoverPreamble(history, session.cluster.name, !!chosen.options.force, new Date())}\n`);
   const show = progressWriter(progress);
   const record = historyRecorder(history, localUser());
   try {
-    const result = await session.runSteps(procedure, {
-      confirmStep: confirm,
-      report: (e) => {
-        if (e.type !== 'audit') record(e);
-        show(e);
+    const result = await session.runSteps(
+      procedure,
+      {
+        confirmStep: confirm,
+        report: e => {
+          if (e.type !== 'audit') record(e);
+          show(e);
+        },
       },
-    }, { signal: abort.signal, planOptions: chosen.options });
+      { signal: abort.signal, planOptions: chosen.options },
+    );
     progress.write(`${summary(result)}\n`);
-    if (json) process.stdout.write(`${JSON.stringify({ ...result, steps: result.steps.map((s) => ({ ...s, step: { id: s.step.id, title: s.step.title, host: s.step.host, command: s.step.command } })) }, null, 2)}\n`);
+    if (json)
+      process.stdout.write(
+        `${JSON.stringify({ ...result, steps: result.steps.map(s => ({ ...s, step: { id: s.step.id, title: s.step.title, host: s.step.host, command: s.step.command } })) }, null, 2)}\n`,
+      );
     return RUN_EXIT[result.status];
   } finally {
     for (const signal of CANCEL_SIGNALS) process.off(signal, onSignal);
@@ -165,13 +201,21 @@ async function run(argv: string[]): Promise<number> {
   }
 }
 
-async function dryRunCommand(procedure: ProcedureId, name: string, args: ParsedArgs, options: PlanOptions): Promise<number> {
+async function dryRunCommand(
+  procedure: ProcedureId,
+  name: string,
+  args: ParsedArgs,
+  options: PlanOptions,
+): Promise<number> {
   const opened = openSession('run', name, args);
   if (!opened) return EXIT_USAGE;
   const { session, pool } = opened;
   try {
     const r = await session.dryRun(procedure, { planOptions: options });
-    if (procedure === 'failover') process.stdout.write(`${failoverPreamble(new HistoryFile(historyPathFor(session.journalPath)), session.cluster.name, !!options.force, new Date())}\n`);
+    if (procedure === 'failover')
+      process.stdout.write(
+        `${failoverPreamble(new HistoryFile(historyPathFor(session.journalPath)), session.cluster.name, !!options.force, new Date())}\n`,
+      );
     process.stdout.write(args.flags.has('json') ? `${JSON.stringify(r, null, 2)}\n` : `${formatDryRun(r)}\n`);
     if (r.decision.kind === 'done') return 0;
     return r.wouldRun ? 0 : RUN_EXIT.refused;
@@ -181,7 +225,8 @@ async function dryRunCommand(procedure: ProcedureId, name: string, args: ParsedA
 }
 
 export const runCommand: CliCommand = {
-  summary: 'run a procedure (restore-mirroring, return-to-original, check, failover, start-standby, rebuild-standby) step by step',
+  summary:
+    'run a procedure (restore-mirroring, return-to-original, check, failover, start-standby, rebuild-standby) step by step',
   usage: USAGE,
   run,
 };

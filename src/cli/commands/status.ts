@@ -30,7 +30,12 @@ async function run(argv: string[]): Promise<number> {
   const read = readArgs('status', USAGE, argv, { valueOptions: [...COMMON_VALUE_OPTIONS], flags: ['json', 'gpstate'] });
   if ('exit' in read) return read.exit;
   const { positionals, flags } = read.args;
-  if (positionals.length !== 1) return usageError('status', USAGE, positionals.length ? `unexpected argument "${positionals[1]}"` : 'missing <cluster>');
+  if (positionals.length !== 1)
+    return usageError(
+      'status',
+      USAGE,
+      positionals.length ? `unexpected argument "${positionals[1]}"` : 'missing <cluster>',
+    );
   const opened = openSession('status', positionals[0]!, read.args);
   if (!opened) return EXIT_USAGE;
   const { session, pool } = opened;
@@ -49,7 +54,9 @@ function recordInHistory(state: ClusterState, journalPath: string): void {
   try {
     new HistoryFile(historyPathFor(journalPath)).recordObservation(state);
   } catch (e) {
-    process.stderr.write(`gpcoord status: the history could not be written: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.stderr.write(
+      `gpcoord status: the history could not be written: ${e instanceof Error ? e.message : String(e)}\n`,
+    );
   }
 }
 

@@ -4,7 +4,14 @@ import { z } from 'zod';
 import type { LogRecord, Run } from './transcript';
 import { readEntries, splitRuns } from './transcript';
 
-export const OUTPUT_KINDS = ['gpstate-f', 'gpstate-b', 'gpstate-s', 'gpinitstandby', 'gpactivatestandby', 'gpstop'] as const;
+export const OUTPUT_KINDS = [
+  'gpstate-f',
+  'gpstate-b',
+  'gpstate-s',
+  'gpinitstandby',
+  'gpactivatestandby',
+  'gpstop',
+] as const;
 export const outputKindSchema = z.enum(OUTPUT_KINDS);
 export type OutputKind = z.infer<typeof outputKindSchema>;
 
@@ -83,10 +90,18 @@ export function collectProblems(run: Run, describe: (record: LogRecord) => strin
   const problems: Problem[] = [];
   for (const r of run.records) {
     if (r.level === 'INFO' || r.level === 'DEBUG') continue;
-    problems.push({ level: r.level === 'FATAL' ? 'CRITICAL' : (r.level as Problem['level']), text: describe(r).trim(), harmless: false });
+    problems.push({
+      level: r.level === 'FATAL' ? 'CRITICAL' : (r.level as Problem['level']),
+      text: describe(r).trim(),
+      harmless: false,
+    });
   }
   for (const r of run.childProblems) {
-    problems.push({ level: r.level === 'FATAL' ? 'CRITICAL' : (r.level as Problem['level']), text: `${r.program}: ${fullMessage(r).trim()}`, harmless: false });
+    problems.push({
+      level: r.level === 'FATAL' ? 'CRITICAL' : (r.level as Problem['level']),
+      text: `${r.program}: ${fullMessage(r).trim()}`,
+      harmless: false,
+    });
   }
   return problems;
 }
@@ -116,7 +131,8 @@ export function detectDialect(run: Run, otherRuns: readonly Run[] = []): Dialect
 }
 
 function dialectOf(c: { coordinator: number; master: number; cloudberry: boolean }): Dialect {
-  const vocabulary = c.coordinator > 0 ? 'coordinator' : c.master > 0 ? 'master' : c.cloudberry ? 'coordinator' : 'master';
+  const vocabulary =
+    c.coordinator > 0 ? 'coordinator' : c.master > 0 ? 'master' : c.cloudberry ? 'coordinator' : 'master';
   return { vocabulary, product: c.cloudberry ? 'cloudberry' : 'greenplum' };
 }
 
@@ -148,7 +164,8 @@ function countDialectWords(run: Run): { coordinator: number; master: number; clo
   return { coordinator, master, cloudberry };
 }
 
-const VERSION_IN_BANNER = /\((?:Greenplum Database|Apache Cloudberry|Cloudberry Database|CloudberryDB)\) ([0-9][^\s']*)/;
+const VERSION_IN_BANNER =
+  /\((?:Greenplum Database|Apache Cloudberry|Cloudberry Database|CloudberryDB)\) ([0-9][^\s']*)/;
 
 /** The server version from the first version banner of the run. */
 export function detectVersion(run: Run): string | null {
@@ -165,7 +182,8 @@ export function baseFields(chosen: ChosenRun, opts: ParseOptions | undefined) {
   const { run, runsFound } = chosen;
   const first = run.records[0];
   const dialect = detectDialect(run, chosen.allRuns);
-  const exitCode = typeof opts?.exitCode === 'number' && Number.isInteger(opts.exitCode) ? opts.exitCode : run.footerExitCode;
+  const exitCode =
+    typeof opts?.exitCode === 'number' && Number.isInteger(opts.exitCode) ? opts.exitCode : run.footerExitCode;
   return {
     vocabulary: dialect.vocabulary,
     product: dialect.product,
@@ -177,7 +195,7 @@ export function baseFields(chosen: ChosenRun, opts: ParseOptions | undefined) {
     exitCode,
     version: detectVersion(run),
     runsFound,
-    prompts: run.prompts.map((p) => ({ text: p.text, answer: p.answer })),
+    prompts: run.prompts.map(p => ({ text: p.text, answer: p.answer })),
     unparsedLines: run.unparsed,
   };
 }
@@ -208,30 +226,35 @@ export function chooseRun(
   if (typeof text !== 'string') return { reason: 'input is not text' };
   if (text.trim().length === 0) return { reason: 'input is empty' };
   const runs = splitRuns(readEntries(text), program);
-  if (runs.length === 0) return { reason: `no ${program} output found (no ${program} log line and no "$ ${program}" command line)` };
+  if (runs.length === 0)
+    return { reason: `no ${program} output found (no ${program} log line and no "$ ${program}" command line)` };
   const yes: Run[] = [];
   const maybe: Run[] = [];
   let named = 0;
   for (const r of runs) {
     let rec = recognise(r);
-    const anonymous = r.records.length > 0 && r.records.every((x) => x.program === '');
+    const anonymous = r.records.length > 0 && r.records.every(x => x.program === '');
     if (!anonymous) named++;
     if (rec !== 'no' && anonymous) {
       // Without program names only the content can tell which utility printed the lines.
-      if (rec === 'maybe' || (anonymousMarker && !r.records.some((x) => anonymousMarker.test(x.message)))) rec = 'no';
+      if (rec === 'maybe' || (anonymousMarker && !r.records.some(x => anonymousMarker.test(x.message)))) rec = 'no';
     }
     if (rec === 'yes') yes.push(r);
     else if (rec === 'maybe') maybe.push(r);
   }
   const pool = yes.length ? yes : maybe;
   if (pool.length === 0) {
-    if (named === 0) return { reason: `found log lines without a program name, but none in the wording of ${describeKind}` };
+    if (named === 0)
+      return { reason: `found log lines without a program name, but none in the wording of ${describeKind}` };
     return { reason: `${program} output found, but it is not ${describeKind} output` };
   }
   let chosen: Run | undefined;
   for (let i = pool.length - 1; i >= 0; i--) {
     const r = pool[i];
-    if (r && isComplete(r)) { chosen = r; break; }
+    if (r && isComplete(r)) {
+      chosen = r;
+      break;
+    }
   }
   chosen ??= pool[pool.length - 1];
   if (!chosen) return { reason: `no ${describeKind} output found` };

@@ -4,7 +4,16 @@
 // and still succeeds: that warning is marked harmless.
 import { z } from 'zod';
 import type { ChosenRun, FailureReason, Outcome, ParseOptions, ParseResult } from './common';
-import { baseFields, baseResultShape, chooseRun, collectProblems, failureReasonSchema, fullMessage, outcomeFromExitCode, toInt } from './common';
+import {
+  baseFields,
+  baseResultShape,
+  chooseRun,
+  collectProblems,
+  failureReasonSchema,
+  fullMessage,
+  outcomeFromExitCode,
+  toInt,
+} from './common';
 import { findMessage, hasMessage, importError, markHarmless } from './procedure-common';
 import { parseTableRow } from './table';
 import type { Run } from './transcript';
@@ -42,20 +51,37 @@ const ERROR_LINE = /^Error (initializing|removing) standby (?:master|coordinator
 // Plain string tests: these run on arbitrary text and must stay linear.
 const HARMLESS = [
   (text: string) => text.startsWith('Syncing of ') && /extensions has failed\.?$/.test(text),
-  (text: string) => text.startsWith('Please run ') && text.includes('gppkg') && text.includes('after successful standby initialization'),
+  (text: string) =>
+    text.startsWith('Please run ') &&
+    text.includes('gppkg') &&
+    text.includes('after successful standby initialization'),
 ];
 
 function terminal(run: Run): boolean {
-  return hasMessage(run, SUCCESS) || hasMessage(run, ALREADY_RUNNING) || hasMessage(run, ERROR_LINE) || hasMessage(run, /^Unable to ping new standby host/) ||
-    hasMessage(run, /cannot be specified together|^No action provided/) || importError(run) !== null;
+  return (
+    hasMessage(run, SUCCESS) ||
+    hasMessage(run, ALREADY_RUNNING) ||
+    hasMessage(run, ERROR_LINE) ||
+    hasMessage(run, /^Unable to ping new standby host/) ||
+    hasMessage(run, /cannot be specified together|^No action provided/) ||
+    importError(run) !== null
+  );
 }
 
 // Lines that show a run is this utility's even when a copied transcript lost the program names.
-const ANONYMOUS_MARKER = /standby (?:master|coordinator) initialization|^Validating environment and parameters for standby|standby removal parameters|^Successfully (?:created|removed|started) standby|^Error (?:initializing|removing) standby|already up and running|^Checking for (?:data|filespace) directory|^Checking if standby (?:master|coordinator) is running/;
+const ANONYMOUS_MARKER =
+  /standby (?:master|coordinator) initialization|^Validating environment and parameters for standby|standby removal parameters|^Successfully (?:created|removed|started) standby|^Error (?:initializing|removing) standby|already up and running|^Checking for (?:data|filespace) directory|^Checking if standby (?:master|coordinator) is running/;
 
 export function parseGpinitstandby(text: string, opts?: ParseOptions): ParseResult<GpinitstandbyResult> {
   try {
-    const chosen = chooseRun(text, 'gpinitstandby', (r) => (r.records.length > 0 || importError(r) !== null ? 'yes' : 'no'), terminal, 'gpinitstandby', ANONYMOUS_MARKER);
+    const chosen = chooseRun(
+      text,
+      'gpinitstandby',
+      r => (r.records.length > 0 || importError(r) !== null ? 'yes' : 'no'),
+      terminal,
+      'gpinitstandby',
+      ANONYMOUS_MARKER,
+    );
     if ('reason' in chosen) return { recognized: false, reason: chosen.reason };
     return { recognized: true, result: build(chosen, opts) };
   } catch (error) {
@@ -66,15 +92,27 @@ export function parseGpinitstandby(text: string, opts?: ParseOptions): ParseResu
 function classify(message: string): { outcome: Outcome; reason: FailureReason } {
   if (/user cancel/i.test(message)) return { outcome: 'aborted', reason: 'user-aborted' };
   // A command the utility ran failed (e.g. pg_ctl under -n: "directory … does not exist"): the work failed, no check refused it.
-  if (message.startsWith('ExecutionError:')) return { outcome: 'failed', reason: /could not connect|connection refused/i.test(message) ? 'connection-failed' : 'other' };
-  if (/data directory exists|directory already exists/i.test(message)) return { outcome: 'refused', reason: 'data-directory-exists' };
+  if (message.startsWith('ExecutionError:'))
+    return {
+      outcome: 'failed',
+      reason: /could not connect|connection refused/i.test(message) ? 'connection-failed' : 'other',
+    };
+  if (/data directory exists|directory already exists/i.test(message))
+    return { outcome: 'refused', reason: 'data-directory-exists' };
   if (/already configured/i.test(message)) return { outcome: 'refused', reason: 'standby-already-configured' };
   // Greenplum 7 and Cloudberry, under -a: refused before anything changed.
-  if (/^Unable to proceed while one or more hosts are unreachable/i.test(message)) return { outcome: 'refused', reason: 'hosts-unreachable' };
+  if (/^Unable to proceed while one or more hosts are unreachable/i.test(message))
+    return { outcome: 'refused', reason: 'hosts-unreachable' };
   if (/unreachable|unable to ping/i.test(message)) return { outcome: 'refused', reason: 'connection-failed' };
-  if (/failed to retrieve configuration|could not connect|connection refused|unable to connect/i.test(message)) return { outcome: 'failed', reason: 'connection-failed' };
-  if (/environment variable|PGPORT|DATA_DIRECTORY|not set/i.test(message)) return { outcome: 'refused', reason: 'environment' };
-  if (/same host and port|parent directory|not configured|no standby|cannot be specified together|no action provided|does not exist/i.test(message)) {
+  if (/failed to retrieve configuration|could not connect|connection refused|unable to connect/i.test(message))
+    return { outcome: 'failed', reason: 'connection-failed' };
+  if (/environment variable|PGPORT|DATA_DIRECTORY|not set/i.test(message))
+    return { outcome: 'refused', reason: 'environment' };
+  if (
+    /same host and port|parent directory|not configured|no standby|cannot be specified together|no action provided|does not exist/i.test(
+      message,
+    )
+  ) {
     return { outcome: 'refused', reason: 'other' };
   }
   return { outcome: 'failed', reason: 'other' };
@@ -110,17 +148,37 @@ function build(chosen: ChosenRun, opts: ParseOptions | undefined): Gpinitstandby
       mode ??= 'create';
       continue;
     }
-    if ((match = /^Checking if standby (?:master|coordinator) is running on host: (\S+)\s+in directory: (.+)$/.exec(m))) {
+    if (
+      (match = /^Checking if standby (?:master|coordinator) is running on host: (\S+)\s+in directory: (.+)$/.exec(m))
+    ) {
       fields.standbyHost ??= match[1] ?? null;
       fields.standbyDataDirectory ??= (match[2] ?? '').trim() || null;
       continue;
     }
-    if ((match = /^(?:Data|Filespace) directory already exists on host (\S+)/.exec(m))) { fields.standbyHost ??= match[1] ?? null; continue; }
-    if ((match = /^Stopping standby (?:master|coordinator) on (\S+)/.exec(m))) { fields.standbyHost ??= match[1] ?? null; continue; }
-    if (/standby (?:master|coordinator) initialization parameters$/.test(m) || /^Validating environment and parameters for standby initialization/.test(m)) { mode ??= 'create'; continue; }
-    if (/standby removal parameters$/.test(m) || /^Removing standby (?:master|coordinator) from catalog/.test(m)) { mode = 'remove'; continue; }
+    if ((match = /^(?:Data|Filespace) directory already exists on host (\S+)/.exec(m))) {
+      fields.standbyHost ??= match[1] ?? null;
+      continue;
+    }
+    if ((match = /^Stopping standby (?:master|coordinator) on (\S+)/.exec(m))) {
+      fields.standbyHost ??= match[1] ?? null;
+      continue;
+    }
+    if (
+      /standby (?:master|coordinator) initialization parameters$/.test(m) ||
+      /^Validating environment and parameters for standby initialization/.test(m)
+    ) {
+      mode ??= 'create';
+      continue;
+    }
+    if (/standby removal parameters$/.test(m) || /^Removing standby (?:master|coordinator) from catalog/.test(m)) {
+      mode = 'remove';
+      continue;
+    }
     // -s prints its summary and validation first; "Starting standby …" before any of that is -n.
-    if (/^Starting standby (?:master|coordinator)$/.test(m)) { mode ??= 'restart'; continue; }
+    if (/^Starting standby (?:master|coordinator)$/.test(m)) {
+      mode ??= 'restart';
+      continue;
+    }
     const row = parseTableRow(m);
     if (!row) continue;
     const standbyField = /(?:^|\s)standby (?:master|coordinator) (hostname|port|data directory)$/.exec(row.key);
@@ -137,7 +195,8 @@ function build(chosen: ChosenRun, opts: ParseOptions | undefined): Gpinitstandby
       else fields.coordinatorDataDirectory = row.value || null;
       continue;
     }
-    if (/update system catalog$/.test(row.key)) fields.updateSystemCatalog = /^on$/i.test(row.value) ? true : /^off$/i.test(row.value) ? false : null;
+    if (/update system catalog$/.test(row.key))
+      fields.updateSystemCatalog = /^on$/i.test(row.value) ? true : /^off$/i.test(row.value) ? false : null;
   }
 
   // The pasted command line fills in what the output did not print (a refusal before the summary).
@@ -163,15 +222,15 @@ function build(chosen: ChosenRun, opts: ParseOptions | undefined): Gpinitstandby
   if (alreadyRunning) mode = 'restart';
   const rolledBack = hasMessage(run, /^Trying to rollback changes|^Rolling back catalog change/);
   const unreachable = findMessage(run, /^One or more segment hosts are not currently reachable: (.*)$/);
-  const unreachableHosts = unreachable ? (unreachable[1] ?? '').split(' ').filter((h) => h.length > 0) : [];
+  const unreachableHosts = unreachable ? (unreachable[1] ?? '').split(' ').filter(h => h.length > 0) : [];
 
   let outcome: Outcome;
   let reason: FailureReason | null = null;
   let errorMessage: string | null = null;
-  const errorRecord = run.records.find((r) => ERROR_LINE.test(r.message));
+  const errorRecord = run.records.find(r => ERROR_LINE.test(r.message));
   const errorLine = errorRecord ? ERROR_LINE.exec(fullMessage(errorRecord)) : null;
   const imported = importError(run);
-  const ownError = run.records.find((r) => r.level === 'ERROR' || r.level === 'CRITICAL' || r.level === 'FATAL');
+  const ownError = run.records.find(r => r.level === 'ERROR' || r.level === 'CRITICAL' || r.level === 'FATAL');
   if (success || alreadyRunning) {
     outcome = 'succeeded';
   } else if (errorLine) {
@@ -192,13 +251,14 @@ function build(chosen: ChosenRun, opts: ParseOptions | undefined): Gpinitstandby
   }
 
   const problems = markHarmless(collectProblems(run), HARMLESS);
-  if (imported && !problems.some((p) => p.text === imported)) problems.push({ level: 'ERROR', text: imported, harmless: false });
+  if (imported && !problems.some(p => p.text === imported))
+    problems.push({ level: 'ERROR', text: imported, harmless: false });
   return {
     kind: 'gpinitstandby',
     outcome,
     ...base,
     problems,
-    warningsHarmless: problems.every((p) => p.harmless),
+    warningsHarmless: problems.every(p => p.harmless),
     complete: terminal(run),
     mode,
     ...fields,

@@ -2,7 +2,16 @@
 // whenever gpstate could connect; the standby row is absent when no standby is configured. Exit 0 even with warnings.
 import { z } from 'zod';
 import type { ChosenRun, ParseOptions, ParseResult, Problem } from './common';
-import { baseFields, baseResultShape, chooseRun, collectProblems, failureReasonSchema, fullMessage, outcomeFromExitCode, toInt } from './common';
+import {
+  baseFields,
+  baseResultShape,
+  chooseRun,
+  collectProblems,
+  failureReasonSchema,
+  fullMessage,
+  outcomeFromExitCode,
+  toInt,
+} from './common';
 import { gpstateFailure, isSeparator, recogniseGpstate, standbyStatusOf } from './gpstate-common';
 import { standbyStatusSchema } from './gpstate-f';
 import { parseTableRow, rowText } from './table';
@@ -62,7 +71,10 @@ function isComplete(run: Run): boolean {
   let mirrorBody = false;
   for (const r of run.records) {
     const m = r.message.trim();
-    if (m === 'Mirror Segment Status') { mirrorSection = true; continue; }
+    if (m === 'Mirror Segment Status') {
+      mirrorSection = true;
+      continue;
+    }
     if (!mirrorSection) continue;
     if (isSeparator(m)) {
       if (mirrorBody) return true;
@@ -75,7 +87,7 @@ function isComplete(run: Run): boolean {
 
 export function parseGpstateB(text: string, opts?: ParseOptions): ParseResult<GpstateBResult> {
   try {
-    const chosen = chooseRun(text, 'gpstate', (r) => recogniseGpstate(r, 'b'), isComplete, 'gpstate -b');
+    const chosen = chooseRun(text, 'gpstate', r => recogniseGpstate(r, 'b'), isComplete, 'gpstate -b');
     if ('reason' in chosen) return { recognized: false, reason: chosen.reason };
     return { recognized: true, result: build(chosen, opts) };
   } catch (error) {
@@ -94,29 +106,62 @@ function build(chosen: ChosenRun, opts: ParseOptions | undefined): GpstateBResul
   let instanceCount: number | null = null;
   let section: 'head' | 'primary' | 'mirror' = 'head';
   const primary = { total: null as number | null, valid: null as number | null, failures: null as number | null };
-  const mirror = { total: null as number | null, valid: null as number | null, failures: null as number | null, actingAsPrimary: null as number | null, actingAsMirror: null as number | null };
+  const mirror = {
+    total: null as number | null,
+    valid: null as number | null,
+    failures: null as number | null,
+    actingAsPrimary: null as number | null,
+    actingAsMirror: null as number | null,
+  };
   let mirrorSeen = false;
   let mirrorsNotConfigured = false;
 
   for (const r of run.records) {
     const m = r.message;
     const trimmed = m.trim();
-    if (trimmed.endsWith('instance status summary')) { summarySeen = true; section = 'head'; continue; }
-    if (trimmed === 'Primary Segment Status') { section = 'primary'; continue; }
-    if (trimmed === 'Mirror Segment Status') { section = 'mirror'; mirrorSeen = true; continue; }
-    if (trimmed.startsWith('Mirrors not configured')) { mirrorsNotConfigured = true; continue; }
+    if (trimmed.endsWith('instance status summary')) {
+      summarySeen = true;
+      section = 'head';
+      continue;
+    }
+    if (trimmed === 'Primary Segment Status') {
+      section = 'primary';
+      continue;
+    }
+    if (trimmed === 'Mirror Segment Status') {
+      section = 'mirror';
+      mirrorSeen = true;
+      continue;
+    }
+    if (trimmed.startsWith('Mirrors not configured')) {
+      mirrorsNotConfigured = true;
+      continue;
+    }
     const row = parseTableRow(m);
     if (!row) continue;
     const key = row.key;
-    if (/^(?:Master|Coordinator) instance$/.test(key)) { coordinatorStatus = row.value; summarySeen = true; continue; }
+    if (/^(?:Master|Coordinator) instance$/.test(key)) {
+      coordinatorStatus = row.value;
+      summarySeen = true;
+      continue;
+    }
     if (/^(?:Master|Coordinator) standby$/.test(key)) {
       if (NO_STANDBY.test(row.value) || row.value === '') standbyConfigured = false;
-      else { standbyConfigured = true; standbyHost = row.value; }
+      else {
+        standbyConfigured = true;
+        standbyHost = row.value;
+      }
       continue;
     }
     // "state" in every release; a transcription seen in the wild says "status".
-    if (/^Standby (?:master|coordinator) (?:state|status)$/.test(key)) { standbyStateText = row.value || null; continue; }
-    if (key === 'Total segment instance count from metadata') { instanceCount = toInt(row.value); continue; }
+    if (/^Standby (?:master|coordinator) (?:state|status)$/.test(key)) {
+      standbyStateText = row.value || null;
+      continue;
+    }
+    if (key === 'Total segment instance count from metadata') {
+      instanceCount = toInt(row.value);
+      continue;
+    }
     const n = toInt(row.value);
     if (section === 'primary') {
       if (key === 'Total primary segments') primary.total = n;
@@ -150,11 +195,14 @@ function build(chosen: ChosenRun, opts: ParseOptions | undefined): GpstateBResul
     outcome,
     ...base,
     problems,
-    warningsHarmless: problems.every((p) => p.harmless),
+    warningsHarmless: problems.every(p => p.harmless),
     complete: isComplete(run),
     coordinator: coordinatorStatus !== null ? { status: coordinatorStatus } : null,
     standbyConfigured,
-    standby: standbyConfigured && standbyHost !== null ? { host: standbyHost, status: standbyStatusOf(standbyStateText), statusText: standbyStateText } : null,
+    standby:
+      standbyConfigured && standbyHost !== null
+        ? { host: standbyHost, status: standbyStatusOf(standbyStateText), statusText: standbyStateText }
+        : null,
     segments,
     reason: failure ? failure.reason : null,
     errorMessage: failure ? failure.message.trim() : null,

@@ -13,10 +13,13 @@ const VALUE_OPTIONS = new Set(['-d', '-l', '-B', '--timeout', '--retries']);
 
 /** The gpstate mode of an argument string; plain `gpstate` is `-b`. */
 export function gpstateModeOfArgs(args: string): GpstateMode {
-  const tokens = args.split(/\s+/).filter((t) => t.length > 0);
+  const tokens = args.split(/\s+/).filter(t => t.length > 0);
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] ?? '';
-    if (VALUE_OPTIONS.has(t)) { i++; continue; }
+    if (VALUE_OPTIONS.has(t)) {
+      i++;
+      continue;
+    }
     if (t.startsWith('--')) {
       // The only long output options are the two pipe-separated table helpers.
       if (t === '--segmentStatusPipeSeparatedForTableUse' || t === '--printSampleExternalTableSql') return 'other';
@@ -42,7 +45,12 @@ export function gpstateModeOfRun(run: Run): GpstateMode | null {
   if (args !== null) return gpstateModeOfArgs(args);
   for (const r of run.records) {
     const m = r.message;
-    if (/^Standby (?:master|coordinator) (?:details|instance not configured)/.test(m) || m === '-pg_stat_replication' || m.startsWith('-WAL Sender State:')) return 'f';
+    if (
+      /^Standby (?:master|coordinator) (?:details|instance not configured)/.test(m) ||
+      m === '-pg_stat_replication' ||
+      m.startsWith('-WAL Sender State:')
+    )
+      return 'f';
     if (m.endsWith('instance status summary')) return 'b';
     if (/^-(?:Master|Coordinator) Configuration & Status/.test(m)) return 's';
   }
@@ -87,7 +95,11 @@ export function gpstateFailure(run: Run): GpstateFailure | null {
 /** Classifies libpq/exception text: a standby refusing connections, a refused/unreachable server, the environment. */
 export function classifyConnectionError(message: string): FailureReason {
   if (/in recovery mode|is starting up|recovery is in progress|in hot standby/i.test(message)) return 'in-recovery';
-  if (/could not connect|Connection refused|timeout expired|No route to host|Name or service not known|could not translate host name|server closed the connection|connection to server/i.test(message)) {
+  if (
+    /could not connect|Connection refused|timeout expired|No route to host|Name or service not known|could not translate host name|server closed the connection|connection to server/i.test(
+      message,
+    )
+  ) {
     return 'connection-failed';
   }
   if (/environment variable|not set|greenplum_path|cloudberry-env|Cannot import/i.test(message)) return 'environment';

@@ -2,7 +2,16 @@
 // as seen on the active coordinator. Exit status is 0 whatever the standby state; only the text tells.
 import { z } from 'zod';
 import type { ChosenRun, ParseOptions, ParseResult, Problem } from './common';
-import { baseFields, baseResultShape, chooseRun, collectProblems, failureReasonSchema, fullMessage, outcomeFromExitCode, toInt } from './common';
+import {
+  baseFields,
+  baseResultShape,
+  chooseRun,
+  collectProblems,
+  failureReasonSchema,
+  fullMessage,
+  outcomeFromExitCode,
+  toInt,
+} from './common';
 import { gpstateFailure, isSeparator, recogniseGpstate, standbyStatusOf } from './gpstate-common';
 import { lsnDiffBytes } from './lsn';
 import { parseTableRow, rowText } from './table';
@@ -73,7 +82,8 @@ function isComplete(run: Run): boolean {
   let replicationBody = false;
   for (const r of run.records) {
     const m = r.message;
-    if (m === 'No entries found.' || m.startsWith('-WAL Sender State') || m.includes('shows more than 1 row')) replicationBody = true;
+    if (m === 'No entries found.' || m.startsWith('-WAL Sender State') || m.includes('shows more than 1 row'))
+      replicationBody = true;
     else if (replicationBody && isSeparator(m)) return true;
   }
   return false;
@@ -81,7 +91,7 @@ function isComplete(run: Run): boolean {
 
 export function parseGpstateF(text: string, opts?: ParseOptions): ParseResult<GpstateFResult> {
   try {
-    const chosen = chooseRun(text, 'gpstate', (r) => recogniseGpstate(r, 'f'), isComplete, 'gpstate -f');
+    const chosen = chooseRun(text, 'gpstate', r => recogniseGpstate(r, 'f'), isComplete, 'gpstate -f');
     if ('reason' in chosen) return { recognized: false, reason: chosen.reason };
     return { recognized: true, result: build(chosen, opts) };
   } catch (error) {
@@ -94,23 +104,53 @@ function build(chosen: ChosenRun, opts: ParseOptions | undefined): GpstateFResul
   const base = baseFields(chosen, opts);
   let standbyConfigured: boolean | null = null;
   let standbySection = false;
-  const standby = { host: null as string | null, dataDirectory: null as string | null, port: null as number | null, pid: null as number | null, pidText: null as string | null, pidProblem: null as string | null, statusText: null as string | null };
+  const standby = {
+    host: null as string | null,
+    dataDirectory: null as string | null,
+    port: null as number | null,
+    pid: null as number | null,
+    pidText: null as string | null,
+    pidProblem: null as string | null,
+    statusText: null as string | null,
+  };
   let replication: ReplicationRow[] | null = null;
   let moreThanOne = false;
   let current: ReplicationRow | null = null;
 
   for (const r of run.records) {
     const m = r.message;
-    if (/^Standby (?:master|coordinator) details/.test(m)) { standbyConfigured = true; standbySection = true; continue; }
-    if (/^Standby (?:master|coordinator) instance not configured/.test(m)) { standbyConfigured = false; continue; }
-    if (m === 'No entries found.') { replication = null; continue; }
-    if (m.includes('pg_stat_replication shows more than 1 row')) { moreThanOne = true; replication = []; continue; }
+    if (/^Standby (?:master|coordinator) details/.test(m)) {
+      standbyConfigured = true;
+      standbySection = true;
+      continue;
+    }
+    if (/^Standby (?:master|coordinator) instance not configured/.test(m)) {
+      standbyConfigured = false;
+      continue;
+    }
+    if (m === 'No entries found.') {
+      replication = null;
+      continue;
+    }
+    if (m.includes('pg_stat_replication shows more than 1 row')) {
+      moreThanOne = true;
+      replication = [];
+      continue;
+    }
     const wal = WAL_FIELD.exec(m);
     if (wal) {
       const field = wal[1];
       const value = m.slice(wal[0].length).trim();
       if (!current) {
-        current = { state: null, syncState: null, sentLocation: null, flushLocation: null, replayLocation: null, replayLagBytes: null, flushLagBytes: null };
+        current = {
+          state: null,
+          syncState: null,
+          sentLocation: null,
+          flushLocation: null,
+          replayLocation: null,
+          replayLagBytes: null,
+          flushLagBytes: null,
+        };
         replication = [current];
       }
       if (field === 'WAL Sender State') current.state = value || null;
@@ -123,17 +163,30 @@ function build(chosen: ChosenRun, opts: ParseOptions | undefined): GpstateFResul
     const row = parseTableRow(m);
     if (!row) continue;
     switch (row.key) {
-      case 'Standby address': standby.host = row.value || null; standbySection = true; break;
-      case 'Standby data directory': standby.dataDirectory = row.value || null; standbySection = true; break;
-      case 'Standby port': standby.port = toInt(row.value); standbySection = true; break;
+      case 'Standby address':
+        standby.host = row.value || null;
+        standbySection = true;
+        break;
+      case 'Standby data directory':
+        standby.dataDirectory = row.value || null;
+        standbySection = true;
+        break;
+      case 'Standby port':
+        standby.port = toInt(row.value);
+        standbySection = true;
+        break;
       case 'Standby PID':
         standbySection = true;
         standby.pidText = row.value || null;
         standby.pid = toInt(row.value);
         standby.pidProblem = row.extra ?? (standby.pid === null && row.value ? row.value : null);
         break;
-      case 'Standby status': standby.statusText = row.value || null; standbySection = true; break;
-      default: break;
+      case 'Standby status':
+        standby.statusText = row.value || null;
+        standbySection = true;
+        break;
+      default:
+        break;
     }
   }
   if (standbySection && standbyConfigured === null) standbyConfigured = true;
@@ -155,10 +208,11 @@ function build(chosen: ChosenRun, opts: ParseOptions | undefined): GpstateFResul
     outcome,
     ...base,
     problems,
-    warningsHarmless: problems.every((p) => p.harmless),
+    warningsHarmless: problems.every(p => p.harmless),
     complete: isComplete(run),
     standbyConfigured,
-    standby: standbyConfigured === true || standbySection ? { ...standby, status: standbyStatusOf(standby.statusText) } : null,
+    standby:
+      standbyConfigured === true || standbySection ? { ...standby, status: standbyStatusOf(standby.statusText) } : null,
     replication: failure ? null : replication,
     replicationMoreThanOneRow: moreThanOne,
     reason: failure ? failure.reason : null,

@@ -25,7 +25,15 @@ import { gpstateFResultSchema } from './gpstate-f';
 import { gpstateSResultSchema } from './gpstate-s';
 import { gpstopResultSchema } from './gpstop';
 
-export { OUTPUT_KINDS, outputKindSchema, outcomeSchema, failureReasonSchema, problemSchema, vocabularySchema, productSchema } from './common';
+export {
+  OUTPUT_KINDS,
+  outputKindSchema,
+  outcomeSchema,
+  failureReasonSchema,
+  problemSchema,
+  vocabularySchema,
+  productSchema,
+} from './common';
 export type { OutputKind, Outcome, FailureReason, Problem, ParseOptions, ParseResult } from './common';
 export { parseLogLine, logLineSchema, logLevelSchema } from './logline';
 export type { LogLine, LogLevel } from './logline';
@@ -90,8 +98,16 @@ export function isOutputKind(value: unknown): value is OutputKind {
 }
 
 /** Parses `text` as the output of `kind`. Never throws. */
-export function parseOutput<K extends OutputKind>(kind: K, text: string, opts: ParseOptions = {}): ParseResult<ResultByKind[K]> {
-  if (!isOutputKind(kind)) return { recognized: false, reason: `unknown output kind "${String(kind)}" (expected one of ${OUTPUT_KINDS.join(', ')})` };
+export function parseOutput<K extends OutputKind>(
+  kind: K,
+  text: string,
+  opts: ParseOptions = {},
+): ParseResult<ResultByKind[K]> {
+  if (!isOutputKind(kind))
+    return {
+      recognized: false,
+      reason: `unknown output kind "${String(kind)}" (expected one of ${OUTPUT_KINDS.join(', ')})`,
+    };
   const parser = PARSERS[kind] as (text: string, opts?: ParseOptions) => ParseResult<ResultByKind[K]>;
   return parser(text, opts);
 }

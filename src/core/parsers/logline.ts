@@ -27,7 +27,8 @@ const LOG_PREFIX =
 
 // Transcripts copied from blogs and tickets sometimes lose the leading `DATE:TIME:PID ` (or even the program):
 // `gpstate:mdw:gpadmin-[INFO]:-…` and `smdw:gpadmin-[INFO]:-…`. Readers of whole captures accept these too.
-const PARTIAL_WITH_PROGRAM = /^([A-Za-z][\w.-]*):([\w.-]+):([\w.-]*?)-\[(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL)\]:-/;
+const PARTIAL_WITH_PROGRAM =
+  /^([A-Za-z][\w.-]*):([\w.-]+):([\w.-]*?)-\[(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL)\]:-/;
 const PARTIAL_HOST_USER = /^([\w.-]+):([\w.-]*?)-\[(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL)\]:-/;
 
 // A docker-compose style wrapper (`cdw_1   | `) put in front of the utility's own line.
@@ -36,13 +37,19 @@ const WRAPPER = /^[A-Za-z0-9_.-]{1,64} {0,16}\| /;
 // Levels as constant strings: later comparisons and Set lookups then need no character-by-character work.
 function internLevel(raw: string | undefined): LogLevel {
   switch (raw) {
-    case 'INFO': return 'INFO';
-    case 'DEBUG': return 'DEBUG';
+    case 'INFO':
+      return 'INFO';
+    case 'DEBUG':
+      return 'DEBUG';
     case 'WARNING':
-    case 'WARN': return 'WARNING';
-    case 'ERROR': return 'ERROR';
-    case 'CRITICAL': return 'CRITICAL';
-    default: return 'FATAL';
+    case 'WARN':
+      return 'WARNING';
+    case 'ERROR':
+      return 'ERROR';
+    case 'CRITICAL':
+      return 'CRITICAL';
+    default:
+      return 'FATAL';
   }
 }
 
@@ -80,7 +87,15 @@ function matchPartialPrefix(line: string): ScannedLogLine | null {
   const full = PARTIAL_WITH_PROGRAM.exec(line);
   if (full) {
     return {
-      fields: { timestamp: '', pid: 0, program: full[1] ?? '', host: full[2] ?? '', user: full[3] ?? '', level: internLevel(full[4]), message: line.slice(full[0].length).trimEnd() },
+      fields: {
+        timestamp: '',
+        pid: 0,
+        program: full[1] ?? '',
+        host: full[2] ?? '',
+        user: full[3] ?? '',
+        level: internLevel(full[4]),
+        message: line.slice(full[0].length).trimEnd(),
+      },
       offset: 0,
       prefixLength: full[0].length,
     };
@@ -89,7 +104,15 @@ function matchPartialPrefix(line: string): ScannedLogLine | null {
   if (!short) return null;
   return {
     // The program is unknown: the reader attributes such lines to the utility it is looking for.
-    fields: { timestamp: '', pid: 0, program: '', host: short[1] ?? '', user: short[2] ?? '', level: internLevel(short[3]), message: line.slice(short[0].length).trimEnd() },
+    fields: {
+      timestamp: '',
+      pid: 0,
+      program: '',
+      host: short[1] ?? '',
+      user: short[2] ?? '',
+      level: internLevel(short[3]),
+      message: line.slice(short[0].length).trimEnd(),
+    },
     offset: 0,
     prefixLength: short[0].length,
   };
@@ -106,7 +129,7 @@ export function scanLogLine(line: string, allowPartial = false): ScannedLogLine 
     const c = line.charCodeAt(0);
     const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
     const digit = c >= 48 && c <= 57;
-    if ((letter || (digit && line.charCodeAt(8) !== 58 /* : after YYYYMMDD */)) && line.includes('-[')) {
+    if ((letter || (digit && line.charCodeAt(8) !== 58)) /* : after YYYYMMDD */ && line.includes('-[')) {
       const partial = matchPartialPrefix(line);
       if (partial) return partial;
     }

@@ -12,7 +12,7 @@ export function importError(run: Run): string | null {
 
 /** Marks the problems known to be harmless; each rule is asked about each problem's text. */
 export function markHarmless(problems: Problem[], rules: ((text: string) => boolean)[]): Problem[] {
-  return problems.map((p) => (rules.some((rule) => rule(p.text)) ? { ...p, harmless: true } : p));
+  return problems.map(p => (rules.some(rule => rule(p.text)) ? { ...p, harmless: true } : p));
 }
 
 /** The first message of the run's own records matching `re`, with its match. */

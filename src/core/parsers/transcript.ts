@@ -33,14 +33,16 @@ export type Entry =
   | { type: 'raw'; text: string };
 
 // `$ gpstate -f`, `$gpstate -f`, `[gpadmin@mdw ~]$ gpstate -f`, `gpadmin@cdw:~$ gpstate -f`, `mdw$ gpstate`.
-const SHELL_PROMPT = /^(?:\$ |\$(?=gp)|\[[^\]\n]{1,200}\][$#] ?|[A-Za-z0-9_.-]{1,64}@[A-Za-z0-9_.-]{1,253}(?::[^$#\s]{0,200})?[$#] |[A-Za-z0-9_.-]{1,64}\$ (?=gp))/;
+const SHELL_PROMPT =
+  /^(?:\$ |\$(?=gp)|\[[^\]\n]{1,200}\][$#] ?|[A-Za-z0-9_.-]{1,64}@[A-Za-z0-9_.-]{1,253}(?::[^$#\s]{0,200})?[$#] |[A-Za-z0-9_.-]{1,64}\$ (?=gp))/;
 // A docker-compose style wrapper in front of an unprefixed line (`cdw_1   | server shutting down`).
 const WRAPPER = /^[A-Za-z0-9_.-]{1,64} {0,16}\| /;
 // A utility invocation without a prompt: the terminal's echo of the typed command, or a transcript's own heading.
 const BARE_COMMAND = /^(?:gpstate|gpinitstandby|gpactivatestandby|gpstop|gpstart)(?:[ \t]+-[^\n]*|[ \t]*)$/;
 const EXIT_FOOTER = /^# exit code: (\d{1,3})\b/;
 const PROMPT_MARKERS = ['Yy|Nn (default=', 's|f|i (default=', 'Your_choice', "['(s)mart_mode'"];
-const CHILD_OUTPUT = /^(?:server (?:shutting down|stopped|started|starting|promoting)|waiting for server to (?:shut down|start|promote)|done|\.{1,}\s*done)\b/;
+const CHILD_OUTPUT =
+  /^(?:server (?:shutting down|stopped|started|starting|promoting)|waiting for server to (?:shut down|start|promote)|done|\.{1,}\s*done)\b/;
 
 function isBlankOrDots(line: string): boolean {
   for (let i = 0; i < line.length; i++) {
@@ -58,7 +60,15 @@ function opensStderrQuote(line: string): boolean {
 
 function isContinuationShape(line: string): boolean {
   const c = line.charCodeAt(0);
-  return c === 9 || c === 32 || line.startsWith('DETAIL:') || line.startsWith('HINT:') || line.startsWith('- VERSION:') || line.startsWith("')") || line.startsWith('")');
+  return (
+    c === 9 ||
+    c === 32 ||
+    line.startsWith('DETAIL:') ||
+    line.startsWith('HINT:') ||
+    line.startsWith('- VERSION:') ||
+    line.startsWith("')") ||
+    line.startsWith('")')
+  );
 }
 
 /** Splits text into physical lines: LF, CRLF or CR endings; a carriage return inside a line keeps what the terminal shows last. */
@@ -127,7 +137,8 @@ export function readEntries(text: string): Entry[] {
       const scanned = scanLogLine(line, true);
       if (scanned) {
         record = recordOf(scanned.fields, scanned.fields.message, i);
-        previous = scanned.offset === 0 ? { prefix: line.slice(0, scanned.prefixLength), fields: scanned.fields } : null;
+        previous =
+          scanned.offset === 0 ? { prefix: line.slice(0, scanned.prefixLength), fields: scanned.fields } : null;
       }
     }
     if (record) {
@@ -163,7 +174,11 @@ export function readEntries(text: string): Entry[] {
       openStderr = false;
       continue;
     }
-    if (lastRecord && lastRecord.continuation.length < MAX_CONTINUATION && (openQuote || openStderr || (line.length > 0 && isContinuationShape(line)))) {
+    if (
+      lastRecord &&
+      lastRecord.continuation.length < MAX_CONTINUATION &&
+      (openQuote || openStderr || (line.length > 0 && isContinuationShape(line)))
+    ) {
       addContinuation(lastRecord, line);
       if (openQuote && /^'\)|'\)\s*exiting\.\.\.\s*$/.test(line)) openQuote = false;
       if (openStderr) openStderr = !line.endsWith("'");
@@ -179,7 +194,7 @@ export function readEntries(text: string): Entry[] {
       entries.push(NOISE);
       continue;
     }
-    if (PROMPT_MARKERS.some((m) => line.includes(m))) {
+    if (PROMPT_MARKERS.some(m => line.includes(m))) {
       entries.push({ type: 'prompt', text: line.trim() });
       lastRecord = null;
       continue;
@@ -280,7 +295,8 @@ export function splitRuns(entries: Entry[], program: string): Run[] {
       const rec = entry;
       const newPid = hasFullPrefix(rec) && current.pid !== null && rec.pid !== current.pid;
       const restarted = current.hasOwnRecord && rec.message.startsWith(startsRun);
-      if (newPid || restarted) finish({ command: null, entries: [], pid: null, hasOwnRecord: false, footerExitCode: null });
+      if (newPid || restarted)
+        finish({ command: null, entries: [], pid: null, hasOwnRecord: false, footerExitCode: null });
       if (hasFullPrefix(rec)) current.pid = rec.pid;
       current.hasOwnRecord = true;
     }
@@ -300,18 +316,29 @@ function buildRun(b: RunBuilder, program: string): Run | null {
   let first = 0;
   let last = b.entries.length - 1;
   if (b.hasOwnRecord) {
-    first = b.entries.findIndex((e) => e.type === 'log' && belongsTo(e, program));
+    first = b.entries.findIndex(e => e.type === 'log' && belongsTo(e, program));
     let lastOwn = first;
     for (let i = b.entries.length - 1; i >= 0; i--) {
       const e = b.entries[i];
-      if (e && e.type === 'log' && belongsTo(e, program)) { lastOwn = i; break; }
+      if (e && e.type === 'log' && belongsTo(e, program)) {
+        lastOwn = i;
+        break;
+      }
     }
     last = lastOwn;
     while (last + 1 < b.entries.length && b.entries[last + 1]?.type !== 'log') last++;
     // Prompts and raw lines just before the first record (a blank line, a prompt) still belong to the run.
     while (first > 0 && b.entries[first - 1]?.type !== 'log') first--;
   }
-  const run: Run = { program, command: b.command, records: [], childProblems: [], prompts: [], unparsed: [], footerExitCode: b.footerExitCode };
+  const run: Run = {
+    program,
+    command: b.command,
+    records: [],
+    childProblems: [],
+    prompts: [],
+    unparsed: [],
+    footerExitCode: b.footerExitCode,
+  };
   for (let i = first; i <= last; i++) {
     const e = b.entries[i];
     if (!e) continue;
@@ -329,7 +356,8 @@ function buildRun(b: RunBuilder, program: string): Run | null {
         break;
       }
       case 'raw':
-        if (run.unparsed.length < MAX_UNPARSED) run.unparsed.push(e.text.length > 500 ? e.text.slice(0, 500) + '…' : e.text);
+        if (run.unparsed.length < MAX_UNPARSED)
+          run.unparsed.push(e.text.length > 500 ? e.text.slice(0, 500) + '…' : e.text);
         break;
       default:
         break;

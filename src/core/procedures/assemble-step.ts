@@ -13,10 +13,16 @@ export function assembleStep(
   resolve: (ref: GuardSpec['host']) => ResolvedHost,
 ): PlannedStep {
   const { command, env } = stepCommand(t.id, params);
-  const guards: Guard[] = t.guards.map((g) => {
+  const guards: Guard[] = t.guards.map(g => {
     const gh = resolve(g.host);
     if (g.kind === 'state') return { kind: 'state', id: g.id, host: gh.name, description: g.description };
-    const script = remoteGuardScript(g.id as RemoteGuardId, { host: gh.name, dataDirectory: gh.dataDirectory, port: gh.port, backupPath: params.backupPath, lockAsidePath: params.lockAsidePath });
+    const script = remoteGuardScript(g.id as RemoteGuardId, {
+      host: gh.name,
+      dataDirectory: gh.dataDirectory,
+      port: gh.port,
+      backupPath: params.backupPath,
+      lockAsidePath: params.lockAsidePath,
+    });
     return { kind: 'remote', id: g.id, host: gh.name, description: g.description, script };
   });
   return {

@@ -36,7 +36,10 @@ export function stepCommand(id: StepId, p: StepParams): { command: string; env: 
     case 'activate-standby':
       // PGPORT (in env) is this host's port: gpactivatestandby reads it as the standby's port.
       // -f only when the DBA chose it knowingly (failover with the standby postmaster down).
-      return { command: `gpactivatestandby -a${p.force ? ' -f' : ''} -d ${shellQuote(safeAbsolutePath(p.dataDirectory, 'data directory'))}`, env };
+      return {
+        command: `gpactivatestandby -a${p.force ? ' -f' : ''} -d ${shellQuote(safeAbsolutePath(p.dataDirectory, 'data directory'))}`,
+        env,
+      };
     case 'check-activation':
       return { command: 'gpstate -b', env };
     case 'verify-mirroring':
@@ -116,7 +119,10 @@ export function remoteGuardScript(id: RemoteGuardId, p: RemoteGuardParams): stri
 }
 
 /** Reads the `GUARD <id> OK|FAIL <why>` lines of a combined guard run. A guard that printed nothing failed. */
-export function judgeRemoteGuards(ids: readonly RemoteGuardId[], stdout: string): Map<RemoteGuardId, { ok: boolean; message: string }> {
+export function judgeRemoteGuards(
+  ids: readonly RemoteGuardId[],
+  stdout: string,
+): Map<RemoteGuardId, { ok: boolean; message: string }> {
   const seen = new Map<string, { ok: boolean; message: string }>();
   for (const line of stdout.split('\n')) {
     const m = /^GUARD (\S+) (OK|FAIL) ?(.*)$/.exec(line.trimEnd());
@@ -126,6 +132,7 @@ export function judgeRemoteGuards(ids: readonly RemoteGuardId[], stdout: string)
     if (!prev || prev.ok) seen.set(m[1]!, { ok: m[2] === 'OK', message: m[3] ?? '' });
   }
   const out = new Map<RemoteGuardId, { ok: boolean; message: string }>();
-  for (const id of ids) out.set(id, seen.get(id) ?? { ok: false, message: 'the check printed no result (it did not run to the end)' });
+  for (const id of ids)
+    out.set(id, seen.get(id) ?? { ok: false, message: 'the check printed no result (it did not run to the end)' });
   return out;
 }

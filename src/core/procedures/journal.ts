@@ -4,7 +4,16 @@ import { z } from 'zod';
 import { PROCEDURE_IDS } from './types';
 import type { ProcedureId, StepId } from './types';
 
-export const stepStatusSchema = z.enum(['pending', 'running', 'succeeded', 'failed', 'skipped', 'unknown', 'needs-attention', 'refused']);
+export const stepStatusSchema = z.enum([
+  'pending',
+  'running',
+  'succeeded',
+  'failed',
+  'skipped',
+  'unknown',
+  'needs-attention',
+  'refused',
+]);
 export type StepStatus = z.infer<typeof stepStatusSchema>;
 
 export const journalEntrySchema = z.object({
@@ -39,18 +48,22 @@ export function parseJournal(text: string): JournalEntry[] {
 }
 
 function relevant(journal: readonly JournalEntry[], cluster: string, procedure: ProcedureId): JournalEntry[] {
-  return journal.filter((e) => e.cluster === cluster && e.procedure === procedure);
+  return journal.filter(e => e.cluster === cluster && e.procedure === procedure);
 }
 
 /** The last step this procedure started on this cluster (whatever its outcome), if any. */
-export function lastStepStarted(journal: readonly JournalEntry[], cluster: string, procedure: ProcedureId): StepId | null {
-  const es = relevant(journal, cluster, procedure).filter((e) => e.type === 'step-started');
+export function lastStepStarted(
+  journal: readonly JournalEntry[],
+  cluster: string,
+  procedure: ProcedureId,
+): StepId | null {
+  const es = relevant(journal, cluster, procedure).filter(e => e.type === 'step-started');
   return (es[es.length - 1]?.stepId as StepId | undefined) ?? null;
 }
 
 /** Steps finished in one run, in order. */
 export function stepsFinishedInRun(journal: readonly JournalEntry[], runId: string): JournalEntry[] {
-  return journal.filter((e) => e.runId === runId && e.type === 'step-finished');
+  return journal.filter(e => e.runId === runId && e.type === 'step-finished');
 }
 
 /**
@@ -59,13 +72,20 @@ export function stepsFinishedInRun(journal: readonly JournalEntry[], runId: stri
  * check has not looked at it yet. A verification that found a problem counts too, or every later run would only
  * verify again instead of planning what the problem calls for.
  */
-export function changedSinceVerified(journal: readonly JournalEntry[], cluster: string, procedure: ProcedureId, verifyStep: StepId, changingSteps: readonly StepId[]): boolean {
+export function changedSinceVerified(
+  journal: readonly JournalEntry[],
+  cluster: string,
+  procedure: ProcedureId,
+  verifyStep: StepId,
+  changingSteps: readonly StepId[],
+): boolean {
   let lastChange = -1;
   let lastVerify = -1;
   relevant(journal, cluster, procedure).forEach((e, i) => {
     if (e.type !== 'step-finished') return;
     if (e.stepId === verifyStep && e.status !== 'unknown') lastVerify = i;
-    if (changingSteps.includes(e.stepId as StepId) && (e.status === 'succeeded' || e.status === 'unknown')) lastChange = i;
+    if (changingSteps.includes(e.stepId as StepId) && (e.status === 'succeeded' || e.status === 'unknown'))
+      lastChange = i;
   });
   return lastChange > lastVerify;
 }

@@ -11,11 +11,18 @@ export function lockFilePath(port: number): string {
 
 /** Where a stale lock file is moved (never deleted): beside it, named with the time it was moved. */
 export function lockAsidePath(port: number, now: Date): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `${lockFilePath(port)}.stale-${stamp}`;
 }
 
-export function lifecycleStepCommand(id: StepId, p: StepParams, env: Record<string, string>): { command: string; env: Record<string, string> } {
+export function lifecycleStepCommand(
+  id: StepId,
+  p: StepParams,
+  env: Record<string, string>,
+): { command: string; env: Record<string, string> } {
   switch (id) {
     case 'move-lock-aside': {
       const lock = shellQuote(safeAbsolutePath(p.lockPath ?? lockFilePath(p.port), 'lock file'));
@@ -25,7 +32,10 @@ export function lifecycleStepCommand(id: StepId, p: StepParams, env: Record<stri
     case 'start-standby':
       return { command: 'gpinitstandby -n', env };
     case 'stop-standby':
-      return { command: `pg_ctl stop -D ${shellQuote(safeAbsolutePath(p.dataDirectory, 'data directory'))} -m fast -w`, env };
+      return {
+        command: `pg_ctl stop -D ${shellQuote(safeAbsolutePath(p.dataDirectory, 'data directory'))} -m fast -w`,
+        env,
+      };
     case 'remove-standby':
       return { command: 'gpinitstandby -a -r', env };
     case 'restart-coordinator':
@@ -53,7 +63,7 @@ export function lifecycleGuardBody(id: RemoteGuardId, p: { port: number; lockAsi
       return (
         `if [ ! -d "$D" ]; then ${fail(id, '"$D does not exist on $H"')}; ` +
         `elif ${MARKER}; then ${fail(id, '"$D on $H is a standby (standby.signal or recovery.conf): starting it as the coordinator is not a rollback"')}; ` +
-        `else ${ok(id, 'the data directory is a coordinator\'s, not a standby')}; fi`
+        `else ${ok(id, "the data directory is a coordinator's, not a standby")}; fi`
       );
     case 'is-standby-directory':
       return (

@@ -14,20 +14,43 @@ export const RESTART_COORDINATOR: StepTemplate = {
   host: 'original-standby',
   changesCluster: true,
   guards: [
-    { kind: 'state', id: 'no-active-coordinator', host: 'original-standby', description: 'no host runs an active coordinator, and no two claim to (observed right before the step)' },
-    { kind: 'remote', id: 'postmaster-stopped', host: 'original-standby', description: 'no postmaster runs on the stopped coordinator\'s data directory (checked on that host)' },
-    { kind: 'remote', id: 'not-a-standby-directory', host: 'original-standby', description: 'the data directory there is the coordinator\'s, not a standby' },
+    {
+      kind: 'state',
+      id: 'no-active-coordinator',
+      host: 'original-standby',
+      description: 'no host runs an active coordinator, and no two claim to (observed right before the step)',
+    },
+    {
+      kind: 'remote',
+      id: 'postmaster-stopped',
+      host: 'original-standby',
+      description: "no postmaster runs on the stopped coordinator's data directory (checked on that host)",
+    },
+    {
+      kind: 'remote',
+      id: 'not-a-standby-directory',
+      host: 'original-standby',
+      description: "the data directory there is the coordinator's, not a standby",
+    },
     {
       kind: 'remote',
       id: 'is-standby-directory',
       host: 'original-coordinator',
-      description: 'the original host\'s data directory is still a standby (standby.signal or recovery.conf): it was never activated',
+      description:
+        "the original host's data directory is still a standby (standby.signal or recovery.conf): it was never activated",
     },
   ],
-  verify: { expect: 'host-active', description: 'the coordinator the swap stopped is the active coordinator again', waitMs: MINUTE },
-  onFailure: 'Read gpstart\'s message and the coordinator\'s log in its data directory; the cluster has no coordinator until it starts.',
+  verify: {
+    expect: 'host-active',
+    description: 'the coordinator the swap stopped is the active coordinator again',
+    waitMs: MINUTE,
+  },
+  onFailure:
+    "Read gpstart's message and the coordinator's log in its data directory; the cluster has no coordinator until it starts.",
   timeoutMs: 10 * MINUTE,
   outputKind: null,
-  prompts: '-a: gpstart\'s "Continue with Greenplum instance startup Yy|Nn" is answered by the confirmation before this step',
-  warning: 'This abandons the swap: the coordinator it stopped becomes the active coordinator again, with the same standby.',
+  prompts:
+    '-a: gpstart\'s "Continue with Greenplum instance startup Yy|Nn" is answered by the confirmation before this step',
+  warning:
+    'This abandons the swap: the coordinator it stopped becomes the active coordinator again, with the same standby.',
 };

@@ -2,7 +2,14 @@
 
 import type { ReleaseLine } from '../releases';
 
-export const PROCEDURE_IDS = ['restore-mirroring', 'return-to-original', 'check', 'failover', 'start-standby', 'rebuild-standby'] as const;
+export const PROCEDURE_IDS = [
+  'restore-mirroring',
+  'return-to-original',
+  'check',
+  'failover',
+  'start-standby',
+  'rebuild-standby',
+] as const;
 export type ProcedureId = (typeof PROCEDURE_IDS)[number];
 
 export type StepId =
@@ -25,7 +32,8 @@ export type StepId =
  * `original-coordinator` / `original-standby` = the roles the inventory gives the hosts,
  * `old-coordinator` = the coordinator that failed (failover), `standby-host` = the host whose standby is activated.
  */
-export type HostRef = 'active' | 'new-standby' | 'original-coordinator' | 'original-standby' | 'old-coordinator' | 'standby-host';
+export type HostRef =
+  'active' | 'new-standby' | 'original-coordinator' | 'original-standby' | 'old-coordinator' | 'standby-host';
 
 /** Output kinds the parsers understand; the step's output is parsed as this kind. */
 export type StepOutputKind = 'gpstate-f' | 'gpstate-b' | 'gpinitstandby' | 'gpactivatestandby' | 'gpstop';

@@ -34,15 +34,25 @@ export class ClusterService implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly credentials: Credentials, private readonly log: vscode.LogOutputChannel, private readonly locations: StateLocations) {
-    this.disposables.push(vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('greenplumCoordinator.sshConfigPath') || e.affectsConfiguration('greenplumCoordinator.connectTimeoutSeconds')) void this.resetPool();
-    }));
+  constructor(
+    private readonly credentials: Credentials,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly locations: StateLocations,
+  ) {
+    this.disposables.push(
+      vscode.workspace.onDidChangeConfiguration(e => {
+        if (
+          e.affectsConfiguration('greenplumCoordinator.sshConfigPath') ||
+          e.affectsConfiguration('greenplumCoordinator.connectTimeoutSeconds')
+        )
+          void this.resetPool();
+      }),
+    );
   }
 
   /** The pooled ssh executor (created on first use). */
   executor(): SshPool {
-    this.pool ??= createSshPool(this.credentials, (line) => this.log.debug(`ssh: ${line}`));
+    this.pool ??= createSshPool(this.credentials, line => this.log.debug(`ssh: ${line}`));
     return this.pool;
   }
 
@@ -53,7 +63,12 @@ export class ClusterService implements vscode.Disposable {
 
   /** The engine's session on a cluster, over the pooled executor (procedure runs re-observe every 1 s). */
   session(cluster: ResolvedCluster): ProcedureSession {
-    return new ProcedureSession({ cluster, executor: this.executor(), locations: this.locations, pollIntervalMs: 1000 });
+    return new ProcedureSession({
+      cluster,
+      executor: this.executor(),
+      locations: this.locations,
+      pollIntervalMs: 1000,
+    });
   }
 
   /** Drops every connection (and passphrases the pool remembers); the next command reconnects. */
@@ -102,20 +117,26 @@ export class ClusterService implements vscode.Disposable {
     const started = Date.now();
     const options = this.observeOptions();
     const session = this.session(loaded.cluster);
-    const observed: Promise<GpstateObservation> = depth === 'full'
-      ? session.observeWithGpstate(options)
-      // The last gpstate outputs (segment summary) stay until the next full check; the state itself is fresh.
-      : session.observe(options).then((state) => withState(previous?.result, state));
+    const observed: Promise<GpstateObservation> =
+      depth === 'full'
+        ? session.observeWithGpstate(options)
+        : // The last gpstate outputs (segment summary) stay until the next full check; the state itself is fresh.
+          session.observe(options).then(state => withState(previous?.result, state));
     const work = observed
-      .then((result): ClusterObservation => {
-        this.log.info(`${name}: ${result.state.situation}, active coordinator ${result.state.activeCoordinator ?? 'none'}, standby ${result.state.standby.status} (${Date.now() - started} ms)`);
-        return { result, observing: false };
-      }, (error: unknown): ClusterObservation => {
-        const message = error instanceof Error ? error.message : String(error);
-        this.log.error(`${name}: observation failed: ${message}`);
-        return { ...(previous?.result ? { result: previous.result } : {}), error: message, observing: false };
-      })
-      .then((observation) => {
+      .then(
+        (result): ClusterObservation => {
+          this.log.info(
+            `${name}: ${result.state.situation}, active coordinator ${result.state.activeCoordinator ?? 'none'}, standby ${result.state.standby.status} (${Date.now() - started} ms)`,
+          );
+          return { result, observing: false };
+        },
+        (error: unknown): ClusterObservation => {
+          const message = error instanceof Error ? error.message : String(error);
+          this.log.error(`${name}: observation failed: ${message}`);
+          return { ...(previous?.result ? { result: previous.result } : {}), error: message, observing: false };
+        },
+      )
+      .then(observation => {
         this.observations.set(name, observation);
         this.inFlight.delete(name);
         this.changed.fire(name);
@@ -131,19 +152,33 @@ export class ClusterService implements vscode.Disposable {
    * are left to that observation.
    */
   async checkRoutine(loaded: LoadedCluster[]): Promise<void> {
-    const todo = loaded.filter((l) => !this.inFlight.has(l.cluster.name));
+    const todo = loaded.filter(l => !this.inFlight.has(l.cluster.name));
     if (!todo.length) return;
-    const byName = new Map(todo.map((l) => [l.cluster.name, l]));
+    const byName = new Map(todo.map(l => [l.cluster.name, l]));
     for (const name of byName.keys()) this.observations.set(name, { ...this.observations.get(name), observing: true });
-    const work = observeFleet(todo.map((l) => l.cluster), this.executor(), {
-      ...this.observeOptions(),
-      onCluster: (cluster, state) => {
-        const previous = this.observations.get(cluster.name)?.result;
-        this.observations.set(cluster.name, { result: { ...(previous ?? { gpstateF: null, gpstateB: null, raw: { gpstateF: null, gpstateB: null } }), state }, observing: false });
-        this.changed.fire(cluster.name);
+    const work = observeFleet(
+      todo.map(l => l.cluster),
+      this.executor(),
+      {
+        ...this.observeOptions(),
+        onCluster: (cluster, state) => {
+          const previous = this.observations.get(cluster.name)?.result;
+          this.observations.set(cluster.name, {
+            result: {
+              ...(previous ?? { gpstateF: null, gpstateB: null, raw: { gpstateF: null, gpstateB: null } }),
+              state,
+            },
+            observing: false,
+          });
+          this.changed.fire(cluster.name);
+        },
       },
-    }).then(() => undefined);
-    for (const name of byName.keys()) this.inFlight.set(name, work.then(() => this.observations.get(name) ?? { observing: false }));
+    ).then(() => undefined);
+    for (const name of byName.keys())
+      this.inFlight.set(
+        name,
+        work.then(() => this.observations.get(name) ?? { observing: false }),
+      );
     try {
       await work;
     } finally {
@@ -152,12 +187,17 @@ export class ClusterService implements vscode.Disposable {
   }
 
   private observeOptions(): { timeoutMs: number; sessions: DbSessions } {
-    return { timeoutMs: vscode.workspace.getConfiguration('greenplumCoordinator').get<number>('connectTimeoutSeconds', 15) * 1000 + 5000, sessions: this.dbSessions() };
+    return {
+      timeoutMs:
+        vscode.workspace.getConfiguration('greenplumCoordinator').get<number>('connectTimeoutSeconds', 15) * 1000 +
+        5000,
+      sessions: this.dbSessions(),
+    };
   }
 
   dispose(): void {
     void this.resetPool();
     this.changed.dispose();
-    this.disposables.forEach((d) => d.dispose());
+    this.disposables.forEach(d => d.dispose());
   }
 }

@@ -16,25 +16,60 @@ async function askHostKey(info: UnknownHostKeyInfo): Promise<HostKeyDecision> {
   const acceptOnce = vscode.l10n.t('Accept Once');
   const acceptSave = vscode.l10n.t('Accept and Save to known_hosts');
   const detail = [
-    vscode.l10n.t('{0} ({1}, port {2}) presented a {3} host key that no known_hosts file lists:', info.host, info.address, info.port, info.keyType),
+    vscode.l10n.t(
+      '{0} ({1}, port {2}) presented a {3} host key that no known_hosts file lists:',
+      info.host,
+      info.address,
+      info.port,
+      info.keyType,
+    ),
     '',
     info.fingerprintSha256,
     '',
-    vscode.l10n.t('Compare it with the key on the host ({0}) before accepting.', 'ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub'),
-    ...(info.otherKnownKeys.length ? ['', vscode.l10n.t('Keys of other types already known for this host: {0}', info.otherKnownKeys.join(', '))] : []),
+    vscode.l10n.t(
+      'Compare it with the key on the host ({0}) before accepting.',
+      'ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub',
+    ),
+    ...(info.otherKnownKeys.length
+      ? ['', vscode.l10n.t('Keys of other types already known for this host: {0}', info.otherKnownKeys.join(', '))]
+      : []),
   ].join('\n');
-  const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Unknown host key for {0}', info.host), { modal: true, detail }, acceptOnce, acceptSave);
+  const choice = await vscode.window.showWarningMessage(
+    vscode.l10n.t('Unknown host key for {0}', info.host),
+    { modal: true, detail },
+    acceptOnce,
+    acceptSave,
+  );
   return choice === acceptSave ? 'accept-and-save' : choice === acceptOnce ? 'accept-once' : 'reject';
 }
 
-async function askSecret(credentials: Credentials, host: string, kind: 'passphrase' | 'password', detail: string, prompt: string): Promise<string | undefined> {
+async function askSecret(
+  credentials: Credentials,
+  host: string,
+  kind: 'passphrase' | 'password',
+  detail: string,
+  prompt: string,
+): Promise<string | undefined> {
   const what = kind === 'passphrase' ? vscode.l10n.t('passphrase') : vscode.l10n.t('password');
   const saved = await credentials.get(host, kind, detail);
   if (saved !== undefined) return saved;
-  const secret = await vscode.window.showInputBox({ title: vscode.l10n.t('Greenplum Coordinator: {0} for {1}', what, host), prompt, password: true, ignoreFocusOut: true });
+  const secret = await vscode.window.showInputBox({
+    title: vscode.l10n.t('Greenplum Coordinator: {0} for {1}', what, host),
+    prompt,
+    password: true,
+    ignoreFocusOut: true,
+  });
   if (secret === undefined) return undefined;
   const save = vscode.l10n.t('Save');
-  const keep = await vscode.window.showInformationMessage(vscode.l10n.t('Save this {0} in VS Code\'s secret storage for {1}? "Greenplum: Forget Saved Credentials" removes it.', what, host), save, vscode.l10n.t('Not Now'));
+  const keep = await vscode.window.showInformationMessage(
+    vscode.l10n.t(
+      'Save this {0} in VS Code\'s secret storage for {1}? "Greenplum: Forget Saved Credentials" removes it.',
+      what,
+      host,
+    ),
+    save,
+    vscode.l10n.t('Not Now'),
+  );
   if (keep === save) await credentials.save(host, kind, detail, secret);
   return secret;
 }
@@ -48,7 +83,15 @@ export function createSshPool(credentials: Credentials, log: (line: string) => v
     readyTimeoutMs: connectTimeoutSeconds * 1000,
     log,
     onUnknownHostKey: askHostKey,
-    askPassphrase: (keyPath, host) => askSecret(credentials, host, 'passphrase', keyPath, vscode.l10n.t('Passphrase for the key {0}', keyPath)),
-    askPassword: (user, host) => askSecret(credentials, host, 'password', user, vscode.l10n.t('Password of {0}@{1} (keys and the ssh-agent were not accepted)', user, host)),
+    askPassphrase: (keyPath, host) =>
+      askSecret(credentials, host, 'passphrase', keyPath, vscode.l10n.t('Passphrase for the key {0}', keyPath)),
+    askPassword: (user, host) =>
+      askSecret(
+        credentials,
+        host,
+        'password',
+        user,
+        vscode.l10n.t('Password of {0}@{1} (keys and the ssh-agent were not accepted)', user, host),
+      ),
   });
 }

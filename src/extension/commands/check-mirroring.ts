@@ -14,8 +14,14 @@ export async function checkMirroring(services: Services, arg?: unknown): Promise
   services.selectedCluster = name;
   const observation = await vscode.window.withProgress(
     { location: { viewId: 'greenplumCoordinator.clusters' }, title: vscode.l10n.t('Checking {0}', name) },
-    () => vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `$(sync~spin) ${vscode.l10n.t('Checking {0}…', name)}` }, () => services.clusters.check(loaded)));
-  if (observation.error && !observation.result) throw new Error(vscode.l10n.t('{0} could not be checked: {1}', name, observation.error));
+    () =>
+      vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: `$(sync~spin) ${vscode.l10n.t('Checking {0}…', name)}` },
+        () => services.clusters.check(loaded),
+      ),
+  );
+  if (observation.error && !observation.result)
+    throw new Error(vscode.l10n.t('{0} could not be checked: {1}', name, observation.error));
   await services.showClusterPanel(name);
   void checkAndOffer(services, loaded);
   return observation.result?.state;

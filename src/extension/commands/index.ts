@@ -25,18 +25,33 @@ interface CommandEntry {
 }
 
 export const COMMANDS: Readonly<Record<CommandId, CommandEntry>> = {
-  'greenplumCoordinator.restoreMirroring': { title: () => vscode.l10n.t('Restore Coordinator Mirroring'), run: restoreMirroring },
-  'greenplumCoordinator.returnToOriginalHost': { title: () => vscode.l10n.t('Return Coordinator to Original Host'), run: returnToOriginalHost },
+  'greenplumCoordinator.restoreMirroring': {
+    title: () => vscode.l10n.t('Restore Coordinator Mirroring'),
+    run: restoreMirroring,
+  },
+  'greenplumCoordinator.returnToOriginalHost': {
+    title: () => vscode.l10n.t('Return Coordinator to Original Host'),
+    run: returnToOriginalHost,
+  },
   'greenplumCoordinator.activateStandby': { title: () => vscode.l10n.t('Activate the Standby'), run: activateStandby },
   'greenplumCoordinator.startStandby': { title: () => vscode.l10n.t('Start the Standby'), run: startStandby },
   'greenplumCoordinator.rebuildStandby': { title: () => vscode.l10n.t('Rebuild the Standby'), run: rebuildStandby },
   'greenplumCoordinator.dryRun': { title: () => vscode.l10n.t('Dry Run a Procedure'), run: dryRunProcedure },
-  'greenplumCoordinator.checkMirroring': { title: () => vscode.l10n.t('Check Coordinator Mirroring'), run: checkMirroring },
+  'greenplumCoordinator.checkMirroring': {
+    title: () => vscode.l10n.t('Check Coordinator Mirroring'),
+    run: checkMirroring,
+  },
   'greenplumCoordinator.addCluster': { title: () => vscode.l10n.t('Add Cluster'), run: addCluster },
   'greenplumCoordinator.openTerminal': { title: () => vscode.l10n.t('Open Terminal on Host'), run: openTerminal },
   'greenplumCoordinator.showPanel': { title: () => vscode.l10n.t('Show Status Panel'), run: showPanel },
-  'greenplumCoordinator.openGpstateOutput': { title: () => vscode.l10n.t('Open gpstate Output'), run: openGpstateOutput },
-  'greenplumCoordinator.forgetCredentials': { title: () => vscode.l10n.t('Forget Saved Credentials'), run: forgetCredentials },
+  'greenplumCoordinator.openGpstateOutput': {
+    title: () => vscode.l10n.t('Open gpstate Output'),
+    run: openGpstateOutput,
+  },
+  'greenplumCoordinator.forgetCredentials': {
+    title: () => vscode.l10n.t('Forget Saved Credentials'),
+    run: forgetCredentials,
+  },
   'greenplumCoordinator.showAuditLog': { title: () => vscode.l10n.t('Show Audit Log'), run: showAuditLog },
   'greenplumCoordinator.refresh': { title: () => vscode.l10n.t('Refresh'), run: refresh },
 };

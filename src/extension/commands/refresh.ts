@@ -5,5 +5,5 @@ import type { Services } from '../services';
 export async function refresh(services: Services): Promise<void> {
   await services.refreshClusters();
   const { clusters } = await services.tree.clusters();
-  await services.clusters.checkRoutine(clusters.filter((c) => services.clusters.get(c.cluster.name)?.result));
+  await services.clusters.checkRoutine(clusters.filter(c => services.clusters.get(c.cluster.name)?.result));
 }

@@ -5,7 +5,12 @@ import type { Services } from '../services';
 export async function showAuditLog(services: Services): Promise<string | undefined> {
   const file = services.audit.path;
   if (!services.audit.exists()) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('No command has been run on a host yet, so the audit log is empty. It will be written to {0}.', file));
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t(
+        'No command has been run on a host yet, so the audit log is empty. It will be written to {0}.',
+        file,
+      ),
+    );
     return undefined;
   }
   const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));

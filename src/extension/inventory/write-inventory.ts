@@ -26,7 +26,13 @@ export interface NewCluster {
 }
 
 /** One host's entry: only what differs from the defaults is written. */
-function hostEntry(name: string, role: 'coordinator' | 'standby', ssh: string | undefined, user: string | undefined, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+function hostEntry(
+  name: string,
+  role: 'coordinator' | 'standby',
+  ssh: string | undefined,
+  user: string | undefined,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
   return { name, role, ...(ssh && ssh !== name ? { ssh } : {}), ...(user ? { user } : {}), ...overrides };
 }
 
@@ -34,10 +40,26 @@ export type AddClusterResult = { ok: true; text: string } | { ok: false; message
 
 export function addClusterToInventory(existing: string, cluster: NewCluster, fileLabel: string): AddClusterResult {
   const doc = parseDocument(existing.trim() ? existing : 'version: 1\nclusters: {}\n');
-  if (doc.errors.length) return { ok: false, message: l10n.t('{0} is not valid YAML ({1}); fix it first, then add the cluster', fileLabel, doc.errors[0]!.message.split('\n')[0] ?? '') };
-  if (!isMap(doc.contents)) return { ok: false, message: l10n.t('{0} does not hold a mapping with "clusters:"; fix it first, then add the cluster', fileLabel) };
+  if (doc.errors.length)
+    return {
+      ok: false,
+      message: l10n.t(
+        '{0} is not valid YAML ({1}); fix it first, then add the cluster',
+        fileLabel,
+        doc.errors[0]!.message.split('\n')[0] ?? '',
+      ),
+    };
+  if (!isMap(doc.contents))
+    return {
+      ok: false,
+      message: l10n.t('{0} does not hold a mapping with "clusters:"; fix it first, then add the cluster', fileLabel),
+    };
   if (!doc.has('version')) doc.set('version', 1);
-  if (doc.hasIn(['clusters', cluster.name])) return { ok: false, message: l10n.t('{0} already has a cluster named "{1}"; choose another name', fileLabel, cluster.name) };
+  if (doc.hasIn(['clusters', cluster.name]))
+    return {
+      ok: false,
+      message: l10n.t('{0} already has a cluster named "{1}"; choose another name', fileLabel, cluster.name),
+    };
   if (!doc.has('clusters') || doc.get('clusters') === null) doc.set('clusters', doc.createNode({}));
   const value: Record<string, unknown> = {};
   if (cluster.description) value.description = cluster.description;
@@ -47,7 +69,9 @@ export function addClusterToInventory(existing: string, cluster: NewCluster, fil
   value.dataDirectory = cluster.dataDirectory;
   value.port = cluster.port;
   const standbyOverrides = {
-    ...(cluster.standbyDataDirectory && cluster.standbyDataDirectory !== cluster.dataDirectory ? { dataDirectory: cluster.standbyDataDirectory } : {}),
+    ...(cluster.standbyDataDirectory && cluster.standbyDataDirectory !== cluster.dataDirectory
+      ? { dataDirectory: cluster.standbyDataDirectory }
+      : {}),
     ...(cluster.standbyPort !== undefined && cluster.standbyPort !== cluster.port ? { port: cluster.standbyPort } : {}),
   };
   value.hosts = [
@@ -59,6 +83,10 @@ export function addClusterToInventory(existing: string, cluster: NewCluster, fil
   if (isMap(clusters)) clusters.flow = false;
   const text = doc.toString();
   const check = parseInventory(text, fileLabel);
-  if (!check.ok) return { ok: false, message: l10n.t('the new entry would not be valid: {0}', check.problems.map((p) => p.message).join('; ')) };
+  if (!check.ok)
+    return {
+      ok: false,
+      message: l10n.t('the new entry would not be valid: {0}', check.problems.map(p => p.message).join('; ')),
+    };
   return { ok: true, text };
 }

@@ -33,8 +33,15 @@ export const replicationSchema = z.object({
 });
 export type Replication = z.infer<typeof replicationSchema>;
 
-const segmentCountsSchema = z.object({ total: z.nullable(z.number()), valid: z.nullable(z.number()), failures: z.nullable(z.number()) });
-export const segmentsSchema = z.object({ primary: z.nullable(segmentCountsSchema), mirror: z.nullable(segmentCountsSchema) });
+const segmentCountsSchema = z.object({
+  total: z.nullable(z.number()),
+  valid: z.nullable(z.number()),
+  failures: z.nullable(z.number()),
+});
+export const segmentsSchema = z.object({
+  primary: z.nullable(segmentCountsSchema),
+  mirror: z.nullable(segmentCountsSchema),
+});
 
 /** A WARNING/ERROR line the utility printed; harmless ones (known noise, e.g. the extension-sync warning) say so. */
 export const problemSchema = z.object({ level: z.string(), text: z.string(), harmless: z.boolean() });
@@ -79,7 +86,17 @@ export const stepViewSchema = z.object({
   /** The exact command, as it runs on the host (after the environment script). */
   command: z.string(),
   changesCluster: z.boolean(),
-  status: z.enum(['planned', 'pending', 'running', 'succeeded', 'failed', 'skipped', 'unknown', 'needs-attention', 'refused']),
+  status: z.enum([
+    'planned',
+    'pending',
+    'running',
+    'succeeded',
+    'failed',
+    'skipped',
+    'unknown',
+    'needs-attention',
+    'refused',
+  ]),
   message: z.string(),
   /** The step's output so far (shown on demand), cut to its last 64 KiB. */
   output: z.string(),
@@ -89,7 +106,18 @@ export type StepView = z.infer<typeof stepViewSchema>;
 /** A procedure run (or its plan, before anything runs). */
 export const procedureViewSchema = z.object({
   title: z.string(),
-  status: z.enum(['plan', 'running', 'done', 'blocked', 'refused', 'declined', 'failed', 'unknown', 'needs-attention', 'cancelled']),
+  status: z.enum([
+    'plan',
+    'running',
+    'done',
+    'blocked',
+    'refused',
+    'declined',
+    'failed',
+    'unknown',
+    'needs-attention',
+    'cancelled',
+  ]),
   message: z.string(),
   steps: z.array(stepViewSchema),
   /** When it started and, once it stopped running, when it ended (ISO). */

@@ -7,9 +7,7 @@ import type { StatusSnapshot } from './protocol';
 
 export type GpstateKind = 'gpstate-f' | 'gpstate-b';
 
-export type ReadOutcome =
-  | { ok: true; kind: GpstateKind; snapshot: StatusSnapshot }
-  | { ok: false; message: string };
+export type ReadOutcome = { ok: true; kind: GpstateKind; snapshot: StatusSnapshot } | { ok: false; message: string };
 
 const ARGS = /Starting gpstate with args:\s*(.*)$/m;
 
@@ -17,7 +15,7 @@ const ARGS = /Starting gpstate with args:\s*(.*)$/m;
 export function kindsToTry(text: string): GpstateKind[] {
   const args = ARGS.exec(text)?.[1] ?? '';
   const saysF = /(^|\s)-\w*f/.test(args);
-  return saysF || !/(^|\s)-\w*b/.test(args) && /Standby (?:master|coordinator) details|pg_stat_replication/.test(text)
+  return saysF || (!/(^|\s)-\w*b/.test(args) && /Standby (?:master|coordinator) details|pg_stat_replication/.test(text))
     ? ['gpstate-f', 'gpstate-b']
     : ['gpstate-b', 'gpstate-f'];
 }
@@ -25,7 +23,13 @@ export function kindsToTry(text: string): GpstateKind[] {
 /** Parses `text` as gpstate -f or -b and builds the snapshot; explains what was wrong when it is neither. */
 export function readGpstateOutput(text: string, label: string, options: { exitCode?: number } = {}): ReadOutcome {
   if (!text.trim()) {
-    return { ok: false, message: l10n.t('{0} is empty. Copy everything gpstate -f or gpstate -b printed, including the lines with "[INFO]:-".', label) };
+    return {
+      ok: false,
+      message: l10n.t(
+        '{0} is empty. Copy everything gpstate -f or gpstate -b printed, including the lines with "[INFO]:-".',
+        label,
+      ),
+    };
   }
   const reasons: Array<{ kind: GpstateKind; reason: string }> = [];
   for (const kind of kindsToTry(text)) {
@@ -33,24 +37,49 @@ export function readGpstateOutput(text: string, label: string, options: { exitCo
     if (kind === 'gpstate-f') {
       const parsed = parseOutput('gpstate-f', text, options);
       if (parsed.recognized) {
-        return { ok: true, kind, snapshot: buildSnapshot({ title: label, subtitle: l10n.t('Saved gpstate -f output (standby and replication)'), gpstateF: { result: parsed.result, label, text }, actions: [...actions] }) };
+        return {
+          ok: true,
+          kind,
+          snapshot: buildSnapshot({
+            title: label,
+            subtitle: l10n.t('Saved gpstate -f output (standby and replication)'),
+            gpstateF: { result: parsed.result, label, text },
+            actions: [...actions],
+          }),
+        };
       }
       reasons.push({ kind, reason: parsed.reason });
     } else {
       const parsed = parseOutput('gpstate-b', text, options);
       if (parsed.recognized) {
-        return { ok: true, kind, snapshot: buildSnapshot({ title: label, subtitle: l10n.t('Saved gpstate -b output (status summary)'), gpstateB: { result: parsed.result, label, text }, actions: [...actions] }) };
+        return {
+          ok: true,
+          kind,
+          snapshot: buildSnapshot({
+            title: label,
+            subtitle: l10n.t('Saved gpstate -b output (status summary)'),
+            gpstateB: { result: parsed.result, label, text },
+            actions: [...actions],
+          }),
+        };
       }
       reasons.push({ kind, reason: parsed.reason });
     }
   }
   // Both parsers usually give the same reason ("no gpstate log line"); say it once.
-  const distinct = new Set(reasons.map((r) => r.reason));
-  const why = distinct.size === 1
-    ? [...distinct][0]!
-    : reasons.map((r) => l10n.t('as {0}: {1}', r.kind === 'gpstate-f' ? 'gpstate -f' : 'gpstate -b', r.reason)).join('; ');
+  const distinct = new Set(reasons.map(r => r.reason));
+  const why =
+    distinct.size === 1
+      ? [...distinct][0]!
+      : reasons
+          .map(r => l10n.t('as {0}: {1}', r.kind === 'gpstate-f' ? 'gpstate -f' : 'gpstate -b', r.reason))
+          .join('; ');
   return {
     ok: false,
-    message: l10n.t('{0} is not a gpstate -f or gpstate -b output: {1}. Open the text gpstate -f or gpstate -b printed on the active coordinator, including its "[INFO]:-" lines.', label, why),
+    message: l10n.t(
+      '{0} is not a gpstate -f or gpstate -b output: {1}. Open the text gpstate -f or gpstate -b printed on the active coordinator, including its "[INFO]:-" lines.',
+      label,
+      why,
+    ),
   };
 }

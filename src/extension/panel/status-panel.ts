@@ -9,7 +9,6 @@ import { fromPanelSchema, statusSnapshotSchema, toPanelSchema } from './protocol
 import type { PanelCommand, RenderedState, StatusSnapshot, ToPanel } from './protocol';
 import { STATUS_PANEL_VIEW_TYPE } from '../ids';
 
-
 interface PanelEntry {
   panel: vscode.WebviewPanel;
   snapshot: StatusSnapshot | null;
@@ -25,7 +24,10 @@ export class StatusPanels implements vscode.Disposable {
   /** Called when a cluster panel's "Dismiss" button asks to remove its finished procedure. */
   onDismissProcedure: ((cluster: string) => void) | undefined;
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly log: (line: string) => void) {}
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly log: (line: string) => void,
+  ) {}
 
   /**
    * Takes back a panel VS Code restores after a window reload (the entry registers the serializer at activation).
@@ -35,7 +37,11 @@ export class StatusPanels implements vscode.Disposable {
   restore(panel: vscode.WebviewPanel, state: unknown): void {
     const saved = statusSnapshotSchema.safeParse((state as { snapshot?: unknown } | undefined)?.snapshot);
     const snapshot = saved.success ? saved.data : null;
-    const key = snapshot?.clusterName ? `cluster:${snapshot.clusterName}` : snapshot ? 'saved-output' : `restored:${Date.now()}`;
+    const key = snapshot?.clusterName
+      ? `cluster:${snapshot.clusterName}`
+      : snapshot
+        ? 'saved-output'
+        : `restored:${Date.now()}`;
     if (this.panels.has(key)) panel.dispose();
     else this.attach(key, panel, snapshot);
   }
@@ -44,7 +50,12 @@ export class StatusPanels implements vscode.Disposable {
   show(key: string, snapshot: StatusSnapshot): vscode.WebviewPanel {
     let entry = this.panels.get(key);
     if (!entry) {
-      const panel = vscode.window.createWebviewPanel(STATUS_PANEL_VIEW_TYPE, panelTitle(snapshot), vscode.ViewColumn.Active, this.webviewOptions());
+      const panel = vscode.window.createWebviewPanel(
+        STATUS_PANEL_VIEW_TYPE,
+        panelTitle(snapshot),
+        vscode.ViewColumn.Active,
+        this.webviewOptions(),
+      );
       entry = this.attach(key, panel, snapshot);
     } else {
       entry.snapshot = snapshot;
@@ -70,7 +81,12 @@ export class StatusPanels implements vscode.Disposable {
       existing.panel.reveal(undefined, false);
       return existing.panel;
     }
-    const panel = vscode.window.createWebviewPanel(STATUS_PANEL_VIEW_TYPE, vscode.l10n.t('Greenplum: Status'), vscode.ViewColumn.Active, this.webviewOptions());
+    const panel = vscode.window.createWebviewPanel(
+      STATUS_PANEL_VIEW_TYPE,
+      vscode.l10n.t('Greenplum: Status'),
+      vscode.ViewColumn.Active,
+      this.webviewOptions(),
+    );
     return this.attach(key, panel, null).panel;
   }
 
@@ -87,17 +103,26 @@ export class StatusPanels implements vscode.Disposable {
   /** Asks the panel for `key` what it has rendered; resolves with its data-field texts. For tests and diagnostics. */
   async readRendered(key: string, timeoutMs = 10000): Promise<RenderedState> {
     const entry = this.panels.get(key);
-    if (!entry) throw new Error(`No status panel is open for "${key}". Open one first (Show Status Panel or Open gpstate Output…).`);
+    if (!entry)
+      throw new Error(
+        `No status panel is open for "${key}". Open one first (Show Status Panel or Open gpstate Output…).`,
+      );
     const deadline = Date.now() + timeoutMs;
-    while (!entry.ready && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (!entry.ready && Date.now() < deadline) await new Promise(r => setTimeout(r, 50));
     if (!entry.ready) throw new Error(`The status panel for "${key}" did not load within ${timeoutMs} ms.`);
     const requestId = this.nextRequestId++;
     return new Promise<RenderedState>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pendingRenders.delete(requestId);
-        reject(new Error(`The status panel for "${key}" did not answer within ${timeoutMs} ms.`));
-      }, Math.max(0, deadline - Date.now()));
-      this.pendingRenders.set(requestId, (state) => { clearTimeout(timer); resolve(state); });
+      const timer = setTimeout(
+        () => {
+          this.pendingRenders.delete(requestId);
+          reject(new Error(`The status panel for "${key}" did not answer within ${timeoutMs} ms.`));
+        },
+        Math.max(0, deadline - Date.now()),
+      );
+      this.pendingRenders.set(requestId, state => {
+        clearTimeout(timer);
+        resolve(state);
+      });
       void this.post(entry, { type: 'reportRendered', requestId });
     });
   }
@@ -106,7 +131,10 @@ export class StatusPanels implements vscode.Disposable {
     return {
       enableScripts: true,
       enableFindWidget: true,
-      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'media'), vscode.Uri.joinPath(this.extensionUri, 'media')],
+      localResourceRoots: [
+        vscode.Uri.joinPath(this.extensionUri, 'dist', 'media'),
+        vscode.Uri.joinPath(this.extensionUri, 'media'),
+      ],
     };
   }
 
@@ -117,39 +145,47 @@ export class StatusPanels implements vscode.Disposable {
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'activitybar.svg');
     panel.webview.html = this.html(panel.webview);
     const subscriptions: vscode.Disposable[] = [];
-    subscriptions.push(panel.webview.onDidReceiveMessage((raw: unknown) => {
-      const parsed = fromPanelSchema.safeParse(raw);
-      if (!parsed.success) {
-        this.log(`status panel: ignored a malformed message: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
-        return;
-      }
-      const message = parsed.data;
-      if (message.type === 'ready') {
-        entry.ready = true;
-        if (entry.snapshot) void this.post(entry, { type: 'show', snapshot: entry.snapshot });
-      } else if (message.type === 'rendered') {
-        this.pendingRenders.get(message.requestId)?.(message.state);
-        this.pendingRenders.delete(message.requestId);
-      } else if (message.command === 'dismissProcedure') {
-        if (entry.snapshot?.clusterName) this.onDismissProcedure?.(entry.snapshot.clusterName);
-      } else {
-        void runPanelCommand(message.command, entry.snapshot);
-      }
-    }));
+    subscriptions.push(
+      panel.webview.onDidReceiveMessage((raw: unknown) => {
+        const parsed = fromPanelSchema.safeParse(raw);
+        if (!parsed.success) {
+          this.log(`status panel: ignored a malformed message: ${parsed.error.issues.map(i => i.message).join('; ')}`);
+          return;
+        }
+        const message = parsed.data;
+        if (message.type === 'ready') {
+          entry.ready = true;
+          if (entry.snapshot) void this.post(entry, { type: 'show', snapshot: entry.snapshot });
+        } else if (message.type === 'rendered') {
+          this.pendingRenders.get(message.requestId)?.(message.state);
+          this.pendingRenders.delete(message.requestId);
+        } else if (message.command === 'dismissProcedure') {
+          if (entry.snapshot?.clusterName) this.onDismissProcedure?.(entry.snapshot.clusterName);
+        } else {
+          void runPanelCommand(message.command, entry.snapshot);
+        }
+      }),
+    );
     // A hidden panel's webview is torn down (no retainContextWhenHidden); it says "ready" again when it comes back.
-    subscriptions.push(panel.onDidChangeViewState(() => {
-      if (!panel.visible) entry.ready = false;
-    }));
-    subscriptions.push(panel.onDidDispose(() => {
-      if (this.panels.get(key) === entry) this.panels.delete(key);
-      subscriptions.forEach((d) => d.dispose());
-    }));
+    subscriptions.push(
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) entry.ready = false;
+      }),
+    );
+    subscriptions.push(
+      panel.onDidDispose(() => {
+        if (this.panels.get(key) === entry) this.panels.delete(key);
+        subscriptions.forEach(d => d.dispose());
+      }),
+    );
     return entry;
   }
 
   private async post(entry: PanelEntry, message: ToPanel): Promise<void> {
     // Validate before sending: a snapshot the panel would reject is a bug here, and should say so here.
-    const checked = toPanelSchema.parse(message.type === 'show' ? { ...message, snapshot: offerableHere(message.snapshot) } : message);
+    const checked = toPanelSchema.parse(
+      message.type === 'show' ? { ...message, snapshot: offerableHere(message.snapshot) } : message,
+    );
     await entry.panel.webview.postMessage(checked);
   }
 
@@ -183,14 +219,14 @@ export class StatusPanels implements vscode.Disposable {
   dispose(): void {
     for (const entry of this.panels.values()) entry.panel.dispose();
     this.panels.clear();
-    this.disposables.forEach((d) => d.dispose());
+    this.disposables.forEach(d => d.dispose());
   }
 }
 
 /** In Restricted Mode the panel offers only the buttons that can run there (see ../trust). */
 function offerableHere(snapshot: StatusSnapshot): StatusSnapshot {
   if (vscode.workspace.isTrusted) return snapshot;
-  return { ...snapshot, actions: snapshot.actions.filter((a) => !needsTrust(`greenplumCoordinator.${a}`)) };
+  return { ...snapshot, actions: snapshot.actions.filter(a => !needsTrust(`greenplumCoordinator.${a}`)) };
 }
 
 function panelTitle(snapshot: StatusSnapshot): string {

@@ -18,17 +18,25 @@ const RANK: Record<Health, number> = { error: 0, warning: 1, unknown: 2, ok: 3 }
  * with a running procedure before others of the same rank, then the preferred (selected) one, then by name.
  * Returns the number of other clusters that are not healthy too.
  */
-export function worstCluster(clusters: readonly ClusterSummaryInput[], preferred: string | undefined): { name: string; othersNotHealthy: number } | undefined {
-  const observed = clusters.filter((c) => c.situation !== undefined);
+export function worstCluster(
+  clusters: readonly ClusterSummaryInput[],
+  preferred: string | undefined,
+): { name: string; othersNotHealthy: number } | undefined {
+  const observed = clusters.filter(c => c.situation !== undefined);
   if (!observed.length) return preferred ? { name: preferred, othersNotHealthy: 0 } : undefined;
-  const key = (c: ClusterSummaryInput): [number, number, number, string] => [RANK[SITUATION_TEXT[c.situation!].health], c.procedureRunning ? 0 : 1, c.name === preferred ? 0 : 1, c.name];
+  const key = (c: ClusterSummaryInput): [number, number, number, string] => [
+    RANK[SITUATION_TEXT[c.situation!].health],
+    c.procedureRunning ? 0 : 1,
+    c.name === preferred ? 0 : 1,
+    c.name,
+  ];
   const sorted = [...observed].sort((a, b) => {
     const [x, y] = [key(a), key(b)];
     for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return (x[i] as number) - (y[i] as number);
     return x[3].localeCompare(y[3]);
   });
   const worst = sorted[0]!;
-  const othersNotHealthy = sorted.slice(1).filter((c) => SITUATION_TEXT[c.situation!].health !== 'ok').length;
+  const othersNotHealthy = sorted.slice(1).filter(c => SITUATION_TEXT[c.situation!].health !== 'ok').length;
   return { name: worst.name, othersNotHealthy };
 }
 

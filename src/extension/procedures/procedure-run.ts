@@ -17,7 +17,16 @@ const OUTPUT_LIMIT = 64 * 1024;
 export type StepConfirmer = (step: PlannedStep) => Promise<boolean>;
 
 function stepView(step: PlannedStep, status: StepView['status']): StepView {
-  return { index: step.index, title: step.title, host: step.host, command: shownCommand(step), changesCluster: step.changesCluster, status, message: '', output: '' };
+  return {
+    index: step.index,
+    title: step.title,
+    host: step.host,
+    command: shownCommand(step),
+    changesCluster: step.changesCluster,
+    status,
+    message: '',
+    output: '',
+  };
 }
 
 export class ProcedureRun implements ProcedureUi {
@@ -29,14 +38,21 @@ export class ProcedureRun implements ProcedureUi {
   private readonly title: string;
 
   /** `answer` replaces both modals (the plan's and the steps'), for tests. */
-  constructor(private readonly services: Services, private readonly cluster: string, procedure: ProcedureId, private readonly answer: StepConfirmer | undefined, private readonly onTerminal: (t: StepTerminal) => void, private readonly onEvent?: (e: SessionEvent) => void) {
+  constructor(
+    private readonly services: Services,
+    private readonly cluster: string,
+    procedure: ProcedureId,
+    private readonly answer: StepConfirmer | undefined,
+    private readonly onTerminal: (t: StepTerminal) => void,
+    private readonly onEvent?: (e: SessionEvent) => void,
+  ) {
     const def = PROCEDURES[procedure];
     this.title = def.title;
     this.view = { title: def.title, status: 'plan', message: def.description, steps: [] };
   }
 
   async approvePlan(plan: StepPlan): Promise<boolean> {
-    this.view.steps = [plan.decision.step, ...plan.decision.upcoming].map((s) => stepView(s, 'planned'));
+    this.view.steps = [plan.decision.step, ...plan.decision.upcoming].map(s => stepView(s, 'planned'));
     this.services.procedures.set(this.cluster, this.view);
     await this.services.showClusterPanel(this.cluster);
     const go = this.answer ? true : await approvePlanModal(plan, this.cluster);
@@ -55,10 +71,18 @@ export class ProcedureRun implements ProcedureUi {
     return ok;
   }
 
-  readonly runStep = async (executor: RemoteExecutor, host: HostTarget, command: string, options: ExecOptions): Promise<ExecResult> => {
+  readonly runStep = async (
+    executor: RemoteExecutor,
+    host: HostTarget,
+    command: string,
+    options: ExecOptions,
+  ): Promise<ExecResult> => {
     const terminal = this.openTerminal();
     const r = await terminal.runStep(executor, host, command, options);
-    const status = r.exitCode !== null ? vscode.l10n.t('exit status {0}', r.exitCode) : vscode.l10n.t('ended by signal {0}', r.signal ?? '?');
+    const status =
+      r.exitCode !== null
+        ? vscode.l10n.t('exit status {0}', r.exitCode)
+        : vscode.l10n.t('ended by signal {0}', r.signal ?? '?');
     terminal.endLine();
     terminal.line(`${status} · ${(r.durationMs / 1000).toFixed(1)} s`);
     return r;
@@ -66,7 +90,15 @@ export class ProcedureRun implements ProcedureUi {
 
   during<T>(phase: 'observe' | 'run', work: () => Promise<T>): Promise<T> {
     if (phase === 'observe') {
-      return Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Observing ${this.cluster} to plan "${this.title}"…` }, work));
+      return Promise.resolve(
+        vscode.window.withProgress(
+          {
+            location: vscode.ProgressLocation.Notification,
+            title: `Observing ${this.cluster} to plan "${this.title}"…`,
+          },
+          work,
+        ),
+      );
     }
     const terminal = this.openTerminal();
     this.view.status = 'running';
@@ -77,13 +109,16 @@ export class ProcedureRun implements ProcedureUi {
     // is interrupted (the engine then records it as unknown, re-observes the cluster and runs no further step);
     // between commands (guards, observations, a confirmation) the run stops before its next step.
     terminal.onInterrupt = () => this.abort.abort();
-    const running = vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${this.title} on ${this.cluster}`, cancellable: true }, (progress, token) => {
-      this.progress = progress;
-      token.onCancellationRequested(() => {
-        if (!terminal.interrupt()) this.abort.abort();
-      });
-      return work();
-    });
+    const running = vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `${this.title} on ${this.cluster}`, cancellable: true },
+      (progress, token) => {
+        this.progress = progress;
+        token.onCancellationRequested(() => {
+          if (!terminal.interrupt()) this.abort.abort();
+        });
+        return work();
+      },
+    );
     return Promise.resolve(running).finally(() => {
       if (this.pendingPanelUpdate) clearTimeout(this.pendingPanelUpdate);
       terminal.onInterrupt = undefined;
@@ -116,7 +151,9 @@ export class ProcedureRun implements ProcedureUi {
       case 'audit': {
         const r = e.record;
         if (e.error) this.services.output.error(`audit log: ${e.error}`);
-        this.services.output.info(`[audit] ${r.user} ${r.kind} on ${r.host}: ${r.command} → ${r.exitCode ?? r.error ?? 'unknown'} (${r.durationMs} ms)`);
+        this.services.output.info(
+          `[audit] ${r.user} ${r.kind} on ${r.host}: ${r.command} → ${r.exitCode ?? r.error ?? 'unknown'} (${r.durationMs} ms)`,
+        );
         break;
       }
       default:
@@ -151,20 +188,26 @@ export class ProcedureRun implements ProcedureUi {
       terminal?.command(step.host, shownCommand(step));
     } else if (status === 'succeeded') terminal?.ok(`${step.title}: ${message ?? 'done'}`);
     else if (status === 'failed' || status === 'refused') terminal?.fail(`${step.title}: ${message ?? 'failed'}`);
-    else if (status === 'unknown' || status === 'needs-attention') terminal?.warn(`${step.title}: ${message ?? status}`);
+    else if (status === 'unknown' || status === 'needs-attention')
+      terminal?.warn(`${step.title}: ${message ?? status}`);
     else if (status === 'skipped') terminal?.warn(`${step.title}: skipped (${message ?? 'declined'})`);
     this.services.updateClusterPanel(this.cluster);
   }
 
   /** The step's row in the stepper, updated to the step as planned now (hosts and command from the fresh observation). */
   private find(step: PlannedStep): StepView {
-    let v = this.view.steps.find((x) => x.index === step.index);
+    let v = this.view.steps.find(x => x.index === step.index);
     if (!v) {
       v = stepView(step, 'pending');
       this.view.steps.push(v);
       this.view.steps.sort((a, b) => a.index - b.index);
     }
-    Object.assign(v, { title: step.title, host: step.host, command: shownCommand(step), changesCluster: step.changesCluster });
+    Object.assign(v, {
+      title: step.title,
+      host: step.host,
+      command: shownCommand(step),
+      changesCluster: step.changesCluster,
+    });
     return v;
   }
 

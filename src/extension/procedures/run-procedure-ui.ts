@@ -28,22 +28,45 @@ export function procedureTerminalText(cluster: string): string | undefined {
   return lastTerminals.get(cluster)?.transcript();
 }
 
-export async function runProcedureUi(services: Services, loaded: LoadedCluster, procedure: ProcedureId, planOptions: PlanOptions = {}): Promise<ProcedureOutcome> {
+export async function runProcedureUi(
+  services: Services,
+  loaded: LoadedCluster,
+  procedure: ProcedureId,
+  planOptions: PlanOptions = {},
+): Promise<ProcedureOutcome> {
   const def = PROCEDURES[procedure];
   const name = loaded.cluster.name;
-  if (services.procedures.get(name)?.status === 'running') throw new Error(`a procedure is already running on ${name}; wait for it to finish or cancel it from its progress notification`);
+  if (services.procedures.get(name)?.status === 'running')
+    throw new Error(
+      `a procedure is already running on ${name}; wait for it to finish or cancel it from its progress notification`,
+    );
   const session = services.session(loaded);
   const history = new HistoryFile(historyPathFor(session.journalPath));
   // Observations that changed something and the run's end go to the cluster's history; never fatal.
   const recordHistory = (e: SessionEvent): void => {
     try {
       if (e.type === 'observed') history.recordObservation(e.state);
-      if (e.type === 'run-finished') history.recordRun({ ts: new Date().toISOString(), cluster: name, procedure, runId: e.result.runId, status: e.result.status, message: e.result.message });
+      if (e.type === 'run-finished')
+        history.recordRun({
+          ts: new Date().toISOString(),
+          cluster: name,
+          procedure,
+          runId: e.result.runId,
+          status: e.result.status,
+          message: e.result.message,
+        });
     } catch (error) {
       services.output.warn(`history: ${error instanceof Error ? error.message : String(error)}`);
     }
   };
-  const run = new ProcedureRun(services, name, procedure, confirmationOverride, (t) => lastTerminals.set(name, t), recordHistory);
+  const run = new ProcedureRun(
+    services,
+    name,
+    procedure,
+    confirmationOverride,
+    t => lastTerminals.set(name, t),
+    recordHistory,
+  );
   const outcome = await session.run(procedure, run, { signal: run.abort.signal, planOptions });
   switch (outcome.status) {
     case 'done-already':
@@ -53,7 +76,9 @@ export async function runProcedureUi(services: Services, loaded: LoadedCluster, 
       if (!outcome.result) {
         services.procedures.set(name, { title: def.title, status: 'blocked', message: outcome.message, steps: [] });
         services.updateClusterPanel(name);
-        void vscode.window.showWarningMessage(`${def.title} cannot run on ${name} now: ${outcome.message}`, { modal: false });
+        void vscode.window.showWarningMessage(`${def.title} cannot run on ${name} now: ${outcome.message}`, {
+          modal: false,
+        });
         return outcome;
       }
       break;
@@ -70,7 +95,7 @@ export async function runProcedureUi(services: Services, loaded: LoadedCluster, 
   await services.clusters.check(loaded);
   services.updateStatusBar();
   const say = outcome.status === 'done' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
-  void say(`${def.title} on ${name}: ${outcome.status}. ${outcome.message}`, 'Show Status Panel').then((c) => {
+  void say(`${def.title} on ${name}: ${outcome.status}. ${outcome.message}`, 'Show Status Panel').then(c => {
     if (c) void services.showClusterPanel(name);
   });
   return outcome;
@@ -84,6 +109,7 @@ export async function checkAndOffer(services: Services, loaded: LoadedCluster): 
   const resume = 'Resume from the Observed State';
   const choice = await vscode.window.showWarningMessage(
     `"${def.title}" on ${loaded.cluster.name} was interrupted${open.lastStep ? ` (last step started: ${open.lastStep})` : ''}. Resuming plans the next step from what the cluster shows now, not from memory.`,
-    resume);
+    resume,
+  );
   if (choice === resume) await runProcedureUi(services, loaded, open.procedure);
 }

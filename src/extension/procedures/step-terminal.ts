@@ -42,7 +42,7 @@ export class StepTerminal implements vscode.Disposable {
     const pty: vscode.Pseudoterminal = {
       onDidWrite: this.writer.event,
       onDidClose: this.closer.event,
-      open: (dimensions) => {
+      open: dimensions => {
         if (dimensions) this.setSize(dimensions.columns, dimensions.rows);
         this.opened = true;
         for (const chunk of this.buffered.splice(0)) this.writer.fire(chunk);
@@ -52,8 +52,8 @@ export class StepTerminal implements vscode.Disposable {
         // Closing the terminal while a step runs interrupts it, as closing a shell's window would.
         this.running?.stop('cancelled');
       },
-      setDimensions: (d) => this.setSize(d.columns, d.rows),
-      handleInput: (data) => this.input(data),
+      setDimensions: d => this.setSize(d.columns, d.rows),
+      handleInput: data => this.input(data),
     };
     this.terminal = vscode.window.createTerminal({ name, pty, iconPath: new vscode.ThemeIcon('server-environment') });
   }
@@ -98,9 +98,19 @@ export class StepTerminal implements vscode.Disposable {
    * Rejects with RemoteExecError when the outcome is unknown: 'cancelled' (Ctrl+C, the signal, the terminal closed),
    * 'timeout', 'connection-lost', or a connection that could not be made.
    */
-  async runStep(executor: RemoteExecutor, host: HostTarget, command: string, options: ExecOptions): Promise<ExecResult> {
+  async runStep(
+    executor: RemoteExecutor,
+    host: HostTarget,
+    command: string,
+    options: ExecOptions,
+  ): Promise<ExecResult> {
     if (this.running) throw new Error('a step is already running in this terminal');
-    if (options.signal?.aborted) throw new RemoteExecError('cancelled', host.name, vscode.l10n.t('Cancelled before it started: the command did not run on {0}.', host.name));
+    if (options.signal?.aborted)
+      throw new RemoteExecError(
+        'cancelled',
+        host.name,
+        vscode.l10n.t('Cancelled before it started: the command did not run on {0}.', host.name),
+      );
     const t0 = Date.now();
     const session = await executor.openShell(host, { command, cols: this.columns, rows: this.rows });
     let stopped: 'cancelled' | 'timeout' | undefined;
@@ -113,7 +123,7 @@ export class StepTerminal implements vscode.Disposable {
       hangUp = setTimeout(() => session.close(), HANG_UP_AFTER_MS);
     };
     this.running = { session, stop };
-    const offData = session.onData((data) => {
+    const offData = session.onData(data => {
       this.write(data);
       options.onStdout?.(data.replace(/\r\n/g, '\n'));
     });
@@ -122,9 +132,31 @@ export class StepTerminal implements vscode.Disposable {
     options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const end = await session.exited;
-      const result: ExecResult = { exitCode: end.exitCode, signal: end.signal, stdout: end.output.replace(/\r\n/g, '\n'), stderr: '', durationMs: Date.now() - t0 };
-      if (stopped === 'cancelled') throw new RemoteExecError('cancelled', host.name, vscode.l10n.t('interrupted by the user (Ctrl+C) on {0}; what the command did is unknown', host.name), result);
-      if (stopped === 'timeout') throw new RemoteExecError('timeout', host.name, vscode.l10n.t('no result from {0} within {1} s; the command was interrupted, what it did is unknown', host.name, Math.round((options.timeoutMs ?? 0) / 1000)), result);
+      const result: ExecResult = {
+        exitCode: end.exitCode,
+        signal: end.signal,
+        stdout: end.output.replace(/\r\n/g, '\n'),
+        stderr: '',
+        durationMs: Date.now() - t0,
+      };
+      if (stopped === 'cancelled')
+        throw new RemoteExecError(
+          'cancelled',
+          host.name,
+          vscode.l10n.t('interrupted by the user (Ctrl+C) on {0}; what the command did is unknown', host.name),
+          result,
+        );
+      if (stopped === 'timeout')
+        throw new RemoteExecError(
+          'timeout',
+          host.name,
+          vscode.l10n.t(
+            'no result from {0} within {1} s; the command was interrupted, what it did is unknown',
+            host.name,
+            Math.round((options.timeoutMs ?? 0) / 1000),
+          ),
+          result,
+        );
       return result;
     } finally {
       offData();
@@ -161,9 +193,15 @@ export class StepTerminal implements vscode.Disposable {
     this.line(`${DIM}${host}$${RESET} ${command}`);
   }
 
-  ok(text: string): void { this.line(`${GREEN}✓ ${text}${RESET}`); }
-  warn(text: string): void { this.line(`${YELLOW}! ${text}${RESET}`); }
-  fail(text: string): void { this.line(`${RED}✕ ${text}${RESET}`); }
+  ok(text: string): void {
+    this.line(`${GREEN}✓ ${text}${RESET}`);
+  }
+  warn(text: string): void {
+    this.line(`${YELLOW}! ${text}${RESET}`);
+  }
+  fail(text: string): void {
+    this.line(`${RED}✕ ${text}${RESET}`);
+  }
 
   dispose(): void {
     this.running?.stop('cancelled');

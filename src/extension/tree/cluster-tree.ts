@@ -51,7 +51,7 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterTreeN
           this.changed.fire(undefined);
         }, 50);
       }),
-      vscode.workspace.onDidChangeTextDocument((e) => {
+      vscode.workspace.onDidChangeTextDocument(e => {
         if (!e.document.uri.path.endsWith(`/${INVENTORY_FILE_NAME}`)) return;
         if (this.editTimer) clearTimeout(this.editTimer);
         this.editTimer = setTimeout(() => this.refresh(), 400);
@@ -81,7 +81,12 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterTreeN
       ];
     }
     if (node.type === 'cluster') {
-      return node.loaded.cluster.hosts.map((host): ClusterTreeNode => ({ type: 'host', clusterName: node.clusterName, hostName: host.name, host }));
+      return node.loaded.cluster.hosts.map((host): ClusterTreeNode => ({
+        type: 'host',
+        clusterName: node.clusterName,
+        hostName: host.name,
+        host,
+      }));
     }
     return [];
   }
@@ -104,7 +109,9 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterTreeN
     const tip = new vscode.MarkdownString(undefined, true);
     tip.appendMarkdown(`**${c.name}**${c.config.description ? ` — ${c.config.description}` : ''}\n\n`);
     if (obs?.observing) {
-      item.description = state ? vscode.l10n.t('{0} · checking…', SITUATION_TEXT[state.situation].short) : vscode.l10n.t('checking…');
+      item.description = state
+        ? vscode.l10n.t('{0} · checking…', SITUATION_TEXT[state.situation].short)
+        : vscode.l10n.t('checking…');
       item.iconPath = new vscode.ThemeIcon('loading~spin');
     } else if (state) {
       const s = SITUATION_TEXT[state.situation];
@@ -115,49 +122,101 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterTreeN
       item.iconPath = obs?.error ? icon('error', 'error') : new vscode.ThemeIcon('server-environment');
     }
     // ".swapped": the original standby host is the active coordinator, the only time the swap back applies.
-    const swapped = state?.activeCoordinator && state.activeCoordinator !== c.originalCoordinator.name ? '.swapped' : '';
+    const swapped =
+      state?.activeCoordinator && state.activeCoordinator !== c.originalCoordinator.name ? '.swapped' : '';
     item.contextValue = `cluster.${state?.situation ?? 'unobserved'}${swapped}`;
     if (state) {
-      tip.appendMarkdown(vscode.l10n.t('Active coordinator: **{0}** · standby: **{1}**', state.activeCoordinator ?? vscode.l10n.t('none'), standbyWords(state)) + '\n\n');
-      if (state.release) tip.appendMarkdown(vscode.l10n.t('Release: {0}', releaseName(state.release)) + (c.config.release ? ' ' + vscode.l10n.t('(pinned in the inventory)') : '') + '\n\n');
-      tip.appendMarkdown(vscode.l10n.t('Observed {0} ({1})', formatTime(state.observedAt), ago(state.observedAt, Date.now())) + '\n\n');
-      for (const p of state.problems.slice(0, 5)) tip.appendMarkdown(`- ${p.level}: ${p.text.replace(/[*_`[\]]/g, '\\$&')}\n`);
+      tip.appendMarkdown(
+        vscode.l10n.t(
+          'Active coordinator: **{0}** · standby: **{1}**',
+          state.activeCoordinator ?? vscode.l10n.t('none'),
+          standbyWords(state),
+        ) + '\n\n',
+      );
+      if (state.release)
+        tip.appendMarkdown(
+          vscode.l10n.t('Release: {0}', releaseName(state.release)) +
+            (c.config.release ? ' ' + vscode.l10n.t('(pinned in the inventory)') : '') +
+            '\n\n',
+        );
+      tip.appendMarkdown(
+        vscode.l10n.t('Observed {0} ({1})', formatTime(state.observedAt), ago(state.observedAt, Date.now())) + '\n\n',
+      );
+      for (const p of state.problems.slice(0, 5))
+        tip.appendMarkdown(`- ${p.level}: ${p.text.replace(/[*_`[\]]/g, '\\$&')}\n`);
     } else {
       tip.appendMarkdown(vscode.l10n.t('Not checked yet: run *Check Coordinator Mirroring*.') + '\n\n');
     }
     if (obs?.error) tip.appendMarkdown('\n\n' + vscode.l10n.t('Last check failed: {0}', obs.error));
-    tip.appendMarkdown('\n\n' + vscode.l10n.t('Data directory `{0}`, port {1} · defined in `{2}`', c.config.dataDirectory, c.config.port, vscode.workspace.asRelativePath(loaded.file)));
+    tip.appendMarkdown(
+      '\n\n' +
+        vscode.l10n.t(
+          'Data directory `{0}`, port {1} · defined in `{2}`',
+          c.config.dataDirectory,
+          c.config.port,
+          vscode.workspace.asRelativePath(loaded.file),
+        ),
+    );
     item.tooltip = tip;
-    item.command = { command: 'greenplumCoordinator.showPanel', title: vscode.l10n.t('Show Status Panel'), arguments: [c.name] };
+    item.command = {
+      command: 'greenplumCoordinator.showPanel',
+      title: vscode.l10n.t('Show Status Panel'),
+      arguments: [c.name],
+    };
     return item;
   }
 
-  private hostItem(node: Extract<ClusterTreeNode, { type: 'host' }>, obs: ClusterObservation | undefined): vscode.TreeItem {
+  private hostItem(
+    node: Extract<ClusterTreeNode, { type: 'host' }>,
+    obs: ClusterObservation | undefined,
+  ): vscode.TreeItem {
     const h = node.host;
     const item = new vscode.TreeItem(h.name, vscode.TreeItemCollapsibleState.None);
     item.id = `host:${node.clusterName}:${h.name}`;
     const state = obs?.result?.state;
-    const observed: HostState | undefined = state?.hosts.find((x) => x.name === h.name);
+    const observed: HostState | undefined = state?.hosts.find(x => x.name === h.name);
     const tip = new vscode.MarkdownString(undefined, true);
     tip.appendMarkdown(vscode.l10n.t('**{0}** (ssh `{1}`) — built as the {2}', h.name, h.sshTarget, h.role) + '\n\n');
     if (!state || !observed) {
       item.description = vscode.l10n.t('built as {0} · role not observed', h.role);
       item.contextValue = 'host.unobserved';
       item.iconPath = icon('question', 'unknown');
-      tip.appendMarkdown(vscode.l10n.t('Data directory `{0}`, port {1}.', h.dataDirectory, h.port) + '\n\n' + vscode.l10n.t('Role unknown until the cluster is checked.'));
+      tip.appendMarkdown(
+        vscode.l10n.t('Data directory `{0}`, port {1}.', h.dataDirectory, h.port) +
+          '\n\n' +
+          vscode.l10n.t('Role unknown until the cluster is checked.'),
+      );
     } else {
       const d = describeHost(observed, state);
       item.description = d.label;
       const authFailed = !observed.reachable && observed.failure === 'auth-failed';
-      const keyProblem = !observed.reachable && (observed.failure === 'host-key-changed' || observed.failure === 'host-key-unknown');
-      item.contextValue = !observed.reachable ? (authFailed ? 'host.auth-failed' : keyProblem ? 'host.host-key' : 'host.unreachable') : `host.${observed.role}`;
+      const keyProblem =
+        !observed.reachable && (observed.failure === 'host-key-changed' || observed.failure === 'host-key-unknown');
+      item.contextValue = !observed.reachable
+        ? authFailed
+          ? 'host.auth-failed'
+          : keyProblem
+            ? 'host.host-key'
+            : 'host.unreachable'
+        : `host.${observed.role}`;
       item.iconPath = !observed.reachable
         ? icon(authFailed || keyProblem ? 'lock' : 'debug-disconnect', 'error')
-        : icon(observed.role === 'active-coordinator' ? 'star-full' : observed.role === 'standby' ? 'mirror' : observed.role === 'stale' ? 'history' : 'circle-slash', d.health);
+        : icon(
+            observed.role === 'active-coordinator'
+              ? 'star-full'
+              : observed.role === 'standby'
+                ? 'mirror'
+                : observed.role === 'stale'
+                  ? 'history'
+                  : 'circle-slash',
+            d.health,
+          );
       tip.appendMarkdown(`${d.label}: ${d.detail.replace(/[*_`[\]]/g, '\\$&')}\n\n`);
       if (observed.reachable) {
         const facts = [
-          observed.dataDirectoryExists === false ? vscode.l10n.t('Data directory `{0}` (absent)', observed.dataDirectory) : vscode.l10n.t('Data directory `{0}`', observed.dataDirectory),
+          observed.dataDirectoryExists === false
+            ? vscode.l10n.t('Data directory `{0}` (absent)', observed.dataDirectory)
+            : vscode.l10n.t('Data directory `{0}`', observed.dataDirectory),
           vscode.l10n.t('port {0}', observed.port),
           ...(observed.postmasterPid ? [vscode.l10n.t('PID {0}', observed.postmasterPid)] : []),
           ...(observed.timeline !== undefined ? [vscode.l10n.t('timeline {0}', observed.timeline)] : []),
@@ -166,22 +225,54 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterTreeN
       }
       const sb = state.standby;
       if (sb.host === h.name && sb.status !== 'not-configured') {
-        tip.appendMarkdown(vscode.l10n.t('WAL sender **{0}**, sync state **{1}**', sb.walState ?? vscode.l10n.t('none'), sb.syncState ?? '?') + '\n\n' +
-          vscode.l10n.t('sent `{0}` · flush `{1}` · replay `{2}` · lag {3}', sb.sentLsn ?? '?', sb.flushLsn ?? '?', sb.replayLsn ?? '?', sb.lagBytes === null ? vscode.l10n.t('unknown') : formatBytes(sb.lagBytes)) + '\n\n');
+        tip.appendMarkdown(
+          vscode.l10n.t(
+            'WAL sender **{0}**, sync state **{1}**',
+            sb.walState ?? vscode.l10n.t('none'),
+            sb.syncState ?? '?',
+          ) +
+            '\n\n' +
+            vscode.l10n.t(
+              'sent `{0}` · flush `{1}` · replay `{2}` · lag {3}',
+              sb.sentLsn ?? '?',
+              sb.flushLsn ?? '?',
+              sb.replayLsn ?? '?',
+              sb.lagBytes === null ? vscode.l10n.t('unknown') : formatBytes(sb.lagBytes),
+            ) +
+            '\n\n',
+        );
       }
-      if (observed.backups.length) tip.appendMarkdown(vscode.l10n.t('Backups: {0}', observed.backups.map((b) => `\`${b}\``).join(', ')) + '\n\n');
-      tip.appendMarkdown(vscode.l10n.t('Observed {0} ({1})', formatTime(observed.observedAt), ago(observed.observedAt, Date.now())));
+      if (observed.backups.length)
+        tip.appendMarkdown(vscode.l10n.t('Backups: {0}', observed.backups.map(b => `\`${b}\``).join(', ')) + '\n\n');
+      tip.appendMarkdown(
+        vscode.l10n.t('Observed {0} ({1})', formatTime(observed.observedAt), ago(observed.observedAt, Date.now())),
+      );
       if (!observed.reachable) {
         // The action that fixes it: credentials for an auth failure, another check otherwise. A changed host key
         // is never accepted from here: the user verifies the new key and edits known_hosts.
         item.command = authFailed
-          ? { command: 'greenplumCoordinator.forgetCredentials', title: vscode.l10n.t('Forget Saved Credentials'), arguments: [node] }
-          : { command: 'greenplumCoordinator.checkMirroring', title: vscode.l10n.t('Check Again'), arguments: [node.clusterName] };
-        tip.appendMarkdown('\n\n' + (authFailed
-          ? vscode.l10n.t('Click to forget the saved credentials for this host, then check again.')
-          : keyProblem
-            ? vscode.l10n.t('Verify the host\'s key on the host itself ({0}); if it was reinstalled, remove the old entry ({1}) and check again to be asked about the new key.', 'ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub', 'ssh-keygen -R')
-            : vscode.l10n.t('Click to check again.')));
+          ? {
+              command: 'greenplumCoordinator.forgetCredentials',
+              title: vscode.l10n.t('Forget Saved Credentials'),
+              arguments: [node],
+            }
+          : {
+              command: 'greenplumCoordinator.checkMirroring',
+              title: vscode.l10n.t('Check Again'),
+              arguments: [node.clusterName],
+            };
+        tip.appendMarkdown(
+          '\n\n' +
+            (authFailed
+              ? vscode.l10n.t('Click to forget the saved credentials for this host, then check again.')
+              : keyProblem
+                ? vscode.l10n.t(
+                    "Verify the host's key on the host itself ({0}); if it was reinstalled, remove the old entry ({1}) and check again to be asked about the new key.",
+                    'ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub',
+                    'ssh-keygen -R',
+                  )
+                : vscode.l10n.t('Click to check again.')),
+        );
       }
     }
     item.tooltip = tip;
@@ -201,19 +292,39 @@ function problemItem(broken: InventoryFileProblem): vscode.TreeItem {
   const where = vscode.workspace.asRelativePath(broken.file);
   const first = broken.problems[0];
   // A broken cluster is listed under its own name, with its first problem; the file's own problems under the file.
-  const label = broken.clusterName ?? (count === 1 ? vscode.l10n.t('{0}: 1 problem', where) : vscode.l10n.t('{0}: {1} problems', where, count));
+  const label =
+    broken.clusterName ??
+    (count === 1 ? vscode.l10n.t('{0}: 1 problem', where) : vscode.l10n.t('{0}: {1} problems', where, count));
   const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
   item.id = `problem:${broken.file.toString()}:${broken.clusterName ?? ''}`;
   item.contextValue = broken.clusterName ? 'clusterProblem' : 'inventoryProblem';
   item.iconPath = icon('error', 'error');
-  item.description = first ? vscode.l10n.t('line {0}: {1}', first.line, shortProblem(first.message, broken.clusterName)) : undefined;
-  item.tooltip = [...(broken.clusterName ? [vscode.l10n.t('Cluster {0} in {1} cannot be used until this is fixed; the other clusters are not affected.', broken.clusterName, where)] : []),
-    ...broken.problems.map((p) => vscode.l10n.t('line {0}, column {1}: {2}', p.line, p.column, p.message))].join('\n');
-  item.command = { command: 'vscode.open', title: vscode.l10n.t('Open the inventory file'), arguments: [broken.file.with({ fragment: first ? `L${first.line},${first.column}` : '' })] };
+  item.description = first
+    ? vscode.l10n.t('line {0}: {1}', first.line, shortProblem(first.message, broken.clusterName))
+    : undefined;
+  item.tooltip = [
+    ...(broken.clusterName
+      ? [
+          vscode.l10n.t(
+            'Cluster {0} in {1} cannot be used until this is fixed; the other clusters are not affected.',
+            broken.clusterName,
+            where,
+          ),
+        ]
+      : []),
+    ...broken.problems.map(p => vscode.l10n.t('line {0}, column {1}: {2}', p.line, p.column, p.message)),
+  ].join('\n');
+  item.command = {
+    command: 'vscode.open',
+    title: vscode.l10n.t('Open the inventory file'),
+    arguments: [broken.file.with({ fragment: first ? `L${first.line},${first.column}` : '' })],
+  };
   return item;
 }
 
 /** The message without the "clusters.<name>." prefix the label already says. */
 function shortProblem(message: string, clusterName: string | undefined): string {
-  return clusterName && message.startsWith(`clusters.${clusterName}.`) ? message.slice(`clusters.${clusterName}.`.length) : message;
+  return clusterName && message.startsWith(`clusters.${clusterName}.`)
+    ? message.slice(`clusters.${clusterName}.`.length)
+    : message;
 }

@@ -24,13 +24,14 @@ const rangeOf = (n: unknown): Range | undefined => {
   return r ? [r[0], r[1]] : undefined;
 };
 
-const scalarText = (n: unknown): string | undefined => (isScalar(n) && (typeof n.value === 'string' || typeof n.value === 'number') ? String(n.value) : undefined);
+const scalarText = (n: unknown): string | undefined =>
+  isScalar(n) && (typeof n.value === 'string' || typeof n.value === 'number') ? String(n.value) : undefined;
 
 /** offset → 1-based line, by binary search over the line starts (found once per text, not once per question). */
 function lineFinder(text: string): (offset: number) => number {
   const starts = [0];
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-  return (offset) => {
+  return offset => {
     let lo = 0;
     let hi = starts.length - 1;
     while (lo < hi) {
@@ -46,7 +47,11 @@ function lineFinder(text: string): (offset: number) => number {
 const MAX_CLUSTER_NAME = 63;
 
 /** The longest name of `names` that starts `text` at `from` and ends at the end or before `.`, `[`, `"` or a blank. */
-function clusterNameAt(text: string, from: number, names: ReadonlySet<string> | ReadonlyMap<string, string>): string | undefined {
+function clusterNameAt(
+  text: string,
+  from: number,
+  names: ReadonlySet<string> | ReadonlyMap<string, string>,
+): string | undefined {
   for (let len = Math.min(MAX_CLUSTER_NAME, text.length - from); len > 0; len--) {
     const after = text[from + len];
     if (after !== undefined && !'.["\' :,'.includes(after)) continue;
@@ -65,11 +70,15 @@ function firstLine(text: string, [s, e]: Range): Range {
 }
 
 /** Splits a parseInventory field path into cluster name, level and key, using the document's cluster names. */
-function locateField(field: string, clusterNames: ReadonlySet<string>): { cluster?: string; level: Level; rest: string } {
+function locateField(
+  field: string,
+  clusterNames: ReadonlySet<string>,
+): { cluster?: string; level: Level; rest: string } {
   if (!field.startsWith('clusters.')) return { level: 'top', rest: field };
   const after = field.slice('clusters.'.length);
   const found = clusterNameAt(after, 0, clusterNames);
-  const name = found !== undefined && (after.length === found.length || after[found.length] === '.') ? found : undefined;
+  const name =
+    found !== undefined && (after.length === found.length || after[found.length] === '.') ? found : undefined;
   if (name === undefined) return { level: 'cluster', rest: after };
   const rest = after.slice(name.length + 1);
   return { cluster: name, level: /^hosts\[\d+\]\./.test(rest) ? 'host' : 'cluster', rest };
@@ -86,19 +95,31 @@ export function analyzeInventory(text: string, options: InventoryAnalysisOptions
   let result = safeParseInventory(text);
   if (text.length > MAX_INVENTORY_CHARS) {
     // Refused before YAML reads it; the document is not parsed here either.
-    return result.problems.map((p) => ({ start: p.offset, end: p.endOffset, severity: 'error', code: 'too-large', message: p.message }));
+    return result.problems.map(p => ({
+      start: p.offset,
+      end: p.endOffset,
+      severity: 'error',
+      code: 'too-large',
+      message: p.message,
+    }));
   }
   if (result.ok) {
     // The common case while editing: a valid file. Its values are all the remaining checks need.
     reportProblems(text, result.problems, Object.keys(result.inventory.clusters), document, new Map(), findings);
-    semanticChecks(entriesFromInventory(result.inventory, (path) => nodeRange(document().contents, path)), findings, options);
+    semanticChecks(
+      entriesFromInventory(result.inventory, path => nodeRange(document().contents, path)),
+      findings,
+      options,
+    );
     return findings;
   }
   const doc = document();
   const clustersNode = clustersOf(doc);
-  const clusterNames = isMap(clustersNode) ? clustersNode.items.map((p) => scalarText(p.key)).filter((n): n is string => n !== undefined) : [];
+  const clusterNames = isMap(clustersNode)
+    ? clustersNode.items.map(p => scalarText(p.key)).filter((n): n is string => n !== undefined)
+    : [];
   let renames = new Map<string, string>();
-  const duplicates = result.problems.some((p) => /Map keys must be unique/i.test(p.message));
+  const duplicates = result.problems.some(p => /Map keys must be unique/i.test(p.message));
   if (duplicates) {
     // YAML refuses the whole file over one duplicate key, which would hide every other problem. Validate a copy of
     // the same length where duplicate clusters have unique names and other duplicate entries are blanked, so the
@@ -115,7 +136,14 @@ export function analyzeInventory(text: string, options: InventoryAnalysisOptions
 }
 
 /** The schema's problems as findings: narrowed ranges, clearer messages, and the certain fixes. */
-function reportProblems(text: string, problems: InventoryProblem[], clusterList: string[], document: () => Document, renames: Map<string, string>, findings: Finding[]): void {
+function reportProblems(
+  text: string,
+  problems: InventoryProblem[],
+  clusterList: string[],
+  document: () => Document,
+  renames: Map<string, string>,
+  findings: Finding[],
+): void {
   const clusterNames = new Set(clusterList);
   /** `clusters.<temporary name>` back to the name in the document (looked up, not searched for every rename). */
   const unrename = (s: string): string => {
@@ -161,11 +189,19 @@ function reportProblems(text: string, problems: InventoryProblem[], clusterList:
       if (docs?.values && !docs.values.includes(current)) {
         const guess = nearest(current, docs.values);
         message = `${p.field}: "${current}" is not one of ${docs.values.join(', ')}.${guess ? ` Did you mean "${guess}"?` : ''}`;
-        if (guess) fixes.push({ title: `Change "${current}" to "${guess}"`, start, end, newText: guess, preferred: true });
+        if (guess)
+          fixes.push({ title: `Change "${current}" to "${guess}"`, start, end, newText: guess, preferred: true });
       }
       if (end - start > 0 && text.slice(start, end).includes('\n')) [start, end] = firstLine(text, [start, end]);
     }
-    findings.push({ start, end, severity: p.severity, code: unknown ? 'unknown-key' : p.field ? 'schema' : 'yaml-syntax', message, ...(fixes.length ? { fixes } : {}) });
+    findings.push({
+      start,
+      end,
+      severity: p.severity,
+      code: unknown ? 'unknown-key' : p.field ? 'schema' : 'yaml-syntax',
+      message,
+      ...(fixes.length ? { fixes } : {}),
+    });
   }
 }
 
@@ -176,12 +212,31 @@ function safeParseInventory(text: string): ReturnType<typeof parseInventory> {
   } catch (e) {
     const end = text.indexOf('\n') < 0 ? text.length : text.indexOf('\n');
     const message = `The inventory cannot be read: ${e instanceof Error ? e.message : String(e)}`;
-    return { ok: false, problems: [{ file: '', line: 1, column: 1, endLine: 1, endColumn: end + 1, offset: 0, endOffset: end, field: '', message, severity: 'error' }] };
+    return {
+      ok: false,
+      problems: [
+        {
+          file: '',
+          line: 1,
+          column: 1,
+          endLine: 1,
+          endColumn: end + 1,
+          offset: 0,
+          endOffset: end,
+          field: '',
+          message,
+          severity: 'error',
+        },
+      ],
+    };
   }
 }
 
 function fieldPath(where: { cluster?: string; level: Level; rest: string }): Array<string | number> {
-  const rest = where.rest.split(/\.|\[(\d+)\]/).filter((s) => s !== undefined && s !== '').map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+  const rest = where.rest
+    .split(/\.|\[(\d+)\]/)
+    .filter(s => s !== undefined && s !== '')
+    .map(s => (/^\d+$/.test(s) ? Number(s) : s));
   return where.cluster === undefined ? rest : ['clusters', where.cluster, ...rest];
 }
 
@@ -193,16 +248,22 @@ function withoutDuplicates(text: string, doc: Document): { text: string; renames
   const visit = (node: unknown): void => {
     if (isMap(node)) {
       const seen = new Set<string>();
-      const names = new Set(node.items.map((p) => scalarText(p.key)).filter((k): k is string => k !== undefined));
+      const names = new Set(node.items.map(p => scalarText(p.key)).filter((k): k is string => k !== undefined));
       for (const pair of node.items) {
         const k = scalarText(pair.key);
         const kr = rangeOf(pair.key);
         if (k === undefined || !kr) continue;
-        if (!seen.has(k)) { seen.add(k); visit(pair.value); continue; }
+        if (!seen.has(k)) {
+          seen.add(k);
+          visit(pair.value);
+          continue;
+        }
         const at = text.indexOf(k, kr[0]);
         if (node === clusters && at >= 0 && at + k.length <= kr[1]) {
           // Same length, still a valid cluster name, unique: only the last character changes.
-          const fresh = [...'abcdefghijklmnopqrstuvwxyz0123456789'].map((c) => k.slice(0, -1) + c).find((n) => !names.has(n) && !renames.has(n));
+          const fresh = [...'abcdefghijklmnopqrstuvwxyz0123456789']
+            .map(c => k.slice(0, -1) + c)
+            .find(n => !names.has(n) && !renames.has(n));
           if (fresh) {
             names.add(fresh);
             renames.set(fresh, k);
@@ -237,7 +298,10 @@ function duplicateKeys(text: string, doc: Document, findings: Finding[]): void {
           const line = lineOf(rangeOf(first.key)?.[0] ?? 0);
           const isCluster = path.length === 1 && path[0] === 'clusters';
           findings.push({
-            start: r[0], end: r[1], severity: 'error', code: isCluster ? 'duplicate-cluster' : 'duplicate-key',
+            start: r[0],
+            end: r[1],
+            severity: 'error',
+            code: isCluster ? 'duplicate-cluster' : 'duplicate-key',
             message: isCluster
               ? `Cluster "${k}" is defined twice (first on line ${line}); YAML would silently keep only this one. Rename one of them or merge them.`
               : `Key "${k}" appears twice in this mapping (first on line ${line}); YAML would silently keep only this one. Remove one.`,
@@ -286,7 +350,7 @@ function entriesFromDocument(clusters: YAMLMap): HostEntry[][] {
         cluster,
         dataDirectory: scalarText(item.get('dataDirectory', true)) ?? dir,
         port: hp !== undefined && /^\d+$/.test(hp) ? Number(hp) : port,
-        range: (field) => rangeOf(field === 'name' ? nameNode : sshNode),
+        range: field => rangeOf(field === 'name' ? nameNode : sshNode),
       };
       const name = scalarText(nameNode);
       if (name !== undefined) e.name = name;
@@ -300,18 +364,23 @@ function entriesFromDocument(clusters: YAMLMap): HostEntry[][] {
 }
 
 /** Host entries from a validated inventory (defaults applied); ranges are looked up only when a finding needs one. */
-function entriesFromInventory(inventory: Inventory, locate: (path: Array<string | number>) => Range | undefined): HostEntry[][] {
-  return Object.entries(inventory.clusters).map(([cluster, c]) => c.hosts.map((h, i) => {
-    const e: HostEntry = {
-      cluster,
-      name: h.name,
-      dataDirectory: h.dataDirectory ?? c.dataDirectory,
-      port: h.port ?? c.port,
-      range: (field) => locate(['clusters', cluster, 'hosts', i, field]),
-    };
-    if (h.ssh !== undefined) e.ssh = h.ssh;
-    return e;
-  }));
+function entriesFromInventory(
+  inventory: Inventory,
+  locate: (path: Array<string | number>) => Range | undefined,
+): HostEntry[][] {
+  return Object.entries(inventory.clusters).map(([cluster, c]) =>
+    c.hosts.map((h, i) => {
+      const e: HostEntry = {
+        cluster,
+        name: h.name,
+        dataDirectory: h.dataDirectory ?? c.dataDirectory,
+        port: h.port ?? c.port,
+        range: field => locate(['clusters', cluster, 'hosts', i, field]),
+      };
+      if (h.ssh !== undefined) e.ssh = h.ssh;
+      return e;
+    }),
+  );
 }
 
 function semanticChecks(clusters: HostEntry[][], findings: Finding[], options: InventoryAnalysisOptions): void {
@@ -319,7 +388,10 @@ function semanticChecks(clusters: HostEntry[][], findings: Finding[], options: I
   let ssh: SshHosts | undefined;
   let sshLoaded = false;
   const sshHosts = (): SshHosts | undefined => {
-    if (!sshLoaded) { ssh = options.sshHosts?.(); sshLoaded = true; }
+    if (!sshLoaded) {
+      ssh = options.sshHosts?.();
+      sshLoaded = true;
+    }
     return ssh;
   };
   for (const entries of clusters) {
@@ -328,7 +400,7 @@ function semanticChecks(clusters: HostEntry[][], findings: Finding[], options: I
       const target = e.ssh ?? e.name;
       if (target === undefined) return undefined;
       // ssh applies a Host section named like the target, whether it came from `ssh:` or from `name:`.
-      const alias = sshHosts()?.hosts.find((h) => h.alias === target);
+      const alias = sshHosts()?.hosts.find(h => h.alias === target);
       return (alias?.hostName ?? target).toLowerCase();
     };
     for (let i = 0; i < entries.length; i++) {
@@ -342,7 +414,10 @@ function semanticChecks(clusters: HostEntry[][], findings: Finding[], options: I
         const range = (b.ssh !== undefined ? b.range('ssh') : undefined) ?? b.range('name');
         if (!range) continue;
         findings.push({
-          start: range[0], end: range[1], severity: 'error', code: 'same-instance',
+          start: range[0],
+          end: range[1],
+          severity: 'error',
+          code: 'same-instance',
           message: `"${b.name}" and "${a.name}" are the same host (${ma}) with the same data directory ${b.dataDirectory} and port ${b.port}: a coordinator and its standby cannot share them. Give this host its own dataDirectory or port (what gpinitstandby -S / -P would use).`,
         });
       }
@@ -358,7 +433,10 @@ function semanticChecks(clusters: HostEntry[][], findings: Finding[], options: I
     const nameRange = first && first.cluster !== e.cluster ? e.range('name') : undefined;
     if (first && nameRange) {
       findings.push({
-        start: nameRange[0], end: nameRange[1], severity: 'warning', code: 'instance-in-two-clusters',
+        start: nameRange[0],
+        end: nameRange[1],
+        severity: 'warning',
+        code: 'instance-in-two-clusters',
         message: `Host "${e.name}" with data directory ${e.dataDirectory} and port ${e.port} is already in cluster "${first.cluster}": both entries describe the same coordinator instance. Remove one, or correct the directory or port.`,
       });
     } else if (!first) {
@@ -373,14 +451,38 @@ function semanticChecks(clusters: HostEntry[][], findings: Finding[], options: I
     const sshRange = e.range('ssh');
     if (!sshRange) continue;
     if (!hosts.found) {
-      findings.push({ start: sshRange[0], end: sshRange[1], severity: 'warning', code: 'ssh-config-missing', message: `ssh alias "${e.ssh}": ${hosts.path} does not exist, so ssh will look "${e.ssh}" up as a host name. Create the file with a "Host ${e.ssh}" section, or set greenplumCoordinator.sshConfigPath.` });
+      findings.push({
+        start: sshRange[0],
+        end: sshRange[1],
+        severity: 'warning',
+        code: 'ssh-config-missing',
+        message: `ssh alias "${e.ssh}": ${hosts.path} does not exist, so ssh will look "${e.ssh}" up as a host name. Create the file with a "Host ${e.ssh}" section, or set greenplumCoordinator.sshConfigPath.`,
+      });
       continue;
     }
-    const guess = nearest(e.ssh, hosts.hosts.map((h) => h.alias));
+    const guess = nearest(
+      e.ssh,
+      hosts.hosts.map(h => h.alias),
+    );
     findings.push({
-      start: sshRange[0], end: sshRange[1], severity: 'warning', code: 'ssh-alias-unknown',
+      start: sshRange[0],
+      end: sshRange[1],
+      severity: 'warning',
+      code: 'ssh-alias-unknown',
       message: `ssh alias "${e.ssh}" is not a Host in ${hosts.path}; ssh will look it up as a host name.${guess ? ` Did you mean "${guess}"?` : ` Add a "Host ${e.ssh}" section there, or use the host's real name.`}`,
-      ...(guess ? { fixes: [{ title: `Change "${e.ssh}" to "${guess}"`, start: sshRange[0], end: sshRange[1], newText: guess, preferred: true }] } : {}),
+      ...(guess
+        ? {
+            fixes: [
+              {
+                title: `Change "${e.ssh}" to "${guess}"`,
+                start: sshRange[0],
+                end: sshRange[1],
+                newText: guess,
+                preferred: true,
+              },
+            ],
+          }
+        : {}),
     });
   }
 }

@@ -26,15 +26,26 @@ const indentOf = (text: string, offset: number): string => {
   return ' '.repeat(i - ls);
 };
 
-export function inventoryCompletions(text: string, offset: number, sshHosts: () => SshHosts | undefined): InventoryCompletion[] {
+export function inventoryCompletions(
+  text: string,
+  offset: number,
+  sshHosts: () => SshHosts | undefined,
+): InventoryCompletion[] {
   const ctx = yamlContextAt(text, offset);
   const out: InventoryCompletion[] = [];
   if (ctx.level === 'unknown' || ctx.level === 'clusters') {
     if (ctx.level === 'clusters' && ctx.onKey && ctx.key === undefined) {
       const pad = indentOf(text, offset);
       out.push({
-        label: 'new cluster', kind: 'key', detail: 'A cluster with its two coordinator hosts', documentation: 'Inserts a cluster skeleton: name, coordinator data directory, port, coordinator and standby host.',
-        start: ctx.prefixStart, end: offset, snippet: true, sortText: '0',
+        label: 'new cluster',
+        kind: 'key',
+        detail: 'A cluster with its two coordinator hosts',
+        documentation:
+          'Inserts a cluster skeleton: name, coordinator data directory, port, coordinator and standby host.',
+        start: ctx.prefixStart,
+        end: offset,
+        snippet: true,
+        sortText: '0',
         insertText: `\${1:prod}:\n${pad}  dataDirectory: \${2:/data/coordinator/gpseg-1}\n${pad}  port: \${3:5432}\n${pad}  hosts:\n${pad}    - name: \${4:cdw}\n${pad}      role: coordinator\n${pad}    - name: \${5:scdw}\n${pad}      role: standby`,
       });
     }
@@ -60,7 +71,17 @@ export function inventoryCompletions(text: string, offset: number, sshHosts: () 
       }
       // Right after a sequence dash ("-|"), YAML needs a space before the key.
       if (text[start - 1] === '-') insertText = ' ' + insertText;
-      out.push({ label: key, kind: 'key', detail: d?.detail ?? '', documentation: keyMarkdown(level, key) ?? '', start, end, insertText, snippet, sortText: String(i).padStart(2, '0') });
+      out.push({
+        label: key,
+        kind: 'key',
+        detail: d?.detail ?? '',
+        documentation: keyMarkdown(level, key) ?? '',
+        start,
+        end,
+        insertText,
+        snippet,
+        sortText: String(i).padStart(2, '0'),
+      });
     });
     return out;
   }
@@ -69,18 +90,38 @@ export function inventoryCompletions(text: string, offset: number, sshHosts: () 
   const end = Math.max(ctx.valueEnd!, offset);
   const d = keyDoc(level, key);
   if (d?.values) {
-    d.values.forEach((v, i) => out.push({ label: v, kind: 'value', detail: d.detail, documentation: keyMarkdown(level, key) ?? '', start, end, insertText: v, snippet: false, sortText: String(i).padStart(2, '0') }));
+    d.values.forEach((v, i) =>
+      out.push({
+        label: v,
+        kind: 'value',
+        detail: d.detail,
+        documentation: keyMarkdown(level, key) ?? '',
+        start,
+        end,
+        insertText: v,
+        snippet: false,
+        sortText: String(i).padStart(2, '0'),
+      }),
+    );
     return out;
   }
   if (level === 'host' && (key === 'ssh' || key === 'name')) {
     const hosts = sshHosts();
     if (!hosts) return out;
     hosts.hosts.forEach((h, i) => {
-      const facts = [h.hostName && `HostName ${h.hostName}`, h.user && `User ${h.user}`, h.port && `Port ${h.port}`].filter(Boolean).join(', ');
+      const facts = [h.hostName && `HostName ${h.hostName}`, h.user && `User ${h.user}`, h.port && `Port ${h.port}`]
+        .filter(Boolean)
+        .join(', ');
       out.push({
-        label: h.alias, kind: 'host', detail: facts ? `ssh: ${facts}` : 'ssh config Host',
+        label: h.alias,
+        kind: 'host',
+        detail: facts ? `ssh: ${facts}` : 'ssh config Host',
         documentation: `**Host ${h.alias}** from \`${h.file}\`${facts ? `\n\n${facts}` : ''}`,
-        start, end, insertText: h.alias, snippet: false, sortText: String(i).padStart(4, '0'),
+        start,
+        end,
+        insertText: h.alias,
+        snippet: false,
+        sortText: String(i).padStart(4, '0'),
       });
     });
   }
@@ -93,11 +134,19 @@ export interface InventoryHover {
   markdown: string;
 }
 
-export function inventoryHover(text: string, offset: number, sshHosts: () => SshHosts | undefined): InventoryHover | undefined {
+export function inventoryHover(
+  text: string,
+  offset: number,
+  sshHosts: () => SshHosts | undefined,
+): InventoryHover | undefined {
   const ctx = yamlContextAt(text, offset);
   if (ctx.key === undefined || ctx.keyStart === undefined || ctx.keyEnd === undefined) return undefined;
   if (ctx.level === 'clusters' && ctx.onKey) {
-    return { start: ctx.keyStart, end: ctx.keyEnd, markdown: `**Cluster ${ctx.key}**\n\nA cluster of the inventory; its keys: ${SCHEMA_KEYS.cluster.map((k) => '`' + k + '`').join(', ')}.` };
+    return {
+      start: ctx.keyStart,
+      end: ctx.keyEnd,
+      markdown: `**Cluster ${ctx.key}**\n\nA cluster of the inventory; its keys: ${SCHEMA_KEYS.cluster.map(k => '`' + k + '`').join(', ')}.`,
+    };
   }
   if (ctx.level === 'unknown' || ctx.level === 'clusters') return undefined;
   if (ctx.onKey || offset <= ctx.keyEnd) {
@@ -106,10 +155,16 @@ export function inventoryHover(text: string, offset: number, sshHosts: () => Ssh
   }
   if (ctx.level === 'host' && ctx.key === 'ssh' && ctx.valueStart !== undefined && ctx.valueEnd !== undefined) {
     const alias = text.slice(ctx.valueStart, ctx.valueEnd).replace(/^["']|["']$/g, '');
-    const h = sshHosts()?.hosts.find((x) => x.alias === alias);
+    const h = sshHosts()?.hosts.find(x => x.alias === alias);
     if (h) {
-      const facts = [h.hostName && `HostName ${h.hostName}`, h.user && `User ${h.user}`, h.port && `Port ${h.port}`].filter(Boolean).join(', ');
-      return { start: ctx.valueStart, end: ctx.valueEnd, markdown: `**Host ${h.alias}** from \`${h.file}\`${facts ? `\n\n${facts}` : ''}` };
+      const facts = [h.hostName && `HostName ${h.hostName}`, h.user && `User ${h.user}`, h.port && `Port ${h.port}`]
+        .filter(Boolean)
+        .join(', ');
+      return {
+        start: ctx.valueStart,
+        end: ctx.valueEnd,
+        markdown: `**Host ${h.alias}** from \`${h.file}\`${facts ? `\n\n${facts}` : ''}`,
+      };
     }
   }
   const md = keyMarkdown(ctx.level, ctx.key);

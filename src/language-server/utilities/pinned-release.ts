@@ -9,7 +9,8 @@ export function releasePinnedByInventories(texts: readonly string[]): GpRelease 
   for (const text of texts) {
     const r = parseInventory(text);
     if (!r.ok) continue;
-    for (const cluster of Object.values(r.inventory.clusters)) if (cluster.release) lines.add(releaseLine(cluster.release));
+    for (const cluster of Object.values(r.inventory.clusters))
+      if (cluster.release) lines.add(releaseLine(cluster.release));
   }
   return lines.size === 1 ? [...lines][0] : undefined;
 }

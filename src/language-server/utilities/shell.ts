@@ -47,9 +47,18 @@ export function parseCommands(text: string, from = 0, to = text.length): SimpleC
   };
   while (i < to) {
     const c = text[i]!;
-    if (c === '\\' && text[i + 1] === '\n') { i += 2; continue; }
-    if (c === '\\' && text[i + 1] === '\r' && text[i + 2] === '\n') { i += 3; continue; }
-    if (c === ' ' || c === '\t' || c === '\r') { i++; continue; }
+    if (c === '\\' && text[i + 1] === '\n') {
+      i += 2;
+      continue;
+    }
+    if (c === '\\' && text[i + 1] === '\r' && text[i + 2] === '\n') {
+      i += 3;
+      continue;
+    }
+    if (c === ' ' || c === '\t' || c === '\r') {
+      i++;
+      continue;
+    }
     if (c === '\n') {
       finish();
       i++;
@@ -62,7 +71,11 @@ export function parseCommands(text: string, from = 0, to = text.length): SimpleC
           const eol = text.indexOf('\n', i);
           const lineEnd = eol < 0 || eol > to ? to : eol;
           const line = text.slice(i, lineEnd).replace(/\r$/, '');
-          if (line.replace(/^\t+/, '') === delim) { bodyEnd = i; i = lineEnd + 1; break; }
+          if (line.replace(/^\t+/, '') === delim) {
+            bodyEnd = i;
+            i = lineEnd + 1;
+            break;
+          }
           i = lineEnd + 1;
         }
         cmd.heredocs.push({ start: bodyStart, end: Math.min(bodyEnd, to) });
@@ -100,7 +113,10 @@ export function parseCommands(text: string, from = 0, to = text.length): SimpleC
     }
     const w = readWord(text, i, to);
     i = w.next;
-    if (pendingRedirect) { pendingRedirect = false; continue; }
+    if (pendingRedirect) {
+      pendingRedirect = false;
+      continue;
+    }
     cur.words.push(w.word);
   }
   finish();
@@ -115,7 +131,15 @@ function readWord(text: string, start: number, to: number): { word: Word; next: 
   let quote: Word['quote'];
   while (i < to) {
     const c = text[i]!;
-    if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || SEPARATORS.has(c) || ((c === '>' || c === '<') && i > start)) break;
+    if (
+      c === ' ' ||
+      c === '\t' ||
+      c === '\n' ||
+      c === '\r' ||
+      SEPARATORS.has(c) ||
+      ((c === '>' || c === '<') && i > start)
+    )
+      break;
     segments++;
     if (c === "'") {
       const close = text.indexOf("'", i + 1);
@@ -141,7 +165,11 @@ function readWord(text: string, start: number, to: number): { word: Word; next: 
       plain = false;
       i = Math.min(j + 1, to);
     } else if (c === '\\') {
-      if (text[i + 1] === '\n') { i += 2; plain = false; continue; }
+      if (text[i + 1] === '\n') {
+        i += 2;
+        plain = false;
+        continue;
+      }
       value += text[i + 1] ?? '';
       plain = false;
       i += 2;
@@ -167,7 +195,10 @@ function readWord(text: string, start: number, to: number): { word: Word; next: 
     }
   }
   if (segments !== 1) quote = undefined;
-  return { word: { text: value, start, end: Math.min(i, to), plain, ...(quote ? { quote } : {}) }, next: Math.max(i, start + 1) };
+  return {
+    word: { text: value, start, end: Math.min(i, to), plain, ...(quote ? { quote } : {}) },
+    next: Math.max(i, start + 1),
+  };
 }
 
 const basename = (w: string): string => w.slice(w.lastIndexOf('/') + 1);
@@ -175,7 +206,7 @@ const basename = (w: string): string => w.slice(w.lastIndexOf('/') + 1);
 /** Options of sudo that take a value. */
 const SUDO_ARG = new Set(['-u', '-g', '-C', '-D', '-h', '-p', '-r', '-t', '-U', '-T', '-R']);
 /** Options of ssh that take a value. */
-const SSH_ARG = new Set('BbcDEeFIiJLlmOoPpQRSWw'.split('').map((c) => '-' + c));
+const SSH_ARG = new Set('BbcDEeFIiJLlmOoPpQRSWw'.split('').map(c => '-' + c));
 
 /**
  * Every invocation in text[from, to), looking through wrappers: `VAR=x cmd`, `sudo [-u user] cmd`, `env`, `time`,
@@ -196,23 +227,39 @@ function unwrap(text: string, cmd: SimpleCommand, via: string[], out: Invocation
   /** The here-document bodies of an ssh or shell that reads its commands from stdin. */
   const stdinCommands = (how: string): void => {
     if (depth > 4) return;
-    for (const h of cmd.heredocs) out.push(...findInvocations(text, h.start, h.end, depth + 1).map((inv) => ({ ...inv, via: [...via, how, ...inv.via] })));
+    for (const h of cmd.heredocs)
+      out.push(
+        ...findInvocations(text, h.start, h.end, depth + 1).map(inv => ({ ...inv, via: [...via, how, ...inv.via] })),
+      );
   };
   const nested = (w: Word | undefined, how: string): void => {
     if (!w || depth > 4) return;
-    if (w.quote) out.push(...findInvocations(text, w.quote.innerStart, w.quote.innerEnd, depth + 1).map((inv) => ({ ...inv, via: [...via, how, ...inv.via] })));
-    else out.push(...findInvocations(text, w.start, w.end, depth + 1).map((inv) => ({ ...inv, via: [...via, how, ...inv.via] })));
+    if (w.quote)
+      out.push(
+        ...findInvocations(text, w.quote.innerStart, w.quote.innerEnd, depth + 1).map(inv => ({
+          ...inv,
+          via: [...via, how, ...inv.via],
+        })),
+      );
+    else
+      out.push(
+        ...findInvocations(text, w.start, w.end, depth + 1).map(inv => ({ ...inv, via: [...via, how, ...inv.via] })),
+      );
   };
   for (;;) {
     while (k < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[k]!.text)) k++;
     const w = words[k];
     if (!w) return;
     const name = basename(w.text);
-    if (RESERVED.has(w.text)) { k++; continue; }
+    if (RESERVED.has(w.text)) {
+      k++;
+      continue;
+    }
     if (name === 'timeout' || name === 'watch' || name === 'nice' || name === 'xargs') {
       k++;
       // Their options, some with a value (timeout -s SIG, -k 5; watch -n 2; nice -n 10), then timeout's duration.
-      while (k < words.length && words[k]!.text.startsWith('-')) k += /^-[sknd]$/.test(words[k]!.text) || words[k]!.text === '--signal' ? 2 : 1;
+      while (k < words.length && words[k]!.text.startsWith('-'))
+        k += /^-[sknd]$/.test(words[k]!.text) || words[k]!.text === '--signal' ? 2 : 1;
       if (name === 'timeout') k++;
       continue;
     }

@@ -12,7 +12,7 @@ const ROOT = resolve(__dirname, '..', '..', '..');
 const state = mkdtempSync(join(tmpdir(), 'gpcoord-cli-state-'));
 
 function gpcoord(args: string[], input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
+  return new Promise(done => {
     const p = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'src', 'cli', 'main.ts'), ...args], {
       cwd: state,
       env: { ...process.env, XDG_STATE_HOME: state },
@@ -23,7 +23,7 @@ function gpcoord(args: string[], input?: string): Promise<{ code: number | null;
     p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     p.stdin.end(input ?? '');
-    p.on('close', (code) => done({ code, stdout, stderr }));
+    p.on('close', code => done({ code, stdout, stderr }));
   });
 }
 
@@ -44,7 +44,12 @@ describe('gpcoord against the lab (master vocabulary)', function () {
     const r = await gpcoord(['hosts', 'lab', ...opts]);
     assert.equal(r.code, 0, r.stderr);
     const cdw = lab!.hosts[0]!;
-    assert.match(r.stdout, new RegExp(`cdw\\s+original coordinator\\s+/data/master/gpseg-1 port 5432\\s+ssh gpadmin@${cdw.address.replace(/\./g, '\\.')}:${cdw.sshPort}`));
+    assert.match(
+      r.stdout,
+      new RegExp(
+        `cdw\\s+original coordinator\\s+/data/master/gpseg-1 port 5432\\s+ssh gpadmin@${cdw.address.replace(/\./g, '\\.')}:${cdw.sshPort}`,
+      ),
+    );
     assert.match(r.stdout, /scdw\s+original standby/);
   });
 
@@ -56,7 +61,10 @@ describe('gpcoord against the lab (master vocabulary)', function () {
     assert.equal(st.activeCoordinator, 'scdw');
     const p = await gpcoord(['plan', 'restore-mirroring', 'lab', ...opts]);
     assert.equal(p.code, 0, p.stderr);
-    assert.match(p.stdout, /\$ test ! -e \/data\/master\/backup_gpseg-1 && mv -T \/data\/master\/gpseg-1 \/data\/master\/backup_gpseg-1/);
+    assert.match(
+      p.stdout,
+      /\$ test ! -e \/data\/master\/backup_gpseg-1 && mv -T \/data\/master\/gpseg-1 \/data\/master\/backup_gpseg-1/,
+    );
     assert.match(p.stdout, /\$ gpinitstandby -a -s cdw/);
     assert.deepEqual(coordinatorEntries(lab!, 'cdw'), ['gpseg-1']);
   });
@@ -70,9 +78,22 @@ describe('gpcoord against the lab (master vocabulary)', function () {
 
   it('without --yes asks y/N on the terminal before changing anything; "n" stops with nothing changed', async () => {
     // script(1) gives gpcoord a real terminal; the answer is typed into it.
-    const line = [join(ROOT, 'node_modules', '.bin', 'tsx'), join(ROOT, 'src', 'cli', 'main.ts'), 'run', 'restore-mirroring', 'lab', ...opts].map((a) => `'${a}'`).join(' ');
-    const r = await new Promise<{ code: number | null; out: string }>((done) => {
-      const p = spawn('script', ['-qec', line, '/dev/null'], { cwd: state, env: { ...process.env, XDG_STATE_HOME: state }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const line = [
+      join(ROOT, 'node_modules', '.bin', 'tsx'),
+      join(ROOT, 'src', 'cli', 'main.ts'),
+      'run',
+      'restore-mirroring',
+      'lab',
+      ...opts,
+    ]
+      .map(a => `'${a}'`)
+      .join(' ');
+    const r = await new Promise<{ code: number | null; out: string }>(done => {
+      const p = spawn('script', ['-qec', line, '/dev/null'], {
+        cwd: state,
+        env: { ...process.env, XDG_STATE_HOME: state },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
       let out = '';
       let answered = false;
       p.stdout.on('data', (d: Buffer) => {
@@ -82,9 +103,12 @@ describe('gpcoord against the lab (master vocabulary)', function () {
           p.stdin.write('n\r');
         }
       });
-      p.on('close', (code) => done({ code, out }));
+      p.on('close', code => done({ code, out }));
     });
-    assert.match(r.out, /Run on cdw: test ! -e \/data\/master\/backup_gpseg-1 && mv -T \/data\/master\/gpseg-1 \/data\/master\/backup_gpseg-1/);
+    assert.match(
+      r.out,
+      /Run on cdw: test ! -e \/data\/master\/backup_gpseg-1 && mv -T \/data\/master\/gpseg-1 \/data\/master\/backup_gpseg-1/,
+    );
     assert.match(r.out, /Summary: DECLINED/);
     assert.equal(r.code, 4, r.out);
     assert.deepEqual(coordinatorEntries(lab!, 'cdw'), ['gpseg-1']);
@@ -98,7 +122,11 @@ describe('gpcoord against the lab (master vocabulary)', function () {
     assert.match(r.stdout, /Summary: DONE/);
     const s = await gpcoord(['status', 'lab', '--json', ...opts]);
     assert.equal(s.code, 0, s.stderr);
-    const st = JSON.parse(s.stdout) as { situation: string; activeCoordinator: string; standby: { host: string; status: string; walState: string } };
+    const st = JSON.parse(s.stdout) as {
+      situation: string;
+      activeCoordinator: string;
+      standby: { host: string; status: string; walState: string };
+    };
     assert.equal(st.situation, 'healthy');
     assert.equal(st.standby.host, 'cdw');
     assert.equal(st.standby.status, 'passive');
@@ -111,17 +139,24 @@ describe('gpcoord against the lab (master vocabulary)', function () {
     assert.equal(r.code, 0, r.stderr.slice(-3000));
     const result = JSON.parse(r.stdout) as { status: string; steps: Array<{ status: string; step: { id: string } }> };
     assert.equal(result.status, 'done');
-    assert.deepEqual(result.steps.map((s) => `${s.step.id}:${s.status}`), [
-      'stop-coordinator:succeeded',
-      'activate-standby:succeeded',
-      'check-activation:succeeded',
-      'move-aside:succeeded',
-      'init-standby:succeeded',
-      'verify-mirroring:succeeded',
-    ]);
+    assert.deepEqual(
+      result.steps.map(s => `${s.step.id}:${s.status}`),
+      [
+        'stop-coordinator:succeeded',
+        'activate-standby:succeeded',
+        'check-activation:succeeded',
+        'move-aside:succeeded',
+        'init-standby:succeeded',
+        'verify-mirroring:succeeded',
+      ],
+    );
     const s = await gpcoord(['status', 'lab', '--json', '--gpstate', ...opts]);
     assert.equal(s.code, 0, s.stderr);
-    const st = JSON.parse(s.stdout) as { source: string; activeCoordinator: string; standby: { host: string; status: string; walState: string } };
+    const st = JSON.parse(s.stdout) as {
+      source: string;
+      activeCoordinator: string;
+      standby: { host: string; status: string; walState: string };
+    };
     assert.equal(st.source, 'gpstate');
     assert.equal(st.activeCoordinator, 'cdw');
     assert.equal(st.standby.host, 'scdw');
@@ -130,8 +165,11 @@ describe('gpcoord against the lab (master vocabulary)', function () {
     assert.equal(again.code, 0);
     assert.deepEqual((JSON.parse(again.stdout) as { steps: unknown[] }).steps, []);
     // Every command run is in the audit log with who, where, what, when and how it ended.
-    const audit = readFileSync(join(state, 'gpcoord', 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    const activation = audit.find((a) => a.stepId === 'activate-standby' && a.kind === 'step');
+    const audit = readFileSync(join(state, 'gpcoord', 'audit.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map(l => JSON.parse(l) as Record<string, unknown>);
+    const activation = audit.find(a => a.stepId === 'activate-standby' && a.kind === 'step');
     assert.ok(activation, 'the activation is audited');
     assert.equal(activation.host, 'cdw');
     assert.equal(activation.command, 'gpactivatestandby -a -d /data/master/gpseg-1');
@@ -144,6 +182,9 @@ describe('gpcoord against the lab (master vocabulary)', function () {
     writeFileSync(bad, readFileSync(lab!.inventoryPath, 'utf8').replace(/port: 5432/, 'port: 99999'));
     const r = await gpcoord(['status', 'lab', '--inventory', bad, '--ssh-config', lab!.sshConfigPath]);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, new RegExp(`${bad.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:\\d+:\\d+: error: clusters\\.lab\\.port: .*65535`));
+    assert.match(
+      r.stderr,
+      new RegExp(`${bad.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:\\d+:\\d+: error: clusters\\.lab\\.port: .*65535`),
+    );
   });
 });

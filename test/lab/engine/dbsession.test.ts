@@ -36,15 +36,22 @@ describe('engine: database sessions over the pooled ssh connection', function ()
 
   it('speaks the wire protocol to the real server: pipelined statements, each with its rows or its error', async () => {
     const cluster = clusterOf(lab!);
-    const cdw = cluster.hosts.find((h) => h.name === 'cdw')!;
+    const cdw = cluster.hosts.find(h => h.name === 'cdw')!;
     const local = await pool!.openStreamLocal({ name: 'cdw', sshTarget: cdw.sshTarget }, `/tmp/.s.PGSQL.${cdw.port}`);
     const session = await PgSession.connect(local.stream, { user: local.user, database: 'postgres' });
     try {
       assert.match(session.parameters.get('server_version') ?? '', /^\d+/);
-      const [one, bad, two] = await session.query(['SELECT 1 AS one', 'SELECT * FROM no_such_table', "SELECT 'a' AS x, NULL AS y UNION ALL SELECT 'b', 'c'"]);
+      const [one, bad, two] = await session.query([
+        'SELECT 1 AS one',
+        'SELECT * FROM no_such_table',
+        "SELECT 'a' AS x, NULL AS y UNION ALL SELECT 'b', 'c'",
+      ]);
       assert.deepEqual(one, { fields: ['one'], rows: [['1']], error: null });
       assert.match(bad!.error ?? '', /^ERROR: {2}relation "no_such_table" does not exist$/);
-      assert.deepEqual(two!.rows, [['a', null], ['b', 'c']]);
+      assert.deepEqual(two!.rows, [
+        ['a', null],
+        ['b', 'c'],
+      ]);
     } finally {
       session.close();
     }
@@ -63,7 +70,10 @@ describe('engine: database sessions over the pooled ssh connection', function ()
       assert.equal(bySession.standby.walState, 'streaming');
       // Both hosts answered without the exec probe: the coordinator's query on its open session (no new channel),
       // the standby (which accepts no sessions) refusing the startup with the same words as psql got before.
-      assert.deepEqual({ cdw: execs(pool!, 'cdw'), ...sessions.counters() }, { cdw: before.cdw, queries: before.queries + 2, execFallbacks: before.execFallbacks });
+      assert.deepEqual(
+        { cdw: execs(pool!, 'cdw'), ...sessions.counters() },
+        { cdw: before.cdw, queries: before.queries + 2, execFallbacks: before.execFallbacks },
+      );
     } finally {
       sessions.dispose();
     }
@@ -78,10 +88,14 @@ describe('engine: database sessions over the pooled ssh connection', function ()
       await fault(lab!, 'stop-standby', 'scdw');
       const before = execs(pool!, 'scdw');
       const bySession = await observe(cluster, pool!, { sessions });
-      assert.equal(execs(pool!, 'scdw'), before + 1, 'the standby host was not probed again after its postmaster stopped');
+      assert.equal(
+        execs(pool!, 'scdw'),
+        before + 1,
+        'the standby host was not probed again after its postmaster stopped',
+      );
       const byExec = await observe(cluster, pool!);
       assert.deepEqual(comparable(bySession), comparable(byExec));
-      assert.equal(bySession.hosts.find((h) => h.name === 'scdw')?.postmasterRunning, false);
+      assert.equal(bySession.hosts.find(h => h.name === 'scdw')?.postmasterRunning, false);
     } finally {
       sessions.dispose();
     }
@@ -95,7 +109,13 @@ describe('engine: database sessions over the pooled ssh connection', function ()
     const fresh = poolOf(lab!);
     const sessions = new DbSessions(fresh);
     try {
-      await assert.rejects(fresh.openStreamLocal({ name: 'cdw', sshTarget: cluster.hosts[0]!.sshTarget }, `/tmp/.s.PGSQL.${cluster.hosts[0]!.port}`), /refused the channel/);
+      await assert.rejects(
+        fresh.openStreamLocal(
+          { name: 'cdw', sshTarget: cluster.hosts[0]!.sshTarget },
+          `/tmp/.s.PGSQL.${cluster.hosts[0]!.port}`,
+        ),
+        /refused the channel/,
+      );
       const first = await observe(cluster, fresh, { sessions });
       const before = execs(fresh, 'cdw');
       const second = await observe(cluster, fresh, { sessions });

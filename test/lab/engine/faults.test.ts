@@ -9,7 +9,16 @@ import { evaluateGuards } from '../../../src/engine/runner';
 import type { SshPool } from '../../../src/ssh/pool';
 import { fault, hostDataPath, labExec } from '../lab';
 import type { Lab } from '../lab';
-import { clusterOf, coordinatorEntries, isDataDirectory, poolOf, runAll, startLab, stopLab, tempJournal } from './helpers';
+import {
+  clusterOf,
+  coordinatorEntries,
+  isDataDirectory,
+  poolOf,
+  runAll,
+  startLab,
+  stopLab,
+  tempJournal,
+} from './helpers';
 
 describe('engine: faults and refusals (master vocabulary)', function () {
   this.timeout(240_000);
@@ -26,26 +35,33 @@ describe('engine: faults and refusals (master vocabulary)', function () {
     await stopLab(lab);
   });
 
-  it('refuses, on the hosts themselves, to move the active coordinator\'s directory that a postmaster uses', async () => {
+  it("refuses, on the hosts themselves, to move the active coordinator's directory that a postmaster uses", async () => {
     const cluster = clusterOf(lab!);
     const state = await observe(cluster, pool!);
     assert.equal(state.activeCoordinator, 'scdw');
     // A move planned from a wrong picture of the cluster (as if cdw were active) must still be refused.
-    const scdw = cluster.hosts.find((h) => h.name === 'scdw')!;
-    const cdw = cluster.hosts.find((h) => h.name === 'cdw')!;
+    const scdw = cluster.hosts.find(h => h.name === 'scdw')!;
+    const cdw = cluster.hosts.find(h => h.name === 'cdw')!;
     const step = buildStep('restore-mirroring', 0, cluster, { active: cdw, newStandby: scdw }, state, new Date());
     assert.equal(step.host, 'scdw');
     const { verdicts } = await evaluateGuards({ cluster, executor: pool! }, step);
-    const byId = new Map(verdicts.map((v) => [v.guard.id, v]));
+    const byId = new Map(verdicts.map(v => [v.guard.id, v]));
     assert.equal(byId.get('host-not-active')!.ok, false);
     assert.match(byId.get('host-not-active')!.message, /scdw is the active coordinator/);
     assert.equal(byId.get('data-directory-not-in-use')!.ok, false);
-    assert.match(byId.get('data-directory-not-in-use')!.message, /postmaster PID \d+ is running on \/data\/master\/gpseg-1 on scdw/);
-    assert.ok(isDataDirectory(lab!, 'scdw', 'gpseg-1'), 'the active coordinator\'s directory is untouched');
+    assert.match(
+      byId.get('data-directory-not-in-use')!.message,
+      /postmaster PID \d+ is running on \/data\/master\/gpseg-1 on scdw/,
+    );
+    assert.ok(isDataDirectory(lab!, 'scdw', 'gpseg-1'), "the active coordinator's directory is untouched");
   });
 
   it('split brain (the old coordinator started again) blocks every procedure loudly', async () => {
-    const start = await labExec(lab!, 'cdw', `. ${lab!.environmentScript} && pg_ctl -D ${lab!.dataDirectory} -l /tmp/split.log -w -t 60 start`);
+    const start = await labExec(
+      lab!,
+      'cdw',
+      `. ${lab!.environmentScript} && pg_ctl -D ${lab!.dataDirectory} -l /tmp/split.log -w -t 60 start`,
+    );
     assert.equal(start.code, 0, start.stderr + start.stdout);
     try {
       const cluster = clusterOf(lab!);
@@ -58,7 +74,11 @@ describe('engine: faults and refusals (master vocabulary)', function () {
         assert.equal(confirmed.length, 0, 'nothing was even proposed');
       }
     } finally {
-      const stop = await labExec(lab!, 'cdw', `. ${lab!.environmentScript} && pg_ctl -D ${lab!.dataDirectory} -m fast -w stop`);
+      const stop = await labExec(
+        lab!,
+        'cdw',
+        `. ${lab!.environmentScript} && pg_ctl -D ${lab!.dataDirectory} -m fast -w stop`,
+      );
       assert.equal(stop.code, 0, stop.stderr);
     }
     assert.deepEqual(coordinatorEntries(lab!, 'cdw'), ['gpseg-1']);
@@ -70,7 +90,11 @@ describe('engine: faults and refusals (master vocabulary)', function () {
     await fault(lab!, 'drop-connections', 'cdw');
     try {
       const { result } = await runAll('restore-mirroring', clusterOf(lab!), pool!, journal);
-      assert.equal(result.status, 'blocked', `${result.message} ${JSON.stringify(result.steps.map((s) => [s.step.id, s.status, s.message]))}`);
+      assert.equal(
+        result.status,
+        'blocked',
+        `${result.message} ${JSON.stringify(result.steps.map(s => [s.step.id, s.status, s.message]))}`,
+      );
       assert.match(result.message, /cdw could not be reached .*Make sure it is healthy/);
       assert.equal(result.steps.length, 0);
     } finally {
@@ -82,7 +106,7 @@ describe('engine: faults and refusals (master vocabulary)', function () {
   it('a slow host makes a short observation time out with the reason, not a guess', async () => {
     await fault(lab!, 'slow-host', 'cdw');
     const state = await observe(clusterOf(lab!), pool!, { timeoutMs: 1000 });
-    const cdw = state.hosts.find((h) => h.name === 'cdw')!;
+    const cdw = state.hosts.find(h => h.name === 'cdw')!;
     assert.equal(cdw.reachable, false);
     assert.equal(cdw.role, 'unknown');
     assert.equal(cdw.failure, 'timeout');
@@ -92,12 +116,16 @@ describe('engine: faults and refusals (master vocabulary)', function () {
   it('a connection dropped during the move leaves the step unknown, re-observed, and the next run resumes without losing anything', async () => {
     // An older backup is already there: it must survive, and the move must pick a new name.
     const parent = dirname(lab!.dataDirectory);
-    const prep = await labExec(lab!, 'cdw', `mkdir ${parent}/backup_gpseg-1 && echo keep > ${parent}/backup_gpseg-1/KEEP`);
+    const prep = await labExec(
+      lab!,
+      'cdw',
+      `mkdir ${parent}/backup_gpseg-1 && echo keep > ${parent}/backup_gpseg-1/KEEP`,
+    );
     assert.equal(prep.code, 0, prep.stderr);
     const cluster = clusterOf(lab!);
     let dropped = false;
     const first = await runAll('restore-mirroring', cluster, pool!, journal, {
-      onEvent: (e) => {
+      onEvent: e => {
         if (e.type === 'step' && e.status === 'running' && e.step.id === 'move-aside' && !dropped) {
           dropped = true;
           // cdw is slow (each command starts 3 s late): the drop lands while the move's shell is still starting.
@@ -107,10 +135,13 @@ describe('engine: faults and refusals (master vocabulary)', function () {
     });
     assert.ok(dropped, 'the fault was injected');
     assert.equal(first.result.status, 'unknown', first.result.message);
-    const moved = first.result.steps.find((s) => s.step.id === 'move-aside')!;
+    const moved = first.result.steps.find(s => s.step.id === 'move-aside')!;
     assert.equal(moved.status, 'unknown');
-    assert.match(first.result.message, /outcome of "Move the stale data directory aside" on cdw is unknown.*re-observed.*Run the procedure again/);
-    assert.ok(first.events.filter((e) => e.type === 'observed').length >= 3, 're-observed after the unknown step');
+    assert.match(
+      first.result.message,
+      /outcome of "Move the stale data directory aside" on cdw is unknown.*re-observed.*Run the procedure again/,
+    );
+    assert.ok(first.events.filter(e => e.type === 'observed').length >= 3, 're-observed after the unknown step');
     await fault(lab!, 'fast-host', 'cdw');
 
     const second = await runAll('restore-mirroring', cluster, pool!, journal);
@@ -118,8 +149,12 @@ describe('engine: faults and refusals (master vocabulary)', function () {
     assert.equal(second.result.state!.standby.host, 'cdw');
     assert.equal(second.result.state!.standby.walState, 'streaming');
     const entries = coordinatorEntries(lab!, 'cdw');
-    assert.equal(readFileSync(join(dirname(hostDataPath(lab!, 'cdw')), 'backup_gpseg-1', 'KEEP'), 'utf8'), 'keep\n', 'the older backup is untouched');
-    const stamped = entries.filter((n) => /^backup_gpseg-1\.\d{8}T\d{6}Z(\.\d+)?$/.test(n));
+    assert.equal(
+      readFileSync(join(dirname(hostDataPath(lab!, 'cdw')), 'backup_gpseg-1', 'KEEP'), 'utf8'),
+      'keep\n',
+      'the older backup is untouched',
+    );
+    const stamped = entries.filter(n => /^backup_gpseg-1\.\d{8}T\d{6}Z(\.\d+)?$/.test(n));
     assert.equal(stamped.length, 1, `one timestamped backup: ${entries.join(', ')}`);
     assert.ok(isDataDirectory(lab!, 'cdw', stamped[0]!), 'the old data directory is in the timestamped backup');
     assert.ok(isDataDirectory(lab!, 'cdw', 'gpseg-1'), 'the new standby directory');
@@ -130,7 +165,7 @@ describe('engine: faults and refusals (master vocabulary)', function () {
     const lockPath = `/tmp/.s.PGSQL.${lab!.pgPort}.lock`;
     let planted = false;
     const first = await runAll('return-to-original', cluster, pool!, journal, {
-      confirm: async (step) => {
+      confirm: async step => {
         if (step.id === 'activate-standby' && !planted) {
           // As after a kill -9: a lock file naming a PID that no longer runs.
           const r = await labExec(lab!, 'scdw', `printf '999999\\n${lab!.dataDirectory}\\n' > ${lockPath}`);
@@ -144,7 +179,10 @@ describe('engine: faults and refusals (master vocabulary)', function () {
     assert.equal(first.result.status, 'refused', first.result.message);
     assert.match(first.result.message, /Activate the standby.*lock/s);
     assert.match(first.result.message, /gpcoord never deletes it/);
-    assert.deepEqual(first.result.steps.map((s) => `${s.step.id}:${s.status}`), ['stop-coordinator:succeeded', 'activate-standby:refused']);
+    assert.deepEqual(
+      first.result.steps.map(s => `${s.step.id}:${s.status}`),
+      ['stop-coordinator:succeeded', 'activate-standby:refused'],
+    );
     const present = await labExec(lab!, 'scdw', `cat ${lockPath}`);
     assert.match(present.stdout, /^999999/, 'the lock file is left for the user to judge');
     // The user checks no postgres uses the port and removes it; the next run resumes with the activation.
@@ -163,7 +201,7 @@ describe('engine: faults and refusals (master vocabulary)', function () {
     const cluster = clusterOf(lab!);
     const state = await observe(cluster, pool!);
     assert.equal(state.situation, 'coordinator-down');
-    const lock = state.problems.find((p) => p.code === 'stale-lock-file' && p.host === 'cdw');
+    const lock = state.problems.find(p => p.code === 'stale-lock-file' && p.host === 'cdw');
     assert.ok(lock, JSON.stringify(state.problems));
     assert.match(lock.text, /kill -9.*gpactivatestandby refuses.*never deletes it/);
     const swap = await runAll('return-to-original', cluster, pool!, journal);

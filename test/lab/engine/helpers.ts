@@ -78,12 +78,12 @@ export async function runAll(
     executor: pool,
     journalPath,
     pollIntervalMs: 1000,
-    confirm: (step) => {
+    confirm: step => {
       confirmed.push(step);
       return Promise.resolve(true);
     },
     ...extra,
-    onEvent: (e) => {
+    onEvent: e => {
       events.push(e);
       extra.onEvent?.(e);
     },

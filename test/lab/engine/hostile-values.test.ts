@@ -8,19 +8,32 @@ import { dirname, join, resolve } from 'node:path';
 import type { SshPool } from '../../../src/ssh/pool';
 import { labExec } from '../lab';
 import type { Lab } from '../lab';
-import { clusterOf, coordinatorEntries, isDataDirectory, poolOf, runAll, startLab, stopLab, tempJournal } from './helpers';
+import {
+  clusterOf,
+  coordinatorEntries,
+  isDataDirectory,
+  poolOf,
+  runAll,
+  startLab,
+  stopLab,
+  tempJournal,
+} from './helpers';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 
 function gpcoord(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const p = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'src', 'cli', 'main.ts'), ...args], { cwd, env: { ...process.env, XDG_STATE_HOME: cwd }, stdio: ['pipe', 'pipe', 'pipe'] });
+  return new Promise(done => {
+    const p = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'src', 'cli', 'main.ts'), ...args], {
+      cwd,
+      env: { ...process.env, XDG_STATE_HOME: cwd },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     p.stdin.end('');
-    p.on('close', (code) => done({ code, stdout, stderr }));
+    p.on('close', code => done({ code, stdout, stderr }));
   });
 }
 
@@ -60,9 +73,15 @@ describe('engine: hostile values on the lab (master vocabulary)', function () {
     ];
     for (const [value, words] of values) {
       const inventory = join(cwd, 'clusters.yaml');
-      writeFileSync(inventory, original.replace(/dataDirectory: \/data\/master\/gpseg-1/, `dataDirectory: ${JSON.stringify(value)}`));
-      const line = original.split('\n').findIndex((l) => l.includes('dataDirectory: /data/master/gpseg-1')) + 1;
-      const r = await gpcoord(['run', 'restore-mirroring', 'lab', '--yes', '--inventory', inventory, '--ssh-config', lab!.sshConfigPath], cwd);
+      writeFileSync(
+        inventory,
+        original.replace(/dataDirectory: \/data\/master\/gpseg-1/, `dataDirectory: ${JSON.stringify(value)}`),
+      );
+      const line = original.split('\n').findIndex(l => l.includes('dataDirectory: /data/master/gpseg-1')) + 1;
+      const r = await gpcoord(
+        ['run', 'restore-mirroring', 'lab', '--yes', '--inventory', inventory, '--ssh-config', lab!.sshConfigPath],
+        cwd,
+      );
       assert.equal(r.code, 2, `${value}: ${r.stdout}${r.stderr}`);
       const text = r.stdout + r.stderr;
       assert.match(text, new RegExp(`clusters\\.yaml:${line}:\\d+: error: clusters\\.lab\\.dataDirectory: `), text);
@@ -72,7 +91,7 @@ describe('engine: hostile values on the lab (master vocabulary)', function () {
     assert.deepEqual(coordinatorEntries(lab!, 'cdw'), ['gpseg-1']);
   });
 
-  it('a backup entry with shell syntax next to cdw\'s data directory: restore-mirroring refuses, nothing runs, nothing moves', async () => {
+  it("a backup entry with shell syntax next to cdw's data directory: restore-mirroring refuses, nothing runs, nothing moves", async () => {
     const parent = dirname(lab!.dataDirectory);
     const evil = 'backup_gpseg-1$(id>pwned-backup)';
     const mk = await labExec(lab!, 'cdw', `mkdir -- '${parent}/${evil}'`);
@@ -80,9 +99,12 @@ describe('engine: hostile values on the lab (master vocabulary)', function () {
     try {
       const { result, confirmed } = await runAll('restore-mirroring', clusterOf(lab!), pool!, tempJournal('hostile'));
       assert.equal(result.status, 'blocked', result.message);
-      assert.match(result.message, /^Refused: cdw returned a backup entry named "backup_gpseg-1\$\(id>pwned-backup\)", which gpcoord will not put in a command: it contains "\$"/);
+      assert.match(
+        result.message,
+        /^Refused: cdw returned a backup entry named "backup_gpseg-1\$\(id>pwned-backup\)", which gpcoord will not put in a command: it contains "\$"/,
+      );
       assert.equal(confirmed.length, 0, 'no step was even proposed');
-      assert.ok(isDataDirectory(lab!, 'cdw', 'gpseg-1'), 'cdw\'s data directory is where it was');
+      assert.ok(isDataDirectory(lab!, 'cdw', 'gpseg-1'), "cdw's data directory is where it was");
       assert.equal(await pwnedFiles(lab!), '');
     } finally {
       await labExec(lab!, 'cdw', `rmdir -- '${parent}/${evil}'`);

@@ -6,7 +6,16 @@ import { parseJournal } from '../../../src/core/procedures/journal';
 import type { SshPool } from '../../../src/ssh/pool';
 import { fault } from '../lab';
 import type { Lab } from '../lab';
-import { clusterOf, coordinatorEntries, isDataDirectory, poolOf, runAll, startLab, stopLab, tempJournal } from './helpers';
+import {
+  clusterOf,
+  coordinatorEntries,
+  isDataDirectory,
+  poolOf,
+  runAll,
+  startLab,
+  stopLab,
+  tempJournal,
+} from './helpers';
 
 describe('engine: interrupted steps (coordinator vocabulary)', function () {
   this.timeout(240_000);
@@ -27,9 +36,14 @@ describe('engine: interrupted steps (coordinator vocabulary)', function () {
     const cluster = clusterOf(lab!);
     let dropped = false;
     const first = await runAll('restore-mirroring', cluster, pool!, journal, {
-      onEvent: (e) => {
+      onEvent: e => {
         // Drop the connection once gpinitstandby has changed the catalog, i.e. truly in the middle.
-        if (e.type === 'output' && e.step.id === 'init-standby' && !dropped && /catalog updated successfully/.test(e.chunk)) {
+        if (
+          e.type === 'output' &&
+          e.step.id === 'init-standby' &&
+          !dropped &&
+          /catalog updated successfully/.test(e.chunk)
+        ) {
           dropped = true;
           void fault(lab!, 'drop-connections', 'scdw');
         }
@@ -37,11 +51,13 @@ describe('engine: interrupted steps (coordinator vocabulary)', function () {
     });
     assert.ok(dropped, 'the fault was injected mid-command');
     assert.equal(first.result.status, 'unknown', first.result.message);
-    const init = first.result.steps.find((s) => s.step.id === 'init-standby')!;
+    const init = first.result.steps.find(s => s.step.id === 'init-standby')!;
     assert.equal(init.status, 'unknown');
     assert.match(init.message, /connection-lost/);
     assert.match(first.result.message, /not assumed to have worked or failed; re-observed: situation/);
-    const finished = parseJournal(readFileSync(journal, 'utf8')).filter((e) => e.type === 'step-finished').map((e) => `${e.stepId}:${e.status}`);
+    const finished = parseJournal(readFileSync(journal, 'utf8'))
+      .filter(e => e.type === 'step-finished')
+      .map(e => `${e.stepId}:${e.status}`);
     assert.deepEqual(finished, ['move-aside:succeeded', 'init-standby:unknown']);
 
     const second = await runAll('restore-mirroring', cluster, pool!, journal);
@@ -59,7 +75,7 @@ describe('engine: interrupted steps (coordinator vocabulary)', function () {
     const abort = new AbortController();
     const first = await runAll('check', cluster, pool!, journal, {
       signal: abort.signal,
-      onEvent: (e) => {
+      onEvent: e => {
         if (e.type === 'step' && e.status === 'running') abort.abort();
       },
     });
@@ -70,7 +86,7 @@ describe('engine: interrupted steps (coordinator vocabulary)', function () {
     assert.equal(second.result.steps[0]!.status, 'succeeded');
   });
 
-  it('runs a step\'s command on a PTY when the caller supplies one (as the extension\'s terminal does)', async () => {
+  it("runs a step's command on a PTY when the caller supplies one (as the extension's terminal does)", async () => {
     const cluster = clusterOf(lab!);
     const ptyCommands: string[] = [];
     const { result } = await runAll('check', cluster, pool!, journal, {
@@ -79,7 +95,13 @@ describe('engine: interrupted steps (coordinator vocabulary)', function () {
         const t0 = Date.now();
         const shell = await pool!.openShell(host, { command, cols: 120, rows: 40 });
         const end = await shell.exited;
-        return { exitCode: end.exitCode, signal: end.signal, stdout: end.output, stderr: '', durationMs: Date.now() - t0 };
+        return {
+          exitCode: end.exitCode,
+          signal: end.signal,
+          stdout: end.output,
+          stderr: '',
+          durationMs: Date.now() - t0,
+        };
       },
     });
     assert.equal(result.status, 'done', result.message);

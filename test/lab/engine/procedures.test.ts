@@ -5,7 +5,16 @@ import { parseJournal } from '../../../src/core/procedures/journal';
 import { observe } from '../../../src/engine/observe';
 import type { SshPool } from '../../../src/ssh/pool';
 import type { Lab } from '../lab';
-import { clusterOf, coordinatorEntries, isDataDirectory, poolOf, runAll, startLab, stopLab, tempJournal } from './helpers';
+import {
+  clusterOf,
+  coordinatorEntries,
+  isDataDirectory,
+  poolOf,
+  runAll,
+  startLab,
+  stopLab,
+  tempJournal,
+} from './helpers';
 
 describe('engine: procedures end to end (coordinator vocabulary)', function () {
   this.timeout(240_000);
@@ -29,16 +38,24 @@ describe('engine: procedures end to end (coordinator vocabulary)', function () {
     const after = pool!.stats();
     assert.equal(state.situation, 'after-failover');
     assert.equal(state.activeCoordinator, 'scdw');
-    assert.equal(state.hosts.find((h) => h.name === 'cdw')!.role, 'stale');
-    for (const h of ['cdw', 'scdw']) assert.equal((after.byHost[h]?.execs ?? 0) - (before.byHost[h]?.execs ?? 0), 1, `round trips to ${h}`);
+    assert.equal(state.hosts.find(h => h.name === 'cdw')!.role, 'stale');
+    for (const h of ['cdw', 'scdw'])
+      assert.equal((after.byHost[h]?.execs ?? 0) - (before.byHost[h]?.execs ?? 0), 1, `round trips to ${h}`);
   });
 
   it('restores mirroring: old directory moved aside (kept), cdw a passive streaming standby', async () => {
     const cluster = clusterOf(lab!);
     const { result, confirmed } = await runAll('restore-mirroring', cluster, pool!, journal);
     assert.equal(result.status, 'done', result.message);
-    assert.deepEqual(result.steps.map((s) => `${s.step.id}@${s.step.host}:${s.status}`), ['move-aside@cdw:succeeded', 'init-standby@scdw:succeeded', 'verify-mirroring@scdw:succeeded']);
-    assert.deepEqual(confirmed.map((s) => s.id), ['move-aside', 'init-standby'], 'asked before each step that changes the cluster, and only those');
+    assert.deepEqual(
+      result.steps.map(s => `${s.step.id}@${s.step.host}:${s.status}`),
+      ['move-aside@cdw:succeeded', 'init-standby@scdw:succeeded', 'verify-mirroring@scdw:succeeded'],
+    );
+    assert.deepEqual(
+      confirmed.map(s => s.id),
+      ['move-aside', 'init-standby'],
+      'asked before each step that changes the cluster, and only those',
+    );
     const s = result.state!;
     assert.equal(s.situation, 'healthy');
     assert.equal(s.activeCoordinator, 'scdw');
@@ -48,7 +65,10 @@ describe('engine: procedures end to end (coordinator vocabulary)', function () {
     assert.deepEqual(coordinatorEntries(lab!, 'cdw'), ['backup_gpseg-1', 'gpseg-1']);
     assert.ok(isDataDirectory(lab!, 'cdw', 'backup_gpseg-1'), 'the old data directory is kept as backup_gpseg-1');
     const entries = parseJournal(readFileSync(journal, 'utf8'));
-    assert.deepEqual(entries.filter((e) => e.type === 'step-finished').map((e) => `${e.stepId}:${e.status}`), ['move-aside:succeeded', 'init-standby:succeeded', 'verify-mirroring:succeeded']);
+    assert.deepEqual(
+      entries.filter(e => e.type === 'step-finished').map(e => `${e.stepId}:${e.status}`),
+      ['move-aside:succeeded', 'init-standby:succeeded', 'verify-mirroring:succeeded'],
+    );
   });
 
   it('running restore-mirroring again changes nothing', async () => {
@@ -61,8 +81,14 @@ describe('engine: procedures end to end (coordinator vocabulary)', function () {
   it('returns the coordinator to cdw with scdw streaming, keeping the old directory of scdw', async () => {
     const { result } = await runAll('return-to-original', clusterOf(lab!), pool!, journal);
     assert.equal(result.status, 'done', result.message);
-    assert.deepEqual(result.steps.map((s) => s.step.id), ['stop-coordinator', 'activate-standby', 'check-activation', 'move-aside', 'init-standby', 'verify-mirroring']);
-    assert.ok(result.steps.every((s) => s.status === 'succeeded'), JSON.stringify(result.steps.map((s) => [s.step.id, s.status, s.message])));
+    assert.deepEqual(
+      result.steps.map(s => s.step.id),
+      ['stop-coordinator', 'activate-standby', 'check-activation', 'move-aside', 'init-standby', 'verify-mirroring'],
+    );
+    assert.ok(
+      result.steps.every(s => s.status === 'succeeded'),
+      JSON.stringify(result.steps.map(s => [s.step.id, s.status, s.message])),
+    );
     const s = result.state!;
     assert.equal(s.activeCoordinator, 'cdw');
     assert.equal(s.standby.host, 'scdw');

@@ -15,13 +15,29 @@ import { clusterOf, poolOf, runAll, startLab, stopLab, tempJournal } from '../en
 import { fault, hostDataPath } from '../lab';
 import type { Lab } from '../lab';
 
-export const FAULT_KINDS = ['connection-drop', 'host-down', 'coordinator-killed', 'slow-host', 'wrong-host-key', 'auth-failure', 'disk-full', 'command-timeout'] as const;
+export const FAULT_KINDS = [
+  'connection-drop',
+  'host-down',
+  'coordinator-killed',
+  'slow-host',
+  'wrong-host-key',
+  'auth-failure',
+  'disk-full',
+  'command-timeout',
+] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** Which steps of each procedure get faults, and the lab state each procedure starts from. */
 export const PROCEDURE_STEPS: Record<'restore-mirroring' | 'return-to-original', string[]> = {
   'restore-mirroring': ['move-aside', 'init-standby', 'verify-mirroring'],
-  'return-to-original': ['stop-coordinator', 'activate-standby', 'check-activation', 'move-aside', 'init-standby', 'check-mirroring'],
+  'return-to-original': [
+    'stop-coordinator',
+    'activate-standby',
+    'check-activation',
+    'move-aside',
+    'init-standby',
+    'check-mirroring',
+  ],
 };
 
 export interface CaseResult {
@@ -50,18 +66,24 @@ function dataDirectories(lab: Lab): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const h of lab.hosts) {
     const parent = dirname(hostDataPath(lab, h.name));
-    out[h.name] = existsSync(parent) ? readdirSync(parent).filter((d) => existsSync(join(parent, d, 'PG_VERSION'))).sort() : [];
+    out[h.name] = existsSync(parent)
+      ? readdirSync(parent)
+          .filter(d => existsSync(join(parent, d, 'PG_VERSION')))
+          .sort()
+      : [];
   }
   return out;
 }
 
 /** Nothing lost: each host has at least as many data directories as before (a move renames, it never removes). */
 function nothingLost(before: Record<string, string[]>, after: Record<string, string[]>): boolean {
-  return Object.keys(before).every((h) => (after[h]?.length ?? 0) >= before[h]!.length);
+  return Object.keys(before).every(h => (after[h]?.length ?? 0) >= before[h]!.length);
 }
 
 function labState(lab: Lab): { processes: Record<string, { anchorPid: number }> } {
-  return JSON.parse(readFileSync(join(lab.dir, 'state.json'), 'utf8')) as { processes: Record<string, { anchorPid: number }> };
+  return JSON.parse(readFileSync(join(lab.dir, 'state.json'), 'utf8')) as {
+    processes: Record<string, { anchorPid: number }>;
+  };
 }
 
 /** Runs a command as root inside a lab host's mount namespace (to mount a small tmpfs, say). */
@@ -84,7 +106,13 @@ function injection(lab: Lab, kind: FaultKind, host: string, active: string): Inj
   switch (kind) {
     case 'connection-drop':
       // 1.5 s in, so the cut lands while the step's command runs rather than before it was sent.
-      return { inject: async () => { await new Promise((r) => setTimeout(r, 1500)); await fault(lab, 'drop-connections', host); }, clear: async () => {} };
+      return {
+        inject: async () => {
+          await new Promise(r => setTimeout(r, 1500));
+          await fault(lab, 'drop-connections', host);
+        },
+        clear: async () => {},
+      };
     case 'host-down':
       return {
         inject: async () => {
@@ -138,7 +166,12 @@ function injection(lab: Lab, kind: FaultKind, host: string, active: string): Inj
 
 function withShortTimeout(executor: RemoteExecutor, command: () => string | null): RemoteExecutor {
   return {
-    exec: (host, cmd, options) => executor.exec(host, cmd, command() !== null && cmd.includes(command()!) ? { ...options, timeoutMs: 1500 } : options),
+    exec: (host, cmd, options) =>
+      executor.exec(
+        host,
+        cmd,
+        command() !== null && cmd.includes(command()!) ? { ...options, timeoutMs: 1500 } : options,
+      ),
     openShell: (host, options) => executor.openShell(host, options),
   };
 }
@@ -150,9 +183,29 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([p, limit]);
 }
 
-export async function runCase(subnet: number, procedure: keyof typeof PROCEDURE_STEPS, step: string, kind: FaultKind): Promise<CaseResult> {
+export async function runCase(
+  subnet: number,
+  procedure: keyof typeof PROCEDURE_STEPS,
+  step: string,
+  kind: FaultKind,
+): Promise<CaseResult> {
   const t0 = Date.now();
-  const base: CaseResult = { procedure, step, fault: kind, host: '', injected: false, status: 'error', message: '', steps: [], dataBefore: {}, dataAfter: {}, noDataLost: false, rerunStatus: null, rerunMessage: null, seconds: 0 };
+  const base: CaseResult = {
+    procedure,
+    step,
+    fault: kind,
+    host: '',
+    injected: false,
+    status: 'error',
+    message: '',
+    steps: [],
+    dataBefore: {},
+    dataAfter: {},
+    noDataLost: false,
+    rerunStatus: null,
+    rerunMessage: null,
+    seconds: 0,
+  };
   const lab = await startLab(subnet, 'after-failover', 'coordinator');
   let pool = poolOf(lab);
   const journal = tempJournal('fault-matrix');
@@ -161,7 +214,11 @@ export async function runCase(subnet: number, procedure: keyof typeof PROCEDURE_
     const cluster = clusterOf(lab);
     if (procedure === 'return-to-original') {
       // The swap starts where a restore ends: scdw active, cdw its streaming standby.
-      const setup = await withTimeout(runAll('restore-mirroring', cluster, pool, tempJournal('fault-setup')), 240_000, 'the restore before the swap');
+      const setup = await withTimeout(
+        runAll('restore-mirroring', cluster, pool, tempJournal('fault-setup')),
+        240_000,
+        'the restore before the swap',
+      );
       if (setup.result.status !== 'done') throw new Error(`setting up the swap failed: ${setup.result.message}`);
     }
     base.dataBefore = dataDirectories(lab);
@@ -170,12 +227,15 @@ export async function runCase(subnet: number, procedure: keyof typeof PROCEDURE_
     const run = await withTimeout(
       runAll(procedure as ProcedureId, cluster, pool, journal, {
         executor,
-        onEvent: (e) => {
+        onEvent: e => {
           if (e.type !== 'step' || e.status !== 'running' || e.step.id !== step || base.injected) return;
           base.injected = true;
           // Disk space matters where data is written: the new standby for gpinitstandby, else the step's own host
           // (the move is a rename within one file system, which the same-filesystem guard makes sure of).
-          base.host = kind === 'disk-full' && e.step.id === 'init-standby' ? lab.hosts.find((h) => h.name !== e.step.host)!.name : e.step.host;
+          base.host =
+            kind === 'disk-full' && e.step.id === 'init-standby'
+              ? lab.hosts.find(h => h.name !== e.step.host)!.name
+              : e.step.host;
           targetCommand = e.step.command;
           const active = procedure === 'restore-mirroring' ? 'scdw' : e.step.id === 'stop-coordinator' ? 'scdw' : 'cdw';
           inj = injection(lab, kind, base.host, active);
@@ -187,14 +247,23 @@ export async function runCase(subnet: number, procedure: keyof typeof PROCEDURE_
     );
     base.status = run.result.status;
     base.message = run.result.message;
-    base.steps = run.result.steps.map((s) => ({ id: s.step.id, host: s.step.host, status: s.status, message: s.message }));
+    base.steps = run.result.steps.map(s => ({
+      id: s.step.id,
+      host: s.step.host,
+      status: s.status,
+      message: s.message,
+    }));
     await inj?.clear();
     base.dataAfter = dataDirectories(lab);
     base.noDataLost = nothingLost(base.dataBefore, base.dataAfter);
     // Cleared fault: a new pool (a changed host key stays refused; that is the point) and the procedure again.
     await pool.dispose();
     pool = poolOf(lab);
-    const again = await withTimeout(runAll(procedure as ProcedureId, cluster, pool, journal), 300_000, 'the run after the fault').catch((e: unknown) => ({ result: { status: 'error', message: (e as Error).message } }));
+    const again = await withTimeout(
+      runAll(procedure as ProcedureId, cluster, pool, journal),
+      300_000,
+      'the run after the fault',
+    ).catch((e: unknown) => ({ result: { status: 'error', message: (e as Error).message } }));
     base.rerunStatus = again.result.status;
     base.rerunMessage = again.result.message;
     base.dataAfter = dataDirectories(lab);
@@ -220,7 +289,9 @@ async function main(): Promise<void> {
   if (subnet < 50 || subnet > 59) throw new Error('the fault matrix uses subnets 50-59');
   const out = resolve(opt('out') ?? '.bench/faults/results.jsonl');
   mkdirSync(dirname(out), { recursive: true });
-  const procedures = (opt('procedure') ? [opt('procedure')!] : Object.keys(PROCEDURE_STEPS)) as Array<keyof typeof PROCEDURE_STEPS>;
+  const procedures = (opt('procedure') ? [opt('procedure')!] : Object.keys(PROCEDURE_STEPS)) as Array<
+    keyof typeof PROCEDURE_STEPS
+  >;
   const faults = (opt('fault') ? opt('fault')!.split(',') : [...FAULT_KINDS]) as FaultKind[];
   for (const p of procedures) {
     const steps = opt('step') ? opt('step')!.split(',') : PROCEDURE_STEPS[p];
@@ -228,7 +299,9 @@ async function main(): Promise<void> {
       for (const f of faults) {
         const r = await runCase(subnet, p, s, f);
         appendFileSync(out, JSON.stringify({ ...r, at: new Date().toISOString() }) + '\n');
-        console.log(`${p} / ${s} / ${f}: ${r.status}${r.injected ? '' : ' (fault not injected)'}; data ${r.noDataLost ? 'kept' : 'LOST?'}; rerun ${r.rerunStatus}; ${r.seconds} s${r.error ? `; error: ${r.error}` : ''}`);
+        console.log(
+          `${p} / ${s} / ${f}: ${r.status}${r.injected ? '' : ' (fault not injected)'}; data ${r.noDataLost ? 'kept' : 'LOST?'}; rerun ${r.rerunStatus}; ${r.seconds} s${r.error ? `; error: ${r.error}` : ''}`,
+        );
       }
     }
   }

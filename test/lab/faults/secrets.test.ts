@@ -38,13 +38,24 @@ describe('secrets: the key passphrase is never written down', function () {
     for (const h of cluster.hosts) h.identityFile = key;
     const sshLog: string[] = [];
     let asked = 0;
-    pool = new SshPool({ sshConfigPath: lab!.sshConfigPath, agentSocket: '', log: (l) => sshLog.push(l), askPassphrase: () => { asked++; return Promise.resolve(SECRET); } });
+    pool = new SshPool({
+      sshConfigPath: lab!.sshConfigPath,
+      agentSocket: '',
+      log: l => sshLog.push(l),
+      askPassphrase: () => {
+        asked++;
+        return Promise.resolve(SECRET);
+      },
+    });
     const auditPath = join(dir, 'audit.jsonl');
     const journal = tempJournal('secrets');
     const run = await runAll('check', cluster, pool, journal, { audit: auditWriter(auditPath) });
     assert.equal(run.result.status, 'done', run.result.message);
     assert.ok(asked >= 1, 'the passphrase was asked for: the key really is encrypted');
-    assert.ok(existsSync(auditPath) && readFileSync(auditPath, 'utf8').trim().split('\n').length >= 1, 'commands were audited');
+    assert.ok(
+      existsSync(auditPath) && readFileSync(auditPath, 'utf8').trim().split('\n').length >= 1,
+      'commands were audited',
+    );
 
     const written: Record<string, string> = {
       'audit log': readFileSync(auditPath, 'utf8'),
@@ -53,6 +64,7 @@ describe('secrets: the key passphrase is never written down', function () {
       'ssh log': sshLog.join('\n'),
       'run result': JSON.stringify(run.result),
     };
-    for (const [what, text] of Object.entries(written)) assert.ok(!text.includes(SECRET), `the passphrase appears in the ${what}`);
+    for (const [what, text] of Object.entries(written))
+      assert.ok(!text.includes(SECRET), `the passphrase appears in the ${what}`);
   });
 });

@@ -10,7 +10,11 @@ import { listProcesses, portOpen, processAlive, sh, signal, userIds, waitFor } f
 // ---------------------------------------------------------------------------------------------------------
 // faults
 
-export interface PostgresOnHost { host: string; pid: number; standby: boolean }
+export interface PostgresOnHost {
+  host: string;
+  pid: number;
+  standby: boolean;
+}
 
 /**
  * The coordinators and standbys running on the lab hosts, read from outside: postmaster.pid, and standby.signal
@@ -22,7 +26,12 @@ export function runningPostgres(lab: Lab): PostgresOnHost[] {
     const dir = hostDataPath(lab, h.name);
     try {
       const pid = Number(readFileSync(join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-      if (processAlive(pid)) out.push({ host: h.name, pid, standby: existsSync(join(dir, 'standby.signal')) || existsSync(join(dir, 'recovery.conf')) });
+      if (processAlive(pid))
+        out.push({
+          host: h.name,
+          pid,
+          standby: existsSync(join(dir, 'standby.signal')) || existsSync(join(dir, 'recovery.conf')),
+        });
     } catch {
       // not running on this host
     }
@@ -38,36 +47,52 @@ export function stateOf(lab: Lab): LabState {
 
 export function hostOrDefault(lab: Lab, host: string | undefined, fallback: string): string {
   const name = host ?? fallback;
-  if (![...lab.hosts, lab.bastion].some((h) => h.name === name)) throw new Error(`lab: unknown host "${name}"; the lab has ${[...lab.hosts, lab.bastion].map((h) => h.name).join(', ')}`);
+  if (![...lab.hosts, lab.bastion].some(h => h.name === name))
+    throw new Error(
+      `lab: unknown host "${name}"; the lab has ${[...lab.hosts, lab.bastion].map(h => h.name).join(', ')}`,
+    );
   return name;
 }
 
 /** Real Greenplum's pg_ctl (its ~/.bashrc puts it on PATH), or PostgreSQL 15's. */
-const pgCtl = (lab: Lab): string => lab.greenplum === 'real' ? 'pg_ctl' : `${PG_BIN}/pg_ctl`;
-const sshdOptions = (lab: Lab): { sshPort: number; ownNetwork: boolean } => ({ sshPort: lab.hosts[0]!.sshPort, ownNetwork: lab.greenplum === 'real' });
+const pgCtl = (lab: Lab): string => (lab.greenplum === 'real' ? 'pg_ctl' : `${PG_BIN}/pg_ctl`);
+const sshdOptions = (lab: Lab): { sshPort: number; ownNetwork: boolean } => ({
+  sshPort: lab.hosts[0]!.sshPort,
+  ownNetwork: lab.greenplum === 'real',
+});
 
 export async function fault(lab: Lab, name: FaultName, host?: string): Promise<void> {
   const state = stateOf(lab);
-  const addressOf = (n: string): string => [...lab.hosts, lab.bastion].find((h) => h.name === n)!.address;
+  const addressOf = (n: string): string => [...lab.hosts, lab.bastion].find(h => h.name === n)!.address;
   switch (name) {
     case 'kill-coordinator': {
-      const active = runningPostgres(lab).filter((p) => !p.standby && (!host || p.host === host));
+      const active = runningPostgres(lab).filter(p => !p.standby && (!host || p.host === host));
       if (!active.length) throw new Error(`lab: no running coordinator${host ? ` on ${host}` : ''} to kill`);
       for (const p of active) signal(p.pid, 'SIGKILL'); // the lock file /tmp/.s.PGSQL.<port>.lock stays behind
-      await waitFor('the coordinator to die', () => active.every((p) => !processAlive(p.pid)), 5_000);
+      await waitFor('the coordinator to die', () => active.every(p => !processAlive(p.pid)), 5_000);
       return;
     }
     case 'stop-standby': {
-      const standbys = runningPostgres(lab).filter((p) => p.standby && (!host || p.host === host));
+      const standbys = runningPostgres(lab).filter(p => p.standby && (!host || p.host === host));
       if (!standbys.length) throw new Error(`lab: no running standby${host ? ` on ${host}` : ''} to stop`);
-      for (const p of standbys) await must(lab, p.host, `${pgCtl(lab)} stop -D ${lab.dataDirectory} -m fast -w >/dev/null`, 'stopping the standby');
+      for (const p of standbys)
+        await must(
+          lab,
+          p.host,
+          `${pgCtl(lab)} stop -D ${lab.dataDirectory} -m fast -w >/dev/null`,
+          'stopping the standby',
+        );
       return;
     }
     case 'host-down': {
       const n = hostOrDefault(lab, host, lab.hosts[1]!.name);
       const p = state.processes[n]!;
       signal(p.sshdPid, 'SIGTERM');
-      await waitFor(`sshd of ${n} to stop`, async () => !processAlive(p.sshdPid) && !(await portOpen(addressOf(n), sshdOptions(lab).sshPort)), 5_000);
+      await waitFor(
+        `sshd of ${n} to stop`,
+        async () => !processAlive(p.sshdPid) && !(await portOpen(addressOf(n), sshdOptions(lab).sshPort)),
+        5_000,
+      );
       return;
     }
     case 'host-up': {
@@ -83,7 +108,8 @@ export async function fault(lab: Lab, name: FaultName, host?: string): Promise<v
       const p = state.processes[n]!;
       // Session processes are the listener's sshd children; killing them cuts every open connection at once.
       for (const proc of listProcesses()) {
-        if (proc.mountNamespace === p.mountNamespace && proc.comm === 'sshd' && proc.pid !== p.sshdPid) signal(proc.pid, 'SIGKILL');
+        if (proc.mountNamespace === p.mountNamespace && proc.comm === 'sshd' && proc.pid !== p.sshdPid)
+          signal(proc.pid, 'SIGKILL');
       }
       return;
     }
@@ -98,7 +124,7 @@ export async function fault(lab: Lab, name: FaultName, host?: string): Promise<v
       await waitFor(`sshd of ${n} to stop`, () => !processAlive(p.sshdPid), 5_000);
       p.sshdPid = await startSshd(lab.dir, n, addressOf(n), p.anchorPid, sshdOptions(lab));
       // known_hosts keeps the old key on purpose: clients must now see a changed host key.
-      const entry = [...state.lab.hosts, state.lab.bastion].find((h) => h.name === n)!;
+      const entry = [...state.lab.hosts, state.lab.bastion].find(h => h.name === n)!;
       entry.hostKeyFingerprint = fingerprint(key + '.pub');
       writeState(state);
       return;

@@ -22,13 +22,16 @@ export function realGphome(): string {
   const r = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'greenplum.mjs'), 'path'], { encoding: 'utf8' });
   const gphome = r.stdout.trim();
   if (r.status !== 0 || !gphome) {
-    throw new Error(`lab: no real Greenplum build${r.stderr.trim() ? ` (${r.stderr.trim()})` : ''}; run \`npm run greenplum -- build\` first ` +
-      '(it needs the Greenplum 6 source: GPCOORD_GREENPLUM_SOURCE, see README "Real Greenplum")');
+    throw new Error(
+      `lab: no real Greenplum build${r.stderr.trim() ? ` (${r.stderr.trim()})` : ''}; run \`npm run greenplum -- build\` first ` +
+        '(it needs the Greenplum 6 source: GPCOORD_GREENPLUM_SOURCE, see README "Real Greenplum")',
+    );
   }
   return gphome;
 }
 
-const snapshotPath = (gphome: string): string => join(dirname(gphome), `${basename(gphome)}.lab-${SNAPSHOT_RECIPE}.tar`);
+const snapshotPath = (gphome: string): string =>
+  join(dirname(gphome), `${basename(gphome)}.lab-${SNAPSHOT_RECIPE}.tar`);
 
 /** The directories a snapshot holds, relative to <run>/hosts. */
 const SNAPSHOT_DIRS = ['cdw/data/master', 'scdw/data/master', `${SEGMENT_HOST}/data/primary`];
@@ -83,16 +86,22 @@ async function initialise(lab: Lab, trace: (step: string) => void): Promise<void
   sh('chown', ['-R', `${uid}:${gid}`, labDir]);
   // gpinitsystem exits 1 when it only printed warnings; the cluster answering queries is what counts.
   const init = await labExec(lab, 'cdw', 'gpinitsystem -a -c ~/.lab/gpinitsystem_config', { timeoutMs: 900_000 });
-  if (init.code > 1) throw new Error(`lab: gpinitsystem failed (exit ${init.code}):\n${init.stdout.slice(-4000)}\n${init.stderr}`);
+  if (init.code > 1)
+    throw new Error(`lab: gpinitsystem failed (exit ${init.code}):\n${init.stdout.slice(-4000)}\n${init.stderr}`);
   trace('gpinitsystem');
-  await must(lab, 'cdw', [
-    'set -e',
-    // Any lab subnet may restore this snapshot: trust the hosts' own network whatever its addresses.
-    `for f in ${REAL_DATA_DIRECTORY}/pg_hba.conf ${PRIMARY_PARENT}/gpseg*/pg_hba.conf; do [ -f "$f" ] || continue; printf 'host all all samenet trust\\nhost replication all samenet trust\\n' >> "$f"; done`,
-    `ssh ${SEGMENT_HOST} 'for f in ${PRIMARY_PARENT}/gpseg*/pg_hba.conf; do printf "host all all samenet trust\\nhost replication all samenet trust\\n" >> "$f"; done'`,
-    'gpstop -u -a >/dev/null',
-    'psql -X -q -d gpadmin -v ON_ERROR_STOP=1 -c "CREATE TABLE lab_writes (id bigserial PRIMARY KEY, at timestamptz DEFAULT now(), payload text) DISTRIBUTED BY (id)"',
-  ].join('\n'), 'preparing the cluster');
+  await must(
+    lab,
+    'cdw',
+    [
+      'set -e',
+      // Any lab subnet may restore this snapshot: trust the hosts' own network whatever its addresses.
+      `for f in ${REAL_DATA_DIRECTORY}/pg_hba.conf ${PRIMARY_PARENT}/gpseg*/pg_hba.conf; do [ -f "$f" ] || continue; printf 'host all all samenet trust\\nhost replication all samenet trust\\n' >> "$f"; done`,
+      `ssh ${SEGMENT_HOST} 'for f in ${PRIMARY_PARENT}/gpseg*/pg_hba.conf; do printf "host all all samenet trust\\nhost replication all samenet trust\\n" >> "$f"; done'`,
+      'gpstop -u -a >/dev/null',
+      'psql -X -q -d gpadmin -v ON_ERROR_STOP=1 -c "CREATE TABLE lab_writes (id bigserial PRIMARY KEY, at timestamptz DEFAULT now(), payload text) DISTRIBUTED BY (id)"',
+    ].join('\n'),
+    'preparing the cluster',
+  );
   await must(lab, 'cdw', 'gpinitstandby -a -s scdw', 'gpinitstandby');
   trace('gpinitstandby');
   await waitForStreaming(lab, 'cdw');
@@ -110,7 +119,7 @@ async function takeSnapshot(lab: Lab, snapshot: string): Promise<void> {
 
 /** The real way: kill -9 of the coordinator, its stale lock file removed, gpactivatestandby on scdw. */
 async function failOver(lab: Lab, trace: (step: string) => void): Promise<void> {
-  const coordinator = runningPostgres(lab).find((p) => p.host === 'cdw' && !p.standby);
+  const coordinator = runningPostgres(lab).find(p => p.host === 'cdw' && !p.standby);
   if (!coordinator) throw new Error('lab: no running coordinator on cdw to fail over from');
   signal(coordinator.pid, 'SIGKILL');
   await waitFor('the coordinator to die', () => !processAlive(coordinator.pid), 10_000);
@@ -121,8 +130,12 @@ async function failOver(lab: Lab, trace: (step: string) => void): Promise<void> 
 }
 
 export async function waitForStreaming(lab: Lab, host: string): Promise<void> {
-  await waitFor('the standby to stream', async () => {
-    const r = await labExec(lab, host, 'psql -X -At -d postgres -c "SELECT state FROM pg_stat_replication"');
-    return r.stdout.trim() === 'streaming';
-  }, 120_000);
+  await waitFor(
+    'the standby to stream',
+    async () => {
+      const r = await labExec(lab, host, 'psql -X -At -d postgres -c "SELECT state FROM pg_stat_replication"');
+      return r.stdout.trim() === 'streaming';
+    },
+    120_000,
+  );
 }

@@ -9,8 +9,10 @@ import { runAsync, sh, userIds } from './process';
 export async function generateKeys(dir: string, names: string[]): Promise<void> {
   const keys = join(dir, 'keys');
   mkdirSync(keys, { recursive: true });
-  const jobs = [['id_ed25519', 'gpadmin@lab'], ...names.map((n) => [`ssh_host_${n}_ed25519`, `root@${n}`])].map(([file, comment]) =>
-    runAsync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment!, '-f', join(keys, file!)]));
+  const jobs = [['id_ed25519', 'gpadmin@lab'], ...names.map(n => [`ssh_host_${n}_ed25519`, `root@${n}`])].map(
+    ([file, comment]) =>
+      runAsync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment!, '-f', join(keys, file!)]),
+  );
   for (const r of await Promise.all(jobs)) if (r.code !== 0) throw new Error(`lab: ssh-keygen failed: ${r.stderr}`);
   copyFileSync(join(keys, 'id_ed25519.pub'), join(keys, 'authorized_keys'));
   chmodSync(keys, 0o755);
@@ -27,26 +29,44 @@ export function knownHostNames(h: LabHost): string[] {
   return h.sshPort === 22 ? [h.address, h.name] : [`[${h.address}]:${h.sshPort}`, `[${h.name}]:${h.sshPort}`];
 }
 
-const networkOf = (lab: Lab, subnet: number): string => lab.greenplum === 'real' ? `10.99.${subnet}.0/24 (real Greenplum)` : `127.0.${subnet}.0/24`;
+const networkOf = (lab: Lab, subnet: number): string =>
+  lab.greenplum === 'real' ? `10.99.${subnet}.0/24 (real Greenplum)` : `127.0.${subnet}.0/24`;
 
 export function writeClientFiles(lab: Lab, subnet: number): void {
   const all = [...lab.hosts, lab.bastion];
-  const pub = (name: string): string => readFileSync(join(lab.dir, 'keys', `ssh_host_${name}_ed25519.pub`), 'utf8').trim().split(' ').slice(0, 2).join(' ');
-  const known = all.map((h) => `${knownHostNames(h).join(',')} ${pub(h.name)}`).join('\n') + '\n';
+  const pub = (name: string): string =>
+    readFileSync(join(lab.dir, 'keys', `ssh_host_${name}_ed25519.pub`), 'utf8')
+      .trim()
+      .split(' ')
+      .slice(0, 2)
+      .join(' ');
+  const known = all.map(h => `${knownHostNames(h).join(',')} ${pub(h.name)}`).join('\n') + '\n';
   writeFileSync(lab.knownHostsPath, known);
   writeFileSync(lab.knownHostsHashedPath, known);
   sh('ssh-keygen', ['-H', '-f', lab.knownHostsHashedPath]);
   rmSync(lab.knownHostsHashedPath + '.old', { force: true });
-  const entry = (alias: string, h: LabHost, extra: string[] = []): string => [
-    `Host ${alias}`, `  HostName ${h.address}`, `  Port ${h.sshPort}`, `  User ${lab.user}`, `  IdentityFile ${lab.identityFile}`, '  IdentitiesOnly yes',
-    `  UserKnownHostsFile ${lab.knownHostsPath}`, '  StrictHostKeyChecking yes', '  BatchMode yes', '  ConnectTimeout 10', '  LogLevel ERROR', ...extra, '',
-  ].join('\n');
+  const entry = (alias: string, h: LabHost, extra: string[] = []): string =>
+    [
+      `Host ${alias}`,
+      `  HostName ${h.address}`,
+      `  Port ${h.sshPort}`,
+      `  User ${lab.user}`,
+      `  IdentityFile ${lab.identityFile}`,
+      '  IdentitiesOnly yes',
+      `  UserKnownHostsFile ${lab.knownHostsPath}`,
+      '  StrictHostKeyChecking yes',
+      '  BatchMode yes',
+      '  ConnectTimeout 10',
+      '  LogLevel ERROR',
+      ...extra,
+      '',
+    ].join('\n');
   const config = [
     `# ssh config of the Greenplum test lab on ${networkOf(lab, subnet)} (${lab.dir}).`,
     '# Use it with `ssh -F <this file> cdw`; clients that read ~/.ssh/config must be pointed at this file instead.',
     '',
-    ...all.map((h) => entry(h.name, h)),
-    ...lab.hosts.map((h) => entry(`${h.name}-via-bastion`, h, [`  ProxyJump ${lab.bastion.name}`])),
+    ...all.map(h => entry(h.name, h)),
+    ...lab.hosts.map(h => entry(`${h.name}-via-bastion`, h, [`  ProxyJump ${lab.bastion.name}`])),
   ].join('\n');
   writeFileSync(lab.sshConfigPath, config);
   // The ssh client refuses a config file that others can write.
@@ -55,7 +75,11 @@ export function writeClientFiles(lab: Lab, subnet: number): void {
   for (const h of lab.hosts.concat(lab.bastion)) {
     const target = join(hostDir(lab.dir, h.name), 'home', '.ssh', 'known_hosts');
     const self = lab.greenplum === 'real' ? [`localhost,127.0.0.1 ${pub(h.name)}`] : [];
-    writeFileSync(target, [...all.map((x) => `${[...knownHostNames(x), x.name, x.address].join(',')} ${pub(x.name)}`), ...self].join('\n') + '\n');
+    writeFileSync(
+      target,
+      [...all.map(x => `${[...knownHostNames(x), x.name, x.address].join(',')} ${pub(x.name)}`), ...self].join('\n') +
+        '\n',
+    );
     const { uid, gid } = userIds();
     chownSync(target, uid, gid);
   }
@@ -82,5 +106,8 @@ export function writeClientFiles(lab: Lab, subnet: number): void {
       },
     },
   };
-  writeFileSync(lab.inventoryPath, `# Written by \`npm run lab -- up\`. Point ssh clients at ${lab.sshConfigPath}.\n` + stringify(inventory));
+  writeFileSync(
+    lab.inventoryPath,
+    `# Written by \`npm run lab -- up\`. Point ssh clients at ${lab.sshConfigPath}.\n` + stringify(inventory),
+  );
 }

@@ -9,30 +9,60 @@ export type Vocabulary = 'master' | 'coordinator';
 export type Product = 'greenplum' | 'cloudberry';
 /** Which utilities and database a lab runs: emulated ones on PostgreSQL 15, or a real Greenplum build. */
 export type LabKind = 'emulated' | 'real';
-export type FaultName = 'kill-coordinator' | 'stop-standby' | 'host-down' | 'host-up' | 'drop-connections' | 'change-host-key' | 'slow-host' | 'fast-host';
-export const FAULTS: readonly FaultName[] = ['kill-coordinator', 'stop-standby', 'host-down', 'host-up', 'drop-connections', 'change-host-key', 'slow-host', 'fast-host'];
+export type FaultName =
+  | 'kill-coordinator'
+  | 'stop-standby'
+  | 'host-down'
+  | 'host-up'
+  | 'drop-connections'
+  | 'change-host-key'
+  | 'slow-host'
+  | 'fast-host';
+export const FAULTS: readonly FaultName[] = [
+  'kill-coordinator',
+  'stop-standby',
+  'host-down',
+  'host-up',
+  'drop-connections',
+  'change-host-key',
+  'slow-host',
+  'fast-host',
+];
 
-export interface LabHost { name: string; address: string; sshPort: number; hostKeyFingerprint: string /* SHA256:... */ }
+export interface LabHost {
+  name: string;
+  address: string;
+  sshPort: number;
+  hostKeyFingerprint: string; /* SHA256:... */
+}
 export interface Lab {
-  dir: string;                 // the run's directory (state, logs, keys, the hosts' files)
-  hosts: LabHost[];            // cdw, scdw (+ cdw3... with hosts: N)
-  bastion: LabHost;            // a jump host for ProxyJump tests (no /data content, no PostgreSQL)
-  user: string;                // 'gpadmin'
-  identityFile: string;        // unencrypted ed25519 private key accepted by every host for `user`
-  sshConfigPath: string;       // `ssh -F <sshConfigPath> cdw` works
-  knownHostsPath: string;      // known_hosts with every host's key (plain entries)
-  knownHostsHashedPath: string;// the same keys as hashed entries (ssh-keygen -H)
-  inventoryPath: string;       // greenplum-clusters.yaml for src/core/inventory.ts, cluster name 'lab'
-  clusterName: string;         // 'lab'
-  dataDirectory: string;       // /data/coordinator/gpseg-1 (coordinator vocabulary) or /data/master/gpseg-1 (master)
-  pgPort: number;              // 5432 on every host, each bound to its own address
+  dir: string; // the run's directory (state, logs, keys, the hosts' files)
+  hosts: LabHost[]; // cdw, scdw (+ cdw3... with hosts: N)
+  bastion: LabHost; // a jump host for ProxyJump tests (no /data content, no PostgreSQL)
+  user: string; // 'gpadmin'
+  identityFile: string; // unencrypted ed25519 private key accepted by every host for `user`
+  sshConfigPath: string; // `ssh -F <sshConfigPath> cdw` works
+  knownHostsPath: string; // known_hosts with every host's key (plain entries)
+  knownHostsHashedPath: string; // the same keys as hashed entries (ssh-keygen -H)
+  inventoryPath: string; // greenplum-clusters.yaml for src/core/inventory.ts, cluster name 'lab'
+  clusterName: string; // 'lab'
+  dataDirectory: string; // /data/coordinator/gpseg-1 (coordinator vocabulary) or /data/master/gpseg-1 (master)
+  pgPort: number; // 5432 on every host, each bound to its own address
   vocabulary: Vocabulary;
-  gphome: string;              // GPHOME on the hosts
-  environmentScript: string;   // $GPHOME/greenplum_path.sh (or cloudberry-env.sh)
-  greenplum: LabKind;          // emulated utilities on PostgreSQL 15, or real Greenplum (its hosts have their own network namespaces)
+  gphome: string; // GPHOME on the hosts
+  environmentScript: string; // $GPHOME/greenplum_path.sh (or cloudberry-env.sh)
+  greenplum: LabKind; // emulated utilities on PostgreSQL 15, or real Greenplum (its hosts have their own network namespaces)
 }
 
-export interface UpOptions { dir?: string; scenario?: Scenario; vocabulary?: Vocabulary; hosts?: number; subnet?: number; product?: Product; greenplum?: LabKind }
+export interface UpOptions {
+  dir?: string;
+  scenario?: Scenario;
+  vocabulary?: Vocabulary;
+  hosts?: number;
+  subnet?: number;
+  product?: Product;
+  greenplum?: LabKind;
+}
 
 /** What a run records about itself in <dir>/state.json: the Lab plus the processes and namespaces it started. */
 export interface LabState {

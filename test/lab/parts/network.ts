@@ -20,7 +20,8 @@ export function createBridge(subnet: number): string {
 
 export function removeBridge(subnet: number): void {
   const bridge = bridgeName(subnet);
-  if (sh('ip', ['link', 'show', bridge], { allowFail: true }).code === 0) sh('ip', ['link', 'del', bridge], { allowFail: true });
+  if (sh('ip', ['link', 'show', bridge], { allowFail: true }).code === 0)
+    sh('ip', ['link', 'del', bridge], { allowFail: true });
 }
 
 /** Gives the network namespace of `anchorPid` an eth0 on the lab's bridge with `address`, and its loopback. */
@@ -29,7 +30,8 @@ export function attachHost(subnet: number, index: number, anchorPid: number, add
   sh('ip', ['link', 'del', outside], { allowFail: true });
   sh('ip', ['link', 'add', outside, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', String(anchorPid)]);
   sh('ip', ['link', 'set', outside, 'master', bridgeName(subnet), 'up']);
-  const inside = (...args: string[]): void => void sh('nsenter', ['--target', String(anchorPid), '--net', 'ip', ...args]);
+  const inside = (...args: string[]): void =>
+    void sh('nsenter', ['--target', String(anchorPid), '--net', 'ip', ...args]);
   inside('link', 'set', 'lo', 'up');
   inside('addr', 'add', `${address}/24`, 'dev', 'eth0');
   inside('link', 'set', 'eth0', 'up');

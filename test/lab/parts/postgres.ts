@@ -12,7 +12,7 @@ export async function buildUtilities(gphome: string): Promise<void> {
   const bin = join(gphome, 'bin');
   mkdirSync(bin, { recursive: true });
   await build({
-    entryPoints: Object.fromEntries(UTILITIES.map((u) => [u, join(__dirname, '..', 'utilities', `${u}.ts`)])),
+    entryPoints: Object.fromEntries(UTILITIES.map(u => [u, join(__dirname, '..', 'utilities', `${u}.ts`)])),
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -27,25 +27,34 @@ export async function buildUtilities(gphome: string): Promise<void> {
   }
 }
 
-export function writeGphome(dir: string, s: { product: Product; vocabulary: Vocabulary; hosts: Record<string, string> }): { gphome: string; environmentScript: string } {
+export function writeGphome(
+  dir: string,
+  s: { product: Product; vocabulary: Vocabulary; hosts: Record<string, string> },
+): { gphome: string; environmentScript: string } {
   const gphome = join(dir, 'gphome');
   mkdirSync(join(gphome, 'etc'), { recursive: true });
-  writeFileSync(join(gphome, 'etc', 'lab.json'), JSON.stringify({ vocabulary: s.vocabulary, product: s.product, pgBin: PG_BIN, hosts: s.hosts }, null, 2) + '\n');
+  writeFileSync(
+    join(gphome, 'etc', 'lab.json'),
+    JSON.stringify({ vocabulary: s.vocabulary, product: s.product, pgBin: PG_BIN, hosts: s.hosts }, null, 2) + '\n',
+  );
   const script = s.product === 'cloudberry' ? 'cloudberry-env.sh' : 'greenplum_path.sh';
   const environmentScript = join(gphome, script);
-  writeFileSync(environmentScript, [
-    `# ${script}: the environment of the ${s.product === 'cloudberry' ? 'Cloudberry' : 'Greenplum'} utilities on this lab host.`,
-    '# Sourced explicitly before running a utility, as on a real installation.',
-    `GPHOME=${gphome}`,
-    'export GPHOME',
-    '# node for the utilities: the system one, else the one that started the lab.',
-    `PATH="$GPHOME/bin:${PG_BIN}:$PATH:${dirname(process.execPath)}"`,
-    'export PATH',
-    '# libpq of Greenplum looks for the server socket in /tmp.',
-    'PGHOST=/tmp',
-    'export PGHOST',
-    '',
-  ].join('\n'));
+  writeFileSync(
+    environmentScript,
+    [
+      `# ${script}: the environment of the ${s.product === 'cloudberry' ? 'Cloudberry' : 'Greenplum'} utilities on this lab host.`,
+      '# Sourced explicitly before running a utility, as on a real installation.',
+      `GPHOME=${gphome}`,
+      'export GPHOME',
+      '# node for the utilities: the system one, else the one that started the lab.',
+      `PATH="$GPHOME/bin:${PG_BIN}:$PATH:${dirname(process.execPath)}"`,
+      'export PATH',
+      '# libpq of Greenplum looks for the server socket in /tmp.',
+      'PGHOST=/tmp',
+      'export PGHOST',
+      '',
+    ].join('\n'),
+  );
   return { gphome, environmentScript };
 }
 
@@ -92,7 +101,7 @@ export function postgresSetupScript(lab: Lab): string {
     "  (3, 1, 'p', 'p', 's', 'u', 6001, 'sdw2', 'sdw2', '/data/primary/gpseg1'),",
     "  (4, 0, 'm', 'm', 's', 'u', 7000, 'sdw2', 'sdw2', '/data/mirror/gpseg0'),",
     "  (5, 1, 'm', 'm', 's', 'u', 7001, 'sdw1', 'sdw1', '/data/mirror/gpseg1');",
-    '-- gpinitsystem creates the database named by DATABASE_NAME; gpadmin\'s psql connects to it by default.',
+    "-- gpinitsystem creates the database named by DATABASE_NAME; gpadmin's psql connects to it by default.",
     'CREATE DATABASE gpadmin;',
     'CREATE TABLE lab_writes (id bigserial PRIMARY KEY, at timestamptz DEFAULT now(), payload text);',
     'EOF',
@@ -116,7 +125,13 @@ export async function initdbTemplate(): Promise<string | undefined> {
     rmSync(work, { recursive: true, force: true });
     mkdirSync(work, { recursive: true });
     chownSync(work, uid, gid);
-    const r = spawnSync(`${PG_BIN}/initdb`, [...INITDB_ARGS, '-D', join(work, 'pgdata')], { uid, gid, cwd: work, encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(`${PG_BIN}/initdb`, [...INITDB_ARGS, '-D', join(work, 'pgdata')], {
+      uid,
+      gid,
+      cwd: work,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     if (r.status !== 0) return undefined;
     try {
       renameSync(join(work, 'pgdata'), TEMPLATE_DIR);
@@ -128,7 +143,6 @@ export async function initdbTemplate(): Promise<string | undefined> {
     rmSync(work, { recursive: true, force: true });
   }
 }
-
 
 /** Builds the scenario with the lab's own utilities, so the state on disk is the genuine result of the procedure. */
 export async function buildCluster(lab: Lab, scenario: Scenario, trace: (step: string) => void): Promise<void> {
@@ -144,15 +158,28 @@ export async function buildCluster(lab: Lab, scenario: Scenario, trace: (step: s
   await waitForStreaming(lab, cdw);
   trace('streaming');
   if (scenario === 'after-failover') {
-    await must(lab, cdw, `${PG_BIN}/pg_ctl stop -D ${lab.dataDirectory} -m immediate -w >/dev/null`, 'stopping the coordinator');
+    await must(
+      lab,
+      cdw,
+      `${PG_BIN}/pg_ctl stop -D ${lab.dataDirectory} -m immediate -w >/dev/null`,
+      'stopping the coordinator',
+    );
     await must(lab, scdw, `${env} && gpactivatestandby -a -d ${lab.dataDirectory}`, 'gpactivatestandby');
     trace('failover');
   }
 }
 
 export async function waitForStreaming(lab: Lab, host: string): Promise<void> {
-  await waitFor('the standby to stream', async () => {
-    const r = await labExec(lab, host, `${PG_BIN}/psql -X -At -h /tmp -p ${lab.pgPort} -d postgres -c "SELECT state FROM pg_stat_replication"`);
-    return r.stdout.trim() === 'streaming';
-  }, 60_000);
+  await waitFor(
+    'the standby to stream',
+    async () => {
+      const r = await labExec(
+        lab,
+        host,
+        `${PG_BIN}/psql -X -At -h /tmp -p ${lab.pgPort} -d postgres -c "SELECT state FROM pg_stat_replication"`,
+      );
+      return r.stdout.trim() === 'streaming';
+    },
+    60_000,
+  );
 }

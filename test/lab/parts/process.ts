@@ -5,22 +5,44 @@ import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { connect } from 'node:net';
 import { USER } from './layout';
 
-export function sh(cmd: string, args: string[], opts: { input?: string; allowFail?: boolean } = {}): { code: number; stdout: string; stderr: string } {
+export function sh(
+  cmd: string,
+  args: string[],
+  opts: { input?: string; allowFail?: boolean } = {},
+): { code: number; stdout: string; stderr: string } {
   const r = spawnSync(cmd, args, { encoding: 'utf8', input: opts.input ?? '', timeout: 120_000 });
-  const res = { code: r.status ?? 1, stdout: r.stdout ?? '', stderr: (r.stderr ?? '') + (r.error ? r.error.message : '') };
-  if (res.code !== 0 && !opts.allowFail) throw new Error(`${cmd} ${args.join(' ')} failed (${res.code}): ${res.stderr.trim() || res.stdout.trim()}`);
+  const res = {
+    code: r.status ?? 1,
+    stdout: r.stdout ?? '',
+    stderr: (r.stderr ?? '') + (r.error ? r.error.message : ''),
+  };
+  if (res.code !== 0 && !opts.allowFail)
+    throw new Error(`${cmd} ${args.join(' ')} failed (${res.code}): ${res.stderr.trim() || res.stdout.trim()}`);
   return res;
 }
 
-export function runAsync(cmd: string, args: string[], opts: { input?: string; timeoutMs?: number } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolvePromise) => {
+export function runAsync(
+  cmd: string,
+  args: string[],
+  opts: { input?: string; timeoutMs?: number } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise(resolvePromise => {
     const child: ChildProcess = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout?.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
-    const timer = setTimeout(() => { stderr += `\n[lab] timed out after ${opts.timeoutMs} ms`; child.kill('SIGKILL'); }, opts.timeoutMs ?? 120_000);
-    child.on('error', (e) => { stderr += e.message; });
+    child.stdout?.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr?.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const timer = setTimeout(() => {
+      stderr += `\n[lab] timed out after ${opts.timeoutMs} ms`;
+      child.kill('SIGKILL');
+    }, opts.timeoutMs ?? 120_000);
+    child.on('error', e => {
+      stderr += e.message;
+    });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       resolvePromise({ code: code ?? (signal ? 128 + 9 : 1), stdout, stderr });
@@ -30,12 +52,12 @@ export function runAsync(cmd: string, args: string[], opts: { input?: string; ti
   });
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number): Promise<void> => new Promise(r => setTimeout(r, ms));
 
 /** LAB_TRACE=1 prints how long each step of up takes, to see where a slow start goes. */
 export function tracer(): (step: string) => void {
   let last = Date.now();
-  return (step) => {
+  return step => {
     if (process.env.LAB_TRACE) process.stderr.write(`[lab] ${step}: ${Date.now() - last} ms\n`);
     last = Date.now();
   };
@@ -59,7 +81,12 @@ export function mountNamespaceOf(pid: number | 'self'): string | undefined {
   }
 }
 
-export function listProcesses(): Array<{ pid: number; comm: string; cmdline: string; mountNamespace: string | undefined }> {
+export function listProcesses(): Array<{
+  pid: number;
+  comm: string;
+  cmdline: string;
+  mountNamespace: string | undefined;
+}> {
   const out: Array<{ pid: number; comm: string; cmdline: string; mountNamespace: string | undefined }> = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
@@ -76,9 +103,12 @@ export function listProcesses(): Array<{ pid: number; comm: string; cmdline: str
 }
 
 export function portOpen(address: string, port: number, timeoutMs = 300): Promise<boolean> {
-  return new Promise((resolvePromise) => {
+  return new Promise(resolvePromise => {
     const socket = connect({ host: address, port });
-    const done = (ok: boolean): void => { socket.destroy(); resolvePromise(ok); };
+    const done = (ok: boolean): void => {
+      socket.destroy();
+      resolvePromise(ok);
+    };
     socket.setTimeout(timeoutMs, () => done(false));
     socket.once('connect', () => done(true));
     socket.once('error', () => done(false));

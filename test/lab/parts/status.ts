@@ -9,14 +9,20 @@ import { processAlive } from './process';
 // ---------------------------------------------------------------------------------------------------------
 // status
 
-export interface HostStatus { name: string; address: string; sshd: 'up' | 'down'; postgres: 'coordinator' | 'standby' | 'stopped' | 'none'; dataDirectoryPresent: boolean }
+export interface HostStatus {
+  name: string;
+  address: string;
+  sshd: 'up' | 'down';
+  postgres: 'coordinator' | 'standby' | 'stopped' | 'none';
+  dataDirectoryPresent: boolean;
+}
 
 export function status(lab: Lab): HostStatus[] {
   const state = stateOf(lab);
   const pg = runningPostgres(lab);
-  return [...lab.hosts, lab.bastion].map((h) => {
+  return [...lab.hosts, lab.bastion].map(h => {
     const isBastion = h.name === lab.bastion.name;
-    const running = pg.find((p) => p.host === h.name);
+    const running = pg.find(p => p.host === h.name);
     const present = !isBastion && existsSync(join(hostDataPath(lab, h.name), 'PG_VERSION'));
     return {
       name: h.name,

@@ -30,10 +30,16 @@ describe('ssh authentication (real sshd, real ssh-agent)', function () {
     return p;
   };
   const config = (lines: string[]): void => {
-    writeFileSync(join(home, '.ssh', 'config'), ['Host cdw', '  HostName 127.0.22.1', '  Port 2222', ...lines.map((l) => '  ' + l), ''].join('\n'));
+    writeFileSync(
+      join(home, '.ssh', 'config'),
+      ['Host cdw', '  HostName 127.0.22.1', '  Port 2222', ...lines.map(l => '  ' + l), ''].join('\n'),
+    );
   };
   const failure = async (p: Promise<unknown>): Promise<RemoteExecError> => {
-    const e = await p.then(() => assert.fail('must fail'), (err: unknown) => err);
+    const e = await p.then(
+      () => assert.fail('must fail'),
+      (err: unknown) => err,
+    );
     assert.ok(e instanceof RemoteExecError, String(e));
     return e;
   };
@@ -48,7 +54,11 @@ describe('ssh authentication (real sshd, real ssh-agent)', function () {
     agentOnly = makeKey(keys, 'agent_only', 'ecdsa');
     encrypted = makeKey(keys, 'encrypted', 'ed25519', PASSPHRASE);
     stranger = makeKey(keys, 'stranger');
-    sshd = new Sshd({ address: '127.0.22.1', dir, authorizedKeys: [authorized.publicLine, agentOnly.publicLine, encrypted.publicLine] });
+    sshd = new Sshd({
+      address: '127.0.22.1',
+      dir,
+      authorizedKeys: [authorized.publicLine, agentOnly.publicLine, encrypted.publicLine],
+    });
     await sshd.start();
     writeFileSync(join(home, '.ssh', 'known_hosts'), sshd.knownHostsLine() + '\n');
     agent = Agent.start(dir);
@@ -56,7 +66,7 @@ describe('ssh authentication (real sshd, real ssh-agent)', function () {
   });
 
   afterEach(async function () {
-    await Promise.all(pools.splice(0).map((p) => p.dispose()));
+    await Promise.all(pools.splice(0).map(p => p.dispose()));
   });
 
   after(async function () {
@@ -69,7 +79,11 @@ describe('ssh authentication (real sshd, real ssh-agent)', function () {
     config([]);
     const before = sshd.log().length;
     assert.equal((await newPool({ agentSocket: agent.socket }).exec(host, 'whoami')).stdout, 'gpadmin\n');
-    assert.match(sshd.log().slice(before), /Accepted publickey for gpadmin from .* ECDSA SHA256:/, 'the agent key (ECDSA) was the one accepted');
+    assert.match(
+      sshd.log().slice(before),
+      /Accepted publickey for gpadmin from .* ECDSA SHA256:/,
+      'the agent key (ECDSA) was the one accepted',
+    );
     config([`IdentityAgent ${agent.socket}`]);
     assert.equal((await newPool().exec(host, 'echo via-identity-agent')).stdout, 'via-identity-agent\n');
   });
@@ -78,9 +92,15 @@ describe('ssh authentication (real sshd, real ssh-agent)', function () {
     config([`IdentityFile ${authorized.path}`]);
     const before = sshd.log().length;
     assert.equal((await newPool().exec(host, 'echo key')).stdout, 'key\n');
-    assert.ok(sshd.log().slice(before).includes(`ED25519 ${authorized.fingerprint}`), 'the configured key was accepted');
+    assert.ok(
+      sshd.log().slice(before).includes(`ED25519 ${authorized.fingerprint}`),
+      'the configured key was accepted',
+    );
     config([`IdentityFile ${stranger.path}`]);
-    assert.equal((await newPool().exec({ ...host, identityFile: authorized.path }, 'echo inventory-key')).stdout, 'inventory-key\n');
+    assert.equal(
+      (await newPool().exec({ ...host, identityFile: authorized.path }, 'echo inventory-key')).stdout,
+      'inventory-key\n',
+    );
   });
 
   it('asks for a passphrase once per key for the life of the pool, also across a reconnect', async function () {
@@ -127,7 +147,10 @@ describe('ssh authentication (real sshd, real ssh-agent)', function () {
       const e = await failure(newPool({ agentSocket: strangerAgent.socket }).exec(host, 'true'));
       assert.equal(e.kind, 'auth-failed');
       assert.equal(e.host, 'cdw');
-      assert.ok(e.message.startsWith('Authentication as gpadmin to cdw (gpadmin@127.0.22.1:2222) failed. Tried: '), e.message);
+      assert.ok(
+        e.message.startsWith('Authentication as gpadmin to cdw (gpadmin@127.0.22.1:2222) failed. Tried: '),
+        e.message,
+      );
       assert.ok(e.message.includes(`ssh-agent at ${strangerAgent.socket} (1 key): rejected by the server`), e.message);
       assert.ok(e.message.includes(`key ${stranger.path}: rejected by the server`), e.message);
       assert.ok(e.message.includes(`key ${join(home, '.ssh', 'missing_key')}: cannot read (ENOENT)`), e.message);
@@ -158,10 +181,18 @@ describe('ssh authentication (real sshd, real ssh-agent)', function () {
 
   it('offers a password from the askPassword callback when keys do not get in (the server checks it)', async function () {
     // gpadmin's password field is "*", so sshd refuses every password: this proves the attempt went over the wire.
-    const pwServer = new Sshd({ address: '127.0.22.2', dir, authorizedKeys: [], extra: ['PasswordAuthentication yes'] });
+    const pwServer = new Sshd({
+      address: '127.0.22.2',
+      dir,
+      authorizedKeys: [],
+      extra: ['PasswordAuthentication yes'],
+    });
     await pwServer.start();
     try {
-      writeFileSync(join(home, '.ssh', 'known_hosts'), [sshd.knownHostsLine(), pwServer.knownHostsLine()].join('\n') + '\n');
+      writeFileSync(
+        join(home, '.ssh', 'known_hosts'),
+        [sshd.knownHostsLine(), pwServer.knownHostsLine()].join('\n') + '\n',
+      );
       writeFileSync(join(home, '.ssh', 'config'), 'Host pw\n  HostName 127.0.22.2\n  Port 2222\n');
       const asked: Array<[string, string]> = [];
       const e = await failure(
@@ -175,8 +206,12 @@ describe('ssh authentication (real sshd, real ssh-agent)', function () {
       assert.equal(e.kind, 'auth-failed');
       assert.deepEqual(asked, [['gpadmin', 'pw']]);
       assert.match(e.message, /Tried: password: rejected by the server\./);
-      await waitFor('sshd to log the refused password', () => /Failed password for gpadmin from 127\.0\.0\.1/.test(pwServer.log()));
-      const e2 = await failure(newPool({ askPassword: () => Promise.resolve(undefined) }).exec({ name: 'pw', sshTarget: 'pw' }, 'true'));
+      await waitFor('sshd to log the refused password', () =>
+        /Failed password for gpadmin from 127\.0\.0\.1/.test(pwServer.log()),
+      );
+      const e2 = await failure(
+        newPool({ askPassword: () => Promise.resolve(undefined) }).exec({ name: 'pw', sshTarget: 'pw' }, 'true'),
+      );
       assert.match(e2.message, /Tried: password: not given\./);
     } finally {
       await pwServer.stop();
@@ -186,7 +221,7 @@ describe('ssh authentication (real sshd, real ssh-agent)', function () {
 
   it('gives up on a server that accepts TCP but never speaks SSH, after readyTimeoutMs', async function () {
     const silent = createServer(() => undefined);
-    await new Promise<void>((res) => silent.listen(2222, '127.0.22.5', () => res()));
+    await new Promise<void>(res => silent.listen(2222, '127.0.22.5', () => res()));
     try {
       writeFileSync(join(home, '.ssh', 'config'), 'Host mute\n  HostName 127.0.22.5\n  Port 2222\n');
       const t0 = Date.now();
@@ -201,7 +236,10 @@ describe('ssh authentication (real sshd, real ssh-agent)', function () {
 
   it('does not count the time a person takes to answer the passphrase question against the handshake limit', async function () {
     config([`IdentityFile ${encrypted.path}`]);
-    const pool = newPool({ readyTimeoutMs: 500, askPassphrase: () => new Promise((res) => setTimeout(() => res(PASSPHRASE), 1500)) });
+    const pool = newPool({
+      readyTimeoutMs: 500,
+      askPassphrase: () => new Promise(res => setTimeout(() => res(PASSPHRASE), 1500)),
+    });
     assert.equal((await pool.exec(host, 'echo patient')).stdout, 'patient\n');
   });
 

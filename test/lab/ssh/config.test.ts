@@ -9,7 +9,11 @@ import { tempDir } from './fixture';
 describe('ssh config resolution', function () {
   let home: string;
   let ssh: string;
-  const env = (): { homeDir: string; agentSocket: string; globalKnownHostsFiles: string[] } => ({ homeDir: home, agentSocket: '/run/agent.sock', globalKnownHostsFiles: [] });
+  const env = (): { homeDir: string; agentSocket: string; globalKnownHostsFiles: string[] } => ({
+    homeDir: home,
+    agentSocket: '/run/agent.sock',
+    globalKnownHostsFiles: [],
+  });
 
   beforeEach(function () {
     home = tempDir('config');
@@ -59,7 +63,11 @@ describe('ssh config resolution', function () {
     assert.equal(c.hostName, 'cdw.lab.example');
     assert.equal(c.user, 'dba');
     assert.equal(c.port, 2201, 'the first Port seen wins');
-    assert.deepEqual(c.identityFiles, [join(ssh, 'cdw.lab.example_dba_key'), join(home, '.ssh', 'second')], 'IdentityFile accumulates in order, tokens expanded');
+    assert.deepEqual(
+      c.identityFiles,
+      [join(ssh, 'cdw.lab.example_dba_key'), join(home, '.ssh', 'second')],
+      'IdentityFile accumulates in order, tokens expanded',
+    );
     assert.equal(c.identitiesOnly, true);
     assert.equal(c.strictHostKeyChecking, 'accept-new');
     assert.deepEqual(c.userKnownHostsFiles, [join(ssh, 'kh1'), join(ssh, 'kh2')]);
@@ -69,13 +77,20 @@ describe('ssh config resolution', function () {
     assert.equal(s.identitiesOnly, false, '!scdw excludes the second block');
     assert.deepEqual(s.identityFiles, [join(ssh, 'scdw.lab.example_dba_key')]);
 
-    assert.equal(resolveSshHost({ sshTarget: 'CDW' }, env()).hostName, 'cdw.lab.example', 'host names match case-insensitively, as in ssh');
+    assert.equal(
+      resolveSshHost({ sshTarget: 'CDW' }, env()).hostName,
+      'cdw.lab.example',
+      'host names match case-insensitively, as in ssh',
+    );
 
     const other = resolveSshHost({ sshTarget: 'sdw1' }, env());
     assert.equal(other.user, 'nobody');
     assert.equal(other.port, 22);
 
-    const inv = resolveSshHost({ sshTarget: 'cdw', user: 'gpadmin', port: 2222, identityFile: '~/keys/inventory_key' }, env());
+    const inv = resolveSshHost(
+      { sshTarget: 'cdw', user: 'gpadmin', port: 2222, identityFile: '~/keys/inventory_key' },
+      env(),
+    );
     assert.equal(inv.user, 'gpadmin');
     assert.equal(inv.port, 2222);
     assert.equal(inv.identityFiles[0], join(home, 'keys', 'inventory_key'), 'the inventory key is tried first');
@@ -83,9 +98,26 @@ describe('ssh config resolution', function () {
   });
 
   it('expands Include relative to ~/.ssh with globs, nested, and inside a Host block only when it matches', function () {
-    writeFileSync(join(ssh, 'config'), ['Include config.d/*.conf', 'Host mdw', '  Include ~/.ssh/mdw-only', '  User after-include', 'Host *', '  User fallback', ''].join('\n'));
-    writeFileSync(join(ssh, 'config.d', '10-lab.conf'), ['Host cdw', '  HostName 127.0.10.1', 'Include nested/extra', ''].join('\n'));
-    writeFileSync(join(ssh, 'config.d', '20-more.conf'), ['Host scdw', '  HostName 127.0.10.2', '  ProxyJump gpadmin@bastion:2200,jump2', ''].join('\n'));
+    writeFileSync(
+      join(ssh, 'config'),
+      [
+        'Include config.d/*.conf',
+        'Host mdw',
+        '  Include ~/.ssh/mdw-only',
+        '  User after-include',
+        'Host *',
+        '  User fallback',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(ssh, 'config.d', '10-lab.conf'),
+      ['Host cdw', '  HostName 127.0.10.1', 'Include nested/extra', ''].join('\n'),
+    );
+    writeFileSync(
+      join(ssh, 'config.d', '20-more.conf'),
+      ['Host scdw', '  HostName 127.0.10.2', '  ProxyJump gpadmin@bastion:2200,jump2', ''].join('\n'),
+    );
     writeFileSync(join(ssh, 'config.d', 'ignored.txt'), 'Host cdw\n  HostName wrong\n');
     mkdirSync(join(ssh, 'nested'));
     writeFileSync(join(ssh, 'nested', 'extra'), ['Host cdw', '  Port 2222', ''].join('\n'));
@@ -97,7 +129,10 @@ describe('ssh config resolution', function () {
     assert.equal(c.user, 'fallback', 'a Host block in an included file does not swallow what follows the Include');
     const s = resolveSshHost({ sshTarget: 'scdw' }, env());
     assert.equal(s.hostName, '127.0.10.2');
-    assert.deepEqual(s.proxyJump, [{ target: 'bastion', user: 'gpadmin', port: 2200 }, { target: 'jump2', user: undefined, port: undefined }]);
+    assert.deepEqual(s.proxyJump, [
+      { target: 'bastion', user: 'gpadmin', port: 2200 },
+      { target: 'jump2', user: undefined, port: undefined },
+    ]);
     const m = resolveSshHost({ sshTarget: 'mdw' }, env());
     assert.equal(m.port, 2345, 'the Include inside "Host mdw" applies to mdw');
     assert.equal(m.user, 'after-include', 'lines after the Include still belong to the mdw block');
@@ -112,7 +147,10 @@ describe('ssh config resolution', function () {
     writeFileSync(join(ssh, 'loop'), 'Include loop\n');
     const r = resolveSshHost({ sshTarget: 'lab-cdw' }, { ...env(), configPath: path });
     assert.equal(r.hostName, '127.0.20.7');
-    assert.ok(r.warnings.some((w) => /nested more than 16 deep/.test(w)), r.warnings.join('\n'));
+    assert.ok(
+      r.warnings.some(w => /nested more than 16 deep/.test(w)),
+      r.warnings.join('\n'),
+    );
     const u = resolveSshHost({ sshTarget: 'lab-cdw', user: 'gpadmin' }, { ...env(), configPath: path });
     assert.equal(u.user, 'gpadmin');
     assert.equal(r.user, 'dba');

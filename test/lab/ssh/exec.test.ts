@@ -48,7 +48,10 @@ describe('ssh exec (real sshd)', function () {
   it('runs a command and returns stdout, stderr and the exit status, streaming both', async function () {
     const seenOut: string[] = [];
     const seenErr: string[] = [];
-    const r = await pool.exec(host, 'echo out; echo err >&2; whoami; exit 3', { onStdout: (s) => seenOut.push(s), onStderr: (s) => seenErr.push(s) });
+    const r = await pool.exec(host, 'echo out; echo err >&2; whoami; exit 3', {
+      onStdout: s => seenOut.push(s),
+      onStderr: s => seenErr.push(s),
+    });
     assert.equal(r.exitCode, 3);
     assert.equal(r.signal, null);
     assert.equal(r.stdout, 'out\ngpadmin\n');
@@ -93,9 +96,14 @@ describe('ssh exec (real sshd)', function () {
     const t0 = Date.now();
     // Each command records how many of its siblings run at the same moment, counted on the server.
     const marker = `capmark${process.pid}`;
-    const results = await Promise.all(Array.from({ length: 6 }, () => pool.exec(host, `exec -a ${marker} sleep 0.4 & sleep 0.1; pgrep -c -f '^${marker}'; wait`)));
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        pool.exec(host, `exec -a ${marker} sleep 0.4 & sleep 0.1; pgrep -c -f '^${marker}'; wait`),
+      ),
+    );
     const elapsed = Date.now() - t0;
-    for (const r of results) assert.ok(Number(r.stdout.trim()) <= 2, `at most 2 commands at once, saw ${r.stdout.trim()}`);
+    for (const r of results)
+      assert.ok(Number(r.stdout.trim()) <= 2, `at most 2 commands at once, saw ${r.stdout.trim()}`);
     assert.ok(elapsed >= 1100, `6 commands of 0.4 s two at a time take >= 1.2 s, took ${elapsed} ms`);
     assert.equal(pool.stats().byHost.cdw?.connectionsOpened, 1);
   });
@@ -123,15 +131,24 @@ describe('ssh exec (real sshd)', function () {
   it('cancels through an AbortSignal with kind "cancelled", also before the command started', async function () {
     const marker = `cancelmark${process.pid}`;
     const ac = new AbortController();
-    const p = pool.exec(host, `echo going; exec -a ${marker} sleep 30`, { signal: ac.signal, onStdout: () => ac.abort() });
-    const err = await p.then(() => assert.fail('must be cancelled'), (e: unknown) => e);
+    const p = pool.exec(host, `echo going; exec -a ${marker} sleep 30`, {
+      signal: ac.signal,
+      onStdout: () => ac.abort(),
+    });
+    const err = await p.then(
+      () => assert.fail('must be cancelled'),
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof RemoteExecError);
     assert.equal(err.kind, 'cancelled');
     assert.equal(err.partial?.stdout, 'going\n');
     await waitFor('the cancelled remote process to end', () => processCount(marker) === 0);
     const pre = new AbortController();
     pre.abort();
-    const err2 = await pool.exec(host, 'echo never', { signal: pre.signal }).then(() => assert.fail('must be cancelled'), (e: unknown) => e);
+    const err2 = await pool.exec(host, 'echo never', { signal: pre.signal }).then(
+      () => assert.fail('must be cancelled'),
+      (e: unknown) => e,
+    );
     assert.ok(err2 instanceof RemoteExecError && err2.kind === 'cancelled');
   });
 
@@ -142,12 +159,19 @@ describe('ssh exec (real sshd)', function () {
     const p = pool.exec(host, `echo before-drop; exec -a ${marker} sleep 30`, { onStdout: () => (started = true) });
     await waitFor('the command to start', () => started);
     assert.equal(sshd.dropConnections(), 2, 'the monitor and the session process of one connection');
-    const err = await p.then(() => assert.fail('must fail'), (e: unknown) => e);
+    const err = await p.then(
+      () => assert.fail('must fail'),
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof RemoteExecError, String(err));
     assert.equal(err.kind, 'connection-lost');
     assert.equal(err.partial?.stdout, 'before-drop\n');
     assert.match(err.message, /outcome is unknown/);
-    assert.equal(processCount(`^${marker}`), 1, 'the command itself still runs on the host: its outcome really is unknown');
+    assert.equal(
+      processCount(`^${marker}`),
+      1,
+      'the command itself still runs on the host: its outcome really is unknown',
+    );
     killMarked(marker);
     // The next command opens a new connection by itself.
     const r = await pool.exec(host, 'echo back');
@@ -167,25 +191,37 @@ describe('ssh exec (real sshd)', function () {
 
   it('detects a server that stopped answering through keepalives (connection-lost), then reconnects', async function () {
     await pool.dispose();
-    pool = new SshPool({ homeDir: home, agentSocket: '', globalKnownHostsFiles: [], keepaliveIntervalMs: 200, keepaliveCountMax: 2 });
+    pool = new SshPool({
+      homeDir: home,
+      agentSocket: '',
+      globalKnownHostsFiles: [],
+      keepaliveIntervalMs: 200,
+      keepaliveCountMax: 2,
+    });
     await pool.exec(host, 'true');
     let started = false;
     const marker = `keepalivemark${process.pid}`;
     const p = pool.exec(host, `echo waiting; exec -a ${marker} sleep 20`, { onStdout: () => (started = true) });
     await waitFor('the command to start', () => started);
     // Freeze the server side of the connection: the TCP connection stays up, nothing answers.
-    const frozen = sshd.connectionPids().flatMap((pid) => [pid, ...descendantsOf(pid)]).filter((pid) => commOf(pid) === 'sshd');
+    const frozen = sshd
+      .connectionPids()
+      .flatMap(pid => [pid, ...descendantsOf(pid)])
+      .filter(pid => commOf(pid) === 'sshd');
     assert.ok(frozen.length >= 1);
-    frozen.forEach((pid) => process.kill(pid, 'SIGSTOP'));
+    frozen.forEach(pid => process.kill(pid, 'SIGSTOP'));
     try {
       const t0 = Date.now();
-      const e = await p.then(() => assert.fail('must fail'), (x: unknown) => x);
+      const e = await p.then(
+        () => assert.fail('must fail'),
+        (x: unknown) => x,
+      );
       assert.ok(e instanceof RemoteExecError, String(e));
       assert.equal(e.kind, 'connection-lost');
       assert.equal(e.partial?.stdout, 'waiting\n');
       assert.ok(Date.now() - t0 < 5000, 'noticed within a few keepalive intervals');
     } finally {
-      frozen.forEach((pid) => process.kill(pid, 'SIGKILL'));
+      frozen.forEach(pid => process.kill(pid, 'SIGKILL'));
       killMarked(marker);
     }
     assert.equal((await pool.exec(host, 'echo thawed')).stdout, 'thawed\n');
@@ -197,7 +233,10 @@ describe('ssh exec (real sshd)', function () {
     assert.equal(sshd.establishedConnections(), 1);
     await pool.dispose();
     await waitFor('the server to see the connection closed', () => sshd.establishedConnections() === 0, 5000);
-    const e = await pool.exec(host, 'true').then(() => assert.fail('must fail'), (x: unknown) => x);
+    const e = await pool.exec(host, 'true').then(
+      () => assert.fail('must fail'),
+      (x: unknown) => x,
+    );
     assert.ok(e instanceof RemoteExecError);
     assert.equal(e.kind, 'connect-failed');
     assert.match(e.message, /disposed/);
@@ -227,15 +266,39 @@ describe('ssh exec (real sshd)', function () {
     const r = await pool.exec(host, line);
     assert.equal(r.exitCode, 0, r.stderr);
     assert.equal(r.stdout, `yes|/data/coordinator/gpseg-1|5432|${hostile}\n`);
-    const pwned = await pool.exec(host, `touch ${shellQuote(join(scratch, 'writable'))} && test -e ${shellQuote(join(scratch, 'pwned'))} && echo yes || echo no`);
-    assert.equal(pwned.stdout, 'no\n', 'scratch is writable (so the check means something) and no file was created by the value');
+    const pwned = await pool.exec(
+      host,
+      `touch ${shellQuote(join(scratch, 'writable'))} && test -e ${shellQuote(join(scratch, 'pwned'))} && echo yes || echo no`,
+    );
+    assert.equal(
+      pwned.stdout,
+      'no\n',
+      'scratch is writable (so the check means something) and no file was created by the value',
+    );
     assert.ok(existsSync(join(scratch, 'writable')));
 
     // Every kind of shell syntax, as a value, comes back byte for byte and runs nothing.
-    const values = ['', ' ', "'", "''", '"', '\\', '$(touch x)', '`touch x`', '$HOME', 'a\nb', ';|&<>*?~!#', 'ünïcødé ✓', "it's a 'test'\t"];
+    const values = [
+      '',
+      ' ',
+      "'",
+      "''",
+      '"',
+      '\\',
+      '$(touch x)',
+      '`touch x`',
+      '$HOME',
+      'a\nb',
+      ';|&<>*?~!#',
+      'ünïcødé ✓',
+      "it's a 'test'\t",
+    ];
     const env: Record<string, string> = {};
     values.forEach((v, i) => (env[`V${i}`] = v));
-    const all = await pool.exec(host, remoteCommand({ env, command: values.map((_, i) => `printf '%s\\0' "$V${i}"`).join('; ') }));
+    const all = await pool.exec(
+      host,
+      remoteCommand({ env, command: values.map((_, i) => `printf '%s\\0' "$V${i}"`).join('; ') }),
+    );
     assert.equal(all.exitCode, 0, all.stderr);
     assert.deepEqual(all.stdout.split('\0').slice(0, -1), values);
 
@@ -245,7 +308,10 @@ describe('ssh exec (real sshd)', function () {
     const cb = await pool.exec(host, remoteCommand({ gphome: cloudberry, env: {}, command: 'echo "cb=$CB"' }));
     assert.equal(cb.stdout, 'cb=1\n');
 
-    const missing = await pool.exec(host, remoteCommand({ environmentScript: '/nonexistent/greenplum_path.sh', env: {}, command: 'echo ran' }));
+    const missing = await pool.exec(
+      host,
+      remoteCommand({ environmentScript: '/nonexistent/greenplum_path.sh', env: {}, command: 'echo ran' }),
+    );
     assert.equal(missing.exitCode, 127);
     assert.equal(missing.stdout, '');
     assert.match(missing.stderr, /environment script \/nonexistent\/greenplum_path.sh is missing/);

@@ -16,11 +16,27 @@ export interface KeyPair {
 }
 
 /** `ssh-keygen -t <type>`; the fingerprint is what `ssh-keygen -lf` prints (SHA256:...). */
-export function makeKey(dir: string, name: string, type: 'ed25519' | 'ecdsa' | 'rsa' = 'ed25519', passphrase = ''): KeyPair {
+export function makeKey(
+  dir: string,
+  name: string,
+  type: 'ed25519' | 'ecdsa' | 'rsa' = 'ed25519',
+  passphrase = '',
+): KeyPair {
   const path = join(dir, name);
   rmSync(path, { force: true });
   rmSync(`${path}.pub`, { force: true });
-  execFileSync('ssh-keygen', ['-q', '-t', type, ...(type === 'rsa' ? ['-b', '2048'] : []), '-N', passphrase, '-C', name, '-f', path]);
+  execFileSync('ssh-keygen', [
+    '-q',
+    '-t',
+    type,
+    ...(type === 'rsa' ? ['-b', '2048'] : []),
+    '-N',
+    passphrase,
+    '-C',
+    name,
+    '-f',
+    path,
+  ]);
   return { path, publicLine: readFileSync(`${path}.pub`, 'utf8').trim(), fingerprint: fingerprintOf(`${path}.pub`) };
 }
 
@@ -110,7 +126,8 @@ export class Sshd {
     for (;;) {
       if (proc.exitCode !== null) throw new Error(`sshd on ${this.address} exited at start: ${this.logText}`);
       if (await canConnect(this.address, this.port)) return;
-      if (Date.now() - t0 > 10_000) throw new Error(`sshd on ${this.address} did not listen within 10 s: ${this.logText}`);
+      if (Date.now() - t0 > 10_000)
+        throw new Error(`sshd on ${this.address} did not listen within 10 s: ${this.logText}`);
       await sleep(50);
     }
   }
@@ -132,7 +149,10 @@ export class Sshd {
   connectionPids(): number[] {
     if (!this.proc?.pid) return [];
     try {
-      return execFileSync('pgrep', ['-P', String(this.proc.pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+      return execFileSync('pgrep', ['-P', String(this.proc.pid)], { encoding: 'utf8' })
+        .split('\n')
+        .filter(Boolean)
+        .map(Number);
     } catch {
       return [];
     }
@@ -140,8 +160,10 @@ export class Sshd {
 
   /** Established TCP connections to this server, counted by the kernel (`ss`). */
   establishedConnections(): number {
-    const out = execFileSync('ss', ['-tnH', 'state', 'established', 'dst', `${this.address}:${this.port}`], { encoding: 'utf8' });
-    return out.split('\n').filter((l) => l.trim()).length;
+    const out = execFileSync('ss', ['-tnH', 'state', 'established', 'dst', `${this.address}:${this.port}`], {
+      encoding: 'utf8',
+    });
+    return out.split('\n').filter(l => l.trim()).length;
   }
 
   /**
@@ -149,7 +171,9 @@ export class Sshd {
    * that holds the socket. The commands they run are left alone, so the client sees a drop, not an exit.
    */
   dropConnections(): number {
-    const sshdPids = this.connectionPids().flatMap((pid) => [pid, ...descendantsOf(pid)]).filter((pid) => commOf(pid) === 'sshd');
+    const sshdPids = this.connectionPids()
+      .flatMap(pid => [pid, ...descendantsOf(pid)])
+      .filter(pid => commOf(pid) === 'sshd');
     for (const pid of sshdPids) {
       try {
         process.kill(pid, 'SIGKILL');
@@ -166,12 +190,15 @@ export class Sshd {
     if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
     const children = (() => {
       try {
-        return execFileSync('pgrep', ['-P', String(proc.pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+        return execFileSync('pgrep', ['-P', String(proc.pid)], { encoding: 'utf8' })
+          .split('\n')
+          .filter(Boolean)
+          .map(Number);
       } catch {
         return [];
       }
     })();
-    const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+    const exited = new Promise<void>(resolve => proc.once('exit', () => resolve()));
     proc.kill('SIGTERM');
     for (const pid of children) {
       try {
@@ -192,14 +219,17 @@ export class Sshd {
 
 function childrenOf(pid: number): number[] {
   try {
-    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
   } catch {
     return [];
   }
 }
 
 export function descendantsOf(pid: number): number[] {
-  return childrenOf(pid).flatMap((c) => [c, ...descendantsOf(c)]);
+  return childrenOf(pid).flatMap(c => [c, ...descendantsOf(c)]);
 }
 
 export function commOf(pid: number): string {
@@ -211,7 +241,10 @@ export function commOf(pid: number): string {
 }
 
 export class Agent {
-  private constructor(readonly socket: string, readonly pid: number) {}
+  private constructor(
+    readonly socket: string,
+    readonly pid: number,
+  ) {}
 
   static start(dir: string): Agent {
     const socket = join(dir, `agent-${process.pid}-${Date.now()}.sock`);
@@ -235,7 +268,7 @@ export class Agent {
 }
 
 export function canConnect(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
+  return new Promise(resolve => {
     const s = connect({ host, port });
     s.once('connect', () => {
       s.destroy();
@@ -246,11 +279,15 @@ export function canConnect(host: string, port: number): Promise<boolean> {
 }
 
 export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+  return new Promise(r => setTimeout(r, ms));
 }
 
 /** Waits until `check` holds, or fails naming what was awaited. */
-export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+export async function waitFor(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+): Promise<void> {
   const t0 = Date.now();
   while (!(await check())) {
     if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
@@ -271,7 +308,10 @@ export function processCount(pattern: string): number {
 export function killMarked(marker: string): void {
   let pids: number[];
   try {
-    pids = execFileSync('pgrep', ['-f', `^${marker}`], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+    pids = execFileSync('pgrep', ['-f', `^${marker}`], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
   } catch {
     return;
   }

@@ -19,7 +19,10 @@ describe('ssh host key verification (real sshd)', function () {
   const host: HostTarget = { name: 'scdw', sshTarget: 'scdw' };
 
   const writeConfig = (extra: string[] = []): void => {
-    writeFileSync(join(home, '.ssh', 'config'), ['Host scdw', '  HostName 127.0.21.1', '  Port 2222', ...extra.map((l) => '  ' + l), ''].join('\n'));
+    writeFileSync(
+      join(home, '.ssh', 'config'),
+      ['Host scdw', '  HostName 127.0.21.1', '  Port 2222', ...extra.map(l => '  ' + l), ''].join('\n'),
+    );
   };
   const newPool = (decide?: (info: UnknownHostKeyInfo) => HostKeyDecision, asked?: UnknownHostKeyInfo[]): SshPool => {
     const pool = new SshPool({
@@ -39,7 +42,10 @@ describe('ssh host key verification (real sshd)', function () {
     return pool;
   };
   const failure = async (p: Promise<unknown>): Promise<RemoteExecError> => {
-    const e = await p.then(() => assert.fail('must be refused'), (err: unknown) => err);
+    const e = await p.then(
+      () => assert.fail('must be refused'),
+      (err: unknown) => err,
+    );
     assert.ok(e instanceof RemoteExecError, String(e));
     return e;
   };
@@ -51,7 +57,12 @@ describe('ssh host key verification (real sshd)', function () {
     const key = makeKey(join(home, '.ssh'), 'id_ed25519');
     // The server has two host keys: ed25519 (offered by default) and rsa.
     rsaHostKey = makeKey(dir, 'ssh_host_rsa_key', 'rsa');
-    sshd = new Sshd({ address: '127.0.21.1', dir, authorizedKeys: [key.publicLine], extra: [`HostKey ${rsaHostKey.path}`] });
+    sshd = new Sshd({
+      address: '127.0.21.1',
+      dir,
+      authorizedKeys: [key.publicLine],
+      extra: [`HostKey ${rsaHostKey.path}`],
+    });
     await sshd.start();
     knownHosts = join(home, '.ssh', 'known_hosts');
   });
@@ -62,7 +73,7 @@ describe('ssh host key verification (real sshd)', function () {
   });
 
   afterEach(async function () {
-    await Promise.all(pools.splice(0).map((p) => p.dispose()));
+    await Promise.all(pools.splice(0).map(p => p.dispose()));
   });
 
   after(async function () {
@@ -94,7 +105,7 @@ describe('ssh host key verification (real sshd)', function () {
       agentSocket: '',
       globalKnownHostsFiles: [],
       readyTimeoutMs: 500,
-      onUnknownHostKey: () => new Promise((res) => setTimeout(() => res('accept-once'), 1500)),
+      onUnknownHostKey: () => new Promise(res => setTimeout(() => res('accept-once'), 1500)),
     });
     pools.push(pool);
     assert.equal((await pool.exec(host, 'echo decided')).stdout, 'decided\n');
@@ -126,7 +137,10 @@ describe('ssh host key verification (real sshd)', function () {
     const asked: UnknownHostKeyInfo[] = [];
     const pool = newPool(() => 'accept-once', asked);
     const results = await Promise.all([1, 2, 3].map(() => pool.exec(host, 'echo ok')));
-    assert.deepEqual(results.map((r) => r.stdout), ['ok\n', 'ok\n', 'ok\n']);
+    assert.deepEqual(
+      results.map(r => r.stdout),
+      ['ok\n', 'ok\n', 'ok\n'],
+    );
     assert.equal(asked.length, 1, 'three commands at once share one connection and one question');
     assert.equal(existsSync(knownHosts), false);
     const again: UnknownHostKeyInfo[] = [];
@@ -151,7 +165,10 @@ describe('ssh host key verification (real sshd)', function () {
     const hashed = readFileSync(knownHosts, 'utf8');
     assert.match(hashed, /^\|1\|[A-Za-z0-9+/=]+\|[A-Za-z0-9+/=]+ ssh-ed25519 /);
     assert.doesNotMatch(hashed, /127\.0\.21\.1/);
-    assert.match(execFileSync('ssh-keygen', ['-F', '[127.0.21.1]:2222', '-f', knownHosts], { encoding: 'utf8' }), /ssh-ed25519/);
+    assert.match(
+      execFileSync('ssh-keygen', ['-F', '[127.0.21.1]:2222', '-f', knownHosts], { encoding: 'utf8' }),
+      /ssh-ed25519/,
+    );
     assert.equal((await newPool().exec(host, 'echo hashed')).stdout, 'hashed\n');
   });
 
@@ -179,7 +196,12 @@ describe('ssh host key verification (real sshd)', function () {
     const e = await failure(newPool(() => 'accept-and-save', asked).exec(host, 'true'));
     assert.equal(e.kind, 'host-key-changed');
     assert.equal(asked.length, 0, 'a changed key is never offered for acceptance');
-    assert.ok(e.message.includes(`Host key for scdw (127.0.21.1:2222) has CHANGED: ${knownHosts} line 3 has ${old.fingerprint}, the server offered ${sshd.hostKey.fingerprint}`), e.message);
+    assert.ok(
+      e.message.includes(
+        `Host key for scdw (127.0.21.1:2222) has CHANGED: ${knownHosts} line 3 has ${old.fingerprint}, the server offered ${sshd.hostKey.fingerprint}`,
+      ),
+      e.message,
+    );
     assert.match(e.message, /ssh-keygen -R '\[127\.0\.21\.1\]:2222'/);
     assert.equal(sshd.acceptedLogins(), logins);
   });

@@ -3,7 +3,15 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkHostKey, fingerprintSha256, formatKnownHostsLine, hostFieldMatches, keyTypeOfBlob, knownHostsName, parseKnownHosts } from '../../../src/ssh/knownhosts';
+import {
+  checkHostKey,
+  fingerprintSha256,
+  formatKnownHostsLine,
+  hostFieldMatches,
+  keyTypeOfBlob,
+  knownHostsName,
+  parseKnownHosts,
+} from '../../../src/ssh/knownhosts';
 import { makeKey, tempDir } from './fixture';
 
 describe('known_hosts matching', function () {
@@ -56,7 +64,10 @@ describe('known_hosts matching', function () {
 
     const own = join(dir, 'kh-own');
     writeFileSync(own, formatKnownHostsLine('[127.0.20.7]:2222', blob(b), true) + '\n');
-    assert.match(execFileSync('ssh-keygen', ['-F', '[127.0.20.7]:2222', '-f', own], { encoding: 'utf8' }), /ecdsa-sha2-nistp256/);
+    assert.match(
+      execFileSync('ssh-keygen', ['-F', '[127.0.20.7]:2222', '-f', own], { encoding: 'utf8' }),
+      /ecdsa-sha2-nistp256/,
+    );
   });
 
   it('tells known, changed, unknown (with other key types) and revoked apart; skips malformed lines', function () {
@@ -78,7 +89,10 @@ describe('known_hosts matching', function () {
     const changed = checkHostKey(entries, ['scdw'], Buffer.from(makeKey(dir, 'c').publicLine.split(' ')[1]!, 'base64'));
     assert.equal(changed.status, 'changed');
     assert.equal(changed.status === 'changed' && changed.entries[0]!.line, 6);
-    const revoked = parseKnownHosts(`${text}\n@revoked other.example ${a.publicLine.split(' ').slice(0, 2).join(' ')}`, 'kh');
+    const revoked = parseKnownHosts(
+      `${text}\n@revoked other.example ${a.publicLine.split(' ').slice(0, 2).join(' ')}`,
+      'kh',
+    );
     assert.equal(checkHostKey(revoked, ['scdw'], blob(a)).status, 'revoked');
   });
 });

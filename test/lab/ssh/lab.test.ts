@@ -25,7 +25,7 @@ describe('ssh layer on the test lab', function () {
   });
 
   afterEach(async function () {
-    await Promise.all(pools.splice(0).map((p) => p.dispose()));
+    await Promise.all(pools.splice(0).map(p => p.dispose()));
   });
 
   after(async function () {
@@ -48,7 +48,11 @@ describe('ssh layer on the test lab', function () {
     const cdw = lab.hosts[0]!.name;
     const line = remoteCommand({
       environmentScript: lab.environmentScript,
-      env: { COORDINATOR_DATA_DIRECTORY: lab.dataDirectory, MASTER_DATA_DIRECTORY: lab.dataDirectory, PGPORT: String(lab.pgPort) },
+      env: {
+        COORDINATOR_DATA_DIRECTORY: lab.dataDirectory,
+        MASTER_DATA_DIRECTORY: lab.dataDirectory,
+        PGPORT: String(lab.pgPort),
+      },
       command: 'echo "gphome=$GPHOME"; gpstate -f',
     });
     const r = await pool.exec({ name: cdw, sshTarget: cdw }, line, { timeoutMs: 120_000 });
@@ -64,7 +68,10 @@ describe('ssh layer on the test lab', function () {
     const name = lab.hosts[1]!.name;
     const r = await pool.exec({ name, sshTarget: `${name}-via-bastion` }, 'hostname');
     assert.equal(r.stdout, `${name}\n`);
-    assert.ok(Object.keys(pool.stats().connectionsOpened).some((k) => k.endsWith(`via gpadmin@${lab.bastion.address}:2222`)), JSON.stringify(pool.stats()));
+    assert.ok(
+      Object.keys(pool.stats().connectionsOpened).some(k => k.endsWith(`via gpadmin@${lab.bastion.address}:2222`)),
+      JSON.stringify(pool.stats()),
+    );
   });
 
   it('turns the lab drop-connections fault mid-command into connection-lost, then reconnects', async function () {
@@ -74,7 +81,10 @@ describe('ssh layer on the test lab', function () {
     const p = pool.exec({ name: cdw, sshTarget: cdw }, 'echo running; sleep 20', { onStdout: () => (started = true) });
     await waitFor('the command to start', () => started);
     await fault(lab, 'drop-connections', cdw);
-    const e = await p.then(() => assert.fail('must fail'), (x: unknown) => x);
+    const e = await p.then(
+      () => assert.fail('must fail'),
+      (x: unknown) => x,
+    );
     assert.ok(e instanceof RemoteExecError, String(e));
     assert.equal(e.kind, 'connection-lost');
     assert.equal(e.partial?.stdout, 'running\n');
@@ -89,7 +99,12 @@ describe('ssh layer on the test lab', function () {
     const old = scdw.hostKeyFingerprint;
     await fault(lab, 'change-host-key', scdw.name);
     // A new connection (a fresh pool; the old session may outlive the restarted listener) meets the new key.
-    const e = await newPool().exec({ name: scdw.name, sshTarget: scdw.name }, 'true').then(() => assert.fail('must refuse'), (x: unknown) => x);
+    const e = await newPool()
+      .exec({ name: scdw.name, sshTarget: scdw.name }, 'true')
+      .then(
+        () => assert.fail('must refuse'),
+        (x: unknown) => x,
+      );
     assert.ok(e instanceof RemoteExecError, String(e));
     assert.equal(e.kind, 'host-key-changed');
     assert.ok(e.message.includes(old), e.message);

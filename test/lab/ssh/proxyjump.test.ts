@@ -14,8 +14,8 @@ function clientsOf(address: string): string[] {
   const out = execFileSync('ss', ['-tnpH', 'state', 'established', 'dst', `${address}:2222`], { encoding: 'utf8' });
   return out
     .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => {
+    .filter(l => l.trim())
+    .map(l => {
       const m = /users:\(\("([^"]+)",pid=(\d+)/.exec(l);
       return m ? (Number(m[2]) === process.pid ? 'this process' : m[1]!) : '?';
     });
@@ -45,7 +45,10 @@ describe('ssh ProxyJump (real bastion sshd)', function () {
     cdw = new Sshd({ address: '127.0.23.2', dir, authorizedKeys: [key.publicLine] });
     scdw = new Sshd({ address: '127.0.23.3', dir, authorizedKeys: [key.publicLine] });
     await Promise.all([bastion.start(), bastion2.start(), cdw.start(), scdw.start()]);
-    writeFileSync(join(home, '.ssh', 'known_hosts'), [bastion, bastion2, cdw, scdw].map((s) => s.knownHostsLine()).join('\n') + '\n');
+    writeFileSync(
+      join(home, '.ssh', 'known_hosts'),
+      [bastion, bastion2, cdw, scdw].map(s => s.knownHostsLine()).join('\n') + '\n',
+    );
     writeFileSync(
       join(home, '.ssh', 'config'),
       [
@@ -69,7 +72,7 @@ describe('ssh ProxyJump (real bastion sshd)', function () {
   });
 
   afterEach(async function () {
-    await Promise.all(pools.splice(0).map((p) => p.dispose()));
+    await Promise.all(pools.splice(0).map(p => p.dispose()));
   });
 
   after(async function () {
@@ -124,22 +127,44 @@ describe('ssh ProxyJump (real bastion sshd)', function () {
 
   it('verifies the jump host key too, and names the jump host when it cannot reach the target', async function () {
     const kh = join(home, '.ssh', 'known_hosts');
-    writeFileSync(kh, [cdw, scdw].map((s) => s.knownHostsLine()).join('\n') + '\n');
+    writeFileSync(kh, [cdw, scdw].map(s => s.knownHostsLine()).join('\n') + '\n');
     try {
-      const e = await newPool().exec({ name: 'cdw', sshTarget: 'cdw' }, 'true').then(() => assert.fail('must refuse'), (x: unknown) => x);
+      const e = await newPool()
+        .exec({ name: 'cdw', sshTarget: 'cdw' }, 'true')
+        .then(
+          () => assert.fail('must refuse'),
+          (x: unknown) => x,
+        );
       assert.ok(e instanceof RemoteExecError);
       assert.equal(e.kind, 'host-key-unknown');
       assert.equal(e.host, 'cdw', 'the error belongs to the host asked for');
-      assert.match(e.message, /^cdw is reached through bastion: Host key for bastion \(127\.0\.23\.1:2222\) is not known/);
+      assert.match(
+        e.message,
+        /^cdw is reached through bastion: Host key for bastion \(127\.0\.23\.1:2222\) is not known/,
+      );
     } finally {
-      writeFileSync(kh, [bastion, bastion2, cdw, scdw].map((s) => s.knownHostsLine()).join('\n') + '\n');
+      writeFileSync(kh, [bastion, bastion2, cdw, scdw].map(s => s.knownHostsLine()).join('\n') + '\n');
     }
-    writeFileSync(join(home, '.ssh', 'config.unreachable'), 'Host gone\n  HostName 127.0.23.9\n  Port 2222\n  ProxyJump gpadmin@127.0.23.1:2222\n');
-    const pool = new SshPool({ homeDir: home, agentSocket: '', globalKnownHostsFiles: [], sshConfigPath: join(home, '.ssh', 'config.unreachable') });
+    writeFileSync(
+      join(home, '.ssh', 'config.unreachable'),
+      'Host gone\n  HostName 127.0.23.9\n  Port 2222\n  ProxyJump gpadmin@127.0.23.1:2222\n',
+    );
+    const pool = new SshPool({
+      homeDir: home,
+      agentSocket: '',
+      globalKnownHostsFiles: [],
+      sshConfigPath: join(home, '.ssh', 'config.unreachable'),
+    });
     pools.push(pool);
-    const e = await pool.exec({ name: 'gone', sshTarget: 'gone' }, 'true').then(() => assert.fail('must fail'), (x: unknown) => x);
+    const e = await pool.exec({ name: 'gone', sshTarget: 'gone' }, 'true').then(
+      () => assert.fail('must fail'),
+      (x: unknown) => x,
+    );
     assert.ok(e instanceof RemoteExecError);
     assert.equal(e.kind, 'connect-failed');
-    assert.match(e.message, /Jump host 127\.0\.23\.1 \(gpadmin@127\.0\.23\.1:2222\) could not open a connection to 127\.0\.23\.9:2222/);
+    assert.match(
+      e.message,
+      /Jump host 127\.0\.23\.1 \(gpadmin@127\.0\.23\.1:2222\) could not open a connection to 127\.0\.23\.9:2222/,
+    );
   });
 });

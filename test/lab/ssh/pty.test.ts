@@ -39,12 +39,15 @@ describe('ssh PTY channels (real sshd)', function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const waitForOutput = (s: ShellSession, re: RegExp, from = 0): Promise<void> => waitFor(`output matching ${re} (got ${JSON.stringify(s.output().slice(from))})`, () => re.test(s.output().slice(from)));
+  const waitForOutput = (s: ShellSession, re: RegExp, from = 0): Promise<void> =>
+    waitFor(`output matching ${re} (got ${JSON.stringify(s.output().slice(from))})`, () =>
+      re.test(s.output().slice(from)),
+    );
 
   it('reports the PTY size with stty size, follows resize, and returns the shell exit status', async function () {
     const shell = await pool.openShell(host, { cols: 80, rows: 24 });
     const seen: string[] = [];
-    shell.onData((d) => seen.push(d));
+    shell.onData(d => seen.push(d));
     let exitArgs: [number | null, string | null] | undefined;
     shell.onExit((c, s) => (exitArgs = [c, s]));
     shell.write('stty size; echo "term=$TERM"\n');
@@ -62,7 +65,12 @@ describe('ssh PTY channels (real sshd)', function () {
   });
 
   it('runs a command under a PTY, forwards typed answers to its prompt, and captures the output for parsing', async function () {
-    const shell = await pool.openShell(host, { command: `read -r -p 'Do you want to continue with standby coordinator initialization? Yy|Nn (default=N): ' a; echo "answer=[$a]"; exit 3`, cols: 100, rows: 30, term: 'vt100' });
+    const shell = await pool.openShell(host, {
+      command: `read -r -p 'Do you want to continue with standby coordinator initialization? Yy|Nn (default=N): ' a; echo "answer=[$a]"; exit 3`,
+      cols: 100,
+      rows: 30,
+      term: 'vt100',
+    });
     await waitForOutput(shell, /Yy\|Nn \(default=N\): $/);
     shell.write('y\r');
     const done = await shell.exited;
@@ -85,7 +93,10 @@ describe('ssh PTY channels (real sshd)', function () {
     second.write('echo live\n');
     await waitForOutput(second, /live/);
     sshd.dropConnections();
-    const e = await second.exited.then(() => assert.fail('must reject'), (x: unknown) => x);
+    const e = await second.exited.then(
+      () => assert.fail('must reject'),
+      (x: unknown) => x,
+    );
     assert.ok(e instanceof RemoteExecError);
     assert.equal(e.kind, 'connection-lost');
     assert.match(e.partial?.stdout ?? '', /live/);

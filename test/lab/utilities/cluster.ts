@@ -10,7 +10,13 @@ export function coordinatorPort(): number {
 }
 
 /** Greenplum's wording of a failed connection: refused, or the "in recovery mode" rejection of a standby. */
-export function connectionFailureReason(cfg: LabConfig, words: Words, error: string, port: number, dataDir: string | undefined): string {
+export function connectionFailureReason(
+  cfg: LabConfig,
+  words: Words,
+  error: string,
+  port: number,
+  dataDir: string | undefined,
+): string {
   if (/not accepting connections|Hot standby mode is disabled|in recovery mode|is starting up/i.test(error)) {
     return `FATAL:  the database system is in recovery mode\nDETAIL:  last replayed record at ${lastReplayed(cfg, dataDir)}\n- VERSION: ${words.serverVersion}\n`;
   }
@@ -23,7 +29,14 @@ export function connectionFailureReason(cfg: LabConfig, words: Words, error: str
 function lastReplayed(cfg: LabConfig, dataDir: string | undefined): string {
   if (!dataDir) return '0/0';
   const r = run(pgTool(cfg, 'pg_controldata'), [dataDir]);
-  const field = (name: string): string | undefined => r.stdout.split('\n').find((l) => l.startsWith(name))?.split(':').slice(1).join(':').trim();
+  const field = (name: string): string | undefined =>
+    r.stdout
+      .split('\n')
+      .find(l => l.startsWith(name))
+      ?.split(':')
+      .slice(1)
+      .join(':')
+      .trim();
   const min = field('Minimum recovery ending location');
   if (min && min !== '0/0') return min;
   return field("Latest checkpoint's REDO location") ?? '0/0';
@@ -32,13 +45,19 @@ function lastReplayed(cfg: LabConfig, dataDir: string | undefined): string {
 export type Catalog = { ok: true; rows: SegmentRow[] } | { ok: false; error: string };
 
 export function readCatalog(cfg: LabConfig, port: number): Catalog {
-  const r = psql(cfg, port, `SELECT ${SEGMENT_COLUMNS} FROM gp_segment_configuration ORDER BY content, role DESC, dbid`);
+  const r = psql(
+    cfg,
+    port,
+    `SELECT ${SEGMENT_COLUMNS} FROM gp_segment_configuration ORDER BY content, role DESC, dbid`,
+  );
   if (!r.ok) return r;
   return { ok: true, rows: r.rows.map(toSegmentRow) };
 }
 
-export const coordinatorRow = (rows: SegmentRow[]): SegmentRow | undefined => rows.find((r) => r.content === -1 && r.role === 'p');
-export const standbyRow = (rows: SegmentRow[]): SegmentRow | undefined => rows.find((r) => r.content === -1 && r.role === 'm');
+export const coordinatorRow = (rows: SegmentRow[]): SegmentRow | undefined =>
+  rows.find(r => r.content === -1 && r.role === 'p');
+export const standbyRow = (rows: SegmentRow[]): SegmentRow | undefined =>
+  rows.find(r => r.content === -1 && r.role === 'm');
 
 export type StandbyStatus =
   | { kind: 'passive'; pid: number }
@@ -50,7 +69,8 @@ export type StandbyStatus =
 export function standbyStatus(standby: SegmentRow): StandbyStatus {
   const d = shellQuote(standby.datadir);
   const p = standby.port;
-  const script = `pid=0; if [ -f ${d}/postmaster.pid ]; then pid=$(head -1 ${d}/postmaster.pid); fi; ` +
+  const script =
+    `pid=0; if [ -f ${d}/postmaster.pid ]; then pid=$(head -1 ${d}/postmaster.pid); fi; ` +
     `lock=no; [ -e /tmp/.s.PGSQL.${p}.lock ] && lock=yes; alive=no; ` +
     // A zombie postmaster (killed, not yet reaped) is not running.
     `if [ "$pid" -gt 0 ] 2>/dev/null && [ -r /proc/$pid/stat ] && [ "$(sed 's/.*) //' /proc/$pid/stat | cut -c1)" != Z ]; then alive=yes; fi; echo "STATUS $pid $lock $alive"`;
@@ -68,12 +88,28 @@ export function standbyStatus(standby: SegmentRow): StandbyStatus {
   return { kind: 'pid-error', pid, error: `No socket connection or lock file (${lockFile}) found for port ${p}` };
 }
 
-export interface ReplicationRow { state: string; syncState: string; sent: string; flush: string; replay: string }
+export interface ReplicationRow {
+  state: string;
+  syncState: string;
+  sent: string;
+  flush: string;
+  replay: string;
+}
 
 export function replicationRows(cfg: LabConfig, port: number): ReplicationRow[] {
-  const r = psql(cfg, port, "SELECT state, sync_state, coalesce(sent_lsn::text, 'None'), coalesce(flush_lsn::text, 'None'), coalesce(replay_lsn::text, 'None') FROM pg_stat_replication ORDER BY pid");
+  const r = psql(
+    cfg,
+    port,
+    "SELECT state, sync_state, coalesce(sent_lsn::text, 'None'), coalesce(flush_lsn::text, 'None'), coalesce(replay_lsn::text, 'None') FROM pg_stat_replication ORDER BY pid",
+  );
   if (!r.ok) return [];
-  return r.rows.map((c) => ({ state: c[0] ?? '', syncState: c[1] ?? '', sent: c[2] ?? 'None', flush: c[3] ?? 'None', replay: c[4] ?? 'None' }));
+  return r.rows.map(c => ({
+    state: c[0] ?? '',
+    syncState: c[1] ?? '',
+    sent: c[2] ?? 'None',
+    flush: c[3] ?? 'None',
+    replay: c[4] ?? 'None',
+  }));
 }
 
 export function dataDirOfCoordinator(words: Words, explicit: string | undefined): string | undefined {

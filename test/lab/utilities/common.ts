@@ -27,7 +27,9 @@ export class UtilityExit extends Error {
 export function loadConfig(): LabConfig {
   const gphome = process.env.GPHOME;
   if (!gphome) {
-    process.stderr.write('ERROR: Cannot import modules.  Please check that you have sourced greenplum_path.sh.  Detail: Environment Variable GPHOME not set\n');
+    process.stderr.write(
+      'ERROR: Cannot import modules.  Please check that you have sourced greenplum_path.sh.  Detail: Environment Variable GPHOME not set\n',
+    );
     throw new UtilityExit(1);
   }
   return JSON.parse(readFileSync(join(gphome, 'etc', 'lab.json'), 'utf8')) as LabConfig;
@@ -42,19 +44,26 @@ export class Words {
   readonly serverVersion: string;
   readonly dataDirVar: string;
   readonly standbyMarker: string;
-  constructor(readonly vocabulary: Vocabulary, readonly product: Product) {
+  constructor(
+    readonly vocabulary: Vocabulary,
+    readonly product: Product,
+  ) {
     this.m = vocabulary;
     this.M = vocabulary === 'master' ? 'Master' : 'Coordinator';
     this.db = product === 'cloudberry' ? 'Cloudberry' : 'Greenplum';
     if (product === 'cloudberry') {
       this.localVersion = 'postgres (Apache Cloudberry) 2.0.0-incubating build 1';
-      this.serverVersion = 'PostgreSQL 14.4 (Apache Cloudberry 2.0.0-incubating build 1) on x86_64-pc-linux-gnu, compiled by gcc (GCC) 11.4.1, 64-bit compiled on Jan  1 2024 00:00:00';
+      this.serverVersion =
+        'PostgreSQL 14.4 (Apache Cloudberry 2.0.0-incubating build 1) on x86_64-pc-linux-gnu, compiled by gcc (GCC) 11.4.1, 64-bit compiled on Jan  1 2024 00:00:00';
     } else if (vocabulary === 'master') {
       this.localVersion = 'postgres (Greenplum Database) 6.24.3 build commit:25d3498a400ca5230e81abb94861f23389315213';
-      this.serverVersion = 'PostgreSQL 9.4.26 (Greenplum Database 6.24.3 build commit:25d3498a400ca5230e81abb94861f23389315213) on x86_64-unknown-linux-gnu, compiled by gcc (Debian 12.2.0-14+deb12u1) 12.2.0, 64-bit compiled on Nov 26 2026 19:51:01';
+      this.serverVersion =
+        'PostgreSQL 9.4.26 (Greenplum Database 6.24.3 build commit:25d3498a400ca5230e81abb94861f23389315213) on x86_64-unknown-linux-gnu, compiled by gcc (Debian 12.2.0-14+deb12u1) 12.2.0, 64-bit compiled on Nov 26 2026 19:51:01';
     } else {
-      this.localVersion = 'postgres (Greenplum Database) 7.1.0 build commit:0000000000000000000000000000000000000000 Open Source';
-      this.serverVersion = 'PostgreSQL 12.12 (Greenplum Database 7.1.0 build commit:0000000000000000000000000000000000000000 Open Source) on x86_64-pc-linux-gnu, compiled by gcc (GCC) 8.5.0 20210514 (Red Hat 8.5.0-18), 64-bit compiled on Jan  1 2024 00:00:00';
+      this.localVersion =
+        'postgres (Greenplum Database) 7.1.0 build commit:0000000000000000000000000000000000000000 Open Source';
+      this.serverVersion =
+        'PostgreSQL 12.12 (Greenplum Database 7.1.0 build commit:0000000000000000000000000000000000000000 Open Source) on x86_64-pc-linux-gnu, compiled by gcc (GCC) 8.5.0 20210514 (Red Hat 8.5.0-18), 64-bit compiled on Jan  1 2024 00:00:00';
     }
     this.dataDirVar = vocabulary === 'master' ? 'MASTER_DATA_DIRECTORY' : 'COORDINATOR_DATA_DIRECTORY';
     // GP5/6 look for recovery.conf, GP7/Cloudberry for standby.signal; PostgreSQL 15 itself always uses standby.signal.
@@ -63,7 +72,8 @@ export class Words {
 
   /** The coordinator data directory from the environment: GP7/Cloudberry fall back to MASTER_DATA_DIRECTORY. */
   dataDirectoryFromEnv(): string | undefined {
-    if (this.vocabulary === 'coordinator') return process.env.COORDINATOR_DATA_DIRECTORY || process.env.MASTER_DATA_DIRECTORY || undefined;
+    if (this.vocabulary === 'coordinator')
+      return process.env.COORDINATOR_DATA_DIRECTORY || process.env.MASTER_DATA_DIRECTORY || undefined;
     return process.env.MASTER_DATA_DIRECTORY || undefined;
   }
 }
@@ -79,7 +89,15 @@ export function timestamp(d = new Date()): string {
   return `${d.getFullYear()}${pad2(d.getMonth() + 1)}${pad2(d.getDate())}:${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
 }
 
-export function formatLogLine(program: string, host: string, user: string, pid: number, level: Level, message: string, when = new Date()): string {
+export function formatLogLine(
+  program: string,
+  host: string,
+  user: string,
+  pid: number,
+  level: Level,
+  message: string,
+  when = new Date(),
+): string {
   return `${timestamp(when)}:${String(pid).padStart(6, '0')} ${program}:${host}:${user}-[${level}]:-${message}`;
 }
 
@@ -115,11 +133,21 @@ export class Logger {
     if (level === 'INFO' && this.quiet) return;
     writeOut(line + '\n');
   }
-  info(m: string): void { this.log('INFO', m); }
-  warn(m: string): void { this.log('WARNING', m); }
-  error(m: string): void { this.log('ERROR', m); }
-  fatal(m: string): void { this.log('CRITICAL', m); }
-  debug(m: string): void { this.log('DEBUG', m); }
+  info(m: string): void {
+    this.log('INFO', m);
+  }
+  warn(m: string): void {
+    this.log('WARNING', m);
+  }
+  error(m: string): void {
+    this.log('ERROR', m);
+  }
+  fatal(m: string): void {
+    this.log('CRITICAL', m);
+  }
+  debug(m: string): void {
+    this.log('DEBUG', m);
+  }
 }
 
 let stdoutClosed = false;
@@ -147,17 +175,36 @@ type TableRow = { kind: 'row'; cells: string[]; warning: boolean } | { kind: 'se
 
 export class TableLogger {
   private rows: TableRow[] = [];
-  info(cells: string[]): this { this.rows.push({ kind: 'row', cells, warning: false }); return this; }
-  warn(cells: string[]): this { this.rows.push({ kind: 'row', cells, warning: true }); return this; }
-  add(cells: string[], warning: boolean): this { this.rows.push({ kind: 'row', cells, warning }); return this; }
-  separator(): this { this.rows.push({ kind: 'separator' }); return this; }
-  get hasWarnings(): boolean { return this.rows.some((r) => r.kind === 'row' && r.warning); }
+  info(cells: string[]): this {
+    this.rows.push({ kind: 'row', cells, warning: false });
+    return this;
+  }
+  warn(cells: string[]): this {
+    this.rows.push({ kind: 'row', cells, warning: true });
+    return this;
+  }
+  add(cells: string[], warning: boolean): this {
+    this.rows.push({ kind: 'row', cells, warning });
+    return this;
+  }
+  separator(): this {
+    this.rows.push({ kind: 'separator' });
+    return this;
+  }
+  get hasWarnings(): boolean {
+    return this.rows.some(r => r.kind === 'row' && r.warning);
+  }
 
   /** The rendered messages with their levels, in order. */
   render(): Array<{ level: Level; text: string }> {
-    const full = this.rows.map((r) => (r.kind === 'row' && r.warning ? [...r.cells, '<<<<<<<<'] : r.kind === 'row' ? r.cells : []));
+    const full = this.rows.map(r =>
+      r.kind === 'row' && r.warning ? [...r.cells, '<<<<<<<<'] : r.kind === 'row' ? r.cells : [],
+    );
     const widths: number[] = [];
-    for (const cells of full) cells.forEach((c, i) => { widths[i] = Math.max(widths[i] ?? 0, c.length); });
+    for (const cells of full)
+      cells.forEach((c, i) => {
+        widths[i] = Math.max(widths[i] ?? 0, c.length);
+      });
     return this.rows.map((r, idx) => {
       if (r.kind === 'separator') return { level: 'INFO' as Level, text: '-'.repeat(52) };
       const cells = full[idx]!;
@@ -183,7 +230,10 @@ function readLineFromStdin(): string | null {
       n = readSync(0, one, 0, 1, null);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EAGAIN') { spawnSync('sleep', ['0.05']); continue; }
+      if (code === 'EAGAIN') {
+        spawnSync('sleep', ['0.05']);
+        continue;
+      }
       if (code === 'EOF') n = 0;
       else throw e;
     }
@@ -208,7 +258,9 @@ export function askYesNo(question: string, defaultYes = false): boolean {
 // ---------------------------------------------------------------------------------------------------------
 // Command-line flags in the style of optparse: "-a -s cdw", "-as cdw", "--flag=value".
 
-export interface FlagSpec { [flag: string]: { takesValue: boolean; long?: string[] } }
+export interface FlagSpec {
+  [flag: string]: { takesValue: boolean; long?: string[] };
+}
 
 export function parseFlags(argv: string[], spec: FlagSpec, usage: () => string): Map<string, string | true> {
   const out = new Map<string, string | true>();
@@ -253,11 +305,28 @@ export function parseFlags(argv: string[], spec: FlagSpec, usage: () => string):
 // ---------------------------------------------------------------------------------------------------------
 // The real PostgreSQL and the other hosts.
 
-export interface CommandResult { code: number; stdout: string; stderr: string }
+export interface CommandResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
-export function run(cmd: string, args: string[], opts: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): CommandResult {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', input: opts.input ?? '', timeout: opts.timeoutMs ?? 120_000, env: opts.env ?? process.env });
-  return { code: r.status ?? (r.error ? 127 : 1), stdout: r.stdout ?? '', stderr: (r.stderr ?? '') + (r.error ? String(r.error.message) : '') };
+export function run(
+  cmd: string,
+  args: string[],
+  opts: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+): CommandResult {
+  const r = spawnSync(cmd, args, {
+    encoding: 'utf8',
+    input: opts.input ?? '',
+    timeout: opts.timeoutMs ?? 120_000,
+    env: opts.env ?? process.env,
+  });
+  return {
+    code: r.status ?? (r.error ? 127 : 1),
+    stdout: r.stdout ?? '',
+    stderr: (r.stderr ?? '') + (r.error ? String(r.error.message) : ''),
+  };
 }
 
 export function pgTool(cfg: LabConfig, tool: string): string {
@@ -265,10 +334,41 @@ export function pgTool(cfg: LabConfig, tool: string): string {
 }
 
 /** psql over the local Unix socket in /tmp (the host's own /tmp), unaligned output, fields split on "|". */
-export function psql(cfg: LabConfig, port: number | string, sql: string, db = 'postgres'): { ok: true; rows: string[][] } | { ok: false; error: string } {
-  const r = run(pgTool(cfg, 'psql'), ['-X', '-q', '-A', '-t', '-F', '|', '-v', 'ON_ERROR_STOP=1', '-h', '/tmp', '-p', String(port), '-U', userInfo().username, '-d', db, '-c', sql], { timeoutMs: 30_000 });
+export function psql(
+  cfg: LabConfig,
+  port: number | string,
+  sql: string,
+  db = 'postgres',
+): { ok: true; rows: string[][] } | { ok: false; error: string } {
+  const r = run(
+    pgTool(cfg, 'psql'),
+    [
+      '-X',
+      '-q',
+      '-A',
+      '-t',
+      '-F',
+      '|',
+      '-v',
+      'ON_ERROR_STOP=1',
+      '-h',
+      '/tmp',
+      '-p',
+      String(port),
+      '-U',
+      userInfo().username,
+      '-d',
+      db,
+      '-c',
+      sql,
+    ],
+    { timeoutMs: 30_000 },
+  );
   if (r.code !== 0) return { ok: false, error: r.stderr.trim() || `psql exited with ${r.code}` };
-  const rows = r.stdout.split('\n').filter((l) => l.length > 0).map((l) => l.split('|'));
+  const rows = r.stdout
+    .split('\n')
+    .filter(l => l.length > 0)
+    .map(l => l.split('|'));
   return { ok: true, rows };
 }
 
@@ -339,8 +439,16 @@ export const SEGMENT_COLUMNS = 'dbid, content, role, preferred_role, mode, statu
 
 export function toSegmentRow(r: string[]): SegmentRow {
   return {
-    dbid: Number(r[0]), content: Number(r[1]), role: r[2] ?? '', preferredRole: r[3] ?? '', mode: r[4] ?? '', status: r[5] ?? '',
-    port: Number(r[6]), hostname: r[7] ?? '', address: r[8] ?? '', datadir: r[9] ?? '',
+    dbid: Number(r[0]),
+    content: Number(r[1]),
+    role: r[2] ?? '',
+    preferredRole: r[3] ?? '',
+    mode: r[4] ?? '',
+    status: r[5] ?? '',
+    port: Number(r[6]),
+    hostname: r[7] ?? '',
+    address: r[8] ?? '',
+    datadir: r[9] ?? '',
   };
 }
 
@@ -356,7 +464,9 @@ export function main(body: () => number): void {
   } catch (e) {
     if (e instanceof UtilityExit) code = e.code;
     else {
-      process.stderr.write(`${basename(process.argv[1] ?? '')}: unexpected failure: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+      process.stderr.write(
+        `${basename(process.argv[1] ?? '')}: unexpected failure: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+      );
       code = 2;
     }
   }

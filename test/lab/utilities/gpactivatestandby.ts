@@ -2,7 +2,23 @@
 // then a real `pg_ctl promote` and the catalog change Greenplum makes during promotion.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Logger, UtilityExit, Words, askYesNo, fileExists, loadConfig, main, parseFlags, pgTool, postmasterPid, processAlive, psql, run, ssh, startPostgres } from './common';
+import {
+  Logger,
+  UtilityExit,
+  Words,
+  askYesNo,
+  fileExists,
+  loadConfig,
+  main,
+  parseFlags,
+  pgTool,
+  postmasterPid,
+  processAlive,
+  psql,
+  run,
+  ssh,
+  startPostgres,
+} from './common';
 
 const USAGE = 'Usage: gpactivatestandby [-d <standby_data_directory>] [-f] [-a] [-q] [-l <logfile_directory>]';
 
@@ -11,10 +27,17 @@ main(() => {
   const log = new Logger('gpactivatestandby');
   const cfg = loadConfig();
   const w = new Words(cfg.vocabulary, cfg.product);
-  const flags = parseFlags(argv, {
-    '-d': { takesValue: true, long: ['--master-data-directory', '--coordinator-data-directory'] }, '-f': { takesValue: false, long: ['--force'] },
-    '-a': { takesValue: false }, '-q': { takesValue: false }, '-l': { takesValue: true },
-  }, () => USAGE);
+  const flags = parseFlags(
+    argv,
+    {
+      '-d': { takesValue: true, long: ['--master-data-directory', '--coordinator-data-directory'] },
+      '-f': { takesValue: false, long: ['--force'] },
+      '-a': { takesValue: false },
+      '-q': { takesValue: false },
+      '-l': { takesValue: true },
+    },
+    () => USAGE,
+  );
   log.verbose = !flags.has('-q'); // the real tool logs DEBUG unless -q
   const fatal = (msg: string): never => {
     log.fatal(`Error activating standby ${w.m}: ${msg}`);
@@ -38,7 +61,9 @@ main(() => {
   }
   const force = flags.has('-f');
 
-  log.debug(`Running Command: echo 'START_CMD_OUTPUT';ps -ef | grep postgres | grep -v grep | awk '{print $2}' | grep \\\`cat ${dataDir}/postmaster.pid | head -1\\\` || echo -1`);
+  log.debug(
+    `Running Command: echo 'START_CMD_OUTPUT';ps -ef | grep postgres | grep -v grep | awk '{print $2}' | grep \\\`cat ${dataDir}/postmaster.pid | head -1\\\` || echo -1`,
+  );
   const running = processAlive(postmasterPid(dataDir));
   log.info('-'.repeat(53));
   log.info(`Standby data directory    = ${dataDir}`);
@@ -62,7 +87,9 @@ main(() => {
     if (lock.code === 0 && lock.stdout.trim() !== '') {
       log.warn(`Appears that there is an active postgres process on ${oldHost} port=${oldPort}`);
       log.warn(`Need to stop current ${w.m} before activating the standby.`);
-      log.warn(`Rare possibility is just /tmp/.s.PGSQL.${oldPort} and /tmp/.s.PGSQL.${oldPort}.* files exist on ${oldHost}.`);
+      log.warn(
+        `Rare possibility is just /tmp/.s.PGSQL.${oldPort} and /tmp/.s.PGSQL.${oldPort}.* files exist on ${oldHost}.`,
+      );
       log.warn('Need to delete these files');
       log.warn('Then call this utility again.');
       return fatal(`Active postgres process on ${w.m}`);
@@ -73,7 +100,8 @@ main(() => {
     log.warn('the activation process.');
     return fatal('Force activation required');
   }
-  if (!flags.has('-a') && !askYesNo(`Do you want to continue with standby ${w.m} activation?`)) return fatal('User canceled');
+  if (!flags.has('-a') && !askYesNo(`Do you want to continue with standby ${w.m} activation?`))
+    return fatal('User canceled');
 
   process.on('SIGINT', () => undefined); // the real tool ignores Ctrl-C from here on
   if (!running) {
@@ -81,7 +109,9 @@ main(() => {
     const start = startPostgres(cfg, dataDir);
     if (start.code !== 0) return fatal(`Unable to start standby ${w.m}: ${start.stderr.trim()}`);
   } else {
-    log.debug(`Running Command: ps -ef | grep postgres | grep -v grep | awk '{print $2}' | grep \`cat ${dataDir}/postmaster.pid | head -1\` || echo -1`);
+    log.debug(
+      `Running Command: ps -ef | grep postgres | grep -v grep | awk '{print $2}' | grep \`cat ${dataDir}/postmaster.pid | head -1\` || echo -1`,
+    );
     log.info('found standby postmaster process');
   }
   log.info('Promoting standby...');
@@ -92,13 +122,17 @@ main(() => {
   // What gp_activate_standby() does inside the promoted server: the old coordinator row goes, the standby row
   // becomes the primary. Done on the server's own port, whatever PGPORT says.
   const actualPort = actualServerPort(dataDir);
-  const catalog = psql(cfg, actualPort,
+  const catalog = psql(
+    cfg,
+    actualPort,
     "BEGIN; DELETE FROM gp_segment_configuration WHERE content = -1 AND role = 'p'; " +
-    "UPDATE gp_segment_configuration SET role = 'p', preferred_role = 'p' WHERE content = -1 AND role = 'm'; COMMIT;");
+      "UPDATE gp_segment_configuration SET role = 'p', preferred_role = 'p' WHERE content = -1 AND role = 'm'; COMMIT;",
+  );
   if (!catalog.ok) return fatal(`Failed to update the catalog after promotion: ${catalog.error}`);
 
   log.debug('Waiting for connection...');
-  if (!waitForConnection(cfg, pgport)) return fatal('Either the set port is incorrect or the postmaster could not come up.');
+  if (!waitForConnection(cfg, pgport))
+    return fatal('Either the set port is incorrect or the postmaster could not come up.');
   log.info(`Standby ${w.m} is promoted`);
   log.info('Reading current configuration...');
   log.debug("Connecting to dbname='postgres'");
@@ -133,9 +167,14 @@ main(() => {
 function primaryConninfo(dataDir: string): { host: string | undefined; port: number } {
   let text = '';
   for (const f of ['postgresql.auto.conf', 'postgresql.conf']) {
-    try { text += readFileSync(join(dataDir, f), 'utf8') + '\n'; } catch { /* absent */ }
+    try {
+      text += readFileSync(join(dataDir, f), 'utf8') + '\n';
+    } catch {
+      /* absent */
+    }
   }
-  const conninfo = [...text.matchAll(/^\s*primary_conninfo\s*=\s*'((?:[^']|'')*)'/gm)].pop()?.[1]?.replace(/''/g, "'") ?? '';
+  const conninfo =
+    [...text.matchAll(/^\s*primary_conninfo\s*=\s*'((?:[^']|'')*)'/gm)].pop()?.[1]?.replace(/''/g, "'") ?? '';
   const host = /(?:^|\s)host=(\S+)/.exec(conninfo)?.[1];
   const port = Number(/(?:^|\s)port=(\d+)/.exec(conninfo)?.[1] ?? 5432);
   return { host: host?.replace(/^'|'$/g, ''), port };

@@ -2,29 +2,64 @@
 // real pg_basebackup taken on the target host over ssh, then started there; the catalog row is real SQL.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Logger, UtilityExit, Words, askYesNo, loadConfig, main, parseFlags, pgTool, psql, run, shellQuote, sqlLiteral, ssh } from './common';
+import {
+  Logger,
+  UtilityExit,
+  Words,
+  askYesNo,
+  loadConfig,
+  main,
+  parseFlags,
+  pgTool,
+  psql,
+  run,
+  shellQuote,
+  sqlLiteral,
+  ssh,
+} from './common';
 import type { LabConfig, SegmentRow } from './common';
 import { coordinatorPort, coordinatorRow, readCatalog, replicationRows, standbyRow } from './cluster';
 
-const USAGE = 'Usage: gpinitstandby { -s <standby_hostname> [-P <port>] [-S <standby_data_directory>] | -r | -n } [-a] [-q] [-l <logfile_directory>]';
+const USAGE =
+  'Usage: gpinitstandby { -s <standby_hostname> [-P <port>] [-S <standby_data_directory>] | -r | -n } [-a] [-q] [-l <logfile_directory>]';
 
 main(() => {
   const argv = process.argv.slice(2);
   const log = new Logger('gpinitstandby');
   const cfg = loadConfig();
   const w = new Words(cfg.vocabulary, cfg.product);
-  const flags = parseFlags(argv, {
-    '-s': { takesValue: true }, '-S': { takesValue: true }, '-P': { takesValue: true }, '-a': { takesValue: false },
-    '-n': { takesValue: false }, '-r': { takesValue: false }, '-q': { takesValue: false }, '-l': { takesValue: true }, '-D': { takesValue: false },
-  }, () => USAGE);
+  const flags = parseFlags(
+    argv,
+    {
+      '-s': { takesValue: true },
+      '-S': { takesValue: true },
+      '-P': { takesValue: true },
+      '-a': { takesValue: false },
+      '-n': { takesValue: false },
+      '-r': { takesValue: false },
+      '-q': { takesValue: false },
+      '-l': { takesValue: true },
+      '-D': { takesValue: false },
+    },
+    () => USAGE,
+  );
   log.quiet = flags.has('-q');
   const fail = (msg: string): never => {
     log.error(`Error initializing standby ${w.m}: ${msg}`);
     throw new UtilityExit(2);
   };
-  if (flags.has('-s') && flags.has('-n')) { log.error('Options -s and -n cannot be specified together.'); throw new UtilityExit(2); }
-  if (flags.has('-S') && flags.has('-n')) { log.error('Options -S and -n cannot be specified together.'); throw new UtilityExit(2); }
-  if (flags.has('-s') && flags.has('-r')) { log.error('Options -s and -r cannot be specified together.'); throw new UtilityExit(2); }
+  if (flags.has('-s') && flags.has('-n')) {
+    log.error('Options -s and -n cannot be specified together.');
+    throw new UtilityExit(2);
+  }
+  if (flags.has('-S') && flags.has('-n')) {
+    log.error('Options -S and -n cannot be specified together.');
+    throw new UtilityExit(2);
+  }
+  if (flags.has('-s') && flags.has('-r')) {
+    log.error('Options -s and -r cannot be specified together.');
+    throw new UtilityExit(2);
+  }
   if (!flags.has('-s') && !flags.has('-n') && !flags.has('-r')) {
     log.error('No action provided in the options.');
     process.stdout.write(USAGE + '\n');
@@ -52,7 +87,8 @@ main(() => {
   const host = target!;
   const dataDir = (flags.get('-S') as string | undefined) ?? coordinator.datadir;
   const standbyPort = flags.has('-P') ? Number(flags.get('-P')) : coordinator.port;
-  if (!Number.isInteger(standbyPort) || standbyPort < 1 || standbyPort > 65535) return fail(`invalid port ${String(flags.get('-P'))}`);
+  if (!Number.isInteger(standbyPort) || standbyPort < 1 || standbyPort > 65535)
+    return fail(`invalid port ${String(flags.get('-P'))}`);
 
   log.info('Validating environment and parameters for standby initialization...');
   const failCreate = (errors: string[], reason: string): never => {
@@ -68,31 +104,51 @@ main(() => {
   }
   const parent = dataDir.replace(/\/[^/]+$/, '') || '/';
   // One round trip answers both of the real tool's remote checks (parent present, data directory absent).
-  const check = ssh(host, `test -d ${shellQuote(parent)} && echo PARENT_OK; test -e ${shellQuote(dataDir)} && echo EXISTS || echo ABSENT`);
+  const check = ssh(
+    host,
+    `test -d ${shellQuote(parent)} && echo PARENT_OK; test -e ${shellQuote(dataDir)} && echo EXISTS || echo ABSENT`,
+  );
   if (!check.stdout.includes('PARENT_OK')) {
     if (check.code === 255) return failCreate([`Unable to connect to host ${host}`], `unable to connect to ${host}`);
-    return failCreate([`Parent directory ${parent} does not exist on host ${host}`, 'This directory must be created before running gpactivatestandby'], `Parent directory ${parent} does not exist`);
+    return failCreate(
+      [
+        `Parent directory ${parent} does not exist on host ${host}`,
+        'This directory must be created before running gpactivatestandby',
+      ],
+      `Parent directory ${parent} does not exist`,
+    );
   }
   log.info(`Checking for data directory ${dataDir} on ${host}`);
   if (check.stdout.includes('EXISTS')) {
     const errors = [`Data directory already exists on host ${host}`];
-    if (host === coordinator.hostname) errors.push(`If you want to initialize a new standby on the same host as the ${w.m} (not recommended), use -S and -P to specify a new data directory and port`);
+    if (host === coordinator.hostname)
+      errors.push(
+        `If you want to initialize a new standby on the same host as the ${w.m} (not recommended), use -S and -P to specify a new data directory and port`,
+      );
     return failCreate(errors, `${w.m} data directory exists`);
   }
-  if (host === coordinator.hostname && standbyPort === coordinator.port) return failCreate([], 'cannot create standby on the same host and port');
+  if (host === coordinator.hostname && standbyPort === coordinator.port)
+    return failCreate([], 'cannot create standby on the same host and port');
 
   printSummary(log, w, 'init', coordinator, { host, port: standbyPort, dataDir });
-  if (!autoYes && !askYesNo(`Do you want to continue with standby ${w.m} initialization?`)) return fail('User canceled');
+  if (!autoYes && !askYesNo(`Do you want to continue with standby ${w.m} initialization?`))
+    return fail('User canceled');
 
-  log.info(`Syncing ${cfg.product === 'cloudberry' ? 'Apache Cloudberry' : 'Greenplum Database'} extensions to standby`);
+  log.info(
+    `Syncing ${cfg.product === 'cloudberry' ? 'Apache Cloudberry' : 'Greenplum Database'} extensions to standby`,
+  );
   if (w.vocabulary === 'master') {
     // Observed on every real GP6 run: non-fatal.
     log.warn('Syncing of Greenplum Database extensions has failed.');
     log.warn('Please run gppkg --clean after successful standby initialization.');
   }
   log.info(`Adding standby ${w.m} to catalog...`);
-  const maxDbid = Math.max(...catalog.rows.map((r) => r.dbid));
-  const add = psql(cfg, port, `INSERT INTO gp_segment_configuration VALUES (${maxDbid + 1}, -1, 'm', 'm', 's', 'u', ${standbyPort}, ${sqlLiteral(host)}, ${sqlLiteral(host)}, ${sqlLiteral(dataDir)})`);
+  const maxDbid = Math.max(...catalog.rows.map(r => r.dbid));
+  const add = psql(
+    cfg,
+    port,
+    `INSERT INTO gp_segment_configuration VALUES (${maxDbid + 1}, -1, 'm', 'm', 's', 'u', ${standbyPort}, ${sqlLiteral(host)}, ${sqlLiteral(host)}, ${sqlLiteral(dataDir)})`,
+  );
   if (!add.ok) return failCreate([add.error], add.error);
   log.info('Database catalog updated successfully.');
 
@@ -110,8 +166,14 @@ main(() => {
   log.info('pg_hba.conf files updated successfully.');
 
   const pg = (tool: string): string => shellQuote(pgTool(cfg, tool));
-  const backup = ssh(host, `${pg('pg_basebackup')} -h ${shellQuote(coordinator.hostname)} -p ${coordinator.port} -U ${shellQuote(log.user)} -D ${shellQuote(dataDir)} -X stream -R -c fast -w` +
-    (standbyPort !== coordinator.port ? ` && echo "port = ${standbyPort}" >> ${shellQuote(dataDir)}/postgresql.conf` : ''), 300_000);
+  const backup = ssh(
+    host,
+    `${pg('pg_basebackup')} -h ${shellQuote(coordinator.hostname)} -p ${coordinator.port} -U ${shellQuote(log.user)} -D ${shellQuote(dataDir)} -X stream -R -c fast -w` +
+      (standbyPort !== coordinator.port
+        ? ` && echo "port = ${standbyPort}" >> ${shellQuote(dataDir)}/postgresql.conf`
+        : ''),
+    300_000,
+  );
   if (backup.code !== 0) return rollback(`pg_basebackup failed on ${host}: ${backup.stderr.trim()}`);
 
   log.info(`Starting standby ${w.m}`);
@@ -125,10 +187,20 @@ main(() => {
 });
 
 function startRemote(cfg: LabConfig, host: string, dataDir: string): { code: number } {
-  return ssh(host, `mkdir -p ~/gpAdminLogs && ${shellQuote(pgTool(cfg, 'pg_ctl'))} start -D ${shellQuote(dataDir)} -l ~/gpAdminLogs/postmaster.log -w -t 60 >/dev/null`, 90_000);
+  return ssh(
+    host,
+    `mkdir -p ~/gpAdminLogs && ${shellQuote(pgTool(cfg, 'pg_ctl'))} start -D ${shellQuote(dataDir)} -l ~/gpAdminLogs/postmaster.log -w -t 60 >/dev/null`,
+    90_000,
+  );
 }
 
-function printSummary(log: Logger, w: Words, kind: 'init' | 'remove', coordinator: SegmentRow, standby: { host: string; port: number; dataDir: string }): void {
+function printSummary(
+  log: Logger,
+  w: Words,
+  kind: 'init' | 'remove',
+  coordinator: SegmentRow,
+  standby: { host: string; port: number; dataDir: string },
+): void {
   const prefix = w.product === 'cloudberry' ? 'CloudberryDB' : 'Greenplum';
   const rows: Array<[string, string]> = [
     [`${prefix} ${w.m} hostname`, coordinator.hostname],
@@ -140,7 +212,9 @@ function printSummary(log: Logger, w: Words, kind: 'init' | 'remove', coordinato
   ];
   const width = Math.max(...rows.map(([k]) => k.length)) + 1;
   log.info('-'.repeat(53));
-  log.info(kind === 'init' ? `${prefix} standby ${w.m} initialization parameters` : `Warm ${w.m} standby removal parameters`);
+  log.info(
+    kind === 'init' ? `${prefix} standby ${w.m} initialization parameters` : `Warm ${w.m} standby removal parameters`,
+  );
   log.info('-'.repeat(53));
   for (const [k, v] of rows) log.info(`${k.padEnd(width)}= ${v}`);
   // The real tool prints this line with a fixed width that does not follow the longer coordinator labels.
@@ -155,7 +229,12 @@ function updateHba(cfg: LabConfig, w: Words, dataDir: string, standbyAddress: st
     let i = 0;
     while (i < lines.length && (lines[i]!.startsWith('#') || lines[i]!.trim() === '')) i++;
     const user = process.env.USER ?? 'gpadmin';
-    const block = [`# standby ${w.m} host ip addresses`, `host\tall\t${user}\t${standbyAddress}/32\ttrust`, `host\treplication\t${user}\tsamehost\ttrust`, `host\treplication\t${user}\t${standbyAddress}/32\ttrust`];
+    const block = [
+      `# standby ${w.m} host ip addresses`,
+      `host\tall\t${user}\t${standbyAddress}/32\ttrust`,
+      `host\treplication\t${user}\tsamehost\ttrust`,
+      `host\treplication\t${user}\t${standbyAddress}/32\ttrust`,
+    ];
     if (!lines.includes(block[1]!)) {
       lines.splice(i, 0, ...block);
       writeFileSync(file, lines.join('\n'));
@@ -167,7 +246,14 @@ function updateHba(cfg: LabConfig, w: Words, dataDir: string, standbyAddress: st
   }
 }
 
-function restartStandby(log: Logger, w: Words, cfg: LabConfig, port: number, standby: SegmentRow | undefined, fail: (m: string) => never): number {
+function restartStandby(
+  log: Logger,
+  w: Words,
+  cfg: LabConfig,
+  port: number,
+  standby: SegmentRow | undefined,
+  fail: (m: string) => never,
+): number {
   if (!standby) {
     log.error(`Cannot use -n option when standby ${w.m} has not yet been configured`);
     return fail(`Standby ${w.m} not configured`);
@@ -183,7 +269,14 @@ function restartStandby(log: Logger, w: Words, cfg: LabConfig, port: number, sta
   return 0;
 }
 
-function removeStandby(log: Logger, w: Words, cfg: LabConfig, coordinator: SegmentRow, standby: SegmentRow | undefined, autoYes: boolean): number {
+function removeStandby(
+  log: Logger,
+  w: Words,
+  cfg: LabConfig,
+  coordinator: SegmentRow,
+  standby: SegmentRow | undefined,
+  autoYes: boolean,
+): number {
   if (!standby) {
     log.error(`Request made to remove warm ${w.m} standby, but no standby located.`);
     log.error(`Error removing standby ${w.m}: no standby configured`);
@@ -202,7 +295,10 @@ function removeStandby(log: Logger, w: Words, cfg: LabConfig, coordinator: Segme
   }
   log.info('Database catalog updated successfully.');
   log.info(`Stopping standby ${w.m} on ${standby.hostname}`);
-  ssh(standby.address, `${shellQuote(pgTool(cfg, 'pg_ctl'))} stop -D ${shellQuote(standby.datadir)} -m fast -w >/dev/null 2>&1`);
+  ssh(
+    standby.address,
+    `${shellQuote(pgTool(cfg, 'pg_ctl'))} stop -D ${shellQuote(standby.datadir)} -m fast -w >/dev/null 2>&1`,
+  );
   log.info(`Removing data directory on standby ${w.m}...`);
   ssh(standby.address, `rm -rf ${shellQuote(standby.datadir)}`);
   log.info(`Successfully removed standby ${w.m}`);

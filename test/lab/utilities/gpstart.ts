@@ -1,7 +1,25 @@
 // gpstart [-a] [-m] [-d dir], run on the coordinator host: starts the coordinator postmaster and, unless -m, the
 // standby. Like the real tool it refuses to run a coordinator whose standby was activated meanwhile (higher timeline).
 import { join } from 'node:path';
-import { Logger, TableLogger, UtilityExit, Words, askYesNo, fileExists, loadConfig, main, parseFlags, pgTool, postmasterPid, processAlive, run, shellQuote, ssh, startPostgres, stopPostgres } from './common';
+import {
+  Logger,
+  TableLogger,
+  UtilityExit,
+  Words,
+  askYesNo,
+  fileExists,
+  loadConfig,
+  main,
+  parseFlags,
+  pgTool,
+  postmasterPid,
+  processAlive,
+  run,
+  shellQuote,
+  ssh,
+  startPostgres,
+  stopPostgres,
+} from './common';
 import type { LabConfig } from './common';
 import { coordinatorPort, readCatalog, standbyRow } from './cluster';
 
@@ -12,10 +30,19 @@ main(() => {
   const log = new Logger('gpstart');
   const cfg = loadConfig();
   const w = new Words(cfg.vocabulary, cfg.product);
-  const flags = parseFlags(argv, {
-    '-a': { takesValue: false }, '-m': { takesValue: false, long: ['--master_only', '--coordinator_only'] }, '-c': { takesValue: false },
-    '-d': { takesValue: true }, '-q': { takesValue: false }, '-l': { takesValue: true }, '-S': { takesValue: false, long: ['--skip_standby_check'] },
-  }, () => USAGE);
+  const flags = parseFlags(
+    argv,
+    {
+      '-a': { takesValue: false },
+      '-m': { takesValue: false, long: ['--master_only', '--coordinator_only'] },
+      '-c': { takesValue: false },
+      '-d': { takesValue: true },
+      '-q': { takesValue: false },
+      '-l': { takesValue: true },
+      '-S': { takesValue: false, long: ['--skip_standby_check'] },
+    },
+    () => USAGE,
+  );
   log.quiet = flags.has('-q');
   const coordinatorOnly = flags.has('-m') || flags.has('-c');
   const error = (msg: string): never => {
@@ -59,7 +86,11 @@ main(() => {
   const standby = standbyRow(catalog.rows);
 
   if (standby && !coordinatorOnly && !flags.has('-S')) {
-    const remote = ssh(standby.address, `${shellQuote(pgTool(cfg, 'pg_controldata'))} ${shellQuote(standby.datadir)}`, 20_000);
+    const remote = ssh(
+      standby.address,
+      `${shellQuote(pgTool(cfg, 'pg_controldata'))} ${shellQuote(standby.datadir)}`,
+      20_000,
+    );
     if (remote.code === 255) {
       log.warn(`Standby host is unreachable, cannot determine whether the standby is currently acting as the ${w.m}.`);
       if (flags.has('-a')) {
@@ -75,7 +106,7 @@ main(() => {
   }
   log.info(`Setting new ${w.m} era`);
   log.info(`${w.M} Started...`);
-  const segments = catalog.rows.filter((r) => r.content >= 0);
+  const segments = catalog.rows.filter(r => r.content >= 0);
   log.info(`Commencing parallel primary and mirror segment instance startup, please wait...`);
   log.info('Process results...');
   log.info('-'.repeat(53));
@@ -94,7 +125,11 @@ main(() => {
   else if (!coordinatorOnly) {
     log.info(`Starting standby ${w.m}`);
     log.info(`Checking if standby ${w.m} is running on host: ${standby.hostname}  in directory: ${standby.datadir}`);
-    const r = ssh(standby.address, `${shellQuote(pgTool(cfg, 'pg_ctl'))} status -D ${shellQuote(standby.datadir)} >/dev/null 2>&1 || (mkdir -p ~/gpAdminLogs && ${shellQuote(pgTool(cfg, 'pg_ctl'))} start -D ${shellQuote(standby.datadir)} -l ~/gpAdminLogs/postmaster.log -w -t 60 >/dev/null)`, 90_000);
+    const r = ssh(
+      standby.address,
+      `${shellQuote(pgTool(cfg, 'pg_ctl'))} status -D ${shellQuote(standby.datadir)} >/dev/null 2>&1 || (mkdir -p ~/gpAdminLogs && ${shellQuote(pgTool(cfg, 'pg_ctl'))} start -D ${shellQuote(standby.datadir)} -l ~/gpAdminLogs/postmaster.log -w -t 60 >/dev/null)`,
+      90_000,
+    );
     if (r.code !== 0) log.warn(`Could not start standby ${w.m}`);
   }
   log.info('Database successfully started');

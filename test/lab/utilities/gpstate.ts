@@ -2,7 +2,15 @@
 import { Logger, TableLogger, UtilityExit, Words, loadConfig, main, parseFlags, postmasterPid, psql } from './common';
 import type { LabConfig, SegmentRow } from './common';
 import type { StandbyStatus } from './cluster';
-import { connectionFailureReason, coordinatorPort, coordinatorRow, readCatalog, replicationRows, standbyRow, standbyStatus } from './cluster';
+import {
+  connectionFailureReason,
+  coordinatorPort,
+  coordinatorRow,
+  readCatalog,
+  replicationRows,
+  standbyRow,
+  standbyStatus,
+} from './cluster';
 
 const USAGE = 'Usage: gpstate [-f | -b | -s | -e | -Q] [-d <coordinator_data_directory>] [-q]';
 
@@ -11,7 +19,19 @@ main(() => {
   const log = new Logger('gpstate');
   const cfg = loadConfig();
   const words = new Words(cfg.vocabulary, cfg.product);
-  const flags = parseFlags(argv, { '-f': { takesValue: false }, '-b': { takesValue: false }, '-s': { takesValue: false }, '-e': { takesValue: false }, '-Q': { takesValue: false }, '-d': { takesValue: true, long: ['--coordinator_data_directory', '--master_data_directory'] }, '-q': { takesValue: false } }, () => USAGE);
+  const flags = parseFlags(
+    argv,
+    {
+      '-f': { takesValue: false },
+      '-b': { takesValue: false },
+      '-s': { takesValue: false },
+      '-e': { takesValue: false },
+      '-Q': { takesValue: false },
+      '-d': { takesValue: true, long: ['--coordinator_data_directory', '--master_data_directory'] },
+      '-q': { takesValue: false },
+    },
+    () => USAGE,
+  );
   log.quiet = flags.has('-q');
   const dataDir = (flags.get('-d') as string | undefined) ?? words.dataDirectoryFromEnv();
   const port = coordinatorPort();
@@ -24,7 +44,9 @@ main(() => {
   log.info(`local ${words.db} Version: '${words.localVersion}'`);
   const catalog = readCatalog(cfg, port);
   if (!catalog.ok) {
-    log.fatal(`gpstate failed. (Reason='${connectionFailureReason(cfg, words, catalog.error, port, dataDir)}') exiting...`);
+    log.fatal(
+      `gpstate failed. (Reason='${connectionFailureReason(cfg, words, catalog.error, port, dataDir)}') exiting...`,
+    );
     throw new UtilityExit(2);
   }
   log.info(`${words.m} ${words.db} Version: '${words.serverVersion}'`);
@@ -35,7 +57,9 @@ main(() => {
     // Segments exist only as catalog rows in the lab; -Q reads nothing else anyway.
     log.info(`-Quick ${words.db} database status from ${words.M} instance only`);
     log.info('-'.repeat(58));
-    log.info(`# of up segments, from configuration table     = ${rows.filter((r) => r.content >= 0 && r.status === 'u').length}`);
+    log.info(
+      `# of up segments, from configuration table     = ${rows.filter(r => r.content >= 0 && r.status === 'u').length}`,
+    );
     log.info('-'.repeat(58));
     return 0;
   }
@@ -104,7 +128,8 @@ function showStandby(log: Logger, cfg: LabConfig, words: Words, rows: SegmentRow
 
 function standbySummaryRow(st: StandbyStatus): { value: string; warning: boolean } {
   if (st.kind === 'passive') return { value: '= Standby host passive', warning: false };
-  if (st.kind === 'unreachable') return { value: `= Status could not be determined: Error getting status from host ${st.address}`, warning: true };
+  if (st.kind === 'unreachable')
+    return { value: `= Status could not be determined: Error getting status from host ${st.address}`, warning: true };
   return { value: '= Standby host DOWN', warning: true };
 }
 
@@ -120,8 +145,8 @@ function addStandbyRows(t: TableLogger, words: Words, standby: ReturnType<typeof
 }
 
 function segmentCounts(rows: SegmentRow[]): { primaries: SegmentRow[]; mirrors: SegmentRow[] } {
-  const segs = rows.filter((r) => r.content >= 0);
-  return { primaries: segs.filter((r) => r.preferredRole === 'p'), mirrors: segs.filter((r) => r.preferredRole === 'm') };
+  const segs = rows.filter(r => r.content >= 0);
+  return { primaries: segs.filter(r => r.preferredRole === 'p'), mirrors: segs.filter(r => r.preferredRole === 'm') };
 }
 
 function showSummary(log: Logger, words: Words, rows: SegmentRow[]): number {
@@ -133,7 +158,7 @@ function showSummary(log: Logger, words: Words, rows: SegmentRow[]): number {
   addStandbyRows(t, words, standby);
   t.info(['Total segment instance count from metadata', `= ${primaries.length + mirrors.length}`]);
   const block = (kind: 'primary' | 'mirror', list: SegmentRow[]): void => {
-    const up = list.filter((r) => r.status === 'u').length;
+    const up = list.filter(r => r.status === 'u').length;
     const down = list.length - up;
     t.info([`Total ${kind} segments`, `= ${list.length}`]);
     t.info([`Total ${kind} segment valid ${at}`, `= ${up}`]);
@@ -156,7 +181,7 @@ function showSummary(log: Logger, words: Words, rows: SegmentRow[]): number {
   t.separator();
   if (mirrors.length) {
     block('mirror', mirrors);
-    const acting = mirrors.filter((r) => r.role === 'p').length;
+    const acting = mirrors.filter(r => r.role === 'p').length;
     t.add(['Total number mirror segments acting as primary segments', `= ${acting}`], acting > 0);
     t.info(['Total number mirror segments acting as mirror segments', `= ${mirrors.length - acting}`]);
   } else {
@@ -169,11 +194,18 @@ function showSummary(log: Logger, words: Words, rows: SegmentRow[]): number {
   return 0;
 }
 
-function showStatus(log: Logger, cfg: LabConfig, words: Words, rows: SegmentRow[], port: number, dataDir: string): number {
+function showStatus(
+  log: Logger,
+  cfg: LabConfig,
+  words: Words,
+  rows: SegmentRow[],
+  port: number,
+  dataDir: string,
+): number {
   const coordinator = coordinatorRow(rows);
   const standby = standbyRow(rows);
   const lsn = psql(cfg, port, 'SELECT pg_current_wal_lsn()');
-  const writeLocation = lsn.ok ? lsn.rows[0]?.[0] ?? '0/0' : '0/0';
+  const writeLocation = lsn.ok ? (lsn.rows[0]?.[0] ?? '0/0') : '0/0';
   const pgVersion = /^PostgreSQL (\S+)/.exec(words.serverVersion)?.[1] ?? '';
   const initVersion = words.localVersion.replace(/^postgres \([^)]*\) /, '');
   let warnings = false;
@@ -197,7 +229,7 @@ function showStatus(log: Logger, cfg: LabConfig, words: Words, rows: SegmentRow[
   log.info('Segment Instance Status Report');
 
   // Segments exist only as catalog rows in the lab: they are reported as healthy and in sync with the coordinator.
-  const segs = rows.filter((r) => r.content >= 0).sort((a, b) => a.content - b.content || (a.role === 'p' ? -1 : 1));
+  const segs = rows.filter(r => r.content >= 0).sort((a, b) => a.content - b.content || (a.role === 'p' ? -1 : 1));
   const s = new TableLogger();
   for (const seg of segs) {
     const primary = seg.role === 'p';

@@ -1,20 +1,46 @@
 // gpstop [-m] [-a] [-M smart|fast|immediate] [-d dir], run on the coordinator host. -m stops only the coordinator
 // postmaster; without it the standby is stopped too (segments are catalog rows only and are reported as stopped).
-import { Logger, UtilityExit, Words, askYesNo, fileExists, loadConfig, main, parseFlags, pgTool, postmasterPid, processAlive, run, shellQuote, ssh, writeOut } from './common';
+import {
+  Logger,
+  UtilityExit,
+  Words,
+  askYesNo,
+  fileExists,
+  loadConfig,
+  main,
+  parseFlags,
+  pgTool,
+  postmasterPid,
+  processAlive,
+  run,
+  shellQuote,
+  ssh,
+  writeOut,
+} from './common';
 import { coordinatorPort, readCatalog, standbyRow } from './cluster';
 import { join } from 'node:path';
 
-const USAGE = 'Usage: gpstop [-m] [-a] [-M smart|fast|immediate] [-d <coordinator_data_directory>] [-q] [-l <logfile_directory>]';
+const USAGE =
+  'Usage: gpstop [-m] [-a] [-M smart|fast|immediate] [-d <coordinator_data_directory>] [-q] [-l <logfile_directory>]';
 
 main(() => {
   const argv = process.argv.slice(2);
   const log = new Logger('gpstop');
   const cfg = loadConfig();
   const w = new Words(cfg.vocabulary, cfg.product);
-  const flags = parseFlags(argv, {
-    '-m': { takesValue: false, long: ['--master_only', '--coordinator_only'] }, '-c': { takesValue: false },
-    '-a': { takesValue: false }, '-M': { takesValue: true, long: ['--mode'] }, '-d': { takesValue: true }, '-q': { takesValue: false }, '-l': { takesValue: true },
-  }, () => USAGE);
+  const flags = parseFlags(
+    argv,
+    {
+      '-m': { takesValue: false, long: ['--master_only', '--coordinator_only'] },
+      '-c': { takesValue: false },
+      '-a': { takesValue: false },
+      '-M': { takesValue: true, long: ['--mode'] },
+      '-d': { takesValue: true },
+      '-q': { takesValue: false },
+      '-l': { takesValue: true },
+    },
+    () => USAGE,
+  );
   log.quiet = flags.has('-q');
   const coordinatorOnly = flags.has('-m') || flags.has('-c');
   const mode = (flags.get('-M') as string | undefined) ?? 'smart';
@@ -68,15 +94,18 @@ main(() => {
   const standby = standbyRow(catalog.rows);
   if (standby) {
     log.info(`Stopping ${w.m} standby host ${standby.hostname} mode=${mode}`);
-    const r = ssh(standby.address, `${shellQuote(pgTool(cfg, 'pg_ctl'))} stop -D ${shellQuote(standby.datadir)} -m ${mode} -w -t 60 >/dev/null 2>&1 || true`);
+    const r = ssh(
+      standby.address,
+      `${shellQuote(pgTool(cfg, 'pg_ctl'))} stop -D ${shellQuote(standby.datadir)} -m ${mode} -w -t 60 >/dev/null 2>&1 || true`,
+    );
     if (r.code === 0) log.info(`Successfully shutdown standby process on ${standby.hostname}`);
     else log.warn(`Error stopping standby ${w.m} on ${standby.hostname}`);
   } else {
     log.info(`No standby ${w.m} host configured`);
   }
-  const segments = catalog.rows.filter((r) => r.content >= 0);
-  const primaries = segments.filter((r) => r.role === 'p').map((r) => r.dbid);
-  const mirrors = segments.filter((r) => r.role === 'm').map((r) => r.dbid);
+  const segments = catalog.rows.filter(r => r.content >= 0);
+  const primaries = segments.filter(r => r.role === 'p').map(r => r.dbid);
+  const mirrors = segments.filter(r => r.role === 'm').map(r => r.dbid);
   log.info(`Targeting dbid [${[...primaries, ...mirrors].join(', ')}] for shutdown`);
   log.info('Commencing parallel primary segment instance shutdown, please wait...');
   log.info('0.00% of jobs completed');

@@ -24,10 +24,16 @@ describe('gpcoord parse (bundled CLI)', function () {
     workDir = mkdtempSync(join(tmpdir(), 'gpcoord-cli-'));
     cli = join(workDir, 'cli.js');
     await esbuild.build({
-      entryPoints: [join(ROOT, 'src', 'cli', 'main.ts')], outfile: cli, bundle: true, platform: 'node', target: 'node20', format: 'cjs',
-      banner: { js: '#!/usr/bin/env node' }, logLevel: 'silent',
+      entryPoints: [join(ROOT, 'src', 'cli', 'main.ts')],
+      outfile: cli,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      banner: { js: '#!/usr/bin/env node' },
+      logLevel: 'silent',
       // ssh2 (used by other subcommands) loads this optional native module inside try/catch; it has no JS to bundle.
-      external: ['cpu-features', '*.node'],   // ssh2's optional native addons, as in scripts/build.mjs
+      external: ['cpu-features', '*.node'], // ssh2's optional native addons, as in scripts/build.mjs
     });
     assert.ok(statSync(cli).size > 0);
   });
@@ -39,7 +45,11 @@ describe('gpcoord parse (bundled CLI)', function () {
     assert.equal(file.status, 4, file.stderr);
     assert.equal(file.stdout, '');
     assert.match(file.stderr, /"\/dev\/zero" is larger than 64 MiB.*right file.*tail -c/);
-    const piped = spawnSync('bash', ['-c', `head -c 100000000 /dev/zero | '${process.execPath}' '${cli}' parse gpstop`], { encoding: 'utf8' });
+    const piped = spawnSync(
+      'bash',
+      ['-c', `head -c 100000000 /dev/zero | '${process.execPath}' '${cli}' parse gpstop`],
+      { encoding: 'utf8' },
+    );
     assert.equal(piped.status, 4, piped.stderr);
     assert.match(piped.stderr, /standard input is larger than 64 MiB/);
   });
@@ -50,20 +60,37 @@ describe('gpcoord parse (bundled CLI)', function () {
     const json = JSON.parse(r.stdout) as Record<string, unknown>;
     assert.equal(json.kind, 'gpstate-f');
     assert.equal(json.outcome, 'succeeded');
-    assert.deepEqual(json.replication, [{ state: 'streaming', syncState: 'sync', sentLocation: '0/34000128', flushLocation: '0/34000128', replayLocation: '0/340000A8', replayLagBytes: 128, flushLagBytes: 0 }]);
+    assert.deepEqual(json.replication, [
+      {
+        state: 'streaming',
+        syncState: 'sync',
+        sentLocation: '0/34000128',
+        flushLocation: '0/34000128',
+        replayLocation: '0/340000A8',
+        replayLagBytes: 128,
+        flushLagBytes: 0,
+      },
+    ]);
     assert.equal(r.stderr, '');
   });
 
   it('reads standard input for "-" and for no FILE, and --exit-code decides a truncated capture', () => {
     const text = '20240101:12:00:00:012345 gpstop:scdw:gpadmin-[INFO]:-Starting gpstop with args: -m\n';
-    for (const args of [['parse', 'gpstop', '-'], ['parse', 'gpstop']]) {
+    for (const args of [
+      ['parse', 'gpstop', '-'],
+      ['parse', 'gpstop'],
+    ]) {
       const unknown = gpcoord(args, text);
       assert.equal(unknown.status, 0, unknown.stderr);
       assert.equal((JSON.parse(unknown.stdout) as { outcome: string }).outcome, 'unknown');
     }
     const aborted = gpcoord(['parse', 'gpstop', '--exit-code', '4'], text);
     assert.equal(aborted.status, 0);
-    assert.deepEqual(pick(JSON.parse(aborted.stdout) as Record<string, unknown>, ['outcome', 'reason', 'exitCode']), { outcome: 'aborted', reason: 'user-aborted', exitCode: 4 });
+    assert.deepEqual(pick(JSON.parse(aborted.stdout) as Record<string, unknown>, ['outcome', 'reason', 'exitCode']), {
+      outcome: 'aborted',
+      reason: 'user-aborted',
+      exitCode: 4,
+    });
     const inline = gpcoord(['parse', 'gpstop', '--exit-code=0', '-'], text);
     assert.equal((JSON.parse(inline.stdout) as { outcome: string }).outcome, 'succeeded');
   });
@@ -73,18 +100,33 @@ describe('gpcoord parse (bundled CLI)', function () {
     const utf16 = join(workDir, 'utf16.txt');
     writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
     const bom = join(workDir, 'bom.txt');
-    writeFileSync(bom, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text.slice(text.indexOf('20261126:')), 'utf8')]));
+    writeFileSync(
+      bom,
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text.slice(text.indexOf('20261126:')), 'utf8')]),
+    );
     for (const file of [utf16, bom]) {
       const r = gpcoord(['parse', 'gpstate-f', file]);
       assert.equal(r.status, 0, r.stderr);
-      assert.deepEqual(pick(JSON.parse(r.stdout) as Record<string, unknown>, ['outcome', 'pid', 'unparsedLines']), { outcome: 'succeeded', pid: 31514, unparsedLines: [] });
+      assert.deepEqual(pick(JSON.parse(r.stdout) as Record<string, unknown>, ['outcome', 'pid', 'unparsedLines']), {
+        outcome: 'succeeded',
+        pid: 31514,
+        unparsedLines: [],
+      });
     }
   });
 
   it('exits 0 for a failed utility run: the failure is in "outcome"', () => {
-    const r = gpcoord(['parse', 'gpactivatestandby', join(FIXTURES, 'gp6-lab-capture', '10-gpactivatestandby-while-master-running.txt')]);
+    const r = gpcoord([
+      'parse',
+      'gpactivatestandby',
+      join(FIXTURES, 'gp6-lab-capture', '10-gpactivatestandby-while-master-running.txt'),
+    ]);
     assert.equal(r.status, 0);
-    assert.deepEqual(pick(JSON.parse(r.stdout) as Record<string, unknown>, ['outcome', 'reason', 'exitCode']), { outcome: 'refused', reason: 'coordinator-still-running', exitCode: 2 });
+    assert.deepEqual(pick(JSON.parse(r.stdout) as Record<string, unknown>, ['outcome', 'reason', 'exitCode']), {
+      outcome: 'refused',
+      reason: 'coordinator-still-running',
+      exitCode: 2,
+    });
   });
 
   it('exits 3 with a one-line reason for garbage and for another kind of output', () => {
@@ -105,7 +147,10 @@ describe('gpcoord parse (bundled CLI)', function () {
     const cases: [string[], RegExp][] = [
       [['parse'], /missing <kind>/],
       [['parse', 'gpstate-x', '-'], /unknown kind "gpstate-x"/],
-      [['parse', 'gpstate-f', '--exit-code', 'seven', '-'], /--exit-code must be a whole number from 0 to 255, got "seven"/],
+      [
+        ['parse', 'gpstate-f', '--exit-code', 'seven', '-'],
+        /--exit-code must be a whole number from 0 to 255, got "seven"/,
+      ],
       [['parse', 'gpstate-f', '--exit-code', '256', '-'], /--exit-code must be a whole number/],
       [['parse', 'gpstate-f', '--exit-code'], /option --exit-code needs a value/],
       [['parse', 'gpstate-f', '--verbose', '-'], /unknown option "--verbose"/],
@@ -158,5 +203,5 @@ describe('gpcoord parse (bundled CLI)', function () {
 });
 
 function pick(object: Record<string, unknown>, keys: string[]): Record<string, unknown> {
-  return Object.fromEntries(keys.map((k) => [k, object[k]]));
+  return Object.fromEntries(keys.map(k => [k, object[k]]));
 }

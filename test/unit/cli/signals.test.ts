@@ -23,36 +23,64 @@ interface Silent {
 async function silentPort(): Promise<Silent> {
   const sockets: Socket[] = [];
   let onConnect!: () => void;
-  const connected = new Promise<void>((r) => (onConnect = r));
-  const server = createServer((s) => {
+  const connected = new Promise<void>(r => (onConnect = r));
+  const server = createServer(s => {
     sockets.push(s);
     onConnect();
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { server, port: (server.address() as AddressInfo).port, connected, close: () => { sockets.forEach((s) => s.destroy()); server.close(); } };
+  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+  return {
+    server,
+    port: (server.address() as AddressInfo).port,
+    connected,
+    close: () => {
+      sockets.forEach(s => s.destroy());
+      server.close();
+    },
+  };
 }
 
 function workspace(port: number): { dir: string; args: string[]; journal: string } {
   const dir = mkdtempSync(join(tmpdir(), 'gpcoord-signals-'));
-  writeFileSync(join(dir, 'inventory.yaml'), `clusters:
+  writeFileSync(
+    join(dir, 'inventory.yaml'),
+    `clusters:
   lab:
     dataDirectory: /data/coordinator/gpseg-1
     port: 5432
     hosts:
       - { name: cdw, role: coordinator, ssh: 127.0.0.1, sshPort: ${port}, user: gpadmin }
       - { name: scdw, ssh: 127.0.0.1, sshPort: ${port}, user: gpadmin }
-`);
+`,
+  );
   writeFileSync(join(dir, 'ssh_config'), '');
   const journal = join(dir, 'journal.jsonl');
-  return { dir, journal, args: ['--inventory', join(dir, 'inventory.yaml'), '--ssh-config', join(dir, 'ssh_config'), '--journal', journal, '--audit', join(dir, 'audit.jsonl')] };
+  return {
+    dir,
+    journal,
+    args: [
+      '--inventory',
+      join(dir, 'inventory.yaml'),
+      '--ssh-config',
+      join(dir, 'ssh_config'),
+      '--journal',
+      journal,
+      '--audit',
+      join(dir, 'audit.jsonl'),
+    ],
+  };
 }
 
 function start(args: string[], dir: string) {
-  const p = spawn(process.execPath, [CLI, ...args], { cwd: dir, env: { ...process.env, XDG_STATE_HOME: dir, HOME: dir }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const p = spawn(process.execPath, [CLI, ...args], {
+    cwd: dir,
+    env: { ...process.env, XDG_STATE_HOME: dir, HOME: dir },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let out = '';
   p.stdout.on('data', (d: Buffer) => (out += d.toString()));
   p.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const ended = new Promise<{ code: number | null; out: string }>((r) => p.on('close', (code) => r({ code, out })));
+  const ended = new Promise<{ code: number | null; out: string }>(r => p.on('close', code => r({ code, out })));
   return { p, ended };
 }
 
@@ -75,7 +103,11 @@ describe('gpcoord run as a process (signals, no terminal)', function () {
         assert.match(out, new RegExp(`${signal}: cancelling`));
         assert.equal(code, 5, out);
         const journal = parseJournal(readFileSync(w.journal, 'utf8'));
-        assert.deepEqual(journal.map((e) => e.type), ['run-started', 'run-finished'], out);
+        assert.deepEqual(
+          journal.map(e => e.type),
+          ['run-started', 'run-finished'],
+          out,
+        );
         assert.equal(journal[1]!.status, 'cancelled');
       } finally {
         silent.close();

@@ -3,10 +3,27 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { backupListScript, defaultRemovals, isBackupName, newestBackup, parseBackupList, parseRemoval, removeBackupScript } from '../../../src/core/backups';
+import {
+  backupListScript,
+  defaultRemovals,
+  isBackupName,
+  newestBackup,
+  parseBackupList,
+  parseRemoval,
+  removeBackupScript,
+} from '../../../src/core/backups';
 import type { RemovalVerdict } from '../../../src/core/backups';
 
 const bash = (script: string): string => execFileSync('bash', ['-c', script], { encoding: 'utf8' });
@@ -40,17 +57,21 @@ describe('backups in a real shell', function () {
     rmSync(root, { recursive: true, force: true });
   });
 
-  const remove = (name: string, allowNewest = false): RemovalVerdict => parseRemoval(name, bash(removeBackupScript(dir, name, allowNewest)));
-  const failed = (v: RemovalVerdict): string[] => v.checks.filter((c) => !c.ok).map((c) => c.id);
+  const remove = (name: string, allowNewest = false): RemovalVerdict =>
+    parseRemoval(name, bash(removeBackupScript(dir, name, allowNewest)));
+  const failed = (v: RemovalVerdict): string[] => v.checks.filter(c => !c.ok).map(c => c.id);
 
   it('lists each backup with its size and age, and the newest', () => {
     const { entries, complete } = parseBackupList(dir, bash(backupListScript(dir)));
     assert.equal(complete, true);
-    assert.deepEqual(entries.map((e) => e.name).sort(), ['backup_gpseg-1', 'backup_gpseg-1.20261126T210000Z']);
-    assert.ok(entries.every((e) => e.sizeBytes >= 64 * 1024 && !e.symlink));
-    assert.equal(entries.find((e) => e.name === 'backup_gpseg-1')!.modifiedAt, new Date(1_700_000_000_000).toISOString());
+    assert.deepEqual(entries.map(e => e.name).sort(), ['backup_gpseg-1', 'backup_gpseg-1.20261126T210000Z']);
+    assert.ok(entries.every(e => e.sizeBytes >= 64 * 1024 && !e.symlink));
+    assert.equal(entries.find(e => e.name === 'backup_gpseg-1')!.modifiedAt, new Date(1_700_000_000_000).toISOString());
     assert.equal(newestBackup(entries)!.name, 'backup_gpseg-1.20261126T210000Z');
-    assert.deepEqual(defaultRemovals(entries, false).map((e) => e.name), ['backup_gpseg-1']);
+    assert.deepEqual(
+      defaultRemovals(entries, false).map(e => e.name),
+      ['backup_gpseg-1'],
+    );
   });
 
   it('removes an old backup after every check passed, and keeps the newest unless asked', () => {
@@ -66,7 +87,7 @@ describe('backups in a real shell', function () {
     assert.equal(remove('backup_gpseg-1.20261126T210000Z', true).removed, true);
   });
 
-  it('never removes a symbolic link\'s target, nor a backup a link beside it points to', () => {
+  it("never removes a symbolic link's target, nor a backup a link beside it points to", () => {
     const elsewhere = join(root, 'elsewhere');
     mkData(elsewhere, 1_600_000_000);
     symlinkSync(elsewhere, join(root, 'backup_gpseg-1.link'));
@@ -94,13 +115,16 @@ describe('backups in a real shell', function () {
     copyFileSync('/bin/sleep', bin);
     execFileSync('chmod', ['+x', bin]);
     fake = spawn(bin, ['300'], { stdio: 'ignore', cwd: old });
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise(r => setTimeout(r, 100));
     const byCwd = remove('backup_gpseg-1');
     assert.deepEqual(failed(byCwd), ['no-postmaster']);
-    assert.match(byCwd.checks.find((c) => c.id === 'no-postmaster')!.message, new RegExp(`postgres PID ${fake.pid!} runs in`));
+    assert.match(
+      byCwd.checks.find(c => c.id === 'no-postmaster')!.message,
+      new RegExp(`postgres PID ${fake.pid!} runs in`),
+    );
     fake.kill('SIGKILL');
     fake = spawn(bin, ['300'], { stdio: 'ignore', cwd: root });
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise(r => setTimeout(r, 100));
     writeFileSync(join(old, 'postmaster.pid'), `${fake.pid!}\n${old}\n`);
     utimesSync(old, 1_700_000_000, 1_700_000_000); // still the older backup
     assert.deepEqual(failed(remove('backup_gpseg-1')), ['no-postmaster']);
@@ -108,7 +132,17 @@ describe('backups in a real shell', function () {
   });
 
   it('accepts only backup names of this data directory, so no path can be smuggled in', () => {
-    for (const bad of ['gpseg-1', '../gpseg-1', 'backup_gpseg-1.', 'backup_gpseg-1..', 'backup_gpseg-1./x', 'backup_gpseg-1.a/../../x', 'backup_gpseg-1.$(touch pwned)', 'backup_other', 'backup_gpseg-10']) {
+    for (const bad of [
+      'gpseg-1',
+      '../gpseg-1',
+      'backup_gpseg-1.',
+      'backup_gpseg-1..',
+      'backup_gpseg-1./x',
+      'backup_gpseg-1.a/../../x',
+      'backup_gpseg-1.$(touch pwned)',
+      'backup_other',
+      'backup_gpseg-10',
+    ]) {
       assert.equal(isBackupName(dir, bad), false, bad);
       assert.throws(() => removeBackupScript(dir, bad, true), /is not a backup of/);
     }

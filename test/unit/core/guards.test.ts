@@ -3,14 +3,32 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { judgeRemoteGuards, remoteGuardScript, stepCommand } from '../../../src/core/procedures/commands';
 import { judgeStateGuard } from '../../../src/core/procedures/guards';
 import { planNext } from '../../../src/core/planner';
 import type { RemoteGuardId } from '../../../src/core/procedures/types';
-import { activeFacts, labCluster, NOW, SITUATIONS, staleFacts, standbyFacts, stateOf, streaming } from '../engine/facts';
+import {
+  activeFacts,
+  labCluster,
+  NOW,
+  SITUATIONS,
+  staleFacts,
+  standbyFacts,
+  stateOf,
+  streaming,
+} from '../engine/facts';
 import { PROCEDURES } from '../../../src/core/procedures/definitions';
 
 const bash = (script: string): string => execFileSync('bash', ['-c', script], { encoding: 'utf8' });
@@ -34,14 +52,18 @@ describe('remote guards in a real shell', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  const run = (id: RemoteGuardId, backupPath?: string) => judgeRemoteGuards([id], bash(remoteGuardScript(id, { host: 'cdw', dataDirectory: dir, port: PORT, backupPath }))).get(id)!;
+  const run = (id: RemoteGuardId, backupPath?: string) =>
+    judgeRemoteGuards(
+      [id],
+      bash(remoteGuardScript(id, { host: 'cdw', dataDirectory: dir, port: PORT, backupPath })),
+    ).get(id)!;
 
   async function startPostgres(): Promise<number> {
     const bin = join(root, 'postgres');
     copyFileSync('/bin/sleep', bin);
     execFileSync('chmod', ['+x', bin]);
     fakePostgres = spawn(bin, ['300'], { stdio: 'ignore' });
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise(r => setTimeout(r, 50));
     return fakePostgres.pid!;
   }
 
@@ -70,12 +92,12 @@ describe('remote guards in a real shell', () => {
     execFileSync('chmod', ['+x', bin]);
     // The parent execs into sleep and never reaps its child, as an init that does not wait would.
     fakePostgres = spawn('bash', ['-c', `${bin} 300 & echo $! > ${root}/child; exec sleep 300`], { stdio: 'ignore' });
-    await new Promise((r) => setTimeout(r, 150));
+    await new Promise(r => setTimeout(r, 150));
     const child = Number(readFileSync(join(root, 'child'), 'utf8'));
     writeFileSync(join(dir, 'postmaster.pid'), `${child}\n${dir}\n`);
     assert.equal(run('data-directory-not-in-use').ok, false, 'alive: refused');
     process.kill(child, 'SIGKILL');
-    await new Promise((r) => setTimeout(r, 150));
+    await new Promise(r => setTimeout(r, 150));
     assert.match(readFileSync(`/proc/${child}/status`, 'utf8'), /State:\s*Z/, 'the child is a zombie');
     assert.equal(run('data-directory-not-in-use').ok, true, 'a zombie holds nothing');
   });
@@ -93,7 +115,11 @@ describe('remote guards in a real shell', () => {
     mkdirSync(backup);
     const r = run('backup-path-free', backup);
     assert.equal(r.ok, false);
-    assert.match(r.message, /already exists on cdw: an existing backup is never overwritten/, 'the host is named as the inventory names it, not by $(hostname)');
+    assert.match(
+      r.message,
+      /already exists on cdw: an existing backup is never overwritten/,
+      'the host is named as the inventory names it, not by $(hostname)',
+    );
     rmSync(dir, { recursive: true });
     assert.match(run('data-directory-present').message, /does not exist on cdw$/);
     assert.equal(run('data-directory-present').ok, false);
@@ -107,8 +133,14 @@ describe('remote guards in a real shell', () => {
   it('refuses hostile directory names before any guard script exists', () => {
     const evil = join(root, "gp$(touch pwned)`touch pwned2`'; touch pwned3 #");
     mkdirSync(evil);
-    assert.throws(() => remoteGuardScript('data-directory-present', { host: 'cdw', dataDirectory: evil, port: PORT }), /data directory .* cannot be used in a remote command: it contains "\$"/);
-    assert.deepEqual(readdirSync(root).filter((n) => n.startsWith('pwned')), []);
+    assert.throws(
+      () => remoteGuardScript('data-directory-present', { host: 'cdw', dataDirectory: evil, port: PORT }),
+      /data directory .* cannot be used in a remote command: it contains "\$"/,
+    );
+    assert.deepEqual(
+      readdirSync(root).filter(n => n.startsWith('pwned')),
+      [],
+    );
   });
 
   it('the move command never overwrites or nests into an existing backup', () => {
@@ -119,29 +151,48 @@ describe('remote guards in a real shell', () => {
     mkdirSync(dir);
     writeFileSync(join(dir, 'PG_VERSION'), 'second\n');
     assert.throws(() => bash(command), 'a second move onto the same backup must fail');
-    assert.ok(existsSync(join(dir, 'PG_VERSION')) && !existsSync(join(backup, 'gpseg-1')), 'nothing moved, nothing nested');
+    assert.ok(
+      existsSync(join(dir, 'PG_VERSION')) && !existsSync(join(backup, 'gpseg-1')),
+      'nothing moved, nothing nested',
+    );
   });
 });
 
 describe('state guards', () => {
   const cluster = labCluster();
-  it('never lets the active coordinator\'s directory be moved', () => {
+  it("never lets the active coordinator's directory be moved", () => {
     // Plan a move for cdw on a state where it is the old coordinator, then judge it on a state where it is active.
-    const d = planNext({ procedure: 'restore-mirroring', cluster, state: SITUATIONS.afterFailover(cluster), journal: [], now: NOW });
+    const d = planNext({
+      procedure: 'restore-mirroring',
+      cluster,
+      state: SITUATIONS.afterFailover(cluster),
+      journal: [],
+      now: NOW,
+    });
     assert.equal(d.kind, 'step');
     const step = (d as Extract<typeof d, { kind: 'step' }>).step;
-    const guard = step.guards.find((g) => g.id === 'host-not-active')!;
+    const guard = step.guards.find(g => g.id === 'host-not-active')!;
     const r = judgeStateGuard(guard, step, SITUATIONS.healthyOriginal(cluster));
     assert.equal(r.ok, false);
     assert.match(r.message, /cdw is the active coordinator/);
-    const sb = judgeStateGuard(guard, step, stateOf(cluster, { cdw: standbyFacts('cdw'), scdw: activeFacts('scdw', null) }));
+    const sb = judgeStateGuard(
+      guard,
+      step,
+      stateOf(cluster, { cdw: standbyFacts('cdw'), scdw: activeFacts('scdw', null) }),
+    );
     assert.equal(sb.ok, false, 'a directory a postmaster runs on is refused');
   });
 
   it('restore and swap steps need exactly one active coordinator: none (coordinator killed) and two (split brain) are refused', () => {
-    const d = planNext({ procedure: 'restore-mirroring', cluster, state: SITUATIONS.afterFailover(cluster), journal: [], now: NOW });
+    const d = planNext({
+      procedure: 'restore-mirroring',
+      cluster,
+      state: SITUATIONS.afterFailover(cluster),
+      journal: [],
+      now: NOW,
+    });
     const step = (d as Extract<typeof d, { kind: 'step' }>).step;
-    const guard = step.guards.find((g) => g.id === 'one-active-coordinator')!;
+    const guard = step.guards.find(g => g.id === 'one-active-coordinator')!;
     assert.equal(guard.description, 'exactly one host is the active coordinator (not none, not two: no split brain)');
     assert.equal(judgeStateGuard(guard, step, SITUATIONS.afterFailover(cluster)).ok, true);
     const none = judgeStateGuard(guard, step, SITUATIONS.bothDown(cluster));
@@ -153,22 +204,47 @@ describe('state guards', () => {
     assert.equal(two.ok, false);
     assert.match(two.message, /^split brain: /);
     for (const p of ['restore-mirroring', 'return-to-original'] as const) {
-      for (const t of (p === 'restore-mirroring' ? [0, 1] : [0, 3, 4]).map((i) => PROCEDURES[p].steps[i]!)) {
-        assert.ok(t.guards.some((g) => g.id === 'one-active-coordinator'), `${p} ${t.id}`);
+      for (const t of (p === 'restore-mirroring' ? [0, 1] : [0, 3, 4]).map(i => PROCEDURES[p].steps[i]!)) {
+        assert.ok(
+          t.guards.some(g => g.id === 'one-active-coordinator'),
+          `${p} ${t.id}`,
+        );
       }
     }
   });
 
   it('the activation has its own words: none active, none claiming to be', () => {
-    const journal = [{ ts: NOW.toISOString(), runId: 'r', cluster: 'lab', procedure: 'return-to-original' as const, type: 'step-started' as const, stepId: 'stop-coordinator' }];
-    const d = planNext({ procedure: 'return-to-original', cluster, state: SITUATIONS.swapStopped(cluster), journal, now: NOW });
+    const journal = [
+      {
+        ts: NOW.toISOString(),
+        runId: 'r',
+        cluster: 'lab',
+        procedure: 'return-to-original' as const,
+        type: 'step-started' as const,
+        stepId: 'stop-coordinator',
+      },
+    ];
+    const d = planNext({
+      procedure: 'return-to-original',
+      cluster,
+      state: SITUATIONS.swapStopped(cluster),
+      journal,
+      now: NOW,
+    });
     const step = (d as Extract<typeof d, { kind: 'step' }>).step;
     assert.equal(step.id, 'activate-standby');
-    assert.ok(!step.guards.some((g) => g.id === 'one-active-coordinator'));
-    const guard = step.guards.find((g) => g.id === 'no-active-coordinator')!;
-    assert.equal(guard.description, 'no host runs an active coordinator, and no two claim to (observed right before the step)');
+    assert.ok(!step.guards.some(g => g.id === 'one-active-coordinator'));
+    const guard = step.guards.find(g => g.id === 'no-active-coordinator')!;
+    assert.equal(
+      guard.description,
+      'no host runs an active coordinator, and no two claim to (observed right before the step)',
+    );
     assert.equal(judgeStateGuard(guard, step, SITUATIONS.swapStopped(cluster)).ok, true);
-    const running = judgeStateGuard(guard, step, stateOf(cluster, { cdw: standbyFacts('cdw'), scdw: activeFacts('scdw', null) }));
+    const running = judgeStateGuard(
+      guard,
+      step,
+      stateOf(cluster, { cdw: standbyFacts('cdw'), scdw: activeFacts('scdw', null) }),
+    );
     assert.equal(running.ok, false);
     assert.match(running.message, /^scdw runs as the active coordinator$/);
     const two = judgeStateGuard(guard, step, SITUATIONS.splitBrain(cluster));
@@ -176,40 +252,83 @@ describe('state guards', () => {
     assert.match(two.message, /^split brain: /);
     // The other host being observed down is the job of old-coordinator-confirmed-down on the same step.
     const hidden = stateOf(cluster, { cdw: standbyFacts('cdw'), scdw: 'connect timeout' });
-    assert.equal(judgeStateGuard(step.guards.find((g) => g.id === 'old-coordinator-confirmed-down')!, step, hidden).ok, false);
+    assert.equal(
+      judgeStateGuard(
+        step.guards.find(g => g.id === 'old-coordinator-confirmed-down')!,
+        step,
+        hidden,
+      ).ok,
+      false,
+    );
   });
 
   it('refuses gpstop -m unless the standby is streaming, sync, sent = flush = replay, and shows the numbers', () => {
-    const d = planNext({ procedure: 'return-to-original', cluster, state: SITUATIONS.restored(cluster), journal: [], now: NOW });
+    const d = planNext({
+      procedure: 'return-to-original',
+      cluster,
+      state: SITUATIONS.restored(cluster),
+      journal: [],
+      now: NOW,
+    });
     const step = (d as Extract<typeof d, { kind: 'step' }>).step;
-    const guard = step.guards.find((g) => g.id === 'standby-synchronized')!;
+    const guard = step.guards.find(g => g.id === 'standby-synchronized')!;
     assert.equal(judgeStateGuard(guard, step, SITUATIONS.restored(cluster)).ok, true);
-    const behind = stateOf(cluster, { cdw: standbyFacts('cdw'), scdw: activeFacts('scdw', 'cdw', [streaming('0/3000060', { replayLsn: '0/3000000' })]) });
+    const behind = stateOf(cluster, {
+      cdw: standbyFacts('cdw'),
+      scdw: activeFacts('scdw', 'cdw', [streaming('0/3000060', { replayLsn: '0/3000000' })]),
+    });
     const r = judgeStateGuard(guard, step, behind);
     assert.equal(r.ok, false);
     assert.match(r.message, /sent 0\/3000060 flush 0\/3000060 replay 0\/3000000, lag 96 bytes/);
-    const async = stateOf(cluster, { cdw: standbyFacts('cdw'), scdw: activeFacts('scdw', 'cdw', [streaming('0/3000060', { syncState: 'async' })]) });
+    const async = stateOf(cluster, {
+      cdw: standbyFacts('cdw'),
+      scdw: activeFacts('scdw', 'cdw', [streaming('0/3000060', { syncState: 'async' })]),
+    });
     assert.match(judgeStateGuard(guard, step, async).message, /sync state async/);
   });
 
   it('confirms the old coordinator down before activation, and reports a stale lock file instead of deleting it', () => {
     const journal = [
-      { ts: NOW.toISOString(), runId: 'r', cluster: 'lab', procedure: 'return-to-original' as const, type: 'step-started' as const, stepId: 'stop-coordinator' },
+      {
+        ts: NOW.toISOString(),
+        runId: 'r',
+        cluster: 'lab',
+        procedure: 'return-to-original' as const,
+        type: 'step-started' as const,
+        stepId: 'stop-coordinator',
+      },
     ];
-    const d = planNext({ procedure: 'return-to-original', cluster, state: SITUATIONS.swapStopped(cluster), journal, now: NOW });
+    const d = planNext({
+      procedure: 'return-to-original',
+      cluster,
+      state: SITUATIONS.swapStopped(cluster),
+      journal,
+      now: NOW,
+    });
     const step = (d as Extract<typeof d, { kind: 'step' }>).step;
     assert.equal(step.id, 'activate-standby');
-    const guard = step.guards.find((g) => g.id === 'old-coordinator-confirmed-down')!;
+    const guard = step.guards.find(g => g.id === 'old-coordinator-confirmed-down')!;
     assert.equal(judgeStateGuard(guard, step, SITUATIONS.swapStopped(cluster)).ok, true);
     const locked = stateOf(cluster, { cdw: standbyFacts('cdw'), scdw: activeFacts('scdw', null) });
     assert.equal(judgeStateGuard(guard, step, locked).ok, false, 'a running coordinator is not down');
     const killed = stateOf(cluster, {
       cdw: standbyFacts('cdw'),
-      scdw: { ...activeFacts('scdw', null), running: false, inRecovery: null, pid: 4242, lockFile: true, lockPid: 4242, lockAlive: false },
+      scdw: {
+        ...activeFacts('scdw', null),
+        running: false,
+        inRecovery: null,
+        pid: 4242,
+        lockFile: true,
+        lockPid: 4242,
+        lockAlive: false,
+      },
     });
     const r = judgeStateGuard(guard, step, killed);
     assert.equal(r.ok, false);
-    assert.match(r.message, /left by a postmaster that no longer runs.*remove the file yourself; gpcoord never deletes it/);
+    assert.match(
+      r.message,
+      /left by a postmaster that no longer runs.*remove the file yourself; gpcoord never deletes it/,
+    );
     const unreachable = stateOf(cluster, { cdw: standbyFacts('cdw'), scdw: 'connection refused' });
     assert.match(judgeStateGuard(guard, step, unreachable).message, /not confirmed down/);
   });

@@ -34,36 +34,46 @@ describe('hostile paths', () => {
       for (const [value, words] of HOSTILE) {
         const r = parseInventory(inventoryWith(field, value), 'clusters.yaml');
         assert.equal(r.ok, false, `${field} ${JSON.stringify(value)} was accepted`);
-        const p = r.problems.find((x) => x.field === `clusters.prod.${field}`);
+        const p = r.problems.find(x => x.field === `clusters.prod.${field}`);
         assert.ok(p, JSON.stringify(r.problems));
         const expectedLine = field === 'dataDirectory' ? 3 : 4;
         assert.equal(p.line, expectedLine);
         const line = formatInventoryProblem(p);
-        assert.match(line, new RegExp(`^clusters\\.yaml:${expectedLine}:\\d+: error: clusters\\.prod\\.${field}: it contains `));
+        assert.match(
+          line,
+          new RegExp(`^clusters\\.yaml:${expectedLine}:\\d+: error: clusters\\.prod\\.${field}: it contains `),
+        );
         assert.match(p.message, words, p.message);
         assert.match(p.message, /may hold only letters, digits and \/ \. _ - \+ @ : , =\. Use a path without it/);
       }
     }
   });
 
-  it('a host\'s own dataDirectory is checked the same way', () => {
-    const text = 'clusters:\n  prod:\n    dataDirectory: /data/c/gpseg-1\n    hosts:\n      - name: cdw\n      - name: scdw\n        dataDirectory: "/data/c/gpseg-1$(id)"\n';
+  it("a host's own dataDirectory is checked the same way", () => {
+    const text =
+      'clusters:\n  prod:\n    dataDirectory: /data/c/gpseg-1\n    hosts:\n      - name: cdw\n      - name: scdw\n        dataDirectory: "/data/c/gpseg-1$(id)"\n';
     const r = parseInventory(text, 'c.yaml');
     assert.equal(r.ok, false);
-    const p = r.problems.find((x) => x.field === 'clusters.prod.hosts[1].dataDirectory');
+    const p = r.problems.find(x => x.field === 'clusters.prod.hosts[1].dataDirectory');
     assert.ok(p, JSON.stringify(r.problems));
     assert.equal(p.line, 7);
   });
 
   it('accepts what Greenplum paths use', () => {
-    for (const ok of ['/data/coordinator/gpseg-1', '/gpdata/master_1/gp-seg.-1', '/opt/gp+6@v6.24.3:a,b=c', '/usr/local/greenplum-db-6.24.3/greenplum_path.sh']) {
+    for (const ok of [
+      '/data/coordinator/gpseg-1',
+      '/gpdata/master_1/gp-seg.-1',
+      '/opt/gp+6@v6.24.3:a,b=c',
+      '/usr/local/greenplum-db-6.24.3/greenplum_path.sh',
+    ]) {
       assert.equal(pathCharacterProblem(ok), null, ok);
       assert.ok(parseInventory(inventoryWith('dataDirectory', ok)).ok, ok);
     }
   });
 
   it('an identity file with an invisible or bidi character is refused (it stays local, so spaces are fine)', () => {
-    const base = 'clusters:\n  prod:\n    dataDirectory: /d/gpseg-1\n    hosts:\n      - name: cdw\n        identityFile: KEY\n      - name: scdw\n';
+    const base =
+      'clusters:\n  prod:\n    dataDirectory: /d/gpseg-1\n    hosts:\n      - name: cdw\n        identityFile: KEY\n      - name: scdw\n';
     assert.ok(parseInventory(base.replace('KEY', '"/home/a b/.ssh/id"')).ok);
     const r = parseInventory(base.replace('KEY', '"~/.ssh/id\u202Egpj.ed25519"'));
     assert.equal(r.ok, false);
@@ -74,7 +84,10 @@ describe('hostile paths', () => {
     for (const [value] of HOSTILE) {
       assert.throws(() => safeAbsolutePath(value, 'data directory'), UnsafeValueError, JSON.stringify(value));
     }
-    assert.throws(() => safeAbsolutePath('/d/a\u202Eb'), (e: Error) => e.message.includes('"/d/a\\u{202E}b"') && !e.message.includes('\u202E'));
+    assert.throws(
+      () => safeAbsolutePath('/d/a\u202Eb'),
+      (e: Error) => e.message.includes('"/d/a\\u{202E}b"') && !e.message.includes('\u202E'),
+    );
   });
 
   it('a hostile backup name on a host is reported, never forges a fact, and blocks every step that changes the cluster', () => {
@@ -89,12 +102,21 @@ describe('hostile paths', () => {
       assert.equal(f.running, false, 'a newline in a name forged no fact');
       assert.deepEqual(f.backups, ['backup_gpseg-1']);
       assert.deepEqual(f.unsafeBackups.sort(), names.slice(1).sort());
-      assert.deepEqual(readdirSync(root).filter((n) => n === 'pwned'), []);
+      assert.deepEqual(
+        readdirSync(root).filter(n => n === 'pwned'),
+        [],
+      );
       const cluster = labCluster();
-      const state = stateOf(cluster, { cdw: staleFacts('cdw', { unsafeBackups: ['backup_gpseg-1$(touch pwned)'] }), scdw: activeFacts('scdw', null) });
-      const p = state.problems.find((x) => x.code === 'unsafe-host-value');
+      const state = stateOf(cluster, {
+        cdw: staleFacts('cdw', { unsafeBackups: ['backup_gpseg-1$(touch pwned)'] }),
+        scdw: activeFacts('scdw', null),
+      });
+      const p = state.problems.find(x => x.code === 'unsafe-host-value');
       assert.ok(p, JSON.stringify(state.problems));
-      assert.match(p.text, /^cdw returned a backup entry named "backup_gpseg-1\$\(touch pwned\)", which gpcoord will not put in a command: it contains "\$".*Rename or remove that entry/);
+      assert.match(
+        p.text,
+        /^cdw returned a backup entry named "backup_gpseg-1\$\(touch pwned\)", which gpcoord will not put in a command: it contains "\$".*Rename or remove that entry/,
+      );
       const d = planNext({ procedure: 'restore-mirroring', cluster, state, journal: [], now: NOW });
       assert.equal(d.kind, 'blocked');
       assert.match(d.kind === 'blocked' ? d.reason : '', /^Refused: cdw returned a backup entry named/);
@@ -111,7 +133,7 @@ describe('hostile paths', () => {
     const active = activeFacts('scdw', null);
     active.catalog[0] = { ...active.catalog[0]!, datadir: '/data/c/gpseg-1`id`', hostname: 'scdw;id' };
     const state = stateOf(cluster, { cdw: staleFacts('cdw'), scdw: active });
-    const texts = state.problems.filter((x) => x.code === 'unsafe-host-value').map((x) => x.text);
+    const texts = state.problems.filter(x => x.code === 'unsafe-host-value').map(x => x.text);
     assert.equal(texts.length, 2, JSON.stringify(texts));
     assert.match(texts[0]!, /catalog data directory \(dbid 9\) "\/data\/c\/gpseg-1`id`"/);
     assert.match(texts[1]!, /catalog host name \(dbid 9\) "scdw;id"/);

@@ -8,30 +8,56 @@ const cluster = (name: string, extra = '', hosts = `      - name: ${name}-cdw\n 
 describe('parseInventoryByCluster', () => {
   it('keeps every cluster of a valid file and reports nothing', () => {
     const r = parseInventoryByCluster(`clusters:\n${cluster('prod')}${cluster('test')}`);
-    assert.deepStrictEqual(r.clusters.map((c) => c.name), ['prod', 'test']);
+    assert.deepStrictEqual(
+      r.clusters.map(c => c.name),
+      ['prod', 'test'],
+    );
     assert.deepStrictEqual(r.broken, []);
     assert.deepStrictEqual(r.fileProblems, []);
   });
 
   it('a wrong value in one cluster keeps the others and reports the problem under the broken one only', () => {
-    const r = parseInventoryByCluster(`clusters:\n${cluster('prod')}${cluster('test', '    port: 54x\n')}${cluster('stage')}`);
-    assert.deepStrictEqual(r.clusters.map((c) => c.name), ['prod', 'stage']);
-    assert.deepStrictEqual(r.broken.map((b) => [b.name, b.problems.map((p) => p.field)]), [['test', ['clusters.test.port']]]);
+    const r = parseInventoryByCluster(
+      `clusters:\n${cluster('prod')}${cluster('test', '    port: 54x\n')}${cluster('stage')}`,
+    );
+    assert.deepStrictEqual(
+      r.clusters.map(c => c.name),
+      ['prod', 'stage'],
+    );
+    assert.deepStrictEqual(
+      r.broken.map(b => [b.name, b.problems.map(p => p.field)]),
+      [['test', ['clusters.test.port']]],
+    );
     assert.strictEqual(r.broken[0]!.problems[0]!.line, 9);
   });
 
   it('a half-typed line (a YAML syntax error) inside one cluster keeps the clusters before and after it', () => {
     const text = `clusters:\n${cluster('prod')}${cluster('test', '', '      - name: a\n      - name: b\n    por\n')}${cluster('stage')}`;
     const r = parseInventoryByCluster(text);
-    assert.deepStrictEqual(r.clusters.map((c) => c.name), ['prod', 'stage']);
-    assert.deepStrictEqual(r.broken.map((b) => b.name), ['test']);
-    assert.ok(r.broken[0]!.problems.every((p) => p.line >= 8 && p.line <= 13), JSON.stringify(r.broken[0]!.problems));
+    assert.deepStrictEqual(
+      r.clusters.map(c => c.name),
+      ['prod', 'stage'],
+    );
+    assert.deepStrictEqual(
+      r.broken.map(b => b.name),
+      ['test'],
+    );
+    assert.ok(
+      r.broken[0]!.problems.every(p => p.line >= 8 && p.line <= 13),
+      JSON.stringify(r.broken[0]!.problems),
+    );
   });
 
-  it('a problem outside every cluster (an unknown top-level key) is the file\'s, and the clusters stay', () => {
+  it("a problem outside every cluster (an unknown top-level key) is the file's, and the clusters stay", () => {
     const r = parseInventoryByCluster(`clusterz: 1\nclusters:\n${cluster('prod')}`);
-    assert.deepStrictEqual(r.clusters.map((c) => c.name), ['prod']);
-    assert.deepStrictEqual(r.fileProblems.map((p) => p.field), ['clusterz']);
+    assert.deepStrictEqual(
+      r.clusters.map(c => c.name),
+      ['prod'],
+    );
+    assert.deepStrictEqual(
+      r.fileProblems.map(p => p.field),
+      ['clusterz'],
+    );
   });
 
   it('text with no clusters map at all is one file problem, no clusters', () => {

@@ -28,7 +28,7 @@ describe('inventory', () => {
     const text = GOOD.replace('name: scdw', 'name: "scdw; rm -rf /"');
     const r = parseInventory(text, 'inv.yaml');
     assert.equal(r.ok, false);
-    const p = r.problems.find((x) => x.field === 'clusters.prod.hosts[1].name');
+    const p = r.problems.find(x => x.field === 'clusters.prod.hosts[1].name');
     assert.ok(p, JSON.stringify(r.problems));
     assert.equal(p.file, 'inv.yaml');
     assert.equal(p.line, 7);
@@ -39,7 +39,7 @@ describe('inventory', () => {
   it('names an unknown key and where it is', () => {
     const r = parseInventory(GOOD.replace('sshPort: 2222', 'sshprot: 2222'));
     assert.equal(r.ok, false);
-    const p = r.problems.find((x) => x.message.includes('"sshprot"'));
+    const p = r.problems.find(x => x.message.includes('"sshprot"'));
     assert.ok(p, JSON.stringify(r.problems));
     assert.equal(p.line, 9);
     assert.equal(p.column, 9);
@@ -56,10 +56,13 @@ describe('inventory', () => {
 `;
     const r = parseInventory(text);
     assert.equal(r.ok, false);
-    const fields = r.problems.map((p) => p.field).sort();
+    const fields = r.problems.map(p => p.field).sort();
     assert.deepEqual(fields, ['clusters.x.dataDirectory', 'clusters.x.hosts[1].name', 'clusters.x.port']);
     const missing = parseInventory('clusters:\n  x:\n    hosts: []\n');
-    assert.ok(missing.problems.some((p) => p.field === 'clusters.x.dataDirectory' && /required/.test(p.message)), JSON.stringify(missing.problems));
+    assert.ok(
+      missing.problems.some(p => p.field === 'clusters.x.dataDirectory' && /required/.test(p.message)),
+      JSON.stringify(missing.problems),
+    );
   });
 
   it('takes a pinned release and names the quoted values when it is not one of them', () => {
@@ -69,7 +72,7 @@ describe('inventory', () => {
     for (const bad of ['6', '"6.24"', 'cloudberry']) {
       const r = parseInventory(GOOD.replace('    hosts:', `    release: ${bad}\n    hosts:`), 'inv.yaml');
       assert.equal(r.ok, false, bad);
-      const p = r.problems.find((x) => x.field === 'clusters.prod.release');
+      const p = r.problems.find(x => x.field === 'clusters.prod.release');
       assert.ok(p, JSON.stringify(r.problems));
       assert.equal(p.line, 4);
       assert.equal(p.column, 14);
@@ -86,13 +89,25 @@ describe('inventory', () => {
 
   it('merges the workspace and user-level files, the first one winning, with a warning naming both', () => {
     const a = parseInventory(GOOD, 'workspace.yaml');
-    const b = parseInventory(GOOD.replace('prod:', 'prod:\n    description: user copy').replace('clusters:', 'clusters:\n  other:\n    dataDirectory: /d/gpseg-1\n    hosts:\n      - name: a\n      - name: b'), 'user.yaml');
+    const b = parseInventory(
+      GOOD.replace('prod:', 'prod:\n    description: user copy').replace(
+        'clusters:',
+        'clusters:\n  other:\n    dataDirectory: /d/gpseg-1\n    hosts:\n      - name: a\n      - name: b',
+      ),
+      'user.yaml',
+    );
     assert.ok(a.ok && b.ok, JSON.stringify([a.problems, b.problems]));
-    const m = mergeInventories([{ file: 'workspace.yaml', inventory: a.inventory }, { file: 'user.yaml', inventory: b.inventory }]);
+    const m = mergeInventories([
+      { file: 'workspace.yaml', inventory: a.inventory },
+      { file: 'user.yaml', inventory: b.inventory },
+    ]);
     assert.deepEqual(Object.keys(m.inventory.clusters).sort(), ['other', 'prod']);
     assert.equal(m.origin.prod, 'workspace.yaml');
     assert.equal(m.origin.other, 'user.yaml');
     assert.equal(m.inventory.clusters.prod!.description, undefined);
-    assert.match(formatInventoryProblem(m.problems[0]!), /^user\.yaml:1:1: warning: cluster "prod" is also defined in workspace\.yaml/);
+    assert.match(
+      formatInventoryProblem(m.problems[0]!),
+      /^user\.yaml:1:1: warning: cluster "prod" is also defined in workspace\.yaml/,
+    );
   });
 });

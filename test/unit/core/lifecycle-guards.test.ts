@@ -33,14 +33,17 @@ describe('lifecycle guards in a real shell', function () {
   });
 
   const run = (id: RemoteGuardId, lockAsidePath?: string) =>
-    judgeRemoteGuards([id], bash(remoteGuardScript(id, { host: 'cdw', dataDirectory: dir, port: PORT, lockAsidePath }))).get(id)!;
+    judgeRemoteGuards(
+      [id],
+      bash(remoteGuardScript(id, { host: 'cdw', dataDirectory: dir, port: PORT, lockAsidePath })),
+    ).get(id)!;
 
   async function startPostgres(): Promise<number> {
     const bin = join(root, 'postgres');
     copyFileSync('/bin/sleep', bin);
     execFileSync('chmod', ['+x', bin]);
     fakePostgres = spawn(bin, ['300'], { stdio: 'ignore' });
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise(r => setTimeout(r, 50));
     return fakePostgres.pid!;
   }
 
@@ -57,7 +60,7 @@ describe('lifecycle guards in a real shell', function () {
     assert.match(run('standby-directory-intact').message, /does not exist/);
   });
 
-  it('not-a-standby-directory and is-standby-directory tell a coordinator\'s directory from a standby\'s', () => {
+  it("not-a-standby-directory and is-standby-directory tell a coordinator's directory from a standby's", () => {
     assert.equal(run('not-a-standby-directory').ok, true);
     assert.equal(run('is-standby-directory').ok, false);
     writeFileSync(join(dir, 'recovery.conf'), "primary_conninfo = 'host=cdw'\n");
@@ -81,7 +84,13 @@ describe('lifecycle guards in a real shell', function () {
     const aside = `${LOCK}.stale-test-${process.pid}`;
     try {
       assert.equal(run('lock-aside-path-free', aside).ok, true);
-      const { command } = stepCommand('move-lock-aside', { host: 'cdw', dataDirectory: dir, port: PORT, lockPath: LOCK, lockAsidePath: aside });
+      const { command } = stepCommand('move-lock-aside', {
+        host: 'cdw',
+        dataDirectory: dir,
+        port: PORT,
+        lockPath: LOCK,
+        lockAsidePath: aside,
+      });
       bash(command);
       assert.ok(!existsSync(LOCK) && readFileSync(aside, 'utf8').startsWith('999999999'), 'moved, content kept');
       assert.equal(run('lock-aside-path-free', aside).ok, false);

@@ -7,11 +7,27 @@ import type { JournalEntry } from '../../../src/core/procedures/journal';
 import { judgeStateGuard, judgeVerification } from '../../../src/core/procedures/guards';
 import type { PlannedStep, ProcedureId, StepId } from '../../../src/core/procedures/types';
 import type { ClusterState } from '../../../src/core/state';
-import { activeFacts, DIR, facts, labCluster, movedFacts, NOW, SITUATIONS, staleFacts, standbyFacts, stateOf, streaming } from '../engine/facts';
+import {
+  activeFacts,
+  DIR,
+  facts,
+  labCluster,
+  movedFacts,
+  NOW,
+  SITUATIONS,
+  staleFacts,
+  standbyFacts,
+  stateOf,
+  streaming,
+} from '../engine/facts';
 
 const cluster = labCluster();
 
-function plan(procedure: ProcedureId, state: ClusterState, o: { journal?: JournalEntry[]; runId?: string; options?: PlanOptions; c?: typeof cluster } = {}): PlanDecision {
+function plan(
+  procedure: ProcedureId,
+  state: ClusterState,
+  o: { journal?: JournalEntry[]; runId?: string; options?: PlanOptions; c?: typeof cluster } = {},
+): PlanDecision {
   const input: PlanInput = { procedure, cluster: o.c ?? cluster, state, journal: o.journal ?? [], now: NOW };
   if (o.runId) input.runId = o.runId;
   if (o.options) input.options = o.options;
@@ -22,17 +38,23 @@ function step(d: PlanDecision): PlannedStep {
   assert.equal(d.kind, 'step', d.kind === 'blocked' ? d.reason : d.kind === 'done' ? d.message : '');
   return (d as Extract<PlanDecision, { kind: 'step' }>).step;
 }
-const upcoming = (d: PlanDecision): string[] => (d.kind === 'step' ? d.upcoming.map((u) => `${u.id}@${u.host}`) : []);
-const reason = (d: PlanDecision): string => (d.kind === 'blocked' ? d.reason : d.kind === 'done' ? `DONE ${d.message}` : `STEP ${d.step.id}`);
+const upcoming = (d: PlanDecision): string[] => (d.kind === 'step' ? d.upcoming.map(u => `${u.id}@${u.host}`) : []);
+const reason = (d: PlanDecision): string =>
+  d.kind === 'blocked' ? d.reason : d.kind === 'done' ? `DONE ${d.message}` : `STEP ${d.step.id}`;
 
 function ran(procedure: ProcedureId, stepId: StepId, host: string, status = 'succeeded', runId = 'r1'): JournalEntry[] {
   const base = { ts: NOW.toISOString(), runId, cluster: 'lab', procedure, stepId, host };
-  return [{ ...base, type: 'step-started' }, { ...base, type: 'step-finished', status }];
+  return [
+    { ...base, type: 'step-started' },
+    { ...base, type: 'step-finished', status },
+  ];
 }
 
 /** The coordinator on cdw killed with kill -9: no postmaster, its lock file left behind; scdw still a running standby. */
-const killed = (over = {}) => staleFacts('cdw', { pidFile: true, pid: 4242, lockFile: true, lockPid: 4242, lockAlive: false, ...over });
-const stoppedStandby = (host: string) => facts({ hostname: host, standbySignal: true, clusterStateText: 'shut down in recovery' });
+const killed = (over = {}) =>
+  staleFacts('cdw', { pidFile: true, pid: 4242, lockFile: true, lockPid: 4242, lockAlive: false, ...over });
+const stoppedStandby = (host: string) =>
+  facts({ hostname: host, standbySignal: true, clusterStateText: 'shut down in recovery' });
 
 describe('planner: failover', () => {
   it('moves the stale lock file on the old coordinator aside first, never deleting it', () => {
@@ -40,15 +62,21 @@ describe('planner: failover', () => {
     const s = step(d);
     assert.equal(s.id, 'move-lock-aside');
     assert.equal(s.host, 'cdw');
-    assert.equal(s.command, 'test ! -e /tmp/.s.PGSQL.5432.lock.stale-20261126T210000Z && mv -T /tmp/.s.PGSQL.5432.lock /tmp/.s.PGSQL.5432.lock.stale-20261126T210000Z');
+    assert.equal(
+      s.command,
+      'test ! -e /tmp/.s.PGSQL.5432.lock.stale-20261126T210000Z && mv -T /tmp/.s.PGSQL.5432.lock /tmp/.s.PGSQL.5432.lock.stale-20261126T210000Z',
+    );
     assert.doesNotMatch(s.command, /\brm\b/);
-    assert.deepEqual(s.guards.map((g) => `${g.kind}:${g.id}@${g.host}`), [
-      'state:no-split-brain@cdw',
-      'state:no-active-coordinator@cdw',
-      'remote:postmaster-stopped@cdw',
-      'remote:lock-file-stale@cdw',
-      'remote:lock-aside-path-free@cdw',
-    ]);
+    assert.deepEqual(
+      s.guards.map(g => `${g.kind}:${g.id}@${g.host}`),
+      [
+        'state:no-split-brain@cdw',
+        'state:no-active-coordinator@cdw',
+        'remote:postmaster-stopped@cdw',
+        'remote:lock-file-stale@cdw',
+        'remote:lock-aside-path-free@cdw',
+      ],
+    );
     assert.match(s.warning ?? '', /kill -9/);
     assert.deepEqual(upcoming(d), ['activate-standby@scdw', 'check-activation@scdw']);
   });
@@ -60,7 +88,7 @@ describe('planner: failover', () => {
     assert.equal(s.host, 'scdw');
     assert.equal(s.command, `gpactivatestandby -a -d ${DIR}`);
     assert.equal(s.env.PGPORT, '5432');
-    const fencing = s.guards.find((g) => g.id === 'fencing-confirmed')!;
+    const fencing = s.guards.find(g => g.id === 'fencing-confirmed')!;
     assert.equal(fencing.host, 'cdw');
     assert.equal(judgeStateGuard(fencing, s, st).ok, true);
     const unconfirmed = step(plan('failover', st));
@@ -77,14 +105,14 @@ describe('planner: failover', () => {
     assert.equal(s.id, 'activate-standby');
     assert.equal(s.timeoutMs, 6 * 60_000);
     assert.match(s.warning ?? '', /cdw does not answer.*ConnectTimeout/s);
-    const down = s.guards.find((g) => g.id === 'down-or-unreachable')!;
+    const down = s.guards.find(g => g.id === 'down-or-unreachable')!;
     assert.equal(judgeStateGuard(down, s, st).ok, true);
   });
 
   it('refuses while the old coordinator host runs a postmaster', () => {
     const st = stateOf(cluster, { cdw: staleFacts('cdw'), scdw: standbyFacts('scdw') });
     const s = step(plan('failover', st, { options: { fencedHost: 'cdw' } }));
-    const down = s.guards.find((g) => g.id === 'down-or-unreachable')!;
+    const down = s.guards.find(g => g.id === 'down-or-unreachable')!;
     const running = stateOf(cluster, { cdw: standbyFacts('cdw'), scdw: standbyFacts('scdw') });
     const j = judgeStateGuard(down, s, running);
     assert.equal(j.ok, false);
@@ -98,7 +126,14 @@ describe('planner: failover', () => {
     assert.match(reason(d), /latest commits may be lost.*--force-activation/s);
     const s = step(plan('failover', st, { options: { fencedHost: 'cdw', force: true } }));
     assert.equal(s.command, `gpactivatestandby -a -f -d ${DIR}`);
-    assert.equal(step(plan('failover', stateOf(cluster, { cdw: staleFacts('cdw'), scdw: standbyFacts('scdw') }), { options: { force: true } })).command, `gpactivatestandby -a -f -d ${DIR}`);
+    assert.equal(
+      step(
+        plan('failover', stateOf(cluster, { cdw: staleFacts('cdw'), scdw: standbyFacts('scdw') }), {
+          options: { force: true },
+        }),
+      ).command,
+      `gpactivatestandby -a -f -d ${DIR}`,
+    );
   });
 
   it('checks the activation with gpstate -b, then is done and points to restore-mirroring', () => {
@@ -107,19 +142,28 @@ describe('planner: failover', () => {
     const s = step(plan('failover', after, { journal, runId: 'r1' }));
     assert.equal(s.id, 'check-activation');
     assert.equal(s.command, 'gpstate -b');
-    const done = plan('failover', after, { journal: [...journal, ...ran('failover', 'check-activation', 'scdw')], runId: 'r1' });
+    const done = plan('failover', after, {
+      journal: [...journal, ...ran('failover', 'check-activation', 'scdw')],
+      runId: 'r1',
+    });
     assert.match(reason(done), /^DONE scdw is the active coordinator.*restore-mirroring/);
   });
 
   it('has nothing to do with a healthy coordinator, and nothing at all in split brain', () => {
-    assert.match(reason(plan('failover', SITUATIONS.healthyOriginal(cluster))), /^DONE cdw is the active coordinator: there is nothing to fail over\.$/);
+    assert.match(
+      reason(plan('failover', SITUATIONS.healthyOriginal(cluster))),
+      /^DONE cdw is the active coordinator: there is nothing to fail over\.$/,
+    );
     assert.match(reason(plan('failover', SITUATIONS.splitBrain(cluster))), /^SPLIT BRAIN/);
   });
 
   it('verifies the lock file is gone after the move', () => {
     const s = step(plan('failover', stateOf(cluster, { cdw: killed(), scdw: standbyFacts('scdw') })));
     assert.equal(judgeVerification(s, stateOf(cluster, { cdw: killed(), scdw: standbyFacts('scdw') })).ok, false);
-    assert.equal(judgeVerification(s, stateOf(cluster, { cdw: staleFacts('cdw'), scdw: standbyFacts('scdw') })).ok, true);
+    assert.equal(
+      judgeVerification(s, stateOf(cluster, { cdw: staleFacts('cdw'), scdw: standbyFacts('scdw') })).ok,
+      true,
+    );
   });
 });
 
@@ -132,21 +176,31 @@ describe('planner: start-standby', () => {
     assert.equal(s.id, 'start-standby');
     assert.equal(s.host, 'cdw');
     assert.equal(s.command, 'gpinitstandby -n');
-    assert.deepEqual(s.guards.map((g) => `${g.kind}:${g.id}@${g.host}`), [
-      'state:one-active-coordinator@cdw',
-      'state:host-is-active@cdw',
-      'state:standby-listed@scdw',
-      'state:no-wal-sender@cdw',
-      'remote:standby-directory-intact@scdw',
-    ]);
+    assert.deepEqual(
+      s.guards.map(g => `${g.kind}:${g.id}@${g.host}`),
+      [
+        'state:one-active-coordinator@cdw',
+        'state:host-is-active@cdw',
+        'state:standby-listed@scdw',
+        'state:no-wal-sender@cdw',
+        'remote:standby-directory-intact@scdw',
+      ],
+    );
     assert.deepEqual(upcoming(d), ['verify-mirroring@cdw']);
     assert.equal(judgeStateGuard(s.guards[3]!, s, down()).ok, true);
   });
 
   it('refuses when another WAL sender is connected (gpinitstandby -n would start nothing)', () => {
     const s = step(plan('start-standby', down()));
-    const withSender = stateOf(cluster, { cdw: activeFacts('cdw', 'scdw', [streaming('0/5000000', { state: 'backup', applicationName: 'pg_basebackup' })]), scdw: stoppedStandby('scdw') });
-    const j = judgeStateGuard(s.guards.find((g) => g.id === 'no-wal-sender')!, s, withSender);
+    const withSender = stateOf(cluster, {
+      cdw: activeFacts('cdw', 'scdw', [streaming('0/5000000', { state: 'backup', applicationName: 'pg_basebackup' })]),
+      scdw: stoppedStandby('scdw'),
+    });
+    const j = judgeStateGuard(
+      s.guards.find(g => g.id === 'no-wal-sender')!,
+      s,
+      withSender,
+    );
     assert.equal(j.ok, false);
     assert.match(j.message, /already up/);
   });
@@ -154,8 +208,14 @@ describe('planner: start-standby', () => {
   it('sends a standby without a data directory to rebuild-standby, and a healthy one is done', () => {
     const missing = stateOf(cluster, { cdw: activeFacts('cdw', 'scdw'), scdw: movedFacts('scdw') });
     assert.match(reason(plan('start-standby', missing)), /does not exist there.*rebuild-standby/);
-    assert.match(reason(plan('start-standby', SITUATIONS.healthyOriginal(cluster))), /^DONE The standby on scdw runs and streams/);
-    assert.match(reason(plan('start-standby', SITUATIONS.afterFailover(cluster))), /lists no standby: create one with restore-mirroring/);
+    assert.match(
+      reason(plan('start-standby', SITUATIONS.healthyOriginal(cluster))),
+      /^DONE The standby on scdw runs and streams/,
+    );
+    assert.match(
+      reason(plan('start-standby', SITUATIONS.afterFailover(cluster))),
+      /lists no standby: create one with restore-mirroring/,
+    );
   });
 });
 
@@ -167,10 +227,15 @@ describe('planner: rebuild-standby', () => {
     assert.equal(s.id, 'stop-standby');
     assert.equal(s.host, 'scdw');
     assert.equal(s.command, `pg_ctl stop -D ${DIR} -m fast -w`);
-    assert.deepEqual(upcoming(d), ['move-aside@scdw', 'remove-standby@cdw', 'init-standby@cdw', 'verify-mirroring@cdw']);
+    assert.deepEqual(upcoming(d), [
+      'move-aside@scdw',
+      'remove-standby@cdw',
+      'init-standby@cdw',
+      'verify-mirroring@cdw',
+    ]);
   });
 
-  it('moves a stopped standby\'s directory aside before gpinitstandby -r, which would delete it', () => {
+  it("moves a stopped standby's directory aside before gpinitstandby -r, which would delete it", () => {
     const st = stateOf(cluster, { cdw: activeFacts('cdw', 'scdw'), scdw: stoppedStandby('scdw') });
     const s = step(plan('rebuild-standby', st));
     assert.equal(s.id, 'move-aside');
@@ -182,22 +247,41 @@ describe('planner: rebuild-standby', () => {
     const s = step(plan('rebuild-standby', st));
     assert.equal(s.id, 'remove-standby');
     assert.equal(s.command, 'gpinitstandby -a -r');
-    assert.ok(s.guards.some((g) => g.id === 'data-directory-absent' && g.host === 'scdw'));
-    assert.equal(judgeVerification(s, stateOf(cluster, { cdw: activeFacts('cdw', null), scdw: movedFacts('scdw') })).ok, true);
+    assert.ok(s.guards.some(g => g.id === 'data-directory-absent' && g.host === 'scdw'));
+    assert.equal(
+      judgeVerification(s, stateOf(cluster, { cdw: activeFacts('cdw', null), scdw: movedFacts('scdw') })).ok,
+      true,
+    );
   });
 
   it('initialises the standby again once the catalog row is gone, on the host it worked on', () => {
-    const journal = [...ran('rebuild-standby', 'move-aside', 'scdw'), ...ran('rebuild-standby', 'remove-standby', 'cdw')];
-    const s = step(plan('rebuild-standby', stateOf(cluster, { cdw: activeFacts('cdw', null), scdw: movedFacts('scdw') }), { journal, runId: 'r1' }));
+    const journal = [
+      ...ran('rebuild-standby', 'move-aside', 'scdw'),
+      ...ran('rebuild-standby', 'remove-standby', 'cdw'),
+    ];
+    const s = step(
+      plan('rebuild-standby', stateOf(cluster, { cdw: activeFacts('cdw', null), scdw: movedFacts('scdw') }), {
+        journal,
+        runId: 'r1',
+      }),
+    );
     assert.equal(s.id, 'init-standby');
     assert.equal(s.command, 'gpinitstandby -a -s scdw');
-    const verify = step(plan('rebuild-standby', SITUATIONS.healthyOriginal(cluster), { journal: [...journal, ...ran('rebuild-standby', 'init-standby', 'cdw')], runId: 'r1' }));
+    const verify = step(
+      plan('rebuild-standby', SITUATIONS.healthyOriginal(cluster), {
+        journal: [...journal, ...ran('rebuild-standby', 'init-standby', 'cdw')],
+        runId: 'r1',
+      }),
+    );
     assert.equal(verify.id, 'verify-mirroring');
   });
 
   it('has nothing to rebuild for a streaming standby or without one', () => {
     assert.match(reason(plan('rebuild-standby', SITUATIONS.healthyOriginal(cluster))), /^DONE .*nothing to rebuild/);
-    assert.match(reason(plan('rebuild-standby', SITUATIONS.afterFailover(cluster))), /lists no standby: there is nothing to rebuild/);
+    assert.match(
+      reason(plan('rebuild-standby', SITUATIONS.afterFailover(cluster))),
+      /lists no standby: there is nothing to rebuild/,
+    );
   });
 });
 
@@ -206,7 +290,9 @@ describe('planner: restore-mirroring after an interrupted gpinitstandby -s', () 
   const halfInit = () => stateOf(cluster, { cdw: movedFacts('cdw'), scdw: activeFacts('scdw', 'cdw') });
 
   it('plans gpinitstandby -r before the rest, instead of only verifying again', () => {
-    const d = plan('restore-mirroring', halfInit(), { journal: ran('restore-mirroring', 'verify-mirroring', 'scdw', 'needs-attention', 'r0') });
+    const d = plan('restore-mirroring', halfInit(), {
+      journal: ran('restore-mirroring', 'verify-mirroring', 'scdw', 'needs-attention', 'r0'),
+    });
     const s = step(d);
     assert.equal(s.id, 'remove-standby');
     assert.equal(s.host, 'scdw');
@@ -215,16 +301,27 @@ describe('planner: restore-mirroring after an interrupted gpinitstandby -s', () 
   });
 
   it('counts a verification that found a problem as a verification', () => {
-    const j = [...ran('restore-mirroring', 'init-standby', 'scdw'), ...ran('restore-mirroring', 'verify-mirroring', 'scdw', 'needs-attention')];
+    const j = [
+      ...ran('restore-mirroring', 'init-standby', 'scdw'),
+      ...ran('restore-mirroring', 'verify-mirroring', 'scdw', 'needs-attention'),
+    ];
     assert.equal(changedSinceVerified(j, 'lab', 'restore-mirroring', 'verify-mirroring', ['init-standby']), false);
-    const unknown = [...ran('restore-mirroring', 'init-standby', 'scdw'), ...ran('restore-mirroring', 'verify-mirroring', 'scdw', 'unknown')];
+    const unknown = [
+      ...ran('restore-mirroring', 'init-standby', 'scdw'),
+      ...ran('restore-mirroring', 'verify-mirroring', 'scdw', 'unknown'),
+    ];
     assert.equal(changedSinceVerified(unknown, 'lab', 'restore-mirroring', 'verify-mirroring', ['init-standby']), true);
   });
 });
 
 describe('planner: restore-mirroring to a replacement host', () => {
   const three = labCluster('      - name: rcdw\n');
-  const st = () => stateOf(three, { cdw: 'connect-failed: host is gone', scdw: activeFacts('scdw', null), rcdw: movedFacts('rcdw', []) });
+  const st = () =>
+    stateOf(three, {
+      cdw: 'connect-failed: host is gone',
+      scdw: activeFacts('scdw', null),
+      rcdw: movedFacts('rcdw', []),
+    });
 
   it('puts the standby on the host the DBA names', () => {
     const s = step(plan('restore-mirroring', st(), { c: three, options: { standbyHost: 'rcdw' } }));
@@ -233,8 +330,14 @@ describe('planner: restore-mirroring to a replacement host', () => {
   });
 
   it('refuses a host outside the inventory or the active coordinator itself', () => {
-    assert.match(reason(plan('restore-mirroring', st(), { c: three, options: { standbyHost: 'nohost' } })), /nohost is not a host of cluster lab.*cdw, scdw, rcdw/);
-    assert.match(reason(plan('restore-mirroring', st(), { c: three, options: { standbyHost: 'scdw' } })), /scdw is the active coordinator/);
+    assert.match(
+      reason(plan('restore-mirroring', st(), { c: three, options: { standbyHost: 'nohost' } })),
+      /nohost is not a host of cluster lab.*cdw, scdw, rcdw/,
+    );
+    assert.match(
+      reason(plan('restore-mirroring', st(), { c: three, options: { standbyHost: 'scdw' } })),
+      /scdw is the active coordinator/,
+    );
   });
 });
 
@@ -242,7 +345,10 @@ describe('planner: the swap stopped half-way', () => {
   it('warns with the plan that gpstop -M fast ends every session and leaves no coordinator', () => {
     const s = step(plan('return-to-original', SITUATIONS.restored(cluster)));
     assert.equal(s.id, 'stop-coordinator');
-    assert.match(s.warning ?? '', /-M fast ends every client session.*no coordinator .* until gpactivatestandby succeeds/);
+    assert.match(
+      s.warning ?? '',
+      /-M fast ends every client session.*no coordinator .* until gpactivatestandby succeeds/,
+    );
   });
 
   it('offers to start the coordinator it stopped when the standby on the original host went down', () => {
@@ -252,16 +358,23 @@ describe('planner: the swap stopped half-way', () => {
     assert.equal(s.host, 'scdw');
     assert.equal(s.command, 'gpstart -a');
     assert.equal(s.title, 'Start the stopped coordinator again (gpstart -a)');
-    assert.deepEqual(s.guards.map((g) => `${g.kind}:${g.id}@${g.host}`), [
-      'state:no-active-coordinator@scdw',
-      'remote:postmaster-stopped@scdw',
-      'remote:not-a-standby-directory@scdw',
-      'remote:is-standby-directory@cdw',
-    ]);
+    assert.deepEqual(
+      s.guards.map(g => `${g.kind}:${g.id}@${g.host}`),
+      [
+        'state:no-active-coordinator@scdw',
+        'remote:postmaster-stopped@scdw',
+        'remote:not-a-standby-directory@scdw',
+        'remote:is-standby-directory@cdw',
+      ],
+    );
   });
 
   it('continues the swap instead while the standby on the original host runs', () => {
-    const s = step(plan('return-to-original', SITUATIONS.swapStopped(cluster), { journal: ran('return-to-original', 'stop-coordinator', 'scdw') }));
+    const s = step(
+      plan('return-to-original', SITUATIONS.swapStopped(cluster), {
+        journal: ran('return-to-original', 'stop-coordinator', 'scdw'),
+      }),
+    );
     assert.equal(s.id, 'activate-standby');
   });
 

@@ -6,7 +6,17 @@ import type { PlanDecision, PlanInput } from '../../../src/core/planner';
 import type { JournalEntry } from '../../../src/core/procedures/journal';
 import type { ProcedureId, StepId } from '../../../src/core/procedures/types';
 import type { ClusterState } from '../../../src/core/state';
-import { activeFacts, labCluster, movedFacts, NOW, SITUATIONS, staleFacts, standbyFacts, stateOf, streaming } from '../engine/facts';
+import {
+  activeFacts,
+  labCluster,
+  movedFacts,
+  NOW,
+  SITUATIONS,
+  staleFacts,
+  standbyFacts,
+  stateOf,
+  streaming,
+} from '../engine/facts';
 
 const cluster = labCluster();
 
@@ -21,7 +31,13 @@ function step(d: PlanDecision) {
   return (d as Extract<PlanDecision, { kind: 'step' }>).step;
 }
 
-function entry(procedure: ProcedureId, type: JournalEntry['type'], stepId?: StepId, status?: string, runId = 'r1'): JournalEntry {
+function entry(
+  procedure: ProcedureId,
+  type: JournalEntry['type'],
+  stepId?: StepId,
+  status?: string,
+  runId = 'r1',
+): JournalEntry {
   const e: JournalEntry = { ts: NOW.toISOString(), runId, cluster: 'lab', procedure, type };
   if (stepId) e.stepId = stepId;
   if (status) e.status = status;
@@ -38,9 +54,12 @@ describe('planner: restore-mirroring', () => {
     assert.equal(s.id, 'move-aside');
     assert.equal(s.host, 'cdw');
     assert.equal(s.changesCluster, true);
-    assert.equal(s.command, 'test ! -e /data/coordinator/backup_gpseg-1 && mv -T /data/coordinator/gpseg-1 /data/coordinator/backup_gpseg-1');
+    assert.equal(
+      s.command,
+      'test ! -e /data/coordinator/backup_gpseg-1 && mv -T /data/coordinator/gpseg-1 /data/coordinator/backup_gpseg-1',
+    );
     assert.doesNotMatch(s.command, /\brm\b/);
-    const ids = s.guards.map((g) => `${g.kind}:${g.id}@${g.host}`);
+    const ids = s.guards.map(g => `${g.kind}:${g.id}@${g.host}`);
     assert.deepEqual(ids, [
       'state:one-active-coordinator@cdw',
       'state:host-not-active@cdw',
@@ -52,7 +71,10 @@ describe('planner: restore-mirroring', () => {
   });
 
   it('picks a timestamped backup name when backup_gpseg-1 already exists', () => {
-    const st = stateOf(cluster, { cdw: staleFacts('cdw', { backups: ['backup_gpseg-1'] }), scdw: activeFacts('scdw', null) });
+    const st = stateOf(cluster, {
+      cdw: staleFacts('cdw', { backups: ['backup_gpseg-1'] }),
+      scdw: activeFacts('scdw', null),
+    });
     const s = step(plan('restore-mirroring', st));
     assert.equal(s.params.backupPath, '/data/coordinator/backup_gpseg-1.20261126T210000Z');
     assert.match(s.command, /^test ! -e \/data\/coordinator\/backup_gpseg-1\.20261126T210000Z && mv -T /);
@@ -64,12 +86,16 @@ describe('planner: restore-mirroring', () => {
     assert.equal(s.id, 'init-standby');
     assert.equal(s.host, 'scdw');
     assert.equal(s.command, 'gpinitstandby -a -s cdw');
-    assert.deepEqual(s.env, { COORDINATOR_DATA_DIRECTORY: '/data/coordinator/gpseg-1', MASTER_DATA_DIRECTORY: '/data/coordinator/gpseg-1', PGPORT: '5432' });
-    assert.ok(s.guards.some((g) => g.id === 'data-directory-absent' && g.host === 'cdw'));
-    assert.deepEqual(d.kind === 'step' && d.upcoming.map((u) => `${u.id}@${u.host}`), ['verify-mirroring@scdw']);
+    assert.deepEqual(s.env, {
+      COORDINATOR_DATA_DIRECTORY: '/data/coordinator/gpseg-1',
+      MASTER_DATA_DIRECTORY: '/data/coordinator/gpseg-1',
+      PGPORT: '5432',
+    });
+    assert.ok(s.guards.some(g => g.id === 'data-directory-absent' && g.host === 'cdw'));
+    assert.deepEqual(d.kind === 'step' && d.upcoming.map(u => `${u.id}@${u.host}`), ['verify-mirroring@scdw']);
   });
 
-  it('names -S and -P when the standby directory and port differ from the coordinator\'s', () => {
+  it("names -S and -P when the standby directory and port differ from the coordinator's", () => {
     const c = labCluster('        dataDirectory: /data/standby/gpseg-1\n        port: 5433\n');
     const st = stateOf(c, { cdw: activeFacts('cdw', null), scdw: movedFacts('scdw') });
     const s = step(planNext({ procedure: 'restore-mirroring', cluster: c, state: st, journal: [], now: NOW }));
@@ -78,7 +104,9 @@ describe('planner: restore-mirroring', () => {
 
   it('names the standby directory with -F pg_system:<dir> and no -S on Greenplum 5, pinned or detected', () => {
     const inventory = (release: string): ResolvedCluster => {
-      const r = parseInventory(`clusters:\n  lab:\n${release}    dataDirectory: /data/master/gpseg-1\n    hosts:\n      - name: cdw\n        role: coordinator\n      - name: scdw\n        dataDirectory: /data/standby/gpseg-1\n`);
+      const r = parseInventory(
+        `clusters:\n  lab:\n${release}    dataDirectory: /data/master/gpseg-1\n    hosts:\n      - name: cdw\n        role: coordinator\n      - name: scdw\n        dataDirectory: /data/standby/gpseg-1\n`,
+      );
       if (!r.ok) throw new Error(JSON.stringify(r.problems));
       return resolveCluster('lab', r.inventory.clusters.lab!);
     };
@@ -91,13 +119,26 @@ describe('planner: restore-mirroring', () => {
 
     const unpinned = inventory('');
     const gp5 = 'postgres (Greenplum Database) 5.29.10 build commit:ce4c4bb1a2dcdb1b0a1bf2a7d4d70e3ff1a6a2b3';
-    const detected = stateOf(unpinned, { cdw: activeFacts('cdw', null), scdw: { ...movedFacts('scdw'), gpVersion: gp5 } });
+    const detected = stateOf(unpinned, {
+      cdw: activeFacts('cdw', null),
+      scdw: { ...movedFacts('scdw'), gpVersion: gp5 },
+    });
     assert.equal(detected.release, '5');
-    assert.match(step(planNext({ procedure: 'restore-mirroring', cluster: unpinned, state: detected, journal: [], now: NOW })).command, / -F pg_system:\/data\/standby\/gpseg-1 /);
+    assert.match(
+      step(planNext({ procedure: 'restore-mirroring', cluster: unpinned, state: detected, journal: [], now: NOW }))
+        .command,
+      / -F pg_system:\/data\/standby\/gpseg-1 /,
+    );
 
-    const cbdb = stateOf(unpinned, { cdw: { ...activeFacts('cdw', null), gpVersion: 'postgres (Apache Cloudberry) 2.0.0-incubating build 1' }, scdw: { ...movedFacts('scdw'), gpVersion: gp5 } });
-    assert.equal(cbdb.release, 'cloudberry-2', 'the active coordinator\'s binary decides');
-    assert.equal(step(planNext({ procedure: 'restore-mirroring', cluster: unpinned, state: cbdb, journal: [], now: NOW })).command, 'gpinitstandby -a -s scdw -S /data/standby/gpseg-1 -P 5432');
+    const cbdb = stateOf(unpinned, {
+      cdw: { ...activeFacts('cdw', null), gpVersion: 'postgres (Apache Cloudberry) 2.0.0-incubating build 1' },
+      scdw: { ...movedFacts('scdw'), gpVersion: gp5 },
+    });
+    assert.equal(cbdb.release, 'cloudberry-2', "the active coordinator's binary decides");
+    assert.equal(
+      step(planNext({ procedure: 'restore-mirroring', cluster: unpinned, state: cbdb, journal: [], now: NOW })).command,
+      'gpinitstandby -a -s scdw -S /data/standby/gpseg-1 -P 5432',
+    );
   });
 
   it('verifies with gpstate -f after gpinitstandby, then is done', () => {
@@ -106,7 +147,12 @@ describe('planner: restore-mirroring', () => {
     assert.equal(s.id, 'verify-mirroring');
     assert.equal(s.command, 'gpstate -f');
     assert.equal(s.changesCluster, false);
-    const done = plan('restore-mirroring', SITUATIONS.restored(cluster), [...j, ...ran('restore-mirroring', 'verify-mirroring')], 'r1');
+    const done = plan(
+      'restore-mirroring',
+      SITUATIONS.restored(cluster),
+      [...j, ...ran('restore-mirroring', 'verify-mirroring')],
+      'r1',
+    );
     assert.equal(done.kind, 'done');
   });
 
@@ -124,10 +170,16 @@ describe('planner: restore-mirroring', () => {
   });
 
   it('is blocked when the old coordinator cannot be reached, or runs a postmaster the catalog does not know', () => {
-    const unreachable = plan('restore-mirroring', stateOf(cluster, { cdw: 'connect ECONNREFUSED', scdw: activeFacts('scdw', null) }));
+    const unreachable = plan(
+      'restore-mirroring',
+      stateOf(cluster, { cdw: 'connect ECONNREFUSED', scdw: activeFacts('scdw', null) }),
+    );
     assert.equal(unreachable.kind, 'blocked');
     assert.match(unreachable.kind === 'blocked' ? unreachable.reason : '', /cdw could not be reached/);
-    const running = plan('restore-mirroring', stateOf(cluster, { cdw: standbyFacts('cdw'), scdw: activeFacts('scdw', null) }));
+    const running = plan(
+      'restore-mirroring',
+      stateOf(cluster, { cdw: standbyFacts('cdw'), scdw: activeFacts('scdw', null) }),
+    );
     assert.equal(running.kind, 'blocked');
     assert.match(running.kind === 'blocked' ? running.reason : '', /postmaster \(PID 5151\) runs/);
   });
@@ -170,8 +222,8 @@ describe('planner: return-to-original', () => {
     assert.equal(s.id, 'stop-coordinator');
     assert.equal(s.host, 'scdw');
     assert.equal(s.command, 'gpstop -a -m -M fast');
-    assert.ok(s.guards.some((g) => g.id === 'standby-synchronized' && g.host === 'cdw'));
-    assert.deepEqual(d.kind === 'step' && d.upcoming.map((u) => `${u.id}@${u.host}: ${u.command}`), [
+    assert.ok(s.guards.some(g => g.id === 'standby-synchronized' && g.host === 'cdw'));
+    assert.deepEqual(d.kind === 'step' && d.upcoming.map(u => `${u.id}@${u.host}: ${u.command}`), [
       'activate-standby@cdw: gpactivatestandby -a -d /data/coordinator/gpseg-1',
       'check-activation@cdw: gpstate -b',
       'move-aside@scdw: test ! -e /data/coordinator/backup_gpseg-1 && mv -T /data/coordinator/gpseg-1 /data/coordinator/backup_gpseg-1',
@@ -186,8 +238,8 @@ describe('planner: return-to-original', () => {
     assert.equal(s.id, 'activate-standby');
     assert.equal(s.host, 'cdw');
     assert.equal(s.env.PGPORT, '5432');
-    assert.ok(s.guards.some((g) => g.id === 'old-coordinator-confirmed-down' && g.host === 'scdw'));
-    assert.ok(s.guards.some((g) => g.id === 'no-lock-file' && g.host === 'scdw'));
+    assert.ok(s.guards.some(g => g.id === 'old-coordinator-confirmed-down' && g.host === 'scdw'));
+    assert.ok(s.guards.some(g => g.id === 'no-lock-file' && g.host === 'scdw'));
     const foreign = plan('return-to-original', SITUATIONS.swapStopped(cluster));
     assert.equal(foreign.kind, 'blocked');
     assert.match(foreign.kind === 'blocked' ? foreign.reason : '', /did not stop it/);
@@ -203,13 +255,19 @@ describe('planner: return-to-original', () => {
     const init = step(plan('return-to-original', SITUATIONS.swapMoved(cluster), j3, 'r1'));
     assert.equal(`${init.id}@${init.host}: ${init.command}`, 'init-standby@cdw: gpinitstandby -a -s scdw');
     const j4 = [...j3, ...ran('return-to-original', 'init-standby')];
-    assert.equal(step(plan('return-to-original', SITUATIONS.healthyOriginal(cluster), j4, 'r1')).id, 'verify-mirroring');
+    assert.equal(
+      step(plan('return-to-original', SITUATIONS.healthyOriginal(cluster), j4, 'r1')).id,
+      'verify-mirroring',
+    );
     const j5 = [...j4, ...ran('return-to-original', 'verify-mirroring')];
     assert.equal(plan('return-to-original', SITUATIONS.healthyOriginal(cluster), j5, 'r1').kind, 'done');
   });
 
   it('resumes in a new run from the observed state', () => {
-    const j = [...ran('return-to-original', 'activate-standby', 'succeeded', 'r0'), ...ran('return-to-original', 'check-activation', 'succeeded', 'r0')];
+    const j = [
+      ...ran('return-to-original', 'activate-standby', 'succeeded', 'r0'),
+      ...ran('return-to-original', 'check-activation', 'succeeded', 'r0'),
+    ];
     assert.equal(step(plan('return-to-original', SITUATIONS.swapActivated(cluster), j, 'r5')).id, 'move-aside');
   });
 
@@ -225,7 +283,10 @@ describe('planner: return-to-original', () => {
   });
 
   it('refuses to plan the swap while the standby is not streaming', () => {
-    const st = stateOf(cluster, { cdw: standbyFacts('cdw'), scdw: activeFacts('scdw', 'cdw', [streaming('0/5000000', { state: 'catchup', syncState: 'potential' })]) });
+    const st = stateOf(cluster, {
+      cdw: standbyFacts('cdw'),
+      scdw: activeFacts('scdw', 'cdw', [streaming('0/5000000', { state: 'catchup', syncState: 'potential' })]),
+    });
     const d = plan('return-to-original', st);
     assert.equal(d.kind, 'blocked');
   });
@@ -247,7 +308,7 @@ describe('a host that could not be observed is never taken for down', () => {
 
   it('calls the situation unknown and says what to confirm, on which host', () => {
     assert.equal(partitioned.situation, 'unknown');
-    const p = partitioned.problems.find((x) => x.code === 'coordinator-unconfirmed');
+    const p = partitioned.problems.find(x => x.code === 'coordinator-unconfirmed');
     assert.ok(p, JSON.stringify(partitioned.problems));
     assert.match(p.text, /scdw could not be observed: its coordinator may still be running/);
   });

@@ -24,14 +24,17 @@ describe('cluster names that Object.prototype also has', () => {
   it('a name missing from the inventory is not found through the prototype', () => {
     const r = parseInventory(inventory('prod'));
     assert.ok(r.ok);
-    assert.equal(findCluster(mergeInventories([{ file: 'a', inventory: r.inventory }]).inventory, 'toString').ok, false);
+    assert.equal(
+      findCluster(mergeInventories([{ file: 'a', inventory: r.inventory }]).inventory, 'toString').ok,
+      false,
+    );
   });
 
   it('"__proto__" is refused on its key, with a hostile data directory never passing unvalidated', () => {
     const text = inventory('__proto__', '/data/x$(id)');
     const r = parseInventory(text, 'p.yaml');
     assert.equal(r.ok, false);
-    const p = r.problems.find((x) => x.field === 'clusters.__proto__');
+    const p = r.problems.find(x => x.field === 'clusters.__proto__');
     assert.ok(p, JSON.stringify(r.problems));
     assert.equal(text.slice(p.offset, p.endOffset), '__proto__');
     assert.match(p.message, /cluster name "__proto__"/);

@@ -10,13 +10,29 @@ ${release ? `    release: ${release}\n` : ''}    dataDirectory: /data/coordinato
 
 describe('releases', () => {
   it('reads the release from postgres --gp-version and SELECT version()', () => {
-    assert.equal(releaseFromVersion('postgres (Greenplum Database) 6.24.3 build commit:25d3498a400ca5230e81abb94861f23389315213 Open Source'), '6');
+    assert.equal(
+      releaseFromVersion(
+        'postgres (Greenplum Database) 6.24.3 build commit:25d3498a400ca5230e81abb94861f23389315213 Open Source',
+      ),
+      '6',
+    );
     assert.equal(releaseFromVersion('postgres (Greenplum Database) 5.29.10 build commit:abc Open Source'), '5');
-    assert.equal(releaseFromVersion('postgres (Greenplum Database) 7.1.0 build commit:e7c2b1f14bb42a1018ac57d14f4436880e0a0515'), '7');
-    assert.equal(releaseFromVersion('PostgreSQL 9.4.26 (Greenplum Database 6.24.3 build commit:25d3498a) on x86_64-unknown-linux-gnu'), '6');
+    assert.equal(
+      releaseFromVersion('postgres (Greenplum Database) 7.1.0 build commit:e7c2b1f14bb42a1018ac57d14f4436880e0a0515'),
+      '7',
+    );
+    assert.equal(
+      releaseFromVersion(
+        'PostgreSQL 9.4.26 (Greenplum Database 6.24.3 build commit:25d3498a) on x86_64-unknown-linux-gnu',
+      ),
+      '6',
+    );
     assert.equal(releaseFromVersion('postgres (Cloudberry Database) 1.6.0 build 1'), 'cloudberry-1');
     assert.equal(releaseFromVersion('postgres (Apache Cloudberry) 2.0.0-incubating build commit:1f2a'), 'cloudberry-2');
-    assert.equal(releaseFromVersion('PostgreSQL 14.4 (Apache Cloudberry 2.0.0-incubating build commit:1f2a) on x86_64'), 'cloudberry-2');
+    assert.equal(
+      releaseFromVersion('PostgreSQL 14.4 (Apache Cloudberry 2.0.0-incubating build commit:1f2a) on x86_64'),
+      'cloudberry-2',
+    );
     assert.equal(releaseFromVersion('postgres (PostgreSQL) 15.8'), undefined);
   });
 

@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { backupPathFor, coordinatorEnv, envAssignments, safeAbsolutePath, safeHostName, shellJoin, shellQuote, UnsafeValueError } from '../../../src/core/shell';
+import {
+  backupPathFor,
+  coordinatorEnv,
+  envAssignments,
+  safeAbsolutePath,
+  safeHostName,
+  shellJoin,
+  shellQuote,
+  UnsafeValueError,
+} from '../../../src/core/shell';
 
 // Runs a command line through a real bash and returns what it printed.
 const bash = (line: string): string => execFileSync('bash', ['-c', line], { encoding: 'utf8' });
@@ -82,7 +91,10 @@ describe('backup names', () => {
     assert.equal(backupPathFor('/data/coordinator/gpseg-1', [], now), '/data/coordinator/backup_gpseg-1');
   });
   it('never reuses an existing backup: adds a timestamp, then a counter', () => {
-    assert.equal(backupPathFor('/data/coordinator/gpseg-1', ['backup_gpseg-1'], now), '/data/coordinator/backup_gpseg-1.20261126T203105Z');
+    assert.equal(
+      backupPathFor('/data/coordinator/gpseg-1', ['backup_gpseg-1'], now),
+      '/data/coordinator/backup_gpseg-1.20261126T203105Z',
+    );
     assert.equal(
       backupPathFor('/data/coordinator/gpseg-1', ['backup_gpseg-1', 'backup_gpseg-1.20261126T203105Z'], now),
       '/data/coordinator/backup_gpseg-1.20261126T203105Z.2',

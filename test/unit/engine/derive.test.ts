@@ -22,9 +22,15 @@ describe('deriving the cluster state', () => {
   });
 
   it('gives roles, the active coordinator, the standby and its replication numbers', () => {
-    const s = stateOf(cluster, { cdw: standbyFacts('cdw'), scdw: activeFacts('scdw', 'cdw', [streaming('0/3000100', { replayLsn: '0/3000000' })]) });
+    const s = stateOf(cluster, {
+      cdw: standbyFacts('cdw'),
+      scdw: activeFacts('scdw', 'cdw', [streaming('0/3000100', { replayLsn: '0/3000000' })]),
+    });
     assert.equal(s.activeCoordinator, 'scdw');
-    assert.deepEqual(s.hosts.map((h) => h.role), ['standby', 'active-coordinator']);
+    assert.deepEqual(
+      s.hosts.map(h => h.role),
+      ['standby', 'active-coordinator'],
+    );
     assert.equal(s.standby.host, 'cdw');
     assert.equal(s.standby.status, 'passive');
     assert.equal(s.standby.walState, 'streaming');
@@ -33,7 +39,7 @@ describe('deriving the cluster state', () => {
     clusterStateSchema.parse(s);
   });
 
-  it('marks the old coordinator\'s directory stale after a failover', () => {
+  it("marks the old coordinator's directory stale after a failover", () => {
     const s = SITUATIONS.afterFailover(cluster);
     assert.equal(s.hosts[0]!.role, 'stale');
     assert.equal(s.standby.status, 'not-configured');
@@ -42,7 +48,7 @@ describe('deriving the cluster state', () => {
   it('raises split brain as an error naming both hosts', () => {
     const s = SITUATIONS.splitBrain(cluster);
     assert.equal(s.activeCoordinator, null);
-    const p = s.problems.find((x) => x.code === 'split-brain');
+    const p = s.problems.find(x => x.code === 'split-brain');
     assert.ok(p && p.level === 'error');
     assert.match(p.text, /cdw \(timeline 2\) and scdw \(timeline 2\)/);
   });
@@ -67,27 +73,49 @@ describe('deriving the cluster state', () => {
     const s = stateOf(cluster, { cdw: utility, scdw: activeFacts('scdw', null) });
     assert.equal(s.situation, 'after-failover');
     assert.equal(s.activeCoordinator, 'scdw');
-    assert.equal(s.hosts.find((h) => h.name === 'scdw')!.role, 'active-coordinator');
-    assert.equal(s.hosts.find((h) => h.name === 'cdw')!.role, 'utility-mode');
-    assert.ok(!s.problems.some((p) => p.code === 'split-brain'), JSON.stringify(s.problems));
-    const p = s.problems.find((x) => x.code === 'utility-mode-postmaster');
+    assert.equal(s.hosts.find(h => h.name === 'scdw')!.role, 'active-coordinator');
+    assert.equal(s.hosts.find(h => h.name === 'cdw')!.role, 'utility-mode');
+    assert.ok(!s.problems.some(p => p.code === 'split-brain'), JSON.stringify(s.problems));
+    const p = s.problems.find(x => x.code === 'utility-mode-postmaster');
     assert.ok(p);
-    assert.match(p.text, /PID 812\) runs on .* on cdw in utility mode: it refuses client sessions \("System was started in master-only utility mode - only utility mode connections are allowed"\), so it is not a second active coordinator/);
+    assert.match(
+      p.text,
+      /PID 812\) runs on .* on cdw in utility mode: it refuses client sessions \("System was started in master-only utility mode - only utility mode connections are allowed"\), so it is not a second active coordinator/,
+    );
     // GP7 / Cloudberry say coordinator-only.
-    assert.equal(parseProbe('@gpc psqlmsg psql: error: connection to server on socket "/tmp/.s.PGSQL.5432" failed: FATAL:  System was started in coordinator-only utility mode - only utility mode connections are allowed').utilityMode, true);
+    assert.equal(
+      parseProbe(
+        '@gpc psqlmsg psql: error: connection to server on socket "/tmp/.s.PGSQL.5432" failed: FATAL:  System was started in coordinator-only utility mode - only utility mode connections are allowed',
+      ).utilityMode,
+      true,
+    );
     // Its directory is never a target while it runs.
     const d = planNext({ procedure: 'restore-mirroring', cluster, state: s, journal: [], now: NOW });
     assert.equal(d.kind, 'blocked');
     assert.match(d.kind === 'blocked' ? d.reason : '', /A postmaster \(PID 812\) runs on .* on cdw/);
   });
 
-  it('split brain says what was observed, and the planner\'s message reads cleanly', () => {
+  it("split brain says what was observed, and the planner's message reads cleanly", () => {
     const s = SITUATIONS.splitBrain(cluster);
-    const p = s.problems.find((x) => x.code === 'split-brain')!;
+    const p = s.problems.find(x => x.code === 'split-brain')!;
     assert.match(p.text, /both accept client sessions as a coordinator \(not in recovery\)/);
-    const silent = stateOf(cluster, { cdw: { ...activeFacts('cdw', null), inRecovery: null, psqlMessages: ['psql: FATAL: sorry, too many clients already'] }, scdw: activeFacts('scdw', null) });
-    assert.equal(silent.situation, 'split-brain', 'a coordinator that did not answer for another reason may still accept clients');
-    assert.match(silent.problems.find((x) => x.code === 'split-brain')!.text, /cdw did not answer a session \(so it may accept clients\)/);
+    const silent = stateOf(cluster, {
+      cdw: {
+        ...activeFacts('cdw', null),
+        inRecovery: null,
+        psqlMessages: ['psql: FATAL: sorry, too many clients already'],
+      },
+      scdw: activeFacts('scdw', null),
+    });
+    assert.equal(
+      silent.situation,
+      'split-brain',
+      'a coordinator that did not answer for another reason may still accept clients',
+    );
+    assert.match(
+      silent.problems.find(x => x.code === 'split-brain')!.text,
+      /cdw did not answer a session \(so it may accept clients\)/,
+    );
     const d = planNext({ procedure: 'check', cluster, state: s, journal: [], now: NOW });
     const reason = d.kind === 'blocked' ? d.reason : '';
     assert.match(reason, /both claim the role\. No procedure runs until only one coordinator is left\.$/);
@@ -97,9 +125,16 @@ describe('deriving the cluster state', () => {
   it('explains a stale lock file after kill -9', () => {
     const s = stateOf(cluster, {
       cdw: standbyFacts('cdw'),
-      scdw: { ...activeFacts('scdw', null), running: false, inRecovery: null, lockFile: true, lockPid: 777, lockAlive: false },
+      scdw: {
+        ...activeFacts('scdw', null),
+        running: false,
+        inRecovery: null,
+        lockFile: true,
+        lockPid: 777,
+        lockAlive: false,
+      },
     });
-    const p = s.problems.find((x) => x.code === 'stale-lock-file');
+    const p = s.problems.find(x => x.code === 'stale-lock-file');
     assert.ok(p);
     assert.match(p.text, /PID 777 is not running.*kill -9.*never deletes it/);
     assert.equal(s.hosts[1]!.lockFileStale, true);

@@ -28,7 +28,16 @@ export function facts(p: Partial<HostFacts>): HostFacts {
   return { ...emptyHostFacts(), dirExists: true, complete: true, ...p };
 }
 
-const row = (role: 'p' | 'm', host: string, dbid: number) => ({ dbid, role, preferredRole: role, status: 'u', hostname: host, address: host, port: 5432, datadir: DIR });
+const row = (role: 'p' | 'm', host: string, dbid: number) => ({
+  dbid,
+  role,
+  preferredRole: role,
+  status: 'u',
+  hostname: host,
+  address: host,
+  port: 5432,
+  datadir: DIR,
+});
 
 export const streaming = (lsn = '0/3000060', over: Partial<ReplicationRow> = {}): ReplicationRow => ({
   state: 'streaming',
@@ -62,27 +71,45 @@ export function activeFacts(host: string, standby: string | null, replication: R
 }
 
 export const standbyFacts = (host: string): HostFacts =>
-  facts({ hostname: host, pidFile: true, pid: 5151, running: true, standbySignal: true, inRecovery: true, clusterStateText: 'in archive recovery', lockFile: true, lockPid: 5151, lockAlive: true });
+  facts({
+    hostname: host,
+    pidFile: true,
+    pid: 5151,
+    running: true,
+    standbySignal: true,
+    inRecovery: true,
+    clusterStateText: 'in archive recovery',
+    lockFile: true,
+    lockPid: 5151,
+    lockAlive: true,
+  });
 
-export const staleFacts = (host: string, p: Partial<HostFacts> = {}): HostFacts => facts({ hostname: host, pidFile: false, clusterStateText: 'in production', timeline: 1, ...p });
+export const staleFacts = (host: string, p: Partial<HostFacts> = {}): HostFacts =>
+  facts({ hostname: host, pidFile: false, clusterStateText: 'in production', timeline: 1, ...p });
 
-export const movedFacts = (host: string, backups = ['backup_gpseg-1']): HostFacts => facts({ hostname: host, dirExists: false, backups });
+export const movedFacts = (host: string, backups = ['backup_gpseg-1']): HostFacts =>
+  facts({ hostname: host, dirExists: false, backups });
 
 const NOW = new Date('2026-11-26T21:00:00Z');
 
 export function stateOf(cluster: ResolvedCluster, perHost: Record<string, HostFacts | string>): ClusterState {
   const obs: HostObservation[] = Object.entries(perHost).map(([host, f]) =>
-    typeof f === 'string' ? { host, ok: false, error: f, observedAt: NOW.toISOString() } : { host, ok: true, facts: f, observedAt: NOW.toISOString() },
+    typeof f === 'string'
+      ? { host, ok: false, error: f, observedAt: NOW.toISOString() }
+      : { host, ok: true, facts: f, observedAt: NOW.toISOString() },
   );
   return deriveClusterState(cluster, obs, NOW);
 }
 
 export const SITUATIONS = {
-  healthyOriginal: (c: ResolvedCluster) => stateOf(c, { cdw: activeFacts('cdw', 'scdw', [streaming()]), scdw: standbyFacts('scdw') }),
+  healthyOriginal: (c: ResolvedCluster) =>
+    stateOf(c, { cdw: activeFacts('cdw', 'scdw', [streaming()]), scdw: standbyFacts('scdw') }),
   afterFailover: (c: ResolvedCluster) => stateOf(c, { cdw: staleFacts('cdw'), scdw: activeFacts('scdw', null) }),
   afterMove: (c: ResolvedCluster) => stateOf(c, { cdw: movedFacts('cdw'), scdw: activeFacts('scdw', null) }),
-  restored: (c: ResolvedCluster) => stateOf(c, { cdw: standbyFacts('cdw'), scdw: activeFacts('scdw', 'cdw', [streaming()]) }),
-  swapStopped: (c: ResolvedCluster) => stateOf(c, { cdw: standbyFacts('cdw'), scdw: staleFacts('scdw', { standbySignal: false }) }),
+  restored: (c: ResolvedCluster) =>
+    stateOf(c, { cdw: standbyFacts('cdw'), scdw: activeFacts('scdw', 'cdw', [streaming()]) }),
+  swapStopped: (c: ResolvedCluster) =>
+    stateOf(c, { cdw: standbyFacts('cdw'), scdw: staleFacts('scdw', { standbySignal: false }) }),
   swapActivated: (c: ResolvedCluster) => stateOf(c, { cdw: activeFacts('cdw', null), scdw: staleFacts('scdw') }),
   swapMoved: (c: ResolvedCluster) => stateOf(c, { cdw: activeFacts('cdw', null), scdw: movedFacts('scdw') }),
   splitBrain: (c: ResolvedCluster) => stateOf(c, { cdw: activeFacts('cdw', 'scdw'), scdw: activeFacts('scdw', null) }),

@@ -8,7 +8,9 @@ import { observeFleet } from '../../../src/engine/fleet';
 import type { ExecResult, HostTarget, RemoteExecutor, ShellSession } from '../../../src/ssh/types';
 
 function cluster(name: string, coordinator: string, standby: string): ResolvedCluster {
-  const r = parseInventory(`clusters:\n  ${name}:\n    dataDirectory: /data/coordinator/gpseg-1\n    port: 5432\n    hosts:\n      - name: ${coordinator}\n        role: coordinator\n      - name: ${standby}\n`);
+  const r = parseInventory(
+    `clusters:\n  ${name}:\n    dataDirectory: /data/coordinator/gpseg-1\n    port: 5432\n    hosts:\n      - name: ${coordinator}\n        role: coordinator\n      - name: ${standby}\n`,
+  );
   if (!r.ok) throw new Error(JSON.stringify(r.problems));
   return resolveCluster(name, r.inventory.clusters[name]!);
 }
@@ -17,9 +19,15 @@ function cluster(name: string, coordinator: string, standby: string): ResolvedCl
 function probeOutput(host: string): string {
   const coordinator = host.startsWith('c');
   return [
-    `@gpc hostname ${host}`, '@gpc dir 1', '@gpc pidfile 1', '@gpc pid 100', '@gpc running 1', '@gpc lock 1 100 1',
+    `@gpc hostname ${host}`,
+    '@gpc dir 1',
+    '@gpc pidfile 1',
+    '@gpc pid 100',
+    '@gpc running 1',
+    '@gpc lock 1 100 1',
     ...(coordinator ? ['@gpc recovery f', '@gpc lsn 0/3000060'] : ['@gpc standby_signal 1', '@gpc recovery t']),
-    '@gpc end', '',
+    '@gpc end',
+    '',
   ].join('\n');
 }
 
@@ -39,8 +47,8 @@ class ScriptedExecutor implements RemoteExecutor {
   async exec(host: HostTarget): Promise<ExecResult> {
     this.started.push(host.name);
     this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
-    if (this.held.has(host.name)) await new Promise<void>((resolve) => this.gates.set(host.name, resolve));
-    else await new Promise((resolve) => setImmediate(resolve));
+    if (this.held.has(host.name)) await new Promise<void>(resolve => this.gates.set(host.name, resolve));
+    else await new Promise(resolve => setImmediate(resolve));
     this.inFlight--;
     return { exitCode: 0, signal: null, stdout: probeOutput(host.name), stderr: '', durationMs: 0 };
   }
@@ -59,12 +67,18 @@ describe('engine: observing a fleet of clusters', () => {
     const clusters = Array.from({ length: 30 }, (_, i) => cluster(`k${i}`, `c${i}`, `s${i}`));
     const executor = new ScriptedExecutor(new Set(['s3']));
     const reported: string[] = [];
-    const done = observeFleet(clusters, executor, { concurrency: 4, onCluster: (c) => reported.push(c.name) });
+    const done = observeFleet(clusters, executor, { concurrency: 4, onCluster: c => reported.push(c.name) });
     // Wait until every host but the held one has answered: the held probe keeps one slot, the other three go on.
-    while (reported.length < 29) await new Promise((resolve) => setImmediate(resolve));
+    while (reported.length < 29) await new Promise(resolve => setImmediate(resolve));
     assert.ok(executor.waitingOn('s3'));
     assert.ok(!reported.includes('k3'), 'the cluster of the host that did not answer was reported before it answered');
-    assert.deepEqual([...reported].sort(), clusters.map((c) => c.name).filter((n) => n !== 'k3').sort());
+    assert.deepEqual(
+      [...reported].sort(),
+      clusters
+        .map(c => c.name)
+        .filter(n => n !== 'k3')
+        .sort(),
+    );
     executor.release('s3');
     const states = await done;
     assert.equal(reported.at(-1), 'k3');
@@ -85,9 +99,9 @@ describe('engine: observing a fleet of clusters', () => {
     const clusters = Array.from({ length: 5 }, (_, i) => cluster(`alias${i}`, 'cdw', 'sdw'));
     const executor = new ScriptedExecutor();
     const reported: string[] = [];
-    const states = await observeFleet(clusters, executor, { onCluster: (c) => reported.push(c.name) });
+    const states = await observeFleet(clusters, executor, { onCluster: c => reported.push(c.name) });
     assert.deepEqual([...executor.started].sort(), ['cdw', 'sdw']);
-    assert.deepEqual([...reported].sort(), clusters.map((c) => c.name).sort());
-    assert.ok([...states.values()].every((s) => s.activeCoordinator === 'cdw'));
+    assert.deepEqual([...reported].sort(), clusters.map(c => c.name).sort());
+    assert.ok([...states.values()].every(s => s.activeCoordinator === 'cdw'));
   });
 });

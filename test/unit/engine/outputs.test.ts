@@ -11,20 +11,25 @@ import { adviceFor, changeHappenedDespiteExit } from '../../../src/engine/outcom
 import { harmlessNotes, parsedForVerify } from '../../../src/engine/runner';
 import { labCluster, NOW, SITUATIONS } from './facts';
 
-const capture = (name: string): string => readFileSync(join(__dirname, '..', '..', 'fixtures', 'reference', 'gp6-lab-capture', name), 'utf8');
+const capture = (name: string): string =>
+  readFileSync(join(__dirname, '..', '..', 'fixtures', 'reference', 'gp6-lab-capture', name), 'utf8');
 const cluster = labCluster();
 
-function stepOf(procedure: 'restore-mirroring' | 'return-to-original', state: ReturnType<typeof SITUATIONS.restored>, id: string): PlannedStep {
+function stepOf(
+  procedure: 'restore-mirroring' | 'return-to-original',
+  state: ReturnType<typeof SITUATIONS.restored>,
+  id: string,
+): PlannedStep {
   const d = planNext({ procedure, cluster, state, journal: [], now: NOW });
   assert.equal(d.kind, 'step');
   const all = d.kind === 'step' ? [d.step, ...d.upcoming] : [];
-  const s = all.find((x) => x.id === id);
+  const s = all.find(x => x.id === id);
   assert.ok(s, id);
   return s;
 }
 
 describe('reading real utility output', () => {
-  it('calls gpinitstandby\'s extension-sync warning harmless', () => {
+  it("calls gpinitstandby's extension-sync warning harmless", () => {
     const step = stepOf('restore-mirroring', SITUATIONS.afterMove(cluster), 'init-standby');
     const notes = harmlessNotes(step, capture('30-gpinitstandby-reseed-old-master.txt'), 0);
     assert.equal(notes.length, 1);
@@ -32,20 +37,44 @@ describe('reading real utility output', () => {
   });
 
   it('judges a gpactivatestandby that timed out after promoting by observation, and a refused one as failed', () => {
-    const sample = (name: string): string => readFileSync(join(__dirname, '..', '..', 'fixtures', 'reference', 'public-samples', name), 'utf8');
-    const timedOut = parseOutput('gpactivatestandby', sample('cbdb_gpactivatestandby_promotion_timed_out_RECONSTRUCTED.txt'), { exitCode: 2 });
+    const sample = (name: string): string =>
+      readFileSync(join(__dirname, '..', '..', 'fixtures', 'reference', 'public-samples', name), 'utf8');
+    const timedOut = parseOutput(
+      'gpactivatestandby',
+      sample('cbdb_gpactivatestandby_promotion_timed_out_RECONSTRUCTED.txt'),
+      { exitCode: 2 },
+    );
     assert.ok(timedOut.recognized);
-    assert.match(String(changeHappenedDespiteExit(timedOut.result)), /The promotion happened: the cluster is re-observed/);
-    const refused = parseOutput('gpactivatestandby', capture('10-gpactivatestandby-while-master-running.txt'), { exitCode: 2 });
+    assert.match(
+      String(changeHappenedDespiteExit(timedOut.result)),
+      /The promotion happened: the cluster is re-observed/,
+    );
+    const refused = parseOutput('gpactivatestandby', capture('10-gpactivatestandby-while-master-running.txt'), {
+      exitCode: 2,
+    });
     assert.ok(refused.recognized);
     assert.equal(changeHappenedDespiteExit(refused.result), false);
   });
 
   it('advises on gpinitstandby -a refused for unreachable segment hosts, naming them', () => {
-    const text = readFileSync(join(__dirname, '..', '..', 'fixtures', 'reference', 'public-samples', 'cbdb_gpinitstandby_-a_segment_host_unreachable_RECONSTRUCTED.txt'), 'utf8');
+    const text = readFileSync(
+      join(
+        __dirname,
+        '..',
+        '..',
+        'fixtures',
+        'reference',
+        'public-samples',
+        'cbdb_gpinitstandby_-a_segment_host_unreachable_RECONSTRUCTED.txt',
+      ),
+      'utf8',
+    );
     const r = parseOutput('gpinitstandby', text, { exitCode: 2 });
     assert.ok(r.recognized);
-    assert.match(adviceFor(r.result) ?? '', /refuses while a segment host does not answer \(sdw2, sdw3\); nothing was changed\. Bring the host back/);
+    assert.match(
+      adviceFor(r.result) ?? '',
+      /refuses while a segment host does not answer \(sdw2, sdw3\); nothing was changed\. Bring the host back/,
+    );
     assert.equal(adviceFor({ reason: 'data-directory-exists' }), undefined);
   });
 
@@ -63,7 +92,7 @@ describe('reading real utility output', () => {
     assert.equal(judgeVerification(step, SITUATIONS.restored(cluster), ok).ok, true);
     const none = parsedForVerify(step, capture('24-gpstate-f-after-activation.txt'), 0);
     const v = judgeVerification(step, SITUATIONS.restored(cluster), none);
-    assert.equal(v.ok, false, 'gpstate\'s own words win over the observation');
+    assert.equal(v.ok, false, "gpstate's own words win over the observation");
     assert.match(v.message, /standby status is not configured/);
   });
 
@@ -72,6 +101,9 @@ describe('reading real utility output', () => {
     const after = parsedForVerify(step, capture('25-gpstate-b-after-activation.txt'), 0);
     assert.equal(judgeVerification(step, SITUATIONS.swapActivated(cluster), after).ok, true);
     const withStandby = parsedForVerify(step, capture('32-gpstate-b-after-reseed.txt'), 0);
-    assert.match(judgeVerification(step, SITUATIONS.swapActivated(cluster), withStandby).message, /still lists a standby/);
+    assert.match(
+      judgeVerification(step, SITUATIONS.swapActivated(cluster), withStandby).message,
+      /still lists a standby/,
+    );
   });
 });

@@ -16,29 +16,41 @@ const cluster = labCluster();
 const CHANGES = /mv -T|gpinitstandby|gpstop|gpactivatestandby/;
 
 function session(c: ScriptedCluster): ProcedureSession {
-  return new ProcedureSession({ cluster, executor: c.executor, locations: locationsIn(mkdtempSync(join(tmpdir(), 'gpcoord-session-'))), pollIntervalMs: 5, user: 'tester' });
+  return new ProcedureSession({
+    cluster,
+    executor: c.executor,
+    locations: locationsIn(mkdtempSync(join(tmpdir(), 'gpcoord-session-'))),
+    pollIntervalMs: 5,
+    user: 'tester',
+  });
 }
 
-const afterFailover = (): ScriptedCluster => scriptedCluster({ cdw: staleFacts('cdw'), scdw: activeFacts('scdw', null) });
+const afterFailover = (): ScriptedCluster =>
+  scriptedCluster({ cdw: staleFacts('cdw'), scdw: activeFacts('scdw', null) });
 
 function ui(approve: boolean, events: SessionEvent[] = []): ProcedureUi & { asked: string[] } {
   const asked: string[] = [];
   return {
     asked,
-    approvePlan: (plan) => {
+    approvePlan: plan => {
       asked.push(`plan ${plan.decision.step.id}`);
       return Promise.resolve(approve);
     },
-    confirmStep: (step) => {
+    confirmStep: step => {
       asked.push(`step ${step.id}`);
       return Promise.resolve(false);
     },
-    report: (e) => events.push(e),
+    report: e => events.push(e),
   };
 }
 
 const auditOf = (s: ProcedureSession): AuditRecord[] =>
-  existsSync(s.locations.auditPath()) ? readFileSync(s.locations.auditPath(), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as AuditRecord) : [];
+  existsSync(s.locations.auditPath())
+    ? readFileSync(s.locations.auditPath(), 'utf8')
+        .trim()
+        .split('\n')
+        .map(l => JSON.parse(l) as AuditRecord)
+    : [];
 
 describe('the procedure session', () => {
   it('previews the plan from a fresh observation: the steps, their hosts and commands, nothing run', async () => {
@@ -47,27 +59,41 @@ describe('the procedure session', () => {
     assert.equal(preview.state.situation, 'after-failover');
     assert.equal(preview.decision.kind, 'step');
     if (preview.decision.kind !== 'step') return;
-    const steps = [preview.decision.step, ...preview.decision.upcoming].map((s) => `${s.id} on ${s.host}`);
+    const steps = [preview.decision.step, ...preview.decision.upcoming].map(s => `${s.id} on ${s.host}`);
     assert.deepEqual(steps, ['move-aside on cdw', 'init-standby on scdw', 'verify-mirroring on scdw']);
     assert.equal(c.executor.calls.length, 2, 'one probe per host');
   });
 
-  it('dry run: every planned step\'s guards are checked on the hosts, the audit log has them, nothing is changed', async () => {
+  it("dry run: every planned step's guards are checked on the hosts, the audit log has them, nothing is changed", async () => {
     const c = afterFailover();
     c.failingGuards.set('data-directory-absent', '/data/coordinator/gpseg-1 already exists on cdw');
     const s = session(c);
     const dry = await s.dryRun('restore-mirroring');
-    assert.deepEqual(dry.steps.map((d) => d.step.id), ['move-aside', 'init-standby', 'verify-mirroring']);
+    assert.deepEqual(
+      dry.steps.map(d => d.step.id),
+      ['move-aside', 'init-standby', 'verify-mirroring'],
+    );
     const move = dry.steps[0]!;
-    assert.ok(move.verdicts.length >= 3, 'the move\'s guards were judged');
-    assert.ok(move.verdicts.every((v) => v.ok), JSON.stringify(move.verdicts));
+    assert.ok(move.verdicts.length >= 3, "the move's guards were judged");
+    assert.ok(
+      move.verdicts.every(v => v.ok),
+      JSON.stringify(move.verdicts),
+    );
     const init = dry.steps[1]!;
-    const absent = init.verdicts.find((v) => v.guard.id === 'data-directory-absent');
-    assert.equal(absent?.ok, false, 'the directory still exists now, so the later step\'s guard fails as it would');
+    const absent = init.verdicts.find(v => v.guard.id === 'data-directory-absent');
+    assert.equal(absent?.ok, false, "the directory still exists now, so the later step's guard fails as it would");
     assert.match(absent?.message ?? '', /already exists on cdw/);
-    assert.equal(c.executor.callsMatching(CHANGES).filter((x) => !/GUARD/.test(x.command)).length, 0, 'no step command ran');
+    assert.equal(
+      c.executor.callsMatching(CHANGES).filter(x => !/GUARD/.test(x.command)).length,
+      0,
+      'no step command ran',
+    );
     const audit = auditOf(s);
-    assert.ok(audit.length > 0 && audit.every((r) => r.kind === 'guard' && r.procedure === 'restore-mirroring' && r.user === 'tester'), JSON.stringify(audit));
+    assert.ok(
+      audit.length > 0 &&
+        audit.every(r => r.kind === 'guard' && r.procedure === 'restore-mirroring' && r.user === 'tester'),
+      JSON.stringify(audit),
+    );
     assert.equal(s.journal().length, 0, 'a dry run is not a run: the journal is untouched');
   });
 
@@ -89,7 +115,7 @@ describe('the procedure session', () => {
     assert.deepEqual(u.asked, ['plan move-aside']);
     assert.equal(c.executor.callsMatching(/GUARD|mv -T/).length, 0);
     assert.equal(s.journal().length, 0);
-    assert.equal(events[0]?.type, 'observed', 'the preview\'s observation is reported');
+    assert.equal(events[0]?.type, 'observed', "the preview's observation is reported");
   });
 
   it('an approved plan runs: the declined step ends it, journaled as finished (not interrupted)', async () => {
@@ -99,7 +125,10 @@ describe('the procedure session', () => {
     const outcome = await s.run('restore-mirroring', u);
     assert.equal(outcome.status, 'declined');
     assert.deepEqual(u.asked, ['plan move-aside', 'step move-aside']);
-    assert.deepEqual(s.journal().map((e) => e.type), ['run-started', 'run-finished']);
+    assert.deepEqual(
+      s.journal().map(e => e.type),
+      ['run-started', 'run-finished'],
+    );
     assert.equal(s.interruptedRun(), undefined);
   });
 
@@ -116,15 +145,25 @@ describe('the procedure session', () => {
     c.executor.on('cdw', /mv -T/, { drop: true });
     const s = session(c);
     const events: SessionEvent[] = [];
-    const result = await s.runSteps('restore-mirroring', { confirmStep: () => Promise.resolve(true), report: (e) => events.push(e) });
+    const result = await s.runSteps('restore-mirroring', {
+      confirmStep: () => Promise.resolve(true),
+      report: e => events.push(e),
+    });
     assert.equal(result.status, 'unknown');
-    assert.deepEqual(s.interruptedRun(), { procedure: 'restore-mirroring', runId: result.runId, lastStep: 'move-aside on cdw' });
-    const audited = events.filter((e) => e.type === 'audit');
-    assert.ok(audited.some((e) => e.type === 'audit' && e.record.kind === 'step' && e.record.exitCode === null), 'the audit of the step is reported');
+    assert.deepEqual(s.interruptedRun(), {
+      procedure: 'restore-mirroring',
+      runId: result.runId,
+      lastStep: 'move-aside on cdw',
+    });
+    const audited = events.filter(e => e.type === 'audit');
+    assert.ok(
+      audited.some(e => e.type === 'audit' && e.record.kind === 'step' && e.record.exitCode === null),
+      'the audit of the step is reported',
+    );
     assert.equal(auditOf(s).length, audited.length, 'and each is in the audit log');
   });
 
-  it('a step runner of the UI runs the step commands (the extension\'s terminal), with the session\'s executor', async () => {
+  it("a step runner of the UI runs the step commands (the extension's terminal), with the session's executor", async () => {
     const c = afterFailover();
     c.executor.on('cdw', /mv -T/, { exitCode: 1, stderr: 'no\n' });
     const s = session(c);

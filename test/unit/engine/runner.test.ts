@@ -38,8 +38,8 @@ async function run(c: ScriptedCluster, extra: Partial<RunOptions> = {}): Promise
     executor: c.executor,
     journalPath,
     confirm: () => Promise.resolve(true),
-    onEvent: (e) => events.push(e),
-    audit: (r) => audit.push(r),
+    onEvent: e => events.push(e),
+    audit: r => audit.push(r),
     pollIntervalMs: 5,
     user: 'tester',
     ...extra,
@@ -59,15 +59,25 @@ describe('the runner, driven by a scripted executor', () => {
     assert.equal(result.steps[0]!.status, 'unknown');
     assert.match(result.steps[0]!.message, /^outcome unknown: connection-lost/);
     assert.match(result.message, /re-observed: situation after-failover, active coordinator scdw/);
-    const moveAt = c.executor.calls.findIndex((x) => MOVE.test(x.command));
-    assert.ok(c.executor.calls.slice(moveAt + 1).some((x) => x.command.includes(PROBE)), 'the cluster is observed again after the step');
+    const moveAt = c.executor.calls.findIndex(x => MOVE.test(x.command));
+    assert.ok(
+      c.executor.calls.slice(moveAt + 1).some(x => x.command.includes(PROBE)),
+      'the cluster is observed again after the step',
+    );
     assert.equal(c.executor.callsMatching(/gpinitstandby/).length, 0, 'no later step ran');
     const journal = journalOf(journalPath);
-    assert.deepEqual(journal.map((e) => e.type), ['run-started', 'step-started', 'step-finished', 'run-finished']);
+    assert.deepEqual(
+      journal.map(e => e.type),
+      ['run-started', 'step-started', 'step-finished', 'run-finished'],
+    );
     assert.equal(journal[2]!.status, 'unknown');
     assert.equal(journal[3]!.status, 'unknown');
-    assert.deepEqual(interruptedRun(journal, 'lab'), { procedure: 'restore-mirroring', runId: result.runId, lastStep: 'move-aside on cdw' });
-    const step = audit.find((r) => r.kind === 'step');
+    assert.deepEqual(interruptedRun(journal, 'lab'), {
+      procedure: 'restore-mirroring',
+      runId: result.runId,
+      lastStep: 'move-aside on cdw',
+    });
+    const step = audit.find(r => r.kind === 'step');
     assert.equal(step?.exitCode, null);
     assert.match(step?.error ?? '', /connection-lost/);
   });
@@ -79,10 +89,17 @@ describe('the runner, driven by a scripted executor', () => {
     assert.equal(result.status, 'refused', result.message);
     assert.match(result.message, /backup_gpseg-1 already exists on cdw/);
     assert.equal(c.executor.callsMatching(MOVE).length, 0, 'mv never ran');
-    const failed = events.filter((e) => e.type === 'guard' && !e.ok);
+    const failed = events.filter(e => e.type === 'guard' && !e.ok);
     assert.equal(failed.length, 1);
-    assert.ok(events.some((e) => e.type === 'guard' && e.ok), 'the other guards were checked and passed');
-    assert.deepEqual(journalOf(journalPath).map((e) => e.type), ['run-started', 'run-finished'], 'no step started');
+    assert.ok(
+      events.some(e => e.type === 'guard' && e.ok),
+      'the other guards were checked and passed',
+    );
+    assert.deepEqual(
+      journalOf(journalPath).map(e => e.type),
+      ['run-started', 'run-finished'],
+      'no step started',
+    );
   });
 
   it('a guard whose check cannot reach its host refuses the step too', async () => {
@@ -118,8 +135,8 @@ describe('the runner, driven by a scripted executor', () => {
     const { result } = await run(c);
     assert.equal(result.status, 'failed');
     assert.match(result.steps[0]!.message, /exit status 1: mv: cannot move: Permission denied/);
-    const moveAt = c.executor.calls.findIndex((x) => MOVE.test(x.command));
-    assert.ok(c.executor.calls.slice(moveAt + 1).some((x) => x.command.includes(PROBE)));
+    const moveAt = c.executor.calls.findIndex(x => MOVE.test(x.command));
+    assert.ok(c.executor.calls.slice(moveAt + 1).some(x => x.command.includes(PROBE)));
   });
 
   it('Ctrl-C during a step: cancelled, and the cluster is really re-observed afterwards (not with the aborted signal)', async () => {
@@ -128,14 +145,17 @@ describe('the runner, driven by a scripted executor', () => {
     const abort = new AbortController();
     const { result } = await run(c, {
       signal: abort.signal,
-      onEvent: (e) => {
+      onEvent: e => {
         if (e.type === 'step' && e.status === 'running') setTimeout(() => abort.abort(), 5);
       },
     });
     assert.equal(result.status, 'cancelled', result.message);
     assert.equal(result.steps[0]!.status, 'unknown');
     assert.match(result.message, /re-observed: situation after-failover, active coordinator scdw/);
-    assert.ok(result.state?.hosts.every((h) => h.reachable), 'both hosts were observed, not "unreachable: cancelled"');
+    assert.ok(
+      result.state?.hosts.every(h => h.reachable),
+      'both hosts were observed, not "unreachable: cancelled"',
+    );
   });
 
   it('a read-only check answers at once: it does not poll a cluster it did not change', async () => {
@@ -143,7 +163,10 @@ describe('the runner, driven by a scripted executor', () => {
     c.executor.on(undefined, 'gpstate -f', { stdout: '' });
     const { result } = await run(c, { procedure: 'check', pollIntervalMs: 1000 });
     assert.equal(c.executor.callsMatching('gpstate -f').length, 1, 'gpstate -f ran once');
-    assert.ok(result.steps.length === 1 && result.steps[0]!.status !== 'succeeded', JSON.stringify(result.steps.map((x) => x.status)));
+    assert.ok(
+      result.steps.length === 1 && result.steps[0]!.status !== 'succeeded',
+      JSON.stringify(result.steps.map(x => x.status)),
+    );
     assert.ok(result.steps[0]!.durationMs < 1000, `answered in ${result.steps[0]!.durationMs} ms, without waiting`);
   });
 
@@ -161,6 +184,9 @@ describe('the runner, driven by a scripted executor', () => {
     const { result } = await run(c);
     assert.equal(result.status, 'done', result.message);
     assert.deepEqual(result.steps, []);
-    assert.ok(c.executor.calls.every((x) => x.command.includes(PROBE)), 'only observations ran');
+    assert.ok(
+      c.executor.calls.every(x => x.command.includes(PROBE)),
+      'only observations ran',
+    );
   });
 });

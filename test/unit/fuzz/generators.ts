@@ -50,7 +50,14 @@ export function hostilePath(r: Rand, canary: string): string {
   const parts = ['data', 'coordinator'];
   const n = 1 + int(r, 3);
   for (let i = 0; i < n; i++) parts.splice(int(r, parts.length + 1), 0, pick(r, frags));
-  return '/' + parts.join('/').replace(/\/\.\.(?=\/|$)/g, '/x').replace(/\/+/g, '/').replace(/\/$/, '');
+  return (
+    '/' +
+    parts
+      .join('/')
+      .replace(/\/\.\.(?=\/|$)/g, '/x')
+      .replace(/\/+/g, '/')
+      .replace(/\/$/, '')
+  );
 }
 
 export const VALID_INVENTORY = `version: 1
@@ -97,7 +104,60 @@ export const INVENTORY_SEEDS: string[] = [
   '- just\n- a\n- list\n',
 ];
 
-const YAML_TOKENS = ['', ' ', '  ', '\n', '\r\n', '\t', ':', ': ', '- ', '-', '[', ']', '{', '}', ',', '"', "'", '&a ', '*a', '!!str ', '!!binary ', '|', '>', '#', '---', '...', '? ', '%YAML 1.2\n', '<<: *a', '~', 'null', 'true', '0x1F', '1e309', '-1', '65536', '.nan', '\u0000', '\u2028', '\uD800', '\\', 'clusters', 'hosts', 'name', 'dataDirectory', 'port', 'role', 'coordinator', 'standby', 'ssh', 'user', 'version'];
+const YAML_TOKENS = [
+  '',
+  ' ',
+  '  ',
+  '\n',
+  '\r\n',
+  '\t',
+  ':',
+  ': ',
+  '- ',
+  '-',
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  '"',
+  "'",
+  '&a ',
+  '*a',
+  '!!str ',
+  '!!binary ',
+  '|',
+  '>',
+  '#',
+  '---',
+  '...',
+  '? ',
+  '%YAML 1.2\n',
+  '<<: *a',
+  '~',
+  'null',
+  'true',
+  '0x1F',
+  '1e309',
+  '-1',
+  '65536',
+  '.nan',
+  '\u0000',
+  '\u2028',
+  '\uD800',
+  '\\',
+  'clusters',
+  'hosts',
+  'name',
+  'dataDirectory',
+  'port',
+  'role',
+  'coordinator',
+  'standby',
+  'ssh',
+  'user',
+  'version',
+];
 
 /** One mutation of a YAML text: token insertion, deletion, duplication, line shuffles, value swaps, hostile values. */
 export function mutateYaml(text: string, r: Rand, canary: string): string {
@@ -133,7 +193,12 @@ export function mutateYaml(text: string, r: Rand, canary: string): string {
       const i = int(r, lines.length);
       const m = /^(\s*-?\s*[A-Za-z]+:\s*)(.*)$/.exec(lines[i] ?? '');
       if (!m) return text;
-      const v = pick(r, [hostilePath(r, canary), pick(r, hostileFragments(canary)), 'x'.repeat(5000), String(int(r, 100000) - 50000)]);
+      const v = pick(r, [
+        hostilePath(r, canary),
+        pick(r, hostileFragments(canary)),
+        'x'.repeat(5000),
+        String(int(r, 100000) - 50000),
+      ]);
       lines[i] = m[1] + JSON.stringify(v);
       return lines.join('\n');
     }
@@ -148,7 +213,8 @@ export function mutateYaml(text: string, r: Rand, canary: string): string {
       // Many clusters.
       const n = int(r, 300);
       let extra = '';
-      for (let i = 0; i < n; i++) extra += `  gen${i}:\n    dataDirectory: /d${i}\n    hosts: [{name: a${i}}, {name: b${i}}]\n`;
+      for (let i = 0; i < n; i++)
+        extra += `  gen${i}:\n    dataDirectory: /d${i}\n    hosts: [{name: a${i}}, {name: b${i}}]\n`;
       return text.replace(/^clusters:\s*$/m, `clusters:\n${extra}`);
     }
     default: {
@@ -171,18 +237,53 @@ export function fuzzInventory(seed: number, canary: string): string {
 
 // ---------------------------------------------------------------- JSON values (panel messages)
 
-const KEYS = ['type', 'command', 'requestId', 'state', 'snapshot', 'ready', 'rendered', 'runCommand', 'show', 'reportRendered', '__proto__', 'constructor', 'prototype', 'toString', 'hosts', 'title', ''];
+const KEYS = [
+  'type',
+  'command',
+  'requestId',
+  'state',
+  'snapshot',
+  'ready',
+  'rendered',
+  'runCommand',
+  'show',
+  'reportRendered',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hosts',
+  'title',
+  '',
+];
 
 export function randomJson(r: Rand, depth = 0): unknown {
   const k = int(r, depth > 4 ? 6 : 9);
   switch (k) {
-    case 0: return null;
-    case 1: return r() < 0.5;
-    case 2: return pick(r, [0, -1, 1.5, 2 ** 53, -0, 1e308, Number.MAX_SAFE_INTEGER, int(r, 1000)]);
-    case 3: return pick(r, KEYS);
-    case 4: return 'x'.repeat(int(r, 3) === 0 ? 100000 : int(r, 30));
-    case 5: return pick(r, ['openGpstateOutput', 'checkMirroring', 'restoreMirroring', 'returnToOriginalHost', 'showAuditLog', 'addCluster', 'workbench.action.terminal.new', 'rm -rf /', '']);
-    case 6: return Array.from({ length: int(r, 5) }, () => randomJson(r, depth + 1));
+    case 0:
+      return null;
+    case 1:
+      return r() < 0.5;
+    case 2:
+      return pick(r, [0, -1, 1.5, 2 ** 53, -0, 1e308, Number.MAX_SAFE_INTEGER, int(r, 1000)]);
+    case 3:
+      return pick(r, KEYS);
+    case 4:
+      return 'x'.repeat(int(r, 3) === 0 ? 100000 : int(r, 30));
+    case 5:
+      return pick(r, [
+        'openGpstateOutput',
+        'checkMirroring',
+        'restoreMirroring',
+        'returnToOriginalHost',
+        'showAuditLog',
+        'addCluster',
+        'workbench.action.terminal.new',
+        'rm -rf /',
+        '',
+      ]);
+    case 6:
+      return Array.from({ length: int(r, 5) }, () => randomJson(r, depth + 1));
     default: {
       const o: Record<string, unknown> = {};
       for (let i = int(r, 5); i > 0; i--) o[pick(r, KEYS)] = randomJson(r, depth + 1);
@@ -201,7 +302,9 @@ export const VALID_FROM_PANEL: unknown[] = [
 /** Mutates a JSON value: drops, adds, retypes or swaps keys and values. */
 export function mutateJson(value: unknown, r: Rand): unknown {
   if (value === null || typeof value !== 'object') return int(r, 3) === 0 ? randomJson(r, 3) : value;
-  const copy: Record<string, unknown> | unknown[] = Array.isArray(value) ? [...(value as unknown[])] : { ...(value as Record<string, unknown>) };
+  const copy: Record<string, unknown> | unknown[] = Array.isArray(value)
+    ? [...(value as unknown[])]
+    : { ...(value as Record<string, unknown>) };
   const keys = Object.keys(copy);
   const key = keys.length ? pick(r, keys) : undefined;
   switch (int(r, 5)) {
@@ -215,10 +318,13 @@ export function mutateJson(value: unknown, r: Rand): unknown {
       if (key !== undefined) (copy as Record<string, unknown>)[key] = randomJson(r, 2);
       break;
     case 3:
-      if (key !== undefined) (copy as Record<string, unknown>)[key] = mutateJson((copy as Record<string, unknown>)[key], r);
+      if (key !== undefined)
+        (copy as Record<string, unknown>)[key] = mutateJson((copy as Record<string, unknown>)[key], r);
       break;
     default:
-      return JSON.parse(JSON.stringify(copy).replace(/"type":"[a-zA-Z]+"/, `"type":${JSON.stringify(pick(r, KEYS))}`)) as unknown;
+      return JSON.parse(
+        JSON.stringify(copy).replace(/"type":"[a-zA-Z]+"/, `"type":${JSON.stringify(pick(r, KEYS))}`),
+      ) as unknown;
   }
   return copy;
 }
@@ -228,7 +334,10 @@ export function fuzzPanelMessage(seed: number): unknown {
   const r = prng(seed);
   const mode = int(r, 4);
   if (mode === 0) return randomJson(r);
-  if (mode === 1) return JSON.parse(`{"type":"runCommand","command":"checkMirroring","__proto__":{"polluted":true,"type":"runCommand"}}`) as unknown;
+  if (mode === 1)
+    return JSON.parse(
+      `{"type":"runCommand","command":"checkMirroring","__proto__":{"polluted":true,"type":"runCommand"}}`,
+    ) as unknown;
   let v = structuredClone(pick(r, VALID_FROM_PANEL));
   for (let i = 1 + int(r, 3); i > 0; i--) v = mutateJson(v, r);
   return v;

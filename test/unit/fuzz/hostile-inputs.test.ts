@@ -36,12 +36,18 @@ describe('hostile inputs (bounded sizes)', () => {
   it('a CRLF Markdown runbook: its bash block is analysed (rm -rf of a data directory is flagged)', () => {
     const md = '# Runbook\r\n\r\n```bash\r\nrm -rf /data/coordinator/gpseg-1\r\n```\r\n' + '~'.repeat(SIZE) + '\r\n';
     const findings = analyzeShell(maskMarkdown(md)).findings;
-    assert.deepEqual(findings.map((f) => f.code), ['rm-data-directory']);
+    assert.deepEqual(
+      findings.map(f => f.code),
+      ['rm-data-directory'],
+    );
   });
 
   it('rm -rf with trailing slashes after a data directory is still flagged', () => {
     const findings = analyzeShell(`rm -rf /data/coordinator/gpseg-1${'/'.repeat(SIZE)}\n`).findings;
-    assert.deepEqual(findings.map((f) => f.code), ['rm-data-directory']);
+    assert.deepEqual(
+      findings.map(f => f.code),
+      ['rm-data-directory'],
+    );
   });
 
   it('bash -cx runs its argument as a command; bash -ccc…1 is not an option word with c', () => {
@@ -68,10 +74,10 @@ describe('hostile inputs (bounded sizes)', () => {
     const n = Math.min(SIZE, 500);
     const text = `clusters:\n${Array.from({ length: n }, () => '  k: 1').join('\n')}\n`;
     const r = parseInventory(text);
-    assert.equal(r.problems.filter((p) => /must be unique/.test(p.message)).length, n - 1);
-    const dups = analyzeInventory(text).filter((f) => f.code === 'duplicate-cluster');
+    assert.equal(r.problems.filter(p => /must be unique/.test(p.message)).length, n - 1);
+    const dups = analyzeInventory(text).filter(f => f.code === 'duplicate-cluster');
     assert.equal(dups.length, n - 1);
-    assert.ok(dups.every((f) => f.message.includes('first on line 2')));
+    assert.ok(dups.every(f => f.message.includes('first on line 2')));
   });
 
   it('an inventory past the size cap is refused with the limit and what to do, before YAML reads it', () => {

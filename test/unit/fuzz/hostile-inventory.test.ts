@@ -24,14 +24,28 @@ const CASES = Number(process.env.HOSTILE_CASES ?? 12);
 /** Every command line the product would send to a host of this cluster. */
 function commandsFor(cluster: ResolvedCluster): string[] {
   const out: string[] = [];
-  for (const h of cluster.hosts) out.push(commandFor(cluster, probeScript(h.dataDirectory, h.port), coordinatorEnv(h.dataDirectory, h.port)));
+  for (const h of cluster.hosts)
+    out.push(commandFor(cluster, probeScript(h.dataDirectory, h.port), coordinatorEnv(h.dataDirectory, h.port)));
   const state = { hosts: [] } as unknown as ClusterState;
   const [a, b] = [cluster.hosts[1]!, cluster.hosts[0]!];
-  const refs = { active: a, 'new-standby': b, 'original-coordinator': cluster.originalCoordinator, 'original-standby': cluster.originalStandby, 'old-coordinator': b, 'standby-host': a };
-  const templates = [...(Object.keys(PROCEDURES) as ProcedureId[]).flatMap((id) => PROCEDURES[id].steps.map((t) => ({ id, t }))), { id: 'return-to-original' as ProcedureId, t: RESTART_COORDINATOR }];
+  const refs = {
+    active: a,
+    'new-standby': b,
+    'original-coordinator': cluster.originalCoordinator,
+    'original-standby': cluster.originalStandby,
+    'old-coordinator': b,
+    'standby-host': a,
+  };
+  const templates = [
+    ...(Object.keys(PROCEDURES) as ProcedureId[]).flatMap(id => PROCEDURES[id].steps.map(t => ({ id, t }))),
+    { id: 'return-to-original' as ProcedureId, t: RESTART_COORDINATOR },
+  ];
   for (const { id, t } of templates) {
     // -f and a typed fencing name are the values a failover adds; they are plain flags, built in too.
-    const step = buildTemplateStep(id, t, { index: 0, total: 1 }, refs, state, new Date(0), { force: true, fencedHost: b.name });
+    const step = buildTemplateStep(id, t, { index: 0, total: 1 }, refs, state, new Date(0), {
+      force: true,
+      fencedHost: b.name,
+    });
     out.push(commandFor(cluster, step.command, step.env));
     for (const g of step.guards) {
       const script = (g as { script?: unknown }).script;
@@ -52,8 +66,18 @@ describe('fuzz: hostile inventory values never reach the shell as syntax', funct
     mkdirSync(canaries);
     envScript = join(dir, 'env.sh');
     // Stubs: the commands a step would run only print their arguments.
-    const stubs = ['mv', 'gpinitstandby', 'gpactivatestandby', 'gpstop', 'gpstart', 'gpstate', 'psql', 'pg_ctl', 'pg_controldata'];
-    writeFileSync(envScript, stubs.map((s) => `${s}() { printf '${s}'; printf ' [%s]' "$@"; echo; }`).join('\n') + '\n');
+    const stubs = [
+      'mv',
+      'gpinitstandby',
+      'gpactivatestandby',
+      'gpstop',
+      'gpstart',
+      'gpstate',
+      'psql',
+      'pg_ctl',
+      'pg_controldata',
+    ];
+    writeFileSync(envScript, stubs.map(s => `${s}() { printf '${s}'; printf ' [%s]' "$@"; echo; }`).join('\n') + '\n');
   });
 
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -89,7 +113,10 @@ describe('fuzz: hostile inventory values never reach the shell as syntax', funct
         environmentScript: hostileEnv ? hostilePath(r, canary) : envScript,
         dataDirectory,
         port: 5432,
-        hosts: [{ name: 'cdw', role: 'coordinator' as const }, { name: 'scdw', role: 'standby' as const, dataDirectory: standbyDir }],
+        hosts: [
+          { name: 'cdw', role: 'coordinator' as const },
+          { name: 'scdw', role: 'standby' as const, dataDirectory: standbyDir },
+        ],
       };
       const parsed = parseInventory(JSON.stringify({ version: 1, clusters: { c: config } }));
       const fields: Array<[string, string]> = [
@@ -102,17 +129,28 @@ describe('fuzz: hostile inventory values never reach the shell as syntax', funct
       if (hostile.length) {
         refused++;
         assert.equal(parsed.ok, false, `seed ${seed}: a hostile inventory was accepted`);
-        for (const [field] of hostile) assert.ok(parsed.problems.some((p) => p.field === field), `seed ${seed}: ${field} not named: ${JSON.stringify(parsed.problems)}`);
+        for (const [field] of hostile)
+          assert.ok(
+            parsed.problems.some(p => p.field === field),
+            `seed ${seed}: ${field} not named: ${JSON.stringify(parsed.problems)}`,
+          );
         // Were the loader bypassed, the builder refuses a hostile data directory before any command exists.
         if (pathCharacterProblem(dataDirectory) || pathCharacterProblem(standbyDir)) {
-          assert.throws(() => commandsFor(resolveCluster('c', { ...config, vocabulary: 'auto', product: 'auto' })), UnsafeValueError, `seed ${seed}`);
+          assert.throws(
+            () => commandsFor(resolveCluster('c', { ...config, vocabulary: 'auto', product: 'auto' })),
+            UnsafeValueError,
+            `seed ${seed}`,
+          );
         }
         continue;
       }
-      assert.ok(parsed.ok, `seed ${seed}: ${parsed.problems.map((p) => p.message).join('; ')}`);
+      assert.ok(parsed.ok, `seed ${seed}: ${parsed.problems.map(p => p.message).join('; ')}`);
     }
     assert.deepEqual(readdirSync(canaries), [], 'a hostile value ran as a command');
     console.log(`      (${refused} of ${CASES} hostile inventories refused, no canary created)`);
-    assert.ok(refused >= CASES / 2, `only ${refused} of ${CASES} seeds produced a hostile path: the test would prove little`);
+    assert.ok(
+      refused >= CASES / 2,
+      `only ${refused} of ${CASES} seeds produced a hostile path: the test would prove little`,
+    );
   });
 });

@@ -12,12 +12,13 @@ const CASES = Number(process.env.FUZZ_CASES ?? 300);
 const CANARY = '/nonexistent/gpcoord-fuzz-canary';
 describe('fuzz: inventory loader', () => {
   it('handles every seed', () => {
-    for (const seed of INVENTORY_SEEDS.filter((s) => !s.startsWith('a: &a'))) assert.equal(checkInventoryResult(seed), null, JSON.stringify(seed.slice(0, 80)));
+    for (const seed of INVENTORY_SEEDS.filter(s => !s.startsWith('a: &a')))
+      assert.equal(checkInventoryResult(seed), null, JSON.stringify(seed.slice(0, 80)));
   });
 
   it('refuses an alias bomb with a problem instead of throwing', () => {
     // yaml's toJS throws "Excessive alias count" past maxAliasCount; the loader promises never to throw.
-    const bomb = INVENTORY_SEEDS.find((s) => s.startsWith('a: &a'))!;
+    const bomb = INVENTORY_SEEDS.find(s => s.startsWith('a: &a'))!;
     assert.equal(checkInventoryResult(bomb), null);
     const r = parseInventory(bomb);
     assert.equal(r.ok, false);
@@ -25,7 +26,8 @@ describe('fuzz: inventory loader', () => {
 
   it('keeps problem offsets inside the text when YAML reports an error at the end of input', () => {
     // yaml reports some errors at [length, length + 1]; editors get offsets past the end otherwise.
-    for (const text of ['clusters:\n  c: [a, b', 'clusters: {a: 1', 'x: "unterminated']) assert.equal(checkInventoryResult(text), null);
+    for (const text of ['clusters:\n  c: [a, b', 'clusters: {a: 1', 'x: "unterminated'])
+      assert.equal(checkInventoryResult(text), null);
   });
 
   it(`survives ${CASES} mutated inventories (seeded, reproducible)`, function () {
@@ -48,7 +50,11 @@ describe('fuzz: inventory loader', () => {
         if (ms > slowest.ms) slowest = { ms, seed };
         if (problem !== null) {
           const kind = problem.split(/[:\n{]/)[0]!;
-          const f = failures.get(kind) ?? { count: 0, seed, detail: `${problem.split('\n')[0]}\n        input: ${JSON.stringify(text.slice(0, 200))}` };
+          const f = failures.get(kind) ?? {
+            count: 0,
+            seed,
+            detail: `${problem.split('\n')[0]}\n        input: ${JSON.stringify(text.slice(0, 200))}`,
+          };
           f.count++;
           failures.set(kind, f);
         } else if (parseInventory(text).ok) accepted++;
@@ -56,9 +62,18 @@ describe('fuzz: inventory loader', () => {
     } finally {
       Error.stackTraceLimit = limit;
     }
-    assert.equal(failures.size, 0, [...failures].map(([k, f]) => `${f.count}× ${k} (first at seed ${f.seed}): ${f.detail}`).join('\n'));
+    assert.equal(
+      failures.size,
+      0,
+      [...failures].map(([k, f]) => `${f.count}× ${k} (first at seed ${f.seed}): ${f.detail}`).join('\n'),
+    );
     // Reported, not asserted: the bench measures time; this shows the mix stays meaningful.
-    console.log(`      (${accepted} of ${CASES} accepted; slowest case seed ${slowest.seed}: ${slowest.ms.toFixed(1)} ms)`);
-    assert.ok(accepted > CASES * 0.01 && accepted < CASES * 0.99, `the mutations should give both accepted and refused inventories (accepted ${accepted})`);
+    console.log(
+      `      (${accepted} of ${CASES} accepted; slowest case seed ${slowest.seed}: ${slowest.ms.toFixed(1)} ms)`,
+    );
+    assert.ok(
+      accepted > CASES * 0.01 && accepted < CASES * 0.99,
+      `the mutations should give both accepted and refused inventories (accepted ${accepted})`,
+    );
   });
 });

@@ -27,7 +27,22 @@ describe('fuzz: panel messages', () => {
 
   it(`validates ${CASES} generated extension → panel messages without throwing`, () => {
     const r0 = prng(7);
-    const base = { type: 'show', snapshot: { title: 't', subtitle: 's', verdict: { health: 'ok', headline: 'h', detail: 'd' }, product: null, vocabulary: null, hosts: [], link: { health: 'unknown', summary: '', rows: null }, segments: null, problems: [], sources: [], actions: [] } };
+    const base = {
+      type: 'show',
+      snapshot: {
+        title: 't',
+        subtitle: 's',
+        verdict: { health: 'ok', headline: 'h', detail: 'd' },
+        product: null,
+        vocabulary: null,
+        hosts: [],
+        link: { health: 'unknown', summary: '', rows: null },
+        segments: null,
+        problems: [],
+        sources: [],
+        actions: [],
+      },
+    };
     for (let seed = 1; seed <= CASES; seed++) {
       const r = prng(seed);
       let message: unknown = seed % 5 === 0 ? randomJson(r0) : structuredClone(base);

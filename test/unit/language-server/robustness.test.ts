@@ -23,7 +23,43 @@ function rng(seed: number): () => number {
   };
 }
 
-const PIECES = ["'", '"', '\\', '\n', '\\\n', ' ', '-', '--', ':', '- ', '  ', '#', '$(', '`', '<<EOF\n', '|', '&&', ';', '{', '[', ']', '}', 'gpinitstandby', 'ssh', '-s', '-r', 'hosts:', 'name:', 'clusters:', '```bash\n', '```\n', '\t', '\r\n', 'é', '\u0000'];
+const PIECES = [
+  "'",
+  '"',
+  '\\',
+  '\n',
+  '\\\n',
+  ' ',
+  '-',
+  '--',
+  ':',
+  '- ',
+  '  ',
+  '#',
+  '$(',
+  '`',
+  '<<EOF\n',
+  '|',
+  '&&',
+  ';',
+  '{',
+  '[',
+  ']',
+  '}',
+  'gpinitstandby',
+  'ssh',
+  '-s',
+  '-r',
+  'hosts:',
+  'name:',
+  'clusters:',
+  '```bash\n',
+  '```\n',
+  '\t',
+  '\r\n',
+  'é',
+  '\u0000',
+];
 
 function mutate(text: string, random: () => number): string {
   let t = text;
@@ -40,9 +76,32 @@ function mutate(text: string, random: () => number): string {
 
 describe('language analyses on mutated input', () => {
   const cases: Array<[string, (text: string, offset: number) => void, (text: string) => void]> = [
-    ['broken.greenplum.yaml', (t, o) => { inventoryCompletions(t, o, () => ssh); inventoryHover(t, o, () => ssh); }, (t) => analyzeInventory(t, { sshHosts: () => ssh })],
-    ['restore.sh', (t, o) => { shellCompletions(t, o); shellHover(t, o); }, (t) => analyzeShell(t)],
-    ['runbook.md', (t, o) => { const m = maskMarkdown(t); assert.equal(m.length, t.length); shellCompletions(m, o); shellHover(m, o); }, (t) => analyzeShell(maskMarkdown(t))],
+    [
+      'broken.greenplum.yaml',
+      (t, o) => {
+        inventoryCompletions(t, o, () => ssh);
+        inventoryHover(t, o, () => ssh);
+      },
+      t => analyzeInventory(t, { sshHosts: () => ssh }),
+    ],
+    [
+      'restore.sh',
+      (t, o) => {
+        shellCompletions(t, o);
+        shellHover(t, o);
+      },
+      t => analyzeShell(t),
+    ],
+    [
+      'runbook.md',
+      (t, o) => {
+        const m = maskMarkdown(t);
+        assert.equal(m.length, t.length);
+        shellCompletions(m, o);
+        shellHover(m, o);
+      },
+      t => analyzeShell(maskMarkdown(t)),
+    ],
   ];
   for (const [file, atOffset, whole] of cases) {
     it(`${file}: 150 mutations, offsets all through, no exception`, () => {
@@ -54,7 +113,9 @@ describe('language analyses on mutated input', () => {
           whole(text);
           for (let o = 0; o <= text.length; o += 1 + Math.floor(random() * 8)) atOffset(text, o);
         } catch (e) {
-          assert.fail(`case ${i} threw ${e instanceof Error ? e.stack : String(e)}\n--- input ---\n${JSON.stringify(text)}`);
+          assert.fail(
+            `case ${i} threw ${e instanceof Error ? e.stack : String(e)}\n--- input ---\n${JSON.stringify(text)}`,
+          );
         }
       }
     });
@@ -65,7 +126,10 @@ describe('language analyses on mutated input', () => {
     for (let i = 0; i < 200; i++) {
       const text = mutate(read('restore.sh') + read('broken.greenplum.yaml'), random);
       for (const f of [...analyzeShell(text).findings, ...analyzeInventory(text, { sshHosts: () => ssh })]) {
-        assert.ok(f.start >= 0 && f.start <= f.end && f.end <= text.length, `${f.code} [${f.start}, ${f.end}) outside ${text.length}`);
+        assert.ok(
+          f.start >= 0 && f.start <= f.end && f.end <= text.length,
+          `${f.code} [${f.start}, ${f.end}) outside ${text.length}`,
+        );
       }
     }
   });

@@ -19,7 +19,10 @@ describe('reading a saved gpstate output into the panel', () => {
     statusSnapshotSchema.parse(r.snapshot);
     assert.equal(r.snapshot.link.health, 'ok');
     assert.equal(r.snapshot.link.summary, 'streaming, sync, replay in step (no lag)');
-    assert.deepEqual(r.snapshot.link.rows?.map((x) => [x.state, x.sentLocation, x.replayLocation]), [['streaming', '0/C000000', '0/C000000']]);
+    assert.deepEqual(
+      r.snapshot.link.rows?.map(x => [x.state, x.sentLocation, x.replayLocation]),
+      [['streaming', '0/C000000', '0/C000000']],
+    );
     assert.equal(r.snapshot.vocabulary, 'master');
   });
 
@@ -42,14 +45,20 @@ describe('reading a saved gpstate output into the panel', () => {
   it('empty text and foreign text get a message that says what to paste', () => {
     const empty = readGpstateOutput('  \n', 'clipboard');
     assert.equal(empty.ok, false);
-    assert.match(empty.ok ? '' : empty.message, /^clipboard is empty\. Copy everything gpstate -f or gpstate -b printed/);
+    assert.match(
+      empty.ok ? '' : empty.message,
+      /^clipboard is empty\. Copy everything gpstate -f or gpstate -b printed/,
+    );
     const foreign = readGpstateOutput('hello world\n', 'notes.txt');
     assert.equal(foreign.ok, false);
     assert.match(foreign.ok ? '' : foreign.message, /^notes\.txt is not a gpstate -f or gpstate -b output: /);
   });
 
   it('the time of the last log line, and byte counts exact first', () => {
-    assert.equal(observedAtFromText(readFixture('gp6-lab-capture/01-gpstate-f.txt')), '2026-11-26 19:54:29 (host clock)');
+    assert.equal(
+      observedAtFromText(readFixture('gp6-lab-capture/01-gpstate-f.txt')),
+      '2026-11-26 19:54:29 (host clock)',
+    );
     assert.equal(observedAtFromText('no log line'), null);
     assert.equal(formatBytes(1), '1 byte');
     assert.equal(formatBytes(1000), '1,000 bytes');
@@ -65,7 +74,13 @@ describe('an observed state in the panel', () => {
     statusSnapshotSchema.parse(s);
     assert.equal(s.verdict.headline, 'Coordinator on scdw is not mirrored');
     // Host cards keep the inventory's order whatever the roles, so a card never changes sides.
-    assert.deepEqual(s.hosts.map((h) => [h.host, h.roleLabel]), [['cdw', 'Former coordinator: stale data directory'], ['scdw', 'Active coordinator']]);
+    assert.deepEqual(
+      s.hosts.map(h => [h.host, h.roleLabel]),
+      [
+        ['cdw', 'Former coordinator: stale data directory'],
+        ['scdw', 'Active coordinator'],
+      ],
+    );
     assert.deepEqual(s.actions, ['restoreMirroring', 'checkMirroring', 'showAuditLog']);
     assert.equal(s.link.summary, 'No replication: no standby is configured');
   });
@@ -77,30 +92,50 @@ describe('an observed state in the panel', () => {
     assert.match(s.verdict.detail, /scdw is not the original coordinator \(cdw\)/);
     assert.deepEqual(s.actions, ['checkMirroring', 'returnToOriginalHost', 'showAuditLog']);
     assert.deepEqual(actionsFor(state, cluster, true), []);
-    const running = snapshotFromState({ cluster, state, procedure: { title: 'Restore', status: 'running', message: '', steps: [] } });
+    const running = snapshotFromState({
+      cluster,
+      state,
+      procedure: { title: 'Restore', status: 'running', message: '', steps: [] },
+    });
     assert.deepEqual(running.actions, []);
   });
 
   it('an unreachable host says why, by the kind of the ssh failure (a field, not a prefix of the message)', () => {
     const at = NOW.toISOString();
-    const state = deriveClusterState(cluster, [
-      { host: 'cdw', ok: false, failure: 'host-key-changed', error: 'Host key for cdw has CHANGED', observedAt: at },
-      { host: 'scdw', ok: true, facts: activeFacts('scdw', null), observedAt: at },
-    ], NOW);
-    const cdw = state.hosts.find((h) => h.name === 'cdw')!;
+    const state = deriveClusterState(
+      cluster,
+      [
+        { host: 'cdw', ok: false, failure: 'host-key-changed', error: 'Host key for cdw has CHANGED', observedAt: at },
+        { host: 'scdw', ok: true, facts: activeFacts('scdw', null), observedAt: at },
+      ],
+      NOW,
+    );
+    const cdw = state.hosts.find(h => h.name === 'cdw')!;
     assert.equal(cdw.failure, 'host-key-changed');
     assert.equal(describeHost(cdw, state).label, 'host key changed: refused');
     assert.equal(describeHost(cdw, state).detail, 'Host key for cdw has CHANGED');
-    const auth = deriveClusterState(cluster, [{ host: 'cdw', ok: false, failure: 'auth-failed', error: 'host-key-changed: not a prefix any more', observedAt: at }], NOW);
+    const auth = deriveClusterState(
+      cluster,
+      [
+        {
+          host: 'cdw',
+          ok: false,
+          failure: 'auth-failed',
+          error: 'host-key-changed: not a prefix any more',
+          observedAt: at,
+        },
+      ],
+      NOW,
+    );
     assert.equal(describeHost(auth.hosts[0]!, auth).label, 'authentication failed');
     const other = stateOf(cluster, { cdw: 'connect ETIMEDOUT', scdw: staleFacts('scdw') });
     assert.equal(describeHost(other.hosts[0]!, other).label, 'unreachable');
   });
 
-  it('split brain is an error on both hosts\' cards', () => {
+  it("split brain is an error on both hosts' cards", () => {
     const state = SITUATIONS.splitBrain(cluster);
     const s = snapshotFromState({ cluster, state });
     assert.equal(s.verdict.health, 'error');
-    assert.ok(s.hosts.filter((h) => h.role === 'active-coordinator').every((h) => h.health === 'error'));
+    assert.ok(s.hosts.filter(h => h.role === 'active-coordinator').every(h => h.health === 'error'));
   });
 });

@@ -14,13 +14,18 @@ export function readFixture(relativePath: string): string {
 export function allFixtureFiles(): string[] {
   const files: string[] = [];
   for (const dir of ['gp6-lab-capture', 'public-samples']) {
-    for (const name of readdirSync(join(FIXTURE_ROOT, dir)).sort()) if (name.endsWith('.txt')) files.push(`${dir}/${name}`);
+    for (const name of readdirSync(join(FIXTURE_ROOT, dir)).sort())
+      if (name.endsWith('.txt')) files.push(`${dir}/${name}`);
   }
   return files;
 }
 
 /** Parses text as `kind`, asserts it was recognised and that the result satisfies the kind's zod schema. */
-export function parseRecognised<K extends OutputKind>(kind: K, text: string, opts: { exitCode?: number } = {}): ResultByKind[K] {
+export function parseRecognised<K extends OutputKind>(
+  kind: K,
+  text: string,
+  opts: { exitCode?: number } = {},
+): ResultByKind[K] {
   const parsed = parseOutput(kind, text, opts);
   assert.ok(parsed.recognized, `expected ${kind} to be recognised: ${parsed.recognized ? '' : parsed.reason}`);
   const check = RESULT_SCHEMAS[kind].safeParse(parsed.result);
@@ -28,7 +33,11 @@ export function parseRecognised<K extends OutputKind>(kind: K, text: string, opt
   return parsed.result;
 }
 
-export function parseFixture<K extends OutputKind>(kind: K, relativePath: string, opts: { exitCode?: number } = {}): ResultByKind[K] {
+export function parseFixture<K extends OutputKind>(
+  kind: K,
+  relativePath: string,
+  opts: { exitCode?: number } = {},
+): ResultByKind[K] {
   return parseRecognised(kind, readFixture(relativePath), opts);
 }
 

@@ -8,7 +8,8 @@ import { inventoryHostByReportedName } from '../../../src/core/state';
 import { activeFacts, labCluster, standbyFacts, stateOf } from '../engine/facts';
 import { parseRecognised } from './helpers';
 
-const read = (name: string): string => readFileSync(join(__dirname, '..', '..', 'fixtures', 'reconstructed', name), 'utf8');
+const read = (name: string): string =>
+  readFileSync(join(__dirname, '..', '..', 'fixtures', 'reconstructed', name), 'utf8');
 
 describe('reconstructed outputs', () => {
   it('gpstate -s on a cluster without mirrors counts its primaries (no "Current role" rows)', () => {
@@ -25,11 +26,17 @@ describe('reconstructed outputs', () => {
     assert.equal(r.outcome, 'failed');
     assert.equal(r.reason, 'other');
     assert.equal(r.exitCode, 2);
-    assert.match(r.errorMessage ?? '', /^ExecutionError: .*stderr='pg_ctl: directory "\/data\/standby\/gpseg-1" does not exist\n'$/s);
-    assert.deepEqual(r.unparsedLines, [], 'the stderr block\'s closing quote belongs to the error');
+    assert.match(
+      r.errorMessage ?? '',
+      /^ExecutionError: .*stderr='pg_ctl: directory "\/data\/standby\/gpseg-1" does not exist\n'$/s,
+    );
+    assert.deepEqual(r.unparsedLines, [], "the stderr block's closing quote belongs to the error");
     assert.equal(r.standbyHost, 'scdw');
     // Without the pasted command line the output alone still says -n.
-    const bare = parseRecognised('gpinitstandby', read('gp6_gpinitstandby_-n_no_data_directory_RECONSTRUCTED.txt').replace('$ gpinitstandby -n\n', ''));
+    const bare = parseRecognised(
+      'gpinitstandby',
+      read('gp6_gpinitstandby_-n_no_data_directory_RECONSTRUCTED.txt').replace('$ gpinitstandby -n\n', ''),
+    );
     assert.equal(bare.mode, 'restart');
   });
 
@@ -39,11 +46,17 @@ describe('reconstructed outputs', () => {
     assert.equal(r.newCoordinatorHost, 'vm');
     const cluster = labCluster();
     // Both lab hosts report their own names; here cdw's machine calls itself vm, as on the real build.
-    const state = stateOf(cluster, { cdw: { ...activeFacts('cdw', 'scdw'), hostname: 'vm' }, scdw: { ...standbyFacts('scdw'), hostname: 'scdw.example.com' } });
+    const state = stateOf(cluster, {
+      cdw: { ...activeFacts('cdw', 'scdw'), hostname: 'vm' },
+      scdw: { ...standbyFacts('scdw'), hostname: 'scdw.example.com' },
+    });
     assert.equal(inventoryHostByReportedName(state, r.newCoordinatorHost!), 'cdw');
     assert.equal(inventoryHostByReportedName(state, 'scdw'), 'scdw', 'a short name matches a fully qualified one');
     assert.equal(inventoryHostByReportedName(state, 'elsewhere'), null);
-    const twins = stateOf(cluster, { cdw: { ...activeFacts('cdw', 'scdw'), hostname: 'vm' }, scdw: { ...standbyFacts('scdw'), hostname: 'vm' } });
+    const twins = stateOf(cluster, {
+      cdw: { ...activeFacts('cdw', 'scdw'), hostname: 'vm' },
+      scdw: { ...standbyFacts('scdw'), hostname: 'vm' },
+    });
     assert.equal(inventoryHostByReportedName(twins, 'vm'), null, 'two hosts with one OS name: no guess');
   });
 });

@@ -11,11 +11,22 @@ const cluster = labCluster();
 
 describe('panel snapshot of an observed cluster', () => {
   it('keeps each host card on its side whatever its role: the original coordinator stays on the left', () => {
-    for (const state of [SITUATIONS.healthyOriginal(cluster), SITUATIONS.restored(cluster), SITUATIONS.afterFailover(cluster)]) {
-      assert.deepStrictEqual(snapshotFromState({ cluster, state }).hosts.map((h) => h.host), ['cdw', 'scdw'], state.situation);
+    for (const state of [
+      SITUATIONS.healthyOriginal(cluster),
+      SITUATIONS.restored(cluster),
+      SITUATIONS.afterFailover(cluster),
+    ]) {
+      assert.deepStrictEqual(
+        snapshotFromState({ cluster, state }).hosts.map(h => h.host),
+        ['cdw', 'scdw'],
+        state.situation,
+      );
     }
     const restored = snapshotFromState({ cluster, state: SITUATIONS.restored(cluster) });
-    assert.deepStrictEqual(restored.hosts.map((h) => h.role), ['standby', 'active-coordinator']);
+    assert.deepStrictEqual(
+      restored.hosts.map(h => h.role),
+      ['standby', 'active-coordinator'],
+    );
   });
 
   it('never states "No WAL sender" when the active coordinator did not answer', () => {
@@ -23,28 +34,59 @@ describe('panel snapshot of an observed cluster', () => {
     const s = snapshotFromState({ cluster, state });
     assert.strictEqual(s.link.health, 'unknown');
     assert.doesNotMatch(s.link.summary, /No WAL sender/);
-    const answered = snapshotFromState({ cluster, state: stateOf(cluster, { cdw: activeFacts('cdw', 'scdw', []), scdw: staleFacts('scdw', { standbySignal: true }) }) });
-    assert.match(answered.link.summary, /No WAL sender/, 'with the active coordinator answering, an empty pg_stat_replication is a fact');
+    const answered = snapshotFromState({
+      cluster,
+      state: stateOf(cluster, {
+        cdw: activeFacts('cdw', 'scdw', []),
+        scdw: staleFacts('scdw', { standbySignal: true }),
+      }),
+    });
+    assert.match(
+      answered.link.summary,
+      /No WAL sender/,
+      'with the active coordinator answering, an empty pg_stat_replication is a fact',
+    );
   });
 
   it('"Observed" reads like the footer, and carries the time for "… ago"', () => {
     const s = snapshotFromState({ cluster, state: SITUATIONS.healthyOriginal(cluster) });
-    const observed = s.hosts[0]!.details.find((d) => d.label === 'Observed')!;
+    const observed = s.hosts[0]!.details.find(d => d.label === 'Observed')!;
     assert.strictEqual(observed.value, '2026-11-26 21:00:00 UTC');
     assert.strictEqual(observed.at, '2026-11-26T21:00:00.000Z');
     assert.strictEqual(s.sources[0]!.observedAt, '2026-11-26 21:00:00 UTC');
   });
 
   it('offers only the actions that can work in each situation', () => {
-    assert.deepStrictEqual(actionsFor(SITUATIONS.afterFailover(cluster), cluster, false), ['restoreMirroring', 'checkMirroring', 'showAuditLog']);
+    assert.deepStrictEqual(actionsFor(SITUATIONS.afterFailover(cluster), cluster, false), [
+      'restoreMirroring',
+      'checkMirroring',
+      'showAuditLog',
+    ]);
     const formerUnreachable = stateOf(cluster, { cdw: 'connect ECONNREFUSED', scdw: activeFacts('scdw', null) });
-    assert.ok(!actionsFor(formerUnreachable, cluster, false).includes('restoreMirroring'), 'restore needs the former host to answer');
-    const standbyDown = stateOf(cluster, { cdw: activeFacts('cdw', 'scdw', []), scdw: staleFacts('scdw', { standbySignal: true }) });
-    assert.ok(!actionsFor(standbyDown, cluster, false).includes('restoreMirroring'), `${standbyDown.situation}: restore is refused with a standby configured`);
-    for (const state of [SITUATIONS.bothDown(cluster), SITUATIONS.splitBrain(cluster), stateOf(cluster, { cdw: 'x', scdw: 'y' })]) {
+    assert.ok(
+      !actionsFor(formerUnreachable, cluster, false).includes('restoreMirroring'),
+      'restore needs the former host to answer',
+    );
+    const standbyDown = stateOf(cluster, {
+      cdw: activeFacts('cdw', 'scdw', []),
+      scdw: staleFacts('scdw', { standbySignal: true }),
+    });
+    assert.ok(
+      !actionsFor(standbyDown, cluster, false).includes('restoreMirroring'),
+      `${standbyDown.situation}: restore is refused with a standby configured`,
+    );
+    for (const state of [
+      SITUATIONS.bothDown(cluster),
+      SITUATIONS.splitBrain(cluster),
+      stateOf(cluster, { cdw: 'x', scdw: 'y' }),
+    ]) {
       assert.deepStrictEqual(actionsFor(state, cluster, false), ['checkMirroring', 'showAuditLog'], state.situation);
     }
-    assert.deepStrictEqual(actionsFor(SITUATIONS.restored(cluster), cluster, false), ['checkMirroring', 'returnToOriginalHost', 'showAuditLog']);
+    assert.deepStrictEqual(actionsFor(SITUATIONS.restored(cluster), cluster, false), [
+      'checkMirroring',
+      'returnToOriginalHost',
+      'showAuditLog',
+    ]);
     assert.deepStrictEqual(actionsFor(SITUATIONS.restored(cluster), cluster, true), []);
   });
 
@@ -56,7 +98,10 @@ describe('panel snapshot of an observed cluster', () => {
   });
 
   it('a failed primary (a mirror acting as primary) is in the headline, with gprecoverseg as the fix', () => {
-    const v = withSegmentFailures({ health: 'ok', headline: 'Mirroring healthy: scdw follows cdw', detail: 'Standby passive.' }, { primary: { total: 2, valid: 1, failures: 1 }, mirror: { total: 2, valid: 2, failures: 0, actingAsPrimary: 1 } });
+    const v = withSegmentFailures(
+      { health: 'ok', headline: 'Mirroring healthy: scdw follows cdw', detail: 'Standby passive.' },
+      { primary: { total: 2, valid: 1, failures: 1 }, mirror: { total: 2, valid: 2, failures: 0, actingAsPrimary: 1 } },
+    );
     assert.strictEqual(v.headline, 'Mirroring healthy: scdw follows cdw; 1 primary segment failed');
     assert.strictEqual(v.health, 'warning');
     assert.match(v.detail, /gprecoverseg recovers the failed segments, then gprecoverseg -r/);
@@ -82,7 +127,10 @@ describe('status bar and shared words', () => {
 
   it('a standby that is not configured reads "none configured", never "none (not-configured)"', () => {
     assert.strictEqual(standbyWords(SITUATIONS.afterFailover(cluster)), 'none configured');
-    assert.strictEqual(standbyWords(stateOf(cluster, { cdw: activeFacts('cdw', 'scdw', [streaming()]), scdw: standbyFacts('scdw') })), 'scdw (passive)');
+    assert.strictEqual(
+      standbyWords(stateOf(cluster, { cdw: activeFacts('cdw', 'scdw', [streaming()]), scdw: standbyFacts('scdw') })),
+      'scdw (passive)',
+    );
   });
 
   it('formats times like the footer and says how long ago', () => {

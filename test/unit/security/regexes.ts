@@ -14,7 +14,9 @@ export interface SourceRegex {
 }
 
 const walk = (dir: string): string[] =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? walk(join(dir, d.name)) : d.name.endsWith('.ts') ? [join(dir, d.name)] : []));
+  readdirSync(dir, { withFileTypes: true }).flatMap(d =>
+    d.isDirectory() ? walk(join(dir, d.name)) : d.name.endsWith('.ts') ? [join(dir, d.name)] : [],
+  );
 
 function literalText(node: ts.Node | undefined): string | undefined {
   if (node && (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node))) return node.text;
@@ -23,7 +25,7 @@ function literalText(node: ts.Node | undefined): string | undefined {
 
 export function regexesIn(root: string, dirs: readonly string[]): SourceRegex[] {
   const out: SourceRegex[] = [];
-  for (const file of dirs.flatMap((d) => walk(join(root, d))).sort()) {
+  for (const file of dirs.flatMap(d => walk(join(root, d))).sort()) {
     const text = readFileSync(file, 'utf8');
     const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
     const rel = relative(root, file);
@@ -33,7 +35,11 @@ export function regexesIn(root: string, dirs: readonly string[]): SourceRegex[] 
         const t = n.getText(sf);
         const end = t.lastIndexOf('/');
         out.push({ file: rel, line: lineOf(n), source: t.slice(1, end), flags: t.slice(end + 1) });
-      } else if ((ts.isNewExpression(n) || ts.isCallExpression(n)) && ts.isIdentifier(n.expression) && n.expression.text === 'RegExp') {
+      } else if (
+        (ts.isNewExpression(n) || ts.isCallExpression(n)) &&
+        ts.isIdentifier(n.expression) &&
+        n.expression.text === 'RegExp'
+      ) {
         const pattern = literalText(n.arguments?.[0]);
         out.push({ file: rel, line: lineOf(n), source: pattern ?? null, flags: literalText(n.arguments?.[1]) ?? '' });
       }

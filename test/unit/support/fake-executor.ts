@@ -3,7 +3,15 @@
 // command's signal or timeout ends it, drop the connection, or fail to connect. Every call is recorded. PTY shells
 // (openShell) are answered by the same rules. It is the runner's test double; the lab tests use real ssh.
 import { RemoteExecError } from '../../../src/ssh/types';
-import type { ExecFailureKind, ExecOptions, ExecResult, HostTarget, RemoteExecutor, ShellOptions, ShellSession } from '../../../src/ssh/types';
+import type {
+  ExecFailureKind,
+  ExecOptions,
+  ExecResult,
+  HostTarget,
+  RemoteExecutor,
+  ShellOptions,
+  ShellSession,
+} from '../../../src/ssh/types';
 
 export type Answer =
   | { stdout?: string; stderr?: string; exitCode?: number | null; signal?: string | null; delayMs?: number }
@@ -43,18 +51,28 @@ export class FakeExecutor implements RemoteExecutor {
    * contains) with `reply`; `times` limits how often (then older rules answer again). Newer rules win.
    */
   on(host: string | RegExp | undefined, command: RegExp | string, reply: Reply, times = Infinity): this {
-    this.rules.unshift({ host, command: typeof command === 'string' ? new RegExp(escape(command)) : command, reply, left: times });
+    this.rules.unshift({
+      host,
+      command: typeof command === 'string' ? new RegExp(escape(command)) : command,
+      reply,
+      left: times,
+    });
     return this;
   }
 
   /** The calls whose command matches. */
   callsMatching(command: RegExp | string): Call[] {
     const re = typeof command === 'string' ? new RegExp(escape(command)) : command;
-    return this.calls.filter((c) => re.test(c.command));
+    return this.calls.filter(c => re.test(c.command));
   }
 
   private answer(call: Call): Answer {
-    const rule = this.rules.find((r) => r.left > 0 && r.command.test(call.command) && (r.host === undefined || (typeof r.host === 'string' ? r.host === call.host : r.host.test(call.host))));
+    const rule = this.rules.find(
+      r =>
+        r.left > 0 &&
+        r.command.test(call.command) &&
+        (r.host === undefined || (typeof r.host === 'string' ? r.host === call.host : r.host.test(call.host))),
+    );
     if (!rule) throw new Error(`FakeExecutor: no rule answers "${call.command.slice(0, 200)}" on ${call.host}`);
     rule.left -= 1;
     return typeof rule.reply === 'function' ? rule.reply(call) : rule.reply;
@@ -71,7 +89,8 @@ export class FakeExecutor implements RemoteExecutor {
     const call: Call = { host: host.name, command, options: {}, via: 'shell' };
     this.calls.push(call);
     const answer = this.answer(call);
-    if ('fail' in answer) throw new RemoteExecError(answer.fail, host.name, answer.message ?? `${answer.fail} (scripted)`);
+    if ('fail' in answer)
+      throw new RemoteExecError(answer.fail, host.name, answer.message ?? `${answer.fail} (scripted)`);
     return new FakeShell(host.name, answer);
   }
 }
@@ -88,22 +107,53 @@ function settle(host: string, answer: Answer, options: ExecOptions): Promise<Exe
       options.signal?.removeEventListener('abort', onAbort);
       f();
     };
-    const onAbort = (): void => done(() => reject(new RemoteExecError('cancelled', host, `cancelled on ${host} (scripted)`)));
+    const onAbort = (): void =>
+      done(() => reject(new RemoteExecError('cancelled', host, `cancelled on ${host} (scripted)`)));
     if (options.signal?.aborted) return onAbort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
-    if (options.timeoutMs) limit = setTimeout(() => done(() => reject(new RemoteExecError('timeout', host, `no result from ${host} within ${options.timeoutMs} ms (scripted)`))), options.timeoutMs);
+    if (options.timeoutMs)
+      limit = setTimeout(
+        () =>
+          done(() =>
+            reject(
+              new RemoteExecError('timeout', host, `no result from ${host} within ${options.timeoutMs} ms (scripted)`),
+            ),
+          ),
+        options.timeoutMs,
+      );
     if ('hang' in answer) return;
-    if ('fail' in answer) return done(() => reject(new RemoteExecError(answer.fail, host, answer.message ?? `${answer.fail} (scripted)`)));
+    if ('fail' in answer)
+      return done(() => reject(new RemoteExecError(answer.fail, host, answer.message ?? `${answer.fail} (scripted)`)));
     if ('drop' in answer) {
       if (answer.stdout) options.onStdout?.(answer.stdout);
-      timer = setTimeout(() => done(() => reject(new RemoteExecError('connection-lost', host, `the connection to ${host} was lost (scripted)`, { stdout: answer.stdout ?? '' }))), answer.afterMs ?? 0);
+      timer = setTimeout(
+        () =>
+          done(() =>
+            reject(
+              new RemoteExecError('connection-lost', host, `the connection to ${host} was lost (scripted)`, {
+                stdout: answer.stdout ?? '',
+              }),
+            ),
+          ),
+        answer.afterMs ?? 0,
+      );
       return;
     }
-    timer = setTimeout(() => done(() => {
-      if (answer.stdout) options.onStdout?.(answer.stdout);
-      if (answer.stderr) options.onStderr?.(answer.stderr);
-      resolve({ exitCode: answer.exitCode === undefined ? 0 : answer.exitCode, signal: answer.signal ?? null, stdout: answer.stdout ?? '', stderr: answer.stderr ?? '', durationMs: Date.now() - t0 });
-    }), answer.delayMs ?? 0);
+    timer = setTimeout(
+      () =>
+        done(() => {
+          if (answer.stdout) options.onStdout?.(answer.stdout);
+          if (answer.stderr) options.onStderr?.(answer.stderr);
+          resolve({
+            exitCode: answer.exitCode === undefined ? 0 : answer.exitCode,
+            signal: answer.signal ?? null,
+            stdout: answer.stdout ?? '',
+            stderr: answer.stderr ?? '',
+            durationMs: Date.now() - t0,
+          });
+        }),
+      answer.delayMs ?? 0,
+    );
   });
 }
 
@@ -118,12 +168,15 @@ class FakeShell implements ShellSession {
   readonly written: string[] = [];
   readonly exited: Promise<{ exitCode: number | null; signal: string | null; output: string }>;
 
-  constructor(private readonly host: string, private readonly answer: Exclude<Answer, { fail: ExecFailureKind }>) {
+  constructor(
+    private readonly host: string,
+    private readonly answer: Exclude<Answer, { fail: ExecFailureKind }>,
+  ) {
     this.exited = new Promise((resolve, reject) => {
       this.finish = resolve;
       this.lose = reject;
     });
-    setTimeout(() => this.play(), 'delayMs' in answer ? answer.delayMs ?? 0 : 0);
+    setTimeout(() => this.play(), 'delayMs' in answer ? (answer.delayMs ?? 0) : 0);
   }
 
   private play(): void {
@@ -131,7 +184,15 @@ class FakeShell implements ShellSession {
     if ('hang' in a) return;
     if ('drop' in a) {
       if (a.stdout) this.emit(a.stdout);
-      setTimeout(() => this.end(null, null, new RemoteExecError('connection-lost', this.host, `the connection to ${this.host} was lost (scripted)`)), a.afterMs ?? 0);
+      setTimeout(
+        () =>
+          this.end(
+            null,
+            null,
+            new RemoteExecError('connection-lost', this.host, `the connection to ${this.host} was lost (scripted)`),
+          ),
+        a.afterMs ?? 0,
+      );
       return;
     }
     this.emit((a.stdout ?? '') + (a.stderr ?? ''));

@@ -23,11 +23,15 @@ export function probeOutput(f: HostFacts): string {
   if (f.timeline !== null) lines.push(`@gpc timeline ${f.timeline}`);
   if (f.inRecovery !== null) lines.push(`@gpc recovery ${f.inRecovery ? 't' : 'f'}`);
   for (const c of f.catalog) {
-    lines.push(`@gpc seg ${JSON.stringify({ dbid: c.dbid, role: c.role, preferred_role: c.preferredRole, status: c.status, hostname: c.hostname, address: c.address, port: c.port, datadir: c.datadir })}`);
+    lines.push(
+      `@gpc seg ${JSON.stringify({ dbid: c.dbid, role: c.role, preferred_role: c.preferredRole, status: c.status, hostname: c.hostname, address: c.address, port: c.port, datadir: c.datadir })}`,
+    );
   }
   if (f.segments) lines.push(`@gpc segsum ${f.segments.total} ${f.segments.down} ${f.segments.notInPreferredRole}`);
   for (const r of f.replication) {
-    lines.push(`@gpc repl ${JSON.stringify({ state: r.state, sync_state: r.syncState, sent_lsn: r.sentLsn, flush_lsn: r.flushLsn, replay_lsn: r.replayLsn, application_name: r.applicationName, client_addr: r.clientAddr })}`);
+    lines.push(
+      `@gpc repl ${JSON.stringify({ state: r.state, sync_state: r.syncState, sent_lsn: r.sentLsn, flush_lsn: r.flushLsn, replay_lsn: r.replayLsn, application_name: r.applicationName, client_addr: r.clientAddr })}`,
+    );
   }
   if (f.currentLsn) lines.push(`@gpc lsn ${f.currentLsn}`);
   for (const m of f.psqlMessages) lines.push(`@gpc psqlmsg ${m}`);
@@ -48,18 +52,22 @@ export interface ScriptedCluster {
 
 /** Answers every guard in a combined guard script with OK, except those the test made fail. */
 function guardAnswer(command: string, failing: Map<string, string>): Answer {
-  const ids = [...new Set([...command.matchAll(/GUARD (\S+) OK/g)].map((m) => m[1]!))];
-  return { stdout: ids.map((id) => (failing.has(id) ? `GUARD ${id} FAIL ${failing.get(id)!}` : `GUARD ${id} OK scripted`)).join('\n') + '\n' };
+  const ids = [...new Set([...command.matchAll(/GUARD (\S+) OK/g)].map(m => m[1]!))];
+  return {
+    stdout:
+      ids.map(id => (failing.has(id) ? `GUARD ${id} FAIL ${failing.get(id)!}` : `GUARD ${id} OK scripted`)).join('\n') +
+      '\n',
+  };
 }
 
 export function scriptedCluster(facts: Record<string, HostFacts | Answer>): ScriptedCluster {
   const executor = new FakeExecutor();
   const c: ScriptedCluster = { executor, facts, failingGuards: new Map() };
-  executor.on(undefined, PROBE, (call) => {
+  executor.on(undefined, PROBE, call => {
     const f = c.facts[call.host];
     if (!f) return { fail: 'connect-failed', message: `no such host ${call.host}` };
     return 'hostname' in f ? { stdout: probeOutput(f) } : f;
   });
-  executor.on(undefined, /GUARD \S+ OK/, (call) => guardAnswer(call.command, c.failingGuards));
+  executor.on(undefined, /GUARD \S+ OK/, call => guardAnswer(call.command, c.failingGuards));
   return c;
 }
