@@ -1,7 +1,7 @@
 // Bundles the extension, the CLI, the language server, the webview script and the extension-host test suites.
 // The extension and the language server are separate bundles: the server runs in its own process over IPC.
 import * as esbuild from 'esbuild';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const watch = process.argv.includes('--watch');
@@ -71,6 +71,8 @@ if (watch) {
     await (await esbuild.context({ ...common, ...e, external: [...optionalNative, ...(e.external ?? [])] })).watch();
   console.log('watching…');
 } else {
+  // Compiled tests of a renamed or deleted test file would otherwise linger in out/ and still run.
+  rmSync('out/test/integration', { recursive: true, force: true });
   const results = await Promise.all(
     entries.map(e => esbuild.build({ ...common, ...e, external: [...optionalNative, ...(e.external ?? [])] })),
   );
