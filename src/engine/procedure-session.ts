@@ -4,6 +4,7 @@
 // and the audit log are and writes both. What is shown and asked goes through a UI port; commands go through a
 // RemoteExecutor. A procedure is data (core/procedures/definitions.ts): adding one needs no change here.
 import { planNext } from '../core/planner';
+import { PROCEDURES } from '../core/procedures/definitions';
 import type { PlanDecision } from '../core/planner';
 import type { PlanOptions } from '../core/lifecycle-planner';
 import type { ResolvedCluster } from '../core/inventory';
@@ -21,6 +22,7 @@ import type { GpstateObservation, ObserveOptions } from './observe';
 import { dryRun } from './dry-run';
 import type { DryRunResult } from './dry-run';
 import { runProcedure } from './runner';
+import { acquireRunLock } from './run-lock';
 import type { RunEvent, RunResult, RunStatus } from './runner';
 
 /** What a call may carry: a signal that cancels it, and the DBA's choices for the planner (fencing, -f, a host). */
@@ -62,6 +64,8 @@ export interface StepUi {
   /** Runs each step's command; default: the executor's exec, with output in the run's events. */
   runStep?: StepRunner;
   report(event: SessionEvent): void;
+  /** Asked when the run lock's holder looks gone; true takes it over. Without it such a lock is refused. */
+  confirmLockTakeOver?(question: string): Promise<boolean>;
   /** Wraps a phase of the work, e.g. in a progress notification. */
   during?<T>(phase: 'observe' | 'run', work: () => Promise<T>): Promise<T>;
 }
@@ -95,6 +99,8 @@ export interface SessionOptions {
   /** How long to wait for a synchronized standby before the swap's gpstop. Default 15 s. */
   syncWaitMs?: number;
   now?: () => Date;
+  /** Take the run lock on the hosts for each run (default true; off only for tests of a scripted executor). */
+  runLock?: boolean;
 }
 
 export class ProcedureSession {
@@ -192,31 +198,70 @@ export class ProcedureSession {
    * changes the cluster, its guards checked on the hosts right before it, run, verified; all journaled and audited.
    */
   runSteps(procedure: ProcedureId, ui: StepUi, o: RunRequest = {}): Promise<RunResult> {
-    const runStep = ui.runStep;
-    const work = (): Promise<RunResult> =>
-      runProcedure({
-        procedure,
-        cluster: this.cluster,
-        executor: this.executor,
-        journalPath: this.journalPath,
-        user: this.user(),
-        confirm: step => ui.confirmStep(step),
-        onEvent: e => ui.report(e),
-        audit: record => this.writeAudit(record, ui),
-        ...(o.signal ? { signal: o.signal } : {}),
-        ...(o.planOptions ? { planOptions: o.planOptions } : {}),
-        ...(this.o.observe ? { observe: this.o.observe } : {}),
-        ...(this.o.pollIntervalMs !== undefined ? { pollIntervalMs: this.o.pollIntervalMs } : {}),
-        ...(this.o.syncWaitMs !== undefined ? { syncWaitMs: this.o.syncWaitMs } : {}),
-        ...(this.o.now ? { now: this.o.now } : {}),
-        ...(runStep
-          ? {
-              runStepCommand: (host: HostTarget, command: string, options: ExecOptions, step: PlannedStep) =>
-                runStep(this.executor, host, command, options, step),
-            }
-          : {}),
-      });
+    const work = (): Promise<RunResult> => this.underRunLock(procedure, ui, () => this.runUnlocked(procedure, ui, o));
     return ui.during ? ui.during('run', work) : work();
+  }
+
+  /**
+   * Runs `work` holding the run lock on the cluster's hosts (one operator at a time), released at the end whatever
+   * happens; when another run holds it, nothing runs and the result is blocked, naming the holder.
+   */
+  private async underRunLock(procedure: ProcedureId, ui: StepUi, work: () => Promise<RunResult>): Promise<RunResult> {
+    // A procedure that changes nothing (check) takes no lock: it cannot get in another run's way.
+    if (this.o.runLock === false || !PROCEDURES[procedure].steps.some(s => s.changesCluster)) return work();
+    const taken = await acquireRunLock({
+      cluster: this.cluster,
+      executor: this.executor,
+      procedure,
+      user: this.user(),
+      ...(ui.confirmLockTakeOver ? { confirmTakeOver: (q: string) => ui.confirmLockTakeOver!(q) } : {}),
+      onNote: text => ui.report({ type: 'note', text }),
+      ...(this.o.now ? { now: this.o.now } : {}),
+    });
+    if (!taken.ok) {
+      const result: RunResult = {
+        runId: '',
+        procedure,
+        cluster: this.cluster.name,
+        status: 'blocked',
+        message: taken.message,
+        steps: [],
+        state: null,
+      };
+      ui.report({ type: 'run-finished', result });
+      return result;
+    }
+    try {
+      return await work();
+    } finally {
+      await taken.lock.release();
+    }
+  }
+
+  private runUnlocked(procedure: ProcedureId, ui: StepUi, o: RunRequest): Promise<RunResult> {
+    const runStep = ui.runStep;
+    return runProcedure({
+      procedure,
+      cluster: this.cluster,
+      executor: this.executor,
+      journalPath: this.journalPath,
+      user: this.user(),
+      confirm: step => ui.confirmStep(step),
+      onEvent: e => ui.report(e),
+      audit: record => this.writeAudit(record, ui),
+      ...(o.signal ? { signal: o.signal } : {}),
+      ...(o.planOptions ? { planOptions: o.planOptions } : {}),
+      ...(this.o.observe ? { observe: this.o.observe } : {}),
+      ...(this.o.pollIntervalMs !== undefined ? { pollIntervalMs: this.o.pollIntervalMs } : {}),
+      ...(this.o.syncWaitMs !== undefined ? { syncWaitMs: this.o.syncWaitMs } : {}),
+      ...(this.o.now ? { now: this.o.now } : {}),
+      ...(runStep
+        ? {
+            runStepCommand: (host: HostTarget, command: string, options: ExecOptions, step: PlannedStep) =>
+              runStep(this.executor, host, command, options, step),
+          }
+        : {}),
+    });
   }
 
   /** The cluster's last run, when it never finished or ended unknown or cancelled. */

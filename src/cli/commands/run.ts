@@ -9,6 +9,7 @@ import { formatDryRun } from '../../engine/dry-run';
 import { localUser } from '../../engine/audit';
 import { formatState, formatStep, shownCommand } from '../../engine/format';
 import { HistoryFile, historyPathFor } from '../../engine/history';
+import { inspectRunLock } from '../../engine/run-lock';
 import type { SessionEvent } from '../../engine/procedure-session';
 import type { RunResult, RunStatus } from '../../engine/runner';
 import type { CliCommand, ParsedArgs } from '../args';
@@ -38,7 +39,7 @@ export const RUN_EXIT: Record<RunStatus, number> = {
 };
 
 const USAGE = `Usage: gpcoord run <procedure> <cluster> [--yes] [--json] [--dry-run] [--journal FILE] [--audit FILE]
-                    [--confirm-fenced HOST] [--force-activation] [--standby-host HOST]
+                    [--confirm-fenced HOST] [--force-activation] [--standby-host HOST] [--take-over-lock]
                     [--inventory FILE] [--ssh-config FILE]
 
 Runs a procedure on the cluster's hosts over ssh. Before every step the cluster is observed afresh and the
@@ -52,10 +53,13 @@ the step's guards are checked on the hosts right before it runs; afterwards it i
   --journal FILE      the procedure journal (default ~/.local/state/gpcoord/journal/<cluster>.jsonl)
   --audit FILE        append-only audit log (default ~/.local/state/gpcoord/audit.jsonl)
 ${RUN_OPTIONS_USAGE}
+  --take-over-lock    take over the run lock when its holder is gone (its pid no longer runs on this machine,
+                      or no heartbeat for 5 min); a live holder is never taken over
 ${COMMON_OPTIONS}
 
 Exit status: 0 done (or nothing to do), 1 a step failed, 2 bad usage or inventory,
-3 blocked or refused by a guard (nothing was changed by that step), 4 declined at a prompt,
+3 blocked (e.g. another run holds the run lock) or refused by a guard (nothing was changed by that step),
+4 declined at a prompt,
 5 a step's outcome is unknown (connection lost, timeout, cancelled) — run again to resume,
 6 a step ran but its result did not verify (needs attention).`;
 
@@ -121,7 +125,7 @@ function summary(r: RunResult): string {
 async function run(argv: string[]): Promise<number> {
   const read = readArgs('run', USAGE, argv, {
     valueOptions: [...COMMON_VALUE_OPTIONS, 'journal', 'audit', ...RUN_OPTION_VALUES],
-    flags: ['yes', 'json', ...RUN_OPTION_FLAGS],
+    flags: ['yes', 'json', 'take-over-lock', ...RUN_OPTION_FLAGS],
     aliases: { y: 'yes' },
   });
   if ('exit' in read) return read.exit;
@@ -181,6 +185,14 @@ async function run(argv: string[]): Promise<number> {
       procedure,
       {
         confirmStep: confirm,
+        ...(flags.has('take-over-lock')
+          ? {
+              confirmLockTakeOver: (question: string) => {
+                progress.write(`gpcoord: ${question} Yes (--take-over-lock).\n`);
+                return Promise.resolve(true);
+              },
+            }
+          : {}),
         report: e => {
           if (e.type !== 'audit') record(e);
           show(e);
@@ -216,7 +228,12 @@ async function dryRunCommand(
       process.stdout.write(
         `${failoverPreamble(new HistoryFile(historyPathFor(session.journalPath)), session.cluster.name, !!options.force, new Date())}\n`,
       );
-    process.stdout.write(args.flags.has('json') ? `${JSON.stringify(r, null, 2)}\n` : `${formatDryRun(r)}\n`);
+    // A dry run takes no lock, but says who holds it: a real run now would be refused.
+    const runLock = await inspectRunLock(session.cluster, session.executor);
+    const lockText = runLock.length ? runLock.join('\n') : 'Run lock: free on every host reached.';
+    process.stdout.write(
+      args.flags.has('json') ? `${JSON.stringify({ ...r, runLock }, null, 2)}\n` : `${formatDryRun(r)}\n${lockText}\n`,
+    );
     if (r.decision.kind === 'done') return 0;
     return r.wouldRun ? 0 : RUN_EXIT.refused;
   } finally {

@@ -69,5 +69,7 @@ export function scriptedCluster(facts: Record<string, HostFacts | Answer>): Scri
     return 'hostname' in f ? { stdout: probeOutput(f) } : f;
   });
   executor.on(undefined, /GUARD \S+ OK/, call => guardAnswer(call.command, c.failingGuards));
+  // The run lock (its scripts are tested against a real shell in run-lock.test.ts): always free here.
+  executor.on(undefined, 'gpcoord-lock', { stdout: 'gpcoord-lock acquired\n' });
   return c;
 }
