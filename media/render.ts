@@ -10,6 +10,7 @@ import type {
   StepView,
 } from '../src/extension/panel/protocol';
 import { ago, formatTime } from '../src/extension/panel/time';
+import { timelineSection } from './timeline';
 
 const HEALTH_SYMBOL: Record<Health, string> = { ok: '✓', warning: '!', error: '✕', unknown: '?' };
 const HEALTH_WORD: Record<Health, string> = {
@@ -489,6 +490,7 @@ export function renderSnapshot(
     segmentsSection(doc, s),
     problemsSection(doc, s),
     s.procedure?.past ? procedureSection(doc, s.procedure, s.clusterName ? onCommand : undefined) : null,
+    timelineSection(doc, s.timeline),
     el(
       doc,
       'footer',

@@ -10,6 +10,9 @@ import type { LoadedCluster } from './inventory/load-inventory';
 import { StatusPanels } from './panel/status-panel';
 import type { ProcedureView, StatusSnapshot } from './panel/protocol';
 import { snapshotFromState, SITUATION_TEXT } from './panel/state-snapshot';
+import { buildTimeline } from '../core/timeline';
+import type { TimelineRow } from '../core/timeline';
+import { HistoryFile, historyPathFor } from '../engine/history';
 import { standbyWords, worstCluster } from './panel/summary';
 import { ago, formatTime } from './panel/time';
 import type { Situation } from '../core/state';
@@ -83,15 +86,30 @@ export class Services implements vscode.Disposable {
     return (await this.tree.clusters()).clusters.find(c => c.cluster.name === name);
   }
 
+  /** The cluster's Timeline from its history file; a history that cannot be read shows as empty, with a warning. */
+  private timeline(name: string): TimelineRow[] {
+    try {
+      return buildTimeline(new HistoryFile(historyPathFor(this.locations.journalPath(name))).read(), name);
+    } catch (error) {
+      this.output.warn(`history of ${name}: ${error instanceof Error ? error.message : String(error)}`);
+      return [];
+    }
+  }
+
   /** The panel snapshot of a cluster: its last observation and procedure, or "not checked yet". */
   async clusterSnapshot(name: string): Promise<StatusSnapshot | undefined> {
     const loaded = await this.findCluster(name);
     if (!loaded) return undefined;
     const result = this.clusters.get(name)?.result;
     const procedure = this.procedureView(name);
+    const timeline = this.timeline(name);
     if (result)
-      return snapshotFromState({ cluster: loaded.cluster, state: result.state, gpstateB: result.gpstateB, procedure });
+      return {
+        ...snapshotFromState({ cluster: loaded.cluster, state: result.state, gpstateB: result.gpstateB, procedure }),
+        timeline,
+      };
     return {
+      timeline,
       title: name,
       clusterName: name,
       subtitle: vscode.l10n.t('Not checked yet'),

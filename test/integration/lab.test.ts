@@ -161,6 +161,20 @@ suite('Against the lab: observe and restore a real coordinator pair', function (
     assert.match(a.statusBarText(), /lab: mirroring healthy/);
   });
 
+  test('the Timeline shows the new coordinator, both runs (newest first) and the standby streaming', async () => {
+    const shown = await a.readPanel(a.clusterPanelKey('lab'));
+    const rows = Object.keys(shown)
+      .filter(k => /^timeline\d+$/.test(k))
+      .sort((x, y) => Number(x.slice(8)) - Number(y.slice(8)))
+      .map(k => shown[k]!);
+    const index = (re: RegExp) => rows.findIndex(r => re.test(r));
+    const done = index(/^restore-mirroring done\b/);
+    const declined = index(/^restore-mirroring declined\b/);
+    assert.ok(done >= 0 && declined > done, `runs newest first:\n${rows.join('\n')}`);
+    assert.ok(index(/^coordinator (cdw → )?scdw$/) > declined, `the coordinator row:\n${rows.join('\n')}`);
+    assert.ok(index(/^standby cdw passive, WAL sender streaming/) >= 0, `replication:\n${rows.join('\n')}`);
+  });
+
   test('every command of the run is in the append-only audit log with host, command and exit status', () => {
     const lines = fs
       .readFileSync(a.auditLogPath(), 'utf8')

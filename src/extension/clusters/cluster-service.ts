@@ -9,6 +9,7 @@ import { withState } from '../../engine/observe';
 import type { GpstateObservation } from '../../engine/observe';
 import { DbSessions } from '../../engine/dbsession';
 import { observeFleet } from '../../engine/fleet';
+import { HistoryFile, historyPathFor } from '../../engine/history';
 import { ProcedureSession } from '../../engine/procedure-session';
 import type { SshPool } from '../../ssh/pool';
 import type { Credentials } from '../credentials';
@@ -29,6 +30,7 @@ export class ClusterService implements vscode.Disposable {
   private sessions: DbSessions | undefined;
   private readonly observations = new Map<string, ClusterObservation>();
   private readonly inFlight = new Map<string, Promise<ClusterObservation>>();
+  private readonly histories = new Map<string, HistoryFile>();
   private readonly changed = new vscode.EventEmitter<string>();
   /** Fires with the cluster's name whenever its observation starts or ends. */
   readonly onDidChange = this.changed.event;
@@ -94,6 +96,17 @@ export class ClusterService implements vscode.Disposable {
     return this.observations.get(cluster);
   }
 
+  /** A check that saw something change goes to the cluster's history (the Timeline); never fatal. */
+  private recordHistory(name: string, state: ClusterState): void {
+    try {
+      let file = this.histories.get(name);
+      if (!file) this.histories.set(name, (file = new HistoryFile(historyPathFor(this.locations.journalPath(name)))));
+      file.recordObservation(state);
+    } catch (error) {
+      this.log.warn(`history of ${name}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
   /** Records an observation made elsewhere (the procedure runner re-observes after every step). */
   record(cluster: string, result: GpstateObservation): void {
     // A procedure changed the hosts: the next routine observation reads their files again.
@@ -128,6 +141,7 @@ export class ClusterService implements vscode.Disposable {
           this.log.info(
             `${name}: ${result.state.situation}, active coordinator ${result.state.activeCoordinator ?? 'none'}, standby ${result.state.standby.status} (${Date.now() - started} ms)`,
           );
+          this.recordHistory(name, result.state);
           return { result, observing: false };
         },
         (error: unknown): ClusterObservation => {

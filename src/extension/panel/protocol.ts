@@ -128,6 +128,15 @@ export const procedureViewSchema = z.object({
 });
 export type ProcedureView = z.infer<typeof procedureViewSchema>;
 
+/** One row of the Timeline (src/core/timeline.ts builds them from the cluster's history). */
+export const timelineRowSchema = z.object({
+  ts: z.string(),
+  kind: z.enum(['role', 'procedure', 'replication']),
+  health: healthSchema,
+  text: z.string(),
+});
+export type TimelineRowView = z.infer<typeof timelineRowSchema>;
+
 /** Everything the panel shows, computed by the extension; the panel only lays it out. */
 export const statusSnapshotSchema = z.object({
   title: z.string(),
@@ -146,6 +155,8 @@ export const statusSnapshotSchema = z.object({
   procedure: z.nullable(procedureViewSchema),
   /** Commands the panel may offer as buttons (ids from panelCommandSchema). */
   actions: z.array(panelCommandSchema),
+  /** The cluster's history, newest first; absent for a saved output, which has none. */
+  timeline: z.optional(z.array(timelineRowSchema)),
 });
 export type StatusSnapshot = z.infer<typeof statusSnapshotSchema>;
 
