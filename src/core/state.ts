@@ -174,15 +174,9 @@ export function lsnDiff(a: string | null | undefined, b: string | null | undefin
   return x === null || y === null ? null : Number(x - y);
 }
 
-/** True when the standby is streaming, synchronous, and has flushed and replayed everything sent. */
-export function isFullySynchronized(s: StandbyState): boolean {
-  return (
-    s.walState === 'streaming' &&
-    s.syncState === 'sync' &&
-    s.sentLsn !== null &&
-    s.sentLsn === s.flushLsn &&
-    s.sentLsn === s.replayLsn
-  );
+/** True when the standby is streaming, synchronous, and has flushed everything sent (replay may trail). */
+export function isFlushedInSync(s: StandbyState): boolean {
+  return s.walState === 'streaming' && s.syncState === 'sync' && s.sentLsn !== null && s.sentLsn === s.flushLsn;
 }
 
 /** One line describing the replication link, with the numbers. */

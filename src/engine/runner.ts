@@ -19,6 +19,7 @@ import type { ExecOptions, ExecResult, HostTarget, RemoteExecutor } from '../ssh
 import { auditRecord, localUser } from './audit';
 import type { AuditOutcome, AuditRecord } from './audit';
 import { JournalFile } from './journal';
+import { checkFinalCheckpoint } from './final-checkpoint-guard';
 import { commandFor, describeExecError, hostTarget, observe } from './observe';
 import type { ObserveOptions } from './observe';
 import { adviceFor, changeHappenedDespiteExit } from './outcomes';
@@ -515,7 +516,9 @@ export async function evaluateGuards(
     }
     add({ guard: g, ok: j.ok, message: j.message });
   }
-  const remote = step.guards.filter(x => x.kind === 'remote');
+  for (const g of step.guards.filter(x => x.stoppedHost))
+    add({ guard: g, ...(await checkFinalCheckpoint(ctx, g, opts.audit)) });
+  const remote = step.guards.filter(x => x.kind === 'remote' && !x.stoppedHost);
   for (const host of [...new Set(remote.map(g => g.host))]) {
     const gs = remote.filter(g => g.host === host);
     const h = ctx.cluster.hosts.find(x => x.name === host);

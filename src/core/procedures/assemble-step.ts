@@ -2,6 +2,7 @@
 // command and every guard's script come from the same parameters, and no template field is dropped on the way.
 import type { ResolvedHost } from '../inventory';
 import { remoteGuardScript, stepCommand } from './commands';
+import { controlDataScript } from './final-checkpoint';
 import type { Guard, GuardSpec, PlannedStep, ProcedureId, RemoteGuardId, StepParams, StepTemplate } from './types';
 
 export function assembleStep(
@@ -16,6 +17,12 @@ export function assembleStep(
   const guards: Guard[] = t.guards.map(g => {
     const gh = resolve(g.host);
     if (g.kind === 'state') return { kind: 'state', id: g.id, host: gh.name, description: g.description };
+    if (g.stoppedHost) {
+      // Two hosts: the stopped coordinator's control file first, then the standby's WAL at that location.
+      const stopped = resolve(g.stoppedHost);
+      const script = controlDataScript(stopped.dataDirectory);
+      return { kind: 'remote', id: g.id, host: gh.name, description: g.description, script, stoppedHost: stopped.name };
+    }
     const script = remoteGuardScript(g.id as RemoteGuardId, {
       host: gh.name,
       dataDirectory: gh.dataDirectory,

@@ -184,7 +184,7 @@ export const RETURN_TO_ORIGINAL: ProcedureDefinition = {
           kind: 'state',
           id: 'standby-synchronized',
           host: 'original-coordinator',
-          description: 'the original host is the standby, streaming, sync state "sync", with sent = flush = replay',
+          description: 'the original host is the standby, streaming, sync state "sync", with sent = flush',
         },
       ],
       verify: {
@@ -238,6 +238,14 @@ export const RETURN_TO_ORIGINAL: ProcedureDefinition = {
           host: 'original-coordinator',
           description:
             'the data directory is a standby (standby.signal or recovery.conf) and a postmaster runs on it (checked on the host)',
+        },
+        {
+          kind: 'remote',
+          id: 'standby-holds-final-checkpoint',
+          host: 'original-coordinator',
+          stoppedHost: 'original-standby',
+          description:
+            'the stopped coordinator\'s pg_controldata says "shut down", and the standby\'s WAL holds the record at its "Latest checkpoint location" (pg_xlogdump)',
         },
       ],
       verify: {

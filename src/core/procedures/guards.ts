@@ -1,5 +1,5 @@
 // Judging guards and verifications against a freshly observed ClusterState. Pure: the engine observes, this decides.
-import { describeReplication, isFullySynchronized } from '../state';
+import { describeReplication, isFlushedInSync } from '../state';
 import type { ClusterState, HostState } from '../state';
 import { judgeLifecycleStateGuard, judgeLifecycleVerification } from './lifecycle-guards';
 import type { Guard, PlannedStep, StateGuardId } from './types';
@@ -71,13 +71,14 @@ export function judgeStateGuard(guard: Guard, step: PlannedStep, state: ClusterS
       if (s.host !== guard.host)
         return { ok: false, message: `the standby is ${s.host ?? 'not configured'}, not ${guard.host}` };
       if (s.status !== 'passive') return { ok: false, message: `the standby on ${guard.host} is ${s.status}` };
-      if (!isFullySynchronized(s)) {
+      // Replay may trail by a record while clients write; what is flushed on the standby is what cannot be lost.
+      if (!isFlushedInSync(s)) {
         return {
           ok: false,
-          message: `the standby on ${guard.host} is not fully synchronized: ${describeReplication(s)}. Stopping the coordinator now could lose the difference; wait for sent = flush = replay with sync state "sync"`,
+          message: `the standby on ${guard.host} has not flushed everything sent: ${describeReplication(s)}. Stopping the coordinator now could lose the difference; wait for sent = flush with sync state "sync"`,
         };
       }
-      return { ok: true, message: `standby ${guard.host} is synchronized: ${describeReplication(s)}` };
+      return { ok: true, message: `standby ${guard.host} is in sync, sent = flush: ${describeReplication(s)}` };
     }
     case 'old-coordinator-confirmed-down': {
       if (!host?.reachable)

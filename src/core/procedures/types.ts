@@ -68,11 +68,12 @@ export type RemoteGuardId =
   | 'not-a-standby-directory'
   | 'is-standby-directory'
   | 'lock-file-stale'
-  | 'lock-aside-path-free';
+  | 'lock-aside-path-free'
+  | 'standby-holds-final-checkpoint';
 
 export type GuardSpec =
   | { kind: 'state'; id: StateGuardId; host: HostRef; description: string }
-  | { kind: 'remote'; id: RemoteGuardId; host: HostRef; description: string };
+  | { kind: 'remote'; id: RemoteGuardId; host: HostRef; description: string; stoppedHost?: HostRef };
 
 /** A guard with its host resolved and, for remote guards, the exact script that checks it. */
 export interface Guard {
@@ -82,6 +83,8 @@ export interface Guard {
   description: string;
   /** Remote guards: prints `GUARD <id> OK <why>` or `GUARD <id> FAIL <why>`. */
   script?: string;
+  /** standby-holds-final-checkpoint: the host of the stopped coordinator, whose pg_controldata `script` reads. */
+  stoppedHost?: string;
 }
 
 /** What proves a step worked, judged on a fresh observation (and the step's parsed output). */

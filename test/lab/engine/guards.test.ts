@@ -175,6 +175,32 @@ describe('engine: each guard broken while its confirmation waits (master vocabul
       'cdw is still a standby',
     );
     await streamingAgain();
+    // The stopped coordinator writes a newer shutdown checkpoint while its standby is down: the standby lacks it.
+    const checkpointMissed = await refusedAt(
+      'return-to-original',
+      'activate-standby',
+      ['standby-holds-final-checkpoint'],
+      async () => {
+        await fault(lab!, 'stop-standby', 'cdw');
+        await sh('scdw', pgCtl('start'));
+        await sh('scdw', pgCtl('stop'));
+        await sh('cdw', pgCtl('start'));
+      },
+    );
+    const missed = checkpointMissed.find(
+      (e): e is Extract<RunEvent, { type: 'guard' }> =>
+        e.type === 'guard' && e.guard.id === 'standby-holds-final-checkpoint',
+    )!;
+    assert.match(
+      missed.message,
+      /^the WAL on cdw lacks the record at [0-9A-F]+\/[0-9A-F]+, the last checkpoint of the stopped coordinator on scdw/,
+    );
+    assert.ok(
+      runningPostgres(lab!).some(p => p.host === 'cdw' && p.standby),
+      'cdw is still a standby',
+    );
+    await sh('scdw', pgCtl('start'));
+    await streamingAgain();
     await refusedAt(
       'return-to-original',
       'activate-standby',
