@@ -21,7 +21,12 @@ export function controlDataScript(dataDirectory: string): string {
 }
 
 export function parseControlData(stdout: string): StoppedControlData {
-  const field = (name: string): string | null => new RegExp(`^${name}:\\s*(.+?)\\s*$`, 'm').exec(stdout)?.[1] ?? null;
+  const fields = new Map<string, string>();
+  for (const line of stdout.split('\n')) {
+    const colon = line.indexOf(':');
+    if (colon > 0) fields.set(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
+  }
+  const field = (name: string): string | null => fields.get(name) || null;
   const lsn = field('Latest checkpoint location');
   const timeline = field("Latest checkpoint's TimeLineID");
   return {
