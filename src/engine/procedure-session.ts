@@ -23,6 +23,7 @@ import { dryRun } from './dry-run';
 import type { DryRunResult } from './dry-run';
 import { runProcedure } from './runner';
 import { acquireRunLock } from './run-lock';
+import { inFlightBlock } from './in-flight';
 import type { RunEvent, RunResult, RunStatus } from './runner';
 
 /** What a call may carry: a signal that cancels it, and the DBA's choices for the planner (fencing, -f, a host). */
@@ -198,7 +199,8 @@ export class ProcedureSession {
    * changes the cluster, its guards checked on the hosts right before it, run, verified; all journaled and audited.
    */
   runSteps(procedure: ProcedureId, ui: StepUi, o: RunRequest = {}): Promise<RunResult> {
-    const work = (): Promise<RunResult> => this.underRunLock(procedure, ui, () => this.runUnlocked(procedure, ui, o));
+    const work = (): Promise<RunResult> =>
+      this.underRunLock(procedure, ui, o.signal, () => this.runUnlocked(procedure, ui, o));
     return ui.during ? ui.during('run', work) : work();
   }
 
@@ -206,7 +208,12 @@ export class ProcedureSession {
    * Runs `work` holding the run lock on the cluster's hosts (one operator at a time), released at the end whatever
    * happens; when another run holds it, nothing runs and the result is blocked, naming the holder.
    */
-  private async underRunLock(procedure: ProcedureId, ui: StepUi, work: () => Promise<RunResult>): Promise<RunResult> {
+  private async underRunLock(
+    procedure: ProcedureId,
+    ui: StepUi,
+    signal: AbortSignal | undefined,
+    work: () => Promise<RunResult>,
+  ): Promise<RunResult> {
     // A procedure that changes nothing (check) takes no lock: it cannot get in another run's way.
     if (this.o.runLock === false || !PROCEDURES[procedure].steps.some(s => s.changesCluster)) return work();
     const taken = await acquireRunLock({
@@ -218,24 +225,28 @@ export class ProcedureSession {
       onNote: text => ui.report({ type: 'note', text }),
       ...(this.o.now ? { now: this.o.now } : {}),
     });
-    if (!taken.ok) {
-      const result: RunResult = {
-        runId: '',
-        procedure,
-        cluster: this.cluster.name,
-        status: 'blocked',
-        message: taken.message,
-        steps: [],
-        state: null,
-      };
-      ui.report({ type: 'run-finished', result });
-      return result;
-    }
+    if (!taken.ok) return this.notStarted(procedure, ui, taken.message);
     try {
-      return await work();
+      // What a killed run left running (gpinitstandby's pg_basebackup, say) must end before anything is planned.
+      const busy = await inFlightBlock(this.cluster, this.executor, this.journal(), signal);
+      return busy ? this.notStarted(procedure, ui, busy) : await work();
     } finally {
       await taken.lock.release();
     }
+  }
+
+  private notStarted(procedure: ProcedureId, ui: StepUi, message: string): RunResult {
+    const result: RunResult = {
+      runId: '',
+      procedure,
+      cluster: this.cluster.name,
+      status: 'blocked',
+      message,
+      steps: [],
+      state: null,
+    };
+    ui.report({ type: 'run-finished', result });
+    return result;
   }
 
   private runUnlocked(procedure: ProcedureId, ui: StepUi, o: RunRequest): Promise<RunResult> {

@@ -108,4 +108,29 @@ describe('the run lock through gpcoord on the lab', function () {
     const after = await gpcoord(['run', 'return-to-original', 'lab', '--dry-run', ...opts]);
     assert.match(after.out, /Run lock: free on every host reached/);
   });
+
+  it('a gpinitstandby still running on scdw (left by a killed client): a run refuses naming it and the host', async () => {
+    const pool = poolOf(lab!);
+    const scdw = hostTarget(clusterOf(lab!).hosts.find(h => h.name === 'scdw')!);
+    let pid = 0;
+    try {
+      // A stand-in for an orphaned gpinitstandby: a process whose program name is gpinitstandby, on scdw.
+      const started = await pool.exec(
+        scdw,
+        "nohup bash -c 'exec -a gpinitstandby sleep 120' >/dev/null 2>&1 </dev/null & echo $!",
+      );
+      pid = Number(started.stdout.trim());
+      const before = coordinatorEntries(lab!, 'cdw');
+      const r = await gpcoord(['run', 'restore-mirroring', 'lab', '--yes', ...opts]);
+      assert.equal(r.code, 3, r.out);
+      assert.match(
+        r.out,
+        new RegExp(`a step's program still runs — gpinitstandby \\(pid ${pid}\\) on scdw: gpinitstandby 120`),
+      );
+      assert.deepEqual(coordinatorEntries(lab!, 'cdw'), before, 'nothing changed');
+    } finally {
+      if (pid) await pool.exec(scdw, `kill ${pid}`);
+      await pool.dispose();
+    }
+  });
 });

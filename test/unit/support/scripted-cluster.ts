@@ -71,5 +71,7 @@ export function scriptedCluster(facts: Record<string, HostFacts | Answer>): Scri
   executor.on(undefined, /GUARD \S+ OK/, call => guardAnswer(call.command, c.failingGuards));
   // The run lock (its scripts are tested against a real shell in run-lock.test.ts): always free here.
   executor.on(undefined, 'gpcoord-lock', { stdout: 'gpcoord-lock acquired\n' });
+  // The look for step programs still running (in-flight.test.ts reads real ps output): none here.
+  executor.on(undefined, 'ps -eo pid=,args=', { stdout: '' });
   return c;
 }
