@@ -1,4 +1,4 @@
-// The guard before gpactivatestandby in a swap, judged on real Greenplum 6.24.3 outputs (test/fixtures/greenplum-6.24.3).
+// The guard before gpactivatestandby in a swap, judged on real Greenplum 6.24.3 outputs (test/fixtures/real-gp6).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -11,8 +11,7 @@ import {
   walRecordScript,
 } from '../../../src/core/procedures/final-checkpoint';
 
-const fixture = (name: string): string =>
-  readFileSync(join(__dirname, '../../fixtures/greenplum-6.24.3', name), 'utf8');
+const fixture = (name: string): string => readFileSync(join(__dirname, '../../fixtures/real-gp6', name), 'utf8');
 const HOSTS = { stopped: 'scdw', standby: 'cdw' };
 
 describe('standby-holds-final-checkpoint (pure)', () => {
