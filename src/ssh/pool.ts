@@ -36,6 +36,7 @@ import type {
   LocalStream,
   PoolStats,
   RemoteExecutor,
+  SecretEndpoint,
   ShellOptions,
   ShellSession,
   SshCallbacks,
@@ -357,7 +358,10 @@ export class SshPool implements RemoteExecutor {
         arm();
       }
     };
-    const auth = this.authSequence(r, label, attempts, guard);
+    // Secrets go to the endpoint whose host key was verified (set by hostVerifier before any authentication).
+    let hostKey = '';
+    const endpoint = (): SecretEndpoint => ({ user: r.user, address: r.hostName, port: r.port, hostKey });
+    const auth = this.authSequence(r, label, attempts, guard, endpoint);
     const handshakeTimeout = (): RemoteExecError =>
       new RemoteExecError(
         'connect-failed',
@@ -420,7 +424,10 @@ export class SshPool implements RemoteExecutor {
       algorithms: { serverHostKey: orderHostKeyAlgorithms(known) as ServerHostKeyAlgorithm[] },
       hostVerifier: (blob: Buffer, verify: (ok: boolean) => void): void => {
         this.verifyHostKey(r, label, names, known, blob, guard).then(
-          () => verify(true),
+          () => {
+            hostKey = fingerprintSha256(blob);
+            verify(true);
+          },
           (err: unknown) => {
             // A failing prompt or an unwritable known_hosts file refuses the key too, and says why.
             hostKeyError =
@@ -601,6 +608,7 @@ export class SshPool implements RemoteExecutor {
     label: string,
     attempts: string[],
     guard: PromptGuard,
+    endpoint: () => SecretEndpoint,
   ): (methodsLeft: AuthenticationType[] | null) => Promise<AnyAuthMethod | false> {
     let step = 0;
     let last: string | undefined;
@@ -625,7 +633,7 @@ export class SshPool implements RemoteExecutor {
       if (step === 1) {
         while (fileIndex < files.length && allowed('publickey', left)) {
           const file = files[fileIndex++]!;
-          const key = await this.loadKey(file, r, label, attempts, guard);
+          const key = await this.loadKey(file, r, label, attempts, guard, endpoint);
           if (key) {
             last = `key ${file}`;
             return { type: 'publickey', username: r.user, key };
@@ -638,7 +646,7 @@ export class SshPool implements RemoteExecutor {
         if (this.options.askPassword && allowed('password', left) && !passwordAsked) {
           passwordAsked = true;
           const askPassword = this.options.askPassword;
-          const password = await guard(() => askPassword(r.user, label));
+          const password = await guard(() => askPassword(r.user, label, endpoint()));
           if (password !== undefined) {
             last = 'password';
             return { type: 'password', username: r.user, password };
@@ -689,6 +697,7 @@ export class SshPool implements RemoteExecutor {
     label: string,
     attempts: string[],
     guard: PromptGuard,
+    endpoint: () => SecretEndpoint,
   ): Promise<ParsedKey | undefined> {
     const cached = this.passphrases.get(file);
     if (cached) return cached;
@@ -722,7 +731,7 @@ export class SshPool implements RemoteExecutor {
     const askPassphrase = this.options.askPassphrase;
     // Decrypting (bcrypt KDF, in JavaScript) can take a second: local work, kept off the handshake limit too.
     const parsed = await guard(async () => {
-      const passphrase = await askPassphrase(file, label);
+      const passphrase = await askPassphrase(file, label, endpoint());
       return passphrase === undefined ? undefined : utils.parseKey(data, passphrase);
     });
     if (parsed === undefined) {

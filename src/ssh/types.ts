@@ -92,11 +92,23 @@ export interface UnknownHostKeyInfo {
 
 export type HostKeyDecision = 'accept-once' | 'accept-and-save' | 'reject';
 
+/**
+ * Where a secret is about to be sent: the login, the address ssh resolved, the port and the host key the server
+ * proved it holds. A saved secret belongs to this endpoint: when any part changes, it is asked again.
+ */
+export interface SecretEndpoint {
+  user: string;
+  address: string;
+  port: number;
+  /** "SHA256:…" of the verified host key. */
+  hostKey: string;
+}
+
 export interface SshCallbacks {
   /** Asked once per encrypted key (the answer is kept for the pool's life); undefined skips the key. */
-  askPassphrase?: (keyPath: string, host: string) => Promise<string | undefined>;
+  askPassphrase?: (keyPath: string, host: string, endpoint: SecretEndpoint) => Promise<string | undefined>;
   /** Asked when keys and the agent did not get in; undefined skips password authentication. */
-  askPassword?: (user: string, host: string) => Promise<string | undefined>;
+  askPassword?: (user: string, host: string, endpoint: SecretEndpoint) => Promise<string | undefined>;
   /** Without it an unknown host key is refused (as StrictHostKeyChecking=yes would). */
   onUnknownHostKey?: (info: UnknownHostKeyInfo) => Promise<HostKeyDecision>;
 }

@@ -5,7 +5,8 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { SshPool } from '../../ssh/pool';
-import type { HostKeyDecision, UnknownHostKeyInfo } from '../../ssh/types';
+import type { HostKeyDecision, SecretEndpoint, UnknownHostKeyInfo } from '../../ssh/types';
+import { describeEndpoint } from '../credentials';
 import type { Credentials } from '../credentials';
 
 export function expandHome(p: string): string {
@@ -46,12 +47,14 @@ async function askHostKey(info: UnknownHostKeyInfo): Promise<HostKeyDecision> {
 async function askSecret(
   credentials: Credentials,
   host: string,
+  endpoint: SecretEndpoint,
   kind: 'passphrase' | 'password',
   detail: string,
   prompt: string,
 ): Promise<string | undefined> {
   const what = kind === 'passphrase' ? vscode.l10n.t('passphrase') : vscode.l10n.t('password');
-  const saved = await credentials.get(host, kind, detail);
+  // Saved for this very endpoint only: a host pointed elsewhere, or with another host key, is asked again.
+  const saved = await credentials.get(endpoint, kind, detail);
   if (saved !== undefined) return saved;
   const secret = await vscode.window.showInputBox({
     title: vscode.l10n.t('Greenplum Coordinator: {0} for {1}', what, host),
@@ -63,14 +66,15 @@ async function askSecret(
   const save = vscode.l10n.t('Save');
   const keep = await vscode.window.showInformationMessage(
     vscode.l10n.t(
-      'Save this {0} in VS Code\'s secret storage for {1}? "Greenplum: Forget Saved Credentials" removes it.',
+      'Save this {0} in VS Code\'s secret storage for {1} ({2})? It is used for that address, port and host key only. "Greenplum: Forget Saved Credentials" removes it.',
       what,
       host,
+      describeEndpoint(endpoint),
     ),
     save,
     vscode.l10n.t('Not Now'),
   );
-  if (keep === save) await credentials.save(host, kind, detail, secret);
+  if (keep === save) await credentials.save(host, endpoint, kind, detail, secret);
   return secret;
 }
 
@@ -83,12 +87,20 @@ export function createSshPool(credentials: Credentials, log: (line: string) => v
     readyTimeoutMs: connectTimeoutSeconds * 1000,
     log,
     onUnknownHostKey: askHostKey,
-    askPassphrase: (keyPath, host) =>
-      askSecret(credentials, host, 'passphrase', keyPath, vscode.l10n.t('Passphrase for the key {0}', keyPath)),
-    askPassword: (user, host) =>
+    askPassphrase: (keyPath, host, endpoint) =>
       askSecret(
         credentials,
         host,
+        endpoint,
+        'passphrase',
+        keyPath,
+        vscode.l10n.t('Passphrase for the key {0}', keyPath),
+      ),
+    askPassword: (user, host, endpoint) =>
+      askSecret(
+        credentials,
+        host,
+        endpoint,
         'password',
         user,
         vscode.l10n.t('Password of {0}@{1} (keys and the ssh-agent were not accepted)', user, host),

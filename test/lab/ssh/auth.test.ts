@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { SshPool } from '../../../src/ssh/pool';
 import type { SshPoolOptions } from '../../../src/ssh/pool';
 import { RemoteExecError } from '../../../src/ssh/types';
-import type { HostTarget } from '../../../src/ssh/types';
+import type { HostTarget, SecretEndpoint } from '../../../src/ssh/types';
+import { fingerprintSha256 } from '../../../src/ssh/knownhosts';
 import { Agent, makeKey, Sshd, tempDir, waitFor } from './fixture';
 
 describe('ssh authentication (real sshd, real ssh-agent)', function () {
@@ -106,13 +107,20 @@ describe('ssh authentication (real sshd, real ssh-agent)', function () {
   it('asks for a passphrase once per key for the life of the pool, also across a reconnect', async function () {
     config([`IdentityFile ${encrypted.path}`]);
     const asked: Array<[string, string]> = [];
+    const endpoints: SecretEndpoint[] = [];
     const pool = newPool({
-      askPassphrase: (keyPath, h) => {
+      askPassphrase: (keyPath, h, endpoint) => {
         asked.push([keyPath, h]);
+        endpoints.push(endpoint);
         return Promise.resolve(PASSPHRASE);
       },
     });
     assert.equal((await pool.exec(host, 'echo unlocked')).stdout, 'unlocked\n');
+    // The secret is asked for the endpoint whose host key was verified: what saved secrets are keyed by.
+    const serverKey = Buffer.from(sshd.knownHostsLine().split(' ')[2]!, 'base64');
+    assert.deepEqual(endpoints, [
+      { user: 'gpadmin', address: '127.0.22.1', port: 2222, hostKey: fingerprintSha256(serverKey) },
+    ]);
     sshd.dropConnections();
     await waitFor('the pool to notice the drop', () => pool.stats().open.length === 0);
     assert.equal((await pool.exec(host, 'echo again')).stdout, 'again\n');
