@@ -49,6 +49,11 @@ export function poolFromArgs(args: ParsedArgs): SshPool {
     log: line => {
       if (process.env.GPCOORD_DEBUG) process.stderr.write(`ssh: ${line}\n`);
     },
+    // StrictHostKeyChecking accept-new (or no) saves a first-seen key without asking: the user is told, never silently.
+    onHostKeySaved: k =>
+      process.stderr.write(
+        `gpcoord: saved the new host key of ${k.host} (${k.keyType} ${k.fingerprintSha256}) to ${k.file}, as StrictHostKeyChecking allows; verify it on the host if in doubt.\n`,
+      ),
   });
 }
 

@@ -567,6 +567,7 @@ export class SshPool implements RemoteExecutor {
       }
       await appendKnownHostsLine(file, formatKnownHostsLine(names[0]!, blob, r.hashKnownHosts));
       this.log(`added ${type} ${fp} for ${names[0]} to ${file}`);
+      this.options.onHostKeySaved?.({ host: label, keyType: type, fingerprintSha256: fp, file });
     };
     const policy = r.strictHostKeyChecking;
     if (policy === 'no' || policy === 'accept-new') return save();

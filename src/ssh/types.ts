@@ -111,6 +111,8 @@ export interface SshCallbacks {
   askPassword?: (user: string, host: string, endpoint: SecretEndpoint) => Promise<string | undefined>;
   /** Without it an unknown host key is refused (as StrictHostKeyChecking=yes would). */
   onUnknownHostKey?: (info: UnknownHostKeyInfo) => Promise<HostKeyDecision>;
+  /** Told when a new host key was written to a known_hosts file (accept-new, no, or the user's choice). */
+  onHostKeySaved?: (saved: { host: string; keyType: string; fingerprintSha256: string; file: string }) => void;
 }
 
 export interface ShellOptions {

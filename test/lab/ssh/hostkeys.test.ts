@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SshPool } from '../../../src/ssh/pool';
+import { fingerprintSha256 } from '../../../src/ssh/knownhosts';
 import { RemoteExecError } from '../../../src/ssh/types';
 import type { HostKeyDecision, HostTarget, UnknownHostKeyInfo } from '../../../src/ssh/types';
 import { makeKey, Sshd, tempDir } from './fixture';
@@ -170,6 +171,32 @@ describe('ssh host key verification (real sshd)', function () {
       /ssh-ed25519/,
     );
     assert.equal((await newPool().exec(host, 'echo hashed')).stdout, 'hashed\n');
+  });
+
+  it('StrictHostKeyChecking accept-new saves a new key without asking, and says so (what the CLI prints)', async function () {
+    writeConfig(['StrictHostKeyChecking accept-new']);
+    const saved: Array<{ host: string; keyType: string; fingerprintSha256: string; file: string }> = [];
+    const asked: UnknownHostKeyInfo[] = [];
+    const pool = new SshPool({
+      homeDir: home,
+      agentSocket: '',
+      globalKnownHostsFiles: [],
+      onUnknownHostKey: info => (asked.push(info), Promise.resolve('reject')),
+      onHostKeySaved: k => saved.push(k),
+    });
+    pools.push(pool);
+    await pool.exec(host, 'true');
+    const [type, key] = sshd.hostKey.publicLine.split(/\s+/);
+    assert.equal(asked.length, 0);
+    assert.deepEqual(saved, [
+      {
+        host: 'scdw',
+        keyType: type,
+        fingerprintSha256: fingerprintSha256(Buffer.from(key!, 'base64')),
+        file: knownHosts,
+      },
+    ]);
+    assert.match(readFileSync(knownHosts, 'utf8'), /^\[127\.0\.21\.1\]:2222 ssh-ed25519 /);
   });
 
   it('accepts entries hashed by ssh-keygen -H, in a second UserKnownHostsFile', async function () {
