@@ -89,17 +89,16 @@ export interface RunOptions {
   runStepCommand?: (host: HostTarget, command: string, options: ExecOptions, step: PlannedStep) => Promise<ExecResult>;
 }
 
-const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+/** Waits `ms`, or less when `signal` aborts; the abort listener goes with the wait (a poll loop must not pile them up). */
+export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   new Promise(resolve => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        resolve();
-      },
-      { once: true },
-    );
+    const done = (): void => {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
   });
 
 /** Known harmless lines in the utilities' output, and what they mean. */
