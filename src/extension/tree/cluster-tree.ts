@@ -9,6 +9,7 @@ import type { InventoryFileProblem, LoadedCluster, LoadedInventory } from '../in
 import { INVENTORY_FILE_NAME, loadInventory } from '../inventory/load-inventory';
 import { describeHost, SITUATION_TEXT } from '../panel/state-snapshot';
 import { formatBytes } from '../panel/snapshot';
+import { markdownText } from './markdown-text';
 import { standbyWords } from '../panel/summary';
 import { ago, formatTime } from '../panel/time';
 import type { Health } from '../panel/protocol';
@@ -107,7 +108,7 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterTreeN
     item.id = `cluster:${c.name}`;
     const state = obs?.result?.state;
     const tip = new vscode.MarkdownString(undefined, true);
-    tip.appendMarkdown(`**${c.name}**${c.config.description ? ` — ${c.config.description}` : ''}\n\n`);
+    tip.appendMarkdown(`**${c.name}**${c.config.description ? ` — ${markdownText(c.config.description)}` : ''}\n\n`);
     if (obs?.observing) {
       item.description = state
         ? vscode.l10n.t('{0} · checking…', SITUATION_TEXT[state.situation].short)
