@@ -142,7 +142,7 @@ async function heldElsewhere(
   if (!gone) return `${refusal} Wait for that run to end (one operator at a time).`;
   const question = `The run lock on ${h.name} is held by ${who}, but its holder looks gone: ${gone}. Take the lock over? Only do so if no one is running a procedure on this cluster.`;
   if (!r.confirmTakeOver || !(await r.confirmTakeOver(question)))
-    return `${refusal} Its holder looks gone (${gone}): if no one is running a procedure on this cluster, take the lock over (gpcoord run --take-over-lock; the extension asks).`;
+    return `${refusal} Its holder looks gone (${gone}): if no one is running a procedure on this cluster, take the lock over (gpcoord run … --take-over-lock).`;
   const res = await r.executor.exec(hostTarget(h), takeOverLockScript(h.port, owner, holder.ownerLine), {
     timeoutMs: LOCK_COMMAND_TIMEOUT_MS,
   });
