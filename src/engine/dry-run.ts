@@ -12,8 +12,8 @@ import type { ExecResult, RemoteExecutor } from '../ssh/types';
 import { formatState, formatStep } from './format';
 import { observe } from './observe';
 import type { ObserveOptions } from './observe';
-import { evaluateGuards } from './runner';
-import type { GuardVerdict } from './runner';
+import { evaluateGuards } from './guard-check';
+import type { GuardVerdict } from './guard-check';
 
 export interface DryRunStep {
   step: PlannedStep;

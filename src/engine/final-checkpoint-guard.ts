@@ -4,7 +4,7 @@ import { judgeFinalCheckpoint, parseControlData, walRecordScript } from '../core
 import type { Guard } from '../core/procedures/types';
 import type { ExecResult } from '../ssh/types';
 import { commandFor, describeExecError, hostTarget } from './observe';
-import type { GuardContext } from './runner';
+import type { GuardContext } from './guard-check';
 
 type Audit = (host: string, started: Date, result: ExecResult | null, error?: string) => void;
 

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { buildStep } from '../../../src/core/planner';
 import { observe } from '../../../src/engine/observe';
-import { evaluateGuards } from '../../../src/engine/runner';
+import { evaluateGuards } from '../../../src/engine/guard-check';
 import type { SshPool } from '../../../src/ssh/pool';
 import { fault, hostDataPath, labExec } from '../lab';
 import type { Lab } from '../lab';

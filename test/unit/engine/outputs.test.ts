@@ -8,7 +8,7 @@ import { judgeVerification } from '../../../src/core/procedures/guards';
 import type { PlannedStep } from '../../../src/core/procedures/types';
 import { parseOutput } from '../../../src/core/parsers';
 import { adviceFor, changeHappenedDespiteExit } from '../../../src/engine/outcomes';
-import { harmlessNotes, parsedForVerify } from '../../../src/engine/runner';
+import { harmlessNotes, parsedForVerify } from '../../../src/engine/step-output';
 import { labCluster, NOW, SITUATIONS } from './facts';
 
 const capture = (name: string): string =>

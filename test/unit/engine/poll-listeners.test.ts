@@ -2,7 +2,7 @@
 // neither grows the signal's listener list nor triggers MaxListenersExceededWarning; an abort still ends a pause.
 import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
-import { sleep } from '../../../src/engine/runner';
+import { sleep } from '../../../src/engine/sleep';
 
 describe('the runner pause between polls', () => {
   it('200 pauses on one signal leave no listener and no MaxListenersExceededWarning', async () => {
